@@ -1,0 +1,36 @@
+/**
+ * Detector contract. A detector finds spans of text that hold one entity (an e-mail address, a card
+ * number, a secret). A Scanner runs a compiled set of detectors over a string in as few passes as it
+ * can and returns non-overlapping findings sorted by start.
+ */
+
+/** Entity names are upper snake case, as in Presidio (EMAIL_ADDRESS, CREDIT_CARD, …). */
+export type EntityName = string;
+
+export interface Finding {
+  entity: EntityName;
+  /** UTF-16 offsets into the scanned string, end exclusive. */
+  start: number;
+  end: number;
+  /** The detector (built-in name or custom detector id) that produced it; for explain and metrics. */
+  detector: string;
+}
+
+export interface Detector {
+  readonly name: string;
+  readonly entity: EntityName;
+  /**
+   * Cheap test that must be true for any string this detector could match (a character, a prefix, a
+   * digit run). The scanner skips `find` when it is false.
+   */
+  mayMatch(text: string): boolean;
+  /** Appends findings for `text` to `out`. Must run in time linear in text.length (no ReDoS). */
+  find(text: string, out: Finding[]): void;
+}
+
+export interface Scanner {
+  /** Entities this scanner can report. */
+  readonly entities: readonly EntityName[];
+  /** Non-overlapping findings, sorted by start; the longer finding wins an overlap. */
+  scan(text: string): Finding[];
+}

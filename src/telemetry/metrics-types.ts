@@ -1,0 +1,39 @@
+/**
+ * What the gateway counts. Implemented over the OpenTelemetry metrics SDK with a Prometheus reader
+ * (src/telemetry/metrics.ts); tests can pass a recording implementation. Never carries payloads:
+ * labels are classes, reasons, exporter ids, entity names, status codes (principle 7).
+ */
+import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
+
+export interface GatewayMetrics {
+  requests(status: number, encoding: string): void;
+  spansReceived(n: number): void;
+  spansRejected(n: number, reason: RejectReason): void;
+  spansDiscarded(n: number, reason: DiscardReason): void;
+  /** Spans enqueued for an exporter (per class). */
+  spansRouted(n: number, cls: ExportClass, exporter: string): void;
+  /** Spans refused because a queue was full (client told to retry). */
+  spansRefusedQueueFull(n: number, exporter: string): void;
+  spansExported(n: number, exporter: string): void;
+  spansExportFailed(n: number, exporter: string, reason: 'failure' | 'retries_exhausted' | 'shutdown'): void;
+  exportRetries(exporter: string): void;
+  redactions(n: number, entity: string): void;
+  /** Observed gauges are read from callbacks. */
+  observeQueue(exporter: string, read: () => { bytes: number; items: number; capacityBytes: number }): void;
+  policyLoaded(version: string, outcome: 'success' | 'failure'): void;
+}
+
+export const noopMetrics: GatewayMetrics = {
+  requests() {},
+  spansReceived() {},
+  spansRejected() {},
+  spansDiscarded() {},
+  spansRouted() {},
+  spansRefusedQueueFull() {},
+  spansExported() {},
+  spansExportFailed() {},
+  exportRetries() {},
+  redactions() {},
+  observeQueue() {},
+  policyLoaded() {},
+};
