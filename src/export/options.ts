@@ -1,0 +1,112 @@
+/**
+ * The plain options the export factory takes. The config engineer maps the YAML (zod, src/config/) onto
+ * these; every field with a default is optional here and the factory fills it from the DEFAULT_*
+ * constants below, so defaults live in one place.
+ *
+ * Names follow the OpenTelemetry Collector's exporterhelper (`retry_on_failure`, `sending_queue`,
+ * `timeout`, `compression`, `headers`) so an operator reads the YAML without a manual; durations are
+ * milliseconds here, whatever unit the YAML uses.
+ */
+import type { Encoding } from '../otlp/codec.js';
+import type { ExportClass } from '../policy/types.js';
+import type { GatewayMetrics } from '../telemetry/metrics-types.js';
+
+/** Collector `retry_on_failure`. */
+export interface RetryOptions {
+  /** Default true. When false a retryable result is counted as failed at once. */
+  enabled?: boolean;
+  /** Delay before the first retry. Default 5 s. */
+  initialIntervalMs?: number;
+  /** Upper bound of the computed backoff (not of a server's Retry-After). Default 30 s. */
+  maxIntervalMs?: number;
+  /** Give up after this long since the first attempt; 0 = retry forever (until shutdown). Default 300 s. */
+  maxElapsedTimeMs?: number;
+  /** Growth factor of the backoff. Default 1.5. */
+  multiplier?: number;
+  /** Jitter: each delay is drawn from [d·(1−r), d·(1+r)]. Default 0.5. */
+  randomizationFactor?: number;
+}
+
+/** Collector `sending_queue`, bounded in bytes of encoded payload instead of batches. */
+export interface QueueOptions {
+  /** Concurrent exports from this queue. Default 4. */
+  numConsumers?: number;
+  /** Capacity in encoded bytes; an item that does not fit is refused (client told to retry). Default 64 MiB. */
+  maxBytes?: number;
+}
+
+export type Compression = 'gzip' | 'none';
+
+export interface OtlpHttpExporterOptions {
+  type: 'otlphttp';
+  /**
+   * Base URL; spans are POSTed to `<endpoint>/v1/traces`, unless it already ends with `/v1/traces`
+   * (then it is used as is, like the Collector's `traces_endpoint`). `{tenant}` is replaced with the
+   * item's tenant, URL-encoded as one path segment.
+   */
+  endpoint: string;
+  /** Default 'protobuf' (as the Collector's otlphttp exporter). */
+  encoding?: Encoding;
+  /** Extra request headers (e.g. authorization). Values are never logged. */
+  headers?: Record<string, string>;
+  /** Per-attempt timeout. Default 10 s. */
+  timeoutMs?: number;
+  /** Default 'gzip', as the Collector's otlphttp exporter. */
+  compression?: Compression;
+  retry?: RetryOptions;
+  queue?: QueueOptions;
+}
+
+export interface FileExporterOptions {
+  type: 'file';
+  /** File to append to (parent folders are created). `{tenant}` is replaced with the item's tenant. */
+  path: string;
+  retry?: RetryOptions;
+  queue?: QueueOptions;
+}
+
+export type ExporterOptions = OtlpHttpExporterOptions | FileExporterOptions;
+
+/** The subset of a pino logger the export path uses. Never given payload values (principle 7). */
+export interface ExportLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface CreateRouterOptions {
+  /** Keyed by exporter id, `<type>/<name>` as in the config. */
+  exporters: Record<string, ExporterOptions>;
+  /** Class → exporter ids. A class not listed (or listed with []) is exported nowhere. */
+  routes: Partial<Record<ExportClass, readonly string[]>>;
+  metrics: GatewayMetrics;
+  logger?: ExportLogger;
+}
+
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = {
+  enabled: true,
+  initialIntervalMs: 5_000,
+  maxIntervalMs: 30_000,
+  maxElapsedTimeMs: 300_000,
+  multiplier: 1.5,
+  randomizationFactor: 0.5,
+};
+
+export const DEFAULT_QUEUE: Readonly<Required<QueueOptions>> = {
+  numConsumers: 4,
+  maxBytes: 64 * 1024 * 1024,
+};
+
+export const DEFAULT_OTLPHTTP = {
+  encoding: 'protobuf' as Encoding,
+  timeoutMs: 10_000,
+  compression: 'gzip' as Compression,
+} as const;
+
+export const noopLogger: ExportLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
