@@ -1,0 +1,134 @@
+/**
+ * GatewayMetrics over the OpenTelemetry metrics SDK, read by a Prometheus exporter whose own HTTP
+ * server is never started: the telemetry server (health.ts) serves its handler on /metrics next to
+ * /healthz and /readyz, so there is one telemetry port, as the Collector has.
+ *
+ * Labels are classes, reasons, exporter ids, entity names and status codes only (principle 7).
+ * Attribute objects are cached per label value so the hot path does not allocate one per increment.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { Attributes, Counter } from '@opentelemetry/api';
+import type { GatewayMetrics } from './metrics-types.js';
+import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
+
+export interface GatewayTelemetry {
+  readonly metrics: GatewayMetrics;
+  /** Serves the Prometheus text exposition of every instrument. */
+  handleMetricsRequest(req: IncomingMessage, res: ServerResponse): void;
+  shutdown(): Promise<void>;
+}
+
+type QueueReader = () => { bytes: number; items: number; capacityBytes: number };
+
+/** Caches one attribute object per key so repeated increments reuse it. */
+class AttributeCache {
+  private readonly cache = new Map<string, Attributes>();
+  get(key: string, build: () => Attributes): Attributes {
+    let attrs = this.cache.get(key);
+    if (attrs === undefined) {
+      attrs = Object.freeze(build());
+      this.cache.set(key, attrs);
+    }
+    return attrs;
+  }
+}
+
+export function createTelemetry(): GatewayTelemetry {
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const meter = provider.getMeter('loopgate');
+  const attrs = new AttributeCache();
+
+  const counter = (name: string, description: string): Counter =>
+    meter.createCounter(name, { description, unit: '' });
+
+  const received = counter('loopgate_spans_received', 'Spans in requests the receiver decoded');
+  const rejected = counter('loopgate_spans_rejected', 'Spans refused back to the client (partial_success)');
+  const discarded = counter('loopgate_spans_discarded', 'Accepted spans exported nowhere, by reason');
+  const routed = counter('loopgate_spans_routed', 'Spans enqueued for an exporter, by class');
+  const refused = counter('loopgate_spans_refused_queue_full', 'Spans refused because an export queue was full');
+  const exported = counter('loopgate_spans_exported', 'Spans an exporter delivered');
+  const exportFailed = counter('loopgate_spans_export_failed', 'Spans an exporter gave up on, by reason');
+  const retries = counter('loopgate_export_retries', 'Export attempts retried');
+  const redactions = counter('loopgate_redactions', 'Values redacted, by entity');
+  const requests = counter('loopgate_http_requests', 'OTLP/HTTP requests answered, by status and encoding');
+  const reloads = counter('loopgate_policy_reloads', 'Policy loads and reloads, by outcome');
+
+  const queues = new Map<string, QueueReader>();
+  const queueBytes = meter.createObservableGauge('loopgate_queue_bytes', { description: 'Bytes waiting in an export queue' });
+  const queueItems = meter.createObservableGauge('loopgate_queue_items', { description: 'Items waiting in an export queue' });
+  const queueCapacity = meter.createObservableGauge('loopgate_queue_capacity_bytes', {
+    description: 'Byte capacity of an export queue',
+  });
+  meter.addBatchObservableCallback(
+    (result) => {
+      for (const [exporterId, read] of queues) {
+        const q = read();
+        const a = attrs.get(`exporter:${exporterId}`, () => ({ exporter: exporterId }));
+        result.observe(queueBytes, q.bytes, a);
+        result.observe(queueItems, q.items, a);
+        result.observe(queueCapacity, q.capacityBytes, a);
+      }
+    },
+    [queueBytes, queueItems, queueCapacity],
+  );
+
+  // Info-style gauge: 1 for the active policy version, so dashboards can show which contract runs.
+  let activeVersion: string | undefined;
+  const policyInfo = meter.createObservableGauge('loopgate_policy_info', {
+    description: 'The active policy version (value 1, version label)',
+  });
+  policyInfo.addCallback((result) => {
+    if (activeVersion !== undefined) result.observe(1, attrs.get(`version:${activeVersion}`, () => ({ version: activeVersion! })));
+  });
+
+  const exporterAttrs = (id: string): Attributes => attrs.get(`exporter:${id}`, () => ({ exporter: id }));
+
+  const metrics: GatewayMetrics = {
+    requests(status: number, encoding: string) {
+      requests.add(1, attrs.get(`req:${status}:${encoding}`, () => ({ status: String(status), encoding })));
+    },
+    spansReceived(n: number) {
+      if (n > 0) received.add(n);
+    },
+    spansRejected(n: number, reason: RejectReason) {
+      if (n > 0) rejected.add(n, attrs.get(`rej:${reason}`, () => ({ reason })));
+    },
+    spansDiscarded(n: number, reason: DiscardReason) {
+      if (n > 0) discarded.add(n, attrs.get(`disc:${reason}`, () => ({ reason })));
+    },
+    spansRouted(n: number, cls: ExportClass, exporterId: string) {
+      routed.add(n, attrs.get(`routed:${cls}:${exporterId}`, () => ({ class: cls, exporter: exporterId })));
+    },
+    spansRefusedQueueFull(n: number, exporterId: string) {
+      refused.add(n, exporterAttrs(exporterId));
+    },
+    spansExported(n: number, exporterId: string) {
+      exported.add(n, exporterAttrs(exporterId));
+    },
+    spansExportFailed(n: number, exporterId: string, reason: 'failure' | 'retries_exhausted' | 'shutdown') {
+      exportFailed.add(n, attrs.get(`fail:${exporterId}:${reason}`, () => ({ exporter: exporterId, reason })));
+    },
+    exportRetries(exporterId: string) {
+      retries.add(1, exporterAttrs(exporterId));
+    },
+    redactions(n: number, entity: string) {
+      if (n > 0) redactions.add(n, attrs.get(`ent:${entity}`, () => ({ entity })));
+    },
+    observeQueue(exporterId: string, read: QueueReader) {
+      queues.set(exporterId, read);
+    },
+    policyLoaded(version: string, outcome: 'success' | 'failure') {
+      reloads.add(1, attrs.get(`reload:${outcome}`, () => ({ outcome })));
+      if (outcome === 'success') activeVersion = version;
+    },
+  };
+
+  return {
+    metrics,
+    handleMetricsRequest: (req, res) => exporter.getMetricsRequestHandler(req, res),
+    shutdown: () => provider.shutdown(),
+  };
+}
