@@ -1,0 +1,234 @@
+/**
+ * YAML → typed value, with every problem reported as `file:line:col: message` naming the key path.
+ *
+ * Shared by the policy loader and the gateway config loader: both are YAML written by people, both need
+ * messages that point at the line to fix and say what was expected. Parsing keeps source positions
+ * (yaml's LineCounter); validation is a zod schema; zod issues are mapped back to nodes by their path.
+ */
+import { LineCounter, parseDocument, isScalar, visit, type Document, type Scalar } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, type Diagnostic } from './diagnostic.js';
+import { locate, type Anchor } from './locate.js';
+import { expectedKeysAt } from './schema-keys.js';
+
+/**
+ * Called for every scalar before validation, with its key path. Return the scalar's new value (e.g.
+ * after `${env:NAME}` expansion), `undefined` to keep it, or `{ error }` to report a problem at it.
+ */
+export type ScalarTransform = (
+  value: unknown,
+  path: readonly PropertyKey[],
+) => unknown | undefined | { error: string };
+
+export interface ParseOptions {
+  transformScalar?: ScalarTransform;
+}
+
+export interface ParsedYaml<T> {
+  ok: true;
+  value: T;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** Builds a diagnostic pointing at `path` in this file (for checks made after validation). */
+  diagnosticAt(path: readonly PropertyKey[], message: string, options?: DiagnosticOptions): Diagnostic;
+}
+
+export interface DiagnosticOptions {
+  anchor?: Anchor;
+  severity?: Diagnostic['severity'];
+}
+
+export type ParseYamlResult<T> = ParsedYaml<T> | { ok: false; errors: Diagnostic[] };
+
+function isErrorResult(v: unknown): v is { error: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'string' && Object.keys(v).length === 1;
+}
+
+/** The key path of a node reached by `yaml.visit`, from its ancestor chain. */
+function pathOf(ancestors: readonly unknown[], self: unknown): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  const chain = [...ancestors, self];
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i - 1] as { items?: unknown[]; key?: unknown; value?: unknown };
+    const child = chain[i];
+    if (parent && Array.isArray(parent.items) && !('key' in parent)) {
+      const idx = parent.items.indexOf(child);
+      // Pairs are the items of a map: the path segment comes from the pair's key, one step later.
+      if (idx >= 0 && !(child && typeof child === 'object' && 'key' in child)) path.push(idx);
+    } else if (parent && 'key' in parent && parent.value === child) {
+      const k = parent.key;
+      path.push(isScalar(k) ? (k.value as PropertyKey) : String(k));
+    }
+  }
+  return path;
+}
+
+export function parseYamlWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  options: ParseOptions = {},
+): ParseYamlResult<z.infer<S>> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+
+  const at = (path: readonly PropertyKey[], message: string, o: DiagnosticOptions = {}): Diagnostic => {
+    const pos = locate(doc, lineCounter, path, o.anchor ?? 'value');
+    const d: Diagnostic = { file, line: pos.line, col: pos.col, message, severity: o.severity ?? 'error' };
+    if (path.length > 0) d.path = formatPath(path);
+    return d;
+  };
+
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        // yaml's messages end with a source excerpt after a blank line; keep the first line only.
+        const message = `YAML syntax error: ${e.message.split('\n')[0]}`;
+        return { file, line: pos.line, col: pos.col, message, severity: 'error' as const };
+      }),
+    };
+  }
+
+  if (options.transformScalar) {
+    const transform = options.transformScalar;
+    const errors: Diagnostic[] = [];
+    visit(doc, {
+      Scalar(_key, node: Scalar, ancestors) {
+        // Map keys are not values: never transform them.
+        const parent = ancestors[ancestors.length - 1] as { key?: unknown } | undefined;
+        if (parent && parent.key === node) return;
+        const path = pathOf(ancestors, node);
+        const out = transform(node.value, path);
+        if (out === undefined) return;
+        if (isErrorResult(out)) {
+          const pos = lineCounter.linePos(node.range?.[0] ?? 0);
+          const d: Diagnostic = { file, line: pos.line, col: pos.col, message: `${formatPath(path)}: ${out.error}`, severity: 'error' };
+          if (path.length > 0) d.path = formatPath(path);
+          errors.push(d);
+          return;
+        }
+        node.value = out;
+      },
+    });
+    if (errors.length > 0) return { ok: false, errors };
+  }
+
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const parsed = schema.safeParse(data);
+  if (parsed.success) {
+    return { ok: true, value: parsed.data, doc, lineCounter, diagnosticAt: at };
+  }
+  const errors = issuesToDiagnostics(parsed.error.issues, schema, data, at);
+  errors.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { ok: false, errors };
+}
+
+type At = (path: readonly PropertyKey[], message: string, o?: DiagnosticOptions) => Diagnostic;
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+/** True when the parent at `path` is a mapping that simply lacks the last key. */
+function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
+  const parent = valueAt(data, path.slice(0, -1));
+  const key = path[path.length - 1];
+  return typeof parent === 'object' && parent !== null && !Array.isArray(parent) && typeof key === 'string' && !(key in parent);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function expectedName(t: string): string {
+  switch (t) {
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'int':
+      return 'an integer';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return t;
+  }
+}
+
+function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, data: unknown, at: At): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) out.push(...issueToDiagnostics(issue, [], schema, data, at));
+  return out;
+}
+
+function issueToDiagnostics(
+  issue: z.core.$ZodIssue,
+  base: readonly PropertyKey[],
+  schema: z.ZodType,
+  data: unknown,
+  at: At,
+): Diagnostic[] {
+  const path = [...base, ...issue.path];
+  const where = formatPath(path);
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && path.length > 0 && isMissing(data, path)) {
+    const parent = path.slice(0, -1);
+    const key = String(path[path.length - 1]);
+    const wanted = issue.code === 'invalid_type' ? expectedName(issue.expected) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    return [at(parent, `${formatPath(parent)}: missing required key '${key}' (expected ${wanted})`)];
+  }
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const expected = expectedKeysAt(schema, path);
+      const tail = expected.length > 0 ? `; expected one of ${expected.join(', ')}` : '';
+      return issue.keys.map((k) =>
+        at([...path, k], `${where}: unknown key '${k}'${tail}`, { anchor: 'key' }),
+      );
+    }
+    case 'invalid_type': {
+      const got = valueAt(data, path);
+      return [at(path, `${where}: expected ${expectedName(issue.expected)}, got ${describe(got)}`)];
+    }
+    case 'invalid_value': {
+      const got = valueAt(data, path);
+      const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return [at(path, `${where}: expected one of ${values}, got ${describe(got)}`)];
+    }
+    case 'invalid_union': {
+      // Prefer the branch that got furthest into the value: its issues are about what the author meant.
+      const branches = issue.errors.filter((b) => b.length > 0);
+      const depth = (b: readonly z.core.$ZodIssue[]): number =>
+        Math.max(...b.map((i) => i.path.length + (i.code === 'invalid_type' || i.code === 'invalid_value' ? 0 : 0.5)));
+      const best = branches.reduce<readonly z.core.$ZodIssue[] | undefined>(
+        (acc, b) => (acc === undefined || depth(b) > depth(acc) ? b : acc),
+        undefined,
+      );
+      const allShallow = branches.every((b) => b.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+      if (best === undefined || allShallow) {
+        const parts = branches.flat().map((i) =>
+          i.code === 'invalid_type' ? expectedName(i.expected) : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(' or ') : i.message,
+        );
+        const uniq = [...new Set(parts)];
+        return [at(path, `${where}: expected ${uniq.join(' or ')}, got ${describe(valueAt(data, path))}`)];
+      }
+      return best.flatMap((i) => issueToDiagnostics(i, path, schema, data, at));
+    }
+    default:
+      return [at(path, `${where}: ${issue.message}`)];
+  }
+}
