@@ -2,8 +2,9 @@
  * Exporter contract. Exporters return tagged results instead of throwing (design principle 6);
  * the retrying decorator and the queue decide what a result means.
  */
+import type { Encoding } from '../otlp/codec.js';
 import type { TracesData } from '../otlp/model.js';
-import type { ExportClass } from '../policy/types.js';
+import type { ClassOutput, ExportClass } from '../policy/types.js';
 
 export type ExportResult =
   | { status: 'success' }
@@ -26,7 +27,40 @@ export interface Exporter {
   readonly id: string;
   /** Sends one item. Must not throw; must resolve within its own timeout. */
   export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult>;
+  /**
+   * The OTLP encoding `encode` produces. Exporters that declare the same encoding receive the same
+   * bytes from the router (one encode per request and encoding); absent means "encode for me alone".
+   */
+  readonly encoding?: Encoding;
   /** Serialises an item to the exact bytes `export` will send (also what the queue measures). */
   encode(item: ExportItem): Uint8Array;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * What the router answers for one request's outputs. Admission is atomic: either every output was
+ * enqueued for every exporter of its class (`accepted`), or nothing was enqueued anywhere
+ * (`unavailable`: the receiver answers 503 with Retry-After and the client resends).
+ */
+export type RouteResult =
+  | {
+      status: 'accepted';
+      /** Spans enqueued for at least one exporter. */
+      routed: number;
+      /** Spans of a class with no route: exported nowhere, counted as discarded ('no_route'). */
+      noRoute: number;
+    }
+  | { status: 'unavailable'; retryAfterSeconds: number; exporter: string };
+
+/** The receiver's view of the export side. */
+export interface SpanRouter {
+  route(outputs: readonly ClassOutput[]): RouteResult;
+  /**
+   * Graceful shutdown: refuse new requests, let queued and in-flight exports finish until `deadlineMs`
+   * (an absolute time in ms since the epoch, as Date.now()), then count what is left as failed
+   * ('shutdown').
+   */
+  drain(deadlineMs: number): Promise<void>;
+  /** Drains with no grace (if not drained already) and releases connections and files. */
   shutdown(): Promise<void>;
 }

@@ -19,7 +19,8 @@ export type DiscardReason =
   | 'cap_exceeded' // a per-key-per-window cap was full
   | 'drop_span_action' // a detector action said drop the span
   | 'tenant_contract' // the tenant's data-use contract forbids the class
-  | 'engine_error'; // the engine threw on this span: discarded, never forwarded unredacted
+  | 'engine_error' // the engine threw on this span: discarded, never forwarded unredacted
+  | 'no_route'; // its class has no exporter in `routes` (design.md: a class not listed is exported nowhere)
 
 /** Why a span was refused back to the client (partial_success.rejected_spans). */
 export type RejectReason = 'tenant_mismatch' | 'tenant_missing';
