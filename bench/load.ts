@@ -1,0 +1,244 @@
+/**
+ * Load generator: the whole gateway, measured from outside.
+ *
+ * Starts `loopgate serve` as a child process (the compiled dist/, as production runs it) on the
+ * redact-all policy, with an OTLP/HTTP exporter pointed at a local sink in this process. Sends
+ * 100-span protobuf batches shaped like ../shared/fixtures/producers (real instrumentation spans,
+ * fresh ids) from several concurrent keep-alive connections for a fixed time, and reports:
+ *   - spans/s accepted by the gateway and spans/s that reached the sink,
+ *   - spans per CPU-second of the gateway process (user+system from /proc), which is what a
+ *     sidecar's cost is billed in,
+ *   - the gateway's peak RSS (VmHWM).
+ *
+ * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100]
+ * Prints numbers only; nothing here is asserted.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { decodeTracesProtobuf } from '../src/otlp/decode-protobuf.js';
+import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
+import type { ResourceSpans, TracesData } from '../src/otlp/model.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FIXTURES = path.resolve(ROOT, '../shared/fixtures/producers');
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '100' },
+    policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const CONCURRENCY = Number(args.concurrency);
+const BATCH = Number(args.batch);
+
+/** Every span of every protobuf fixture, each with its own resource, as templates. */
+function loadTemplates(): ResourceSpans[] {
+  const out: ResourceSpans[] = [];
+  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.pb')).sort()) {
+    const r = decodeTracesProtobuf(readFileSync(path.join(FIXTURES, f)));
+    if (!r.ok) throw new Error(`${f}: ${r.error}`);
+    for (const rs of r.value.resourceSpans)
+      for (const ss of rs.scopeSpans)
+        for (const span of ss.spans) out.push({ ...rs, scopeSpans: [{ ...ss, spans: [span] }] });
+  }
+  return out;
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** A request of `n` spans cycling through the templates, each trace fresh so sampling varies. */
+function buildBatch(templates: ResourceSpans[], n: number, offset: number): Uint8Array {
+  const resourceSpans: ResourceSpans[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = templates[(offset + i) % templates.length]!;
+    const ss = t.scopeSpans[0]!;
+    const span = { ...ss.spans[0]!, traceId: hex(16), spanId: hex(8), parentSpanId: '' };
+    resourceSpans.push({ ...t, scopeSpans: [{ ...ss, spans: [span] }] });
+  }
+  const data: TracesData = { resourceSpans };
+  return encodeTracesProtobuf(data);
+}
+
+function startSink(): Promise<{ port: number; requests: () => number; close: () => void }> {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        requests: () => requests,
+        close: () => server.close(),
+      }),
+    );
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime+stime in seconds and VmHWM in MiB from /proc (Linux). */
+function procStats(pid: number): { cpuSeconds: number; peakRssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of proc(5))
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  return { cpuSeconds: ticks / 100, peakRssMiB: hwm ? Number(hwm[1]) / 1024 : NaN };
+}
+
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gateway not ready at ${url}`);
+}
+
+async function main(): Promise<void> {
+  const templates = loadTemplates();
+  const batches = Array.from({ length: 64 }, (_, i) => buildBatch(templates, BATCH, i * 7));
+  const sink = await startSink();
+  const [port, telemetryPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
+  const configPath = path.join(dir, 'loopgate.yaml');
+  writeFileSync(
+    configPath,
+    [
+      'receivers:',
+      '  otlp:',
+      '    protocols:',
+      '      http:',
+      `        endpoint: 127.0.0.1:${port}`,
+      `policy: ${path.join(ROOT, args.policy!)}`,
+      'exporters:',
+      '  otlphttp/sink:',
+      `    endpoint: http://127.0.0.1:${sink.port}`,
+      '    encoding: protobuf',
+      'routes:',
+      '  broad-use: [otlphttp/sink]',
+      '  tenant-only: [otlphttp/sink]',
+      '  eval-only: [otlphttp/sink]',
+      'service:',
+      '  telemetry:',
+      '    metrics:',
+      `      address: 127.0.0.1:${telemetryPort}`,
+      '    logs:',
+      '      level: warn',
+      '',
+    ].join('\n'),
+  );
+
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve', '--config', configPath], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const pid = child.pid!;
+  try {
+    await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 15_000);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    let accepted = 0;
+    let refused = 0;
+    let stop = false;
+    const send = (body: Uint8Array): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/traces',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const worker = async (w: number): Promise<void> => {
+      for (let i = w; !stop; i += CONCURRENCY) {
+        const status = await send(batches[i % batches.length]!);
+        if (status === 200) accepted += BATCH;
+        else refused += BATCH;
+      }
+    };
+
+    // Warm-up: JIT and connection set-up, excluded from the figures.
+    const warm = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+    await new Promise((r) => setTimeout(r, WARMUP * 1000));
+    stop = true;
+    await Promise.all(warm);
+    stop = false;
+
+    const before = procStats(pid);
+    const sinkBefore = sink.requests();
+    const start = process.hrtime.bigint();
+    accepted = 0;
+    refused = 0;
+    const run = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    stop = true;
+    await Promise.all(run);
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    const after = procStats(pid);
+    const cpu = after.cpuSeconds - before.cpuSeconds;
+    agent.destroy();
+
+    const rows: [string, string][] = [
+      ['policy', args.policy!],
+      ['batch size (spans)', String(BATCH)],
+      ['concurrency', String(CONCURRENCY)],
+      ['duration (s)', elapsed.toFixed(1)],
+      ['spans accepted', String(accepted)],
+      ['spans refused (429/503)', String(refused)],
+      ['spans/s accepted', (accepted / elapsed).toFixed(0)],
+      ['sink requests/s', ((sink.requests() - sinkBefore) / elapsed).toFixed(0)],
+      ['gateway CPU-seconds', cpu.toFixed(2)],
+      ['spans per gateway CPU-second', (accepted / cpu).toFixed(0)],
+      ['gateway peak RSS (MiB)', after.peakRssMiB.toFixed(1)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  } finally {
+    child.kill('SIGTERM');
+    sink.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
