@@ -1,0 +1,176 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../yaml/index.js';
+import { loadGatewayConfig, parseGatewayConfig } from './load.js';
+import type { GatewayConfig } from './types.js';
+
+const FILE = '/etc/loopgate/loopgate.yaml';
+
+function ok(text: string, env: Record<string, string> = {}): GatewayConfig {
+  const r = parseGatewayConfig(text, FILE, { env });
+  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+  return r.config;
+}
+
+function errors(text: string, env: Record<string, string> = {}): string[] {
+  const r = parseGatewayConfig(text, FILE, { env });
+  if (r.ok) throw new Error('expected errors');
+  return r.errors.map(formatDiagnostic);
+}
+
+const FULL = `
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 0.0.0.0:4318
+        max_request_body_size: 512KiB
+    auth:
+      tokens:
+        - token: \${env:ACME_TOKEN}
+          tenant: acme
+policy: policies/default.yaml
+exporters:
+  otlphttp/broad:
+    endpoint: http://127.0.0.1:9101
+    encoding: json
+    headers: { authorization: "Bearer x" }
+    timeout: 3s
+    compression: none
+    retry_on_failure: { enabled: true, initial_interval: 300ms, max_interval: 5s, max_elapsed_time: 1m }
+    sending_queue: { num_consumers: 2, max_bytes: 8MiB }
+  otlphttp/tenant:
+    endpoint: http://tenant-store.internal:4318/{tenant}
+  file/eval:
+    path: ./data/eval-only.jsonl
+routes:
+  broad-use: [otlphttp/broad]
+  tenant-only: [otlphttp/tenant]
+  eval-only: [file/eval]
+service:
+  telemetry:
+    metrics: { address: 127.0.0.1:0 }
+    logs: { level: debug }
+  shutdown_timeout: 10s
+`;
+
+describe('gateway config', () => {
+  it('loads the design.md example with units parsed, env expanded and paths resolved', () => {
+    const c = ok(FULL, { ACME_TOKEN: 'tok-1' });
+    expect(c.receiver).toEqual({
+      endpoint: { host: '0.0.0.0', port: 4318 },
+      maxRequestBodyBytes: 512 * 1024,
+      maxValueDepth: 64,
+      auth: { tokens: [{ token: 'tok-1', tenant: 'acme' }] },
+    });
+    expect(c.policyPath).toBe('/etc/loopgate/policies/default.yaml');
+    expect(c.exporters).toEqual({
+      'otlphttp/broad': {
+        type: 'otlphttp',
+        endpoint: 'http://127.0.0.1:9101',
+        encoding: 'json',
+        headers: { authorization: 'Bearer x' },
+        timeoutMs: 3000,
+        compression: 'none',
+        retry: { enabled: true, initialIntervalMs: 300, maxIntervalMs: 5000, maxElapsedTimeMs: 60_000 },
+        queue: { numConsumers: 2, maxBytes: 8 * 1024 * 1024 },
+      },
+      'otlphttp/tenant': { type: 'otlphttp', endpoint: 'http://tenant-store.internal:4318/{tenant}' },
+      'file/eval': { type: 'file', path: '/etc/loopgate/data/eval-only.jsonl' },
+    });
+    expect(c.routes).toEqual({
+      'broad-use': ['otlphttp/broad'],
+      'tenant-only': ['otlphttp/tenant'],
+      'eval-only': ['file/eval'],
+    });
+    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 0 }, logLevel: 'debug', shutdownTimeoutMs: 10_000 });
+  });
+
+  it('fills defaults for a minimal config', () => {
+    const c = ok('policy: p.yaml\n');
+    expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64 });
+    expect(c.exporters).toEqual({});
+    expect(c.routes).toEqual({});
+    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });
+  });
+
+  it('names an unset environment variable where it is used', () => {
+    expect(errors(FULL)).toEqual([
+      `${FILE}:10:18: receivers.otlp.auth.tokens[0].token: environment variable 'ACME_TOKEN' is not set`,
+    ]);
+  });
+
+  it('refuses a route to an exporter that does not exist, at the list item', () => {
+    const text = 'policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\nroutes:\n  broad-use: [file/a, file/b]\n';
+    expect(errors(text)).toEqual([`${FILE}:6:23: routes.broad-use[1]: unknown exporter 'file/b'; defined exporters: file/a`]);
+  });
+
+  it('refuses unknown keys at their position, inside exporters too', () => {
+    const text = [
+      'policy: p.yaml',
+      'recievers: {}',
+      'exporters:',
+      '  otlphttp/x:',
+      '    endpoint: http://h:1',
+      '    retry_on_failure:',
+      '      enabled: true',
+      '      max_retries: 3',
+    ].join('\n');
+    const e = errors(text);
+    expect(e).toHaveLength(2);
+    expect(e[0]).toMatch(new RegExp(`^${FILE}:2:1: \\(root\\): unknown key 'recievers'; expected one of receivers, policy`));
+    expect(e[1]).toMatch(new RegExp(`^${FILE}:8:7: .*retry_on_failure.*unknown key 'max_retries'`));
+  });
+
+  it('refuses bad units, endpoints, encodings and exporter types with positions', () => {
+    const text = [
+      'receivers:',
+      '  otlp:',
+      '    protocols:',
+      '      http:',
+      '        endpoint: localhost',
+      '        max_request_body_size: 20 MiBs',
+      'policy: p.yaml',
+      'exporters:',
+      '  otlphttp/x:',
+      '    endpoint: ftp://h',
+      '    encoding: xml',
+      '    timeout: 10',
+      '  kafka/y: {}',
+      'service:',
+      '  shutdown_timeout: soon',
+    ].join('\n');
+    const e = errors(text);
+    expect(e).toEqual([
+      expect.stringMatching(/:5:19: receivers\.otlp\.protocols\.http\.endpoint: expected host:port/),
+      expect.stringMatching(/:6:32: .*max_request_body_size: expected a size/),
+      expect.stringMatching(/:10:15: exporters\["otlphttp\/x"\]\.endpoint: expected an http:\/\/ or https:\/\/ URL/),
+      expect.stringMatching(/:11:15: exporters\["otlphttp\/x"\]\.encoding: expected one of "protobuf", "json"/),
+      expect.stringMatching(/:12:14: exporters\["otlphttp\/x"\]\.timeout: expected a string, got number 10/),
+      expect.stringMatching(/:13:12: exporters\["kafka\/y"\]: exporter id 'kafka\/y' must be <type>\/<name>/),
+      expect.stringMatching(/:15:21: service\.shutdown_timeout: expected a duration/),
+    ]);
+  });
+
+  it('refuses a class that is not exportable in routes', () => {
+    expect(errors('policy: p.yaml\nroutes:\n  discard: []\n')[0]).toMatch(/:3:3: routes: unknown key 'discard'; expected one of broad-use, tenant-only, eval-only/);
+  });
+
+  it('refuses auth with no tokens and duplicate tokens without echoing them', () => {
+    expect(errors('receivers:\n  otlp:\n    auth:\n      tokens: []\npolicy: p\n')[0]).toMatch(/tokens: auth needs at least one token/);
+    const dup = errors('receivers:\n  otlp:\n    auth:\n      tokens:\n        - {token: s3cret, tenant: a}\n        - {token: s3cret, tenant: b}\npolicy: p\n');
+    expect(dup).toEqual([expect.stringMatching(/:6:19: receivers\.otlp\.auth\.tokens\[1\]\.token: the same token is listed twice/)]);
+    expect(dup[0]).not.toContain('s3cret');
+  });
+
+  it('reads a file from disk and reports a missing one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopgate-config-'));
+    await writeFile(join(dir, 'loopgate.yaml'), 'policy: policies/p.yaml\n');
+    const r = await loadGatewayConfig(join(dir, 'loopgate.yaml'), { env: {} });
+    expect(r.ok && r.config.policyPath).toBe(join(dir, 'policies/p.yaml'));
+    const missing = await loadGatewayConfig(join(dir, 'nope.yaml'), { env: {} });
+    expect(!missing.ok && missing.errors.map(formatDiagnostic)).toEqual([`${join(dir, 'nope.yaml')}:1:1: config file not found`]);
+  });
+});

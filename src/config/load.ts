@@ -1,0 +1,95 @@
+/**
+ * Loads the gateway config: read the file, expand `${env:NAME}` on the YAML document (so errors keep
+ * their positions), validate with the strict schema, check cross-references (routes name exporters
+ * that exist), fill defaults and resolve relative paths against the config file's folder, so the
+ * gateway behaves the same whatever directory it is started from.
+ *
+ * Returns diagnostics as values; the CLI prints them as `file:line:col: message` and exits 1.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { expandEnvTransform, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { EXPORT_CLASSES } from '../policy/types.js';
+import { GatewayConfigSchema, toExporterOptions } from './schema.js';
+import { DEFAULTS, type GatewayConfig } from './types.js';
+import type { ExporterOptions } from '../export/options.js';
+
+export type LoadConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: Diagnostic[] };
+
+export interface LoadConfigOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function loadGatewayConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadConfigResult> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'config file not found' : `cannot read config file (${(err as Error).message})`;
+    return { ok: false, errors: [{ file: path, line: 1, col: 1, message: reason, severity: 'error' }] };
+  }
+  return parseGatewayConfig(text, file, options);
+}
+
+/** Parses config text; `file` names it in messages and anchors relative paths. */
+export function parseGatewayConfig(text: string, file: string, options: LoadConfigOptions = {}): LoadConfigResult {
+  const parsed = parseYamlWithSchema(text, file, GatewayConfigSchema, {
+    transformScalar: expandEnvTransform(options.env ?? process.env),
+  });
+  if (!parsed.ok) return parsed;
+  const raw = parsed.value;
+  const base = dirname(resolve(file));
+  const resolvePath = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  const errors: Diagnostic[] = [];
+
+  const exporters: Record<string, ExporterOptions> = {};
+  for (const [id, entry] of Object.entries(raw.exporters ?? {})) exporters[id] = toExporterOptions(entry, resolvePath);
+
+  const routes: GatewayConfig['routes'] = {};
+  for (const cls of EXPORT_CLASSES) {
+    const ids = raw.routes?.[cls];
+    if (ids === undefined) continue;
+    ids.forEach((id, i) => {
+      if (!(id in exporters)) {
+        const known = Object.keys(exporters);
+        const hint = known.length > 0 ? `; defined exporters: ${known.join(', ')}` : '; no exporters are defined';
+        errors.push(parsed.diagnosticAt(['routes', cls, i], `routes.${cls}[${i}]: unknown exporter '${id}'${hint}`));
+      }
+    });
+    routes[cls] = [...new Set(ids)];
+  }
+
+  const tokens = raw.receivers?.otlp.auth?.tokens;
+  if (tokens) {
+    const seen = new Set<string>();
+    tokens.forEach((t, i) => {
+      // Never echo the token itself: config errors end up in CI logs.
+      if (seen.has(t.token)) {
+        errors.push(parsed.diagnosticAt(['receivers', 'otlp', 'auth', 'tokens', i, 'token'], `receivers.otlp.auth.tokens[${i}].token: the same token is listed twice`));
+      }
+      seen.add(t.token);
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const http = raw.receivers?.otlp.protocols?.http;
+  const config: GatewayConfig = {
+    file: resolve(file),
+    receiver: {
+      endpoint: http?.endpoint ?? { ...DEFAULTS.receiverEndpoint },
+      maxRequestBodyBytes: http?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
+      maxValueDepth: DEFAULTS.maxValueDepth,
+      ...(tokens && { auth: { tokens } }),
+    },
+    policyPath: resolvePath(raw.policy),
+    exporters,
+    routes,
+    service: {
+      metricsAddress: raw.service?.telemetry?.metrics?.address ?? { ...DEFAULTS.metricsAddress },
+      logLevel: raw.service?.telemetry?.logs?.level ?? DEFAULTS.logLevel,
+      shutdownTimeoutMs: raw.service?.shutdown_timeout ?? DEFAULTS.shutdownTimeoutMs,
+    },
+  };
+  return { ok: true, config };
+}

@@ -1,0 +1,46 @@
+/** The loaded gateway config: defaults filled, units parsed, paths absolute. What `startGateway` takes. */
+import type { ExporterOptions } from '../export/options.js';
+import type { ExportClass } from '../policy/types.js';
+import type { LogLevel } from '../telemetry/logger.js';
+import type { HostPort } from './units.js';
+
+export interface AuthToken {
+  token: string;
+  tenant: string;
+}
+
+export interface ReceiverConfig {
+  endpoint: HostPort;
+  /** Limit on the request body after decompression (and on the raw body). */
+  maxRequestBodyBytes: number;
+  /** Deepest AnyValue nesting accepted (OTLP values nest arrays and kvlists). */
+  maxValueDepth: number;
+  /** Present when every request must carry a bearer token. */
+  auth?: { tokens: AuthToken[] };
+}
+
+export interface ServiceConfig {
+  metricsAddress: HostPort;
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+export interface GatewayConfig {
+  /** Absolute path of the config file, for messages. */
+  file: string;
+  receiver: ReceiverConfig;
+  /** Absolute path of the policy file or folder (resolved against the config file's folder). */
+  policyPath: string;
+  exporters: Record<string, ExporterOptions>;
+  routes: Partial<Record<ExportClass, readonly string[]>>;
+  service: ServiceConfig;
+}
+
+export const DEFAULTS = {
+  receiverEndpoint: { host: '127.0.0.1', port: 4318 },
+  maxRequestBodyBytes: 20 * 1024 * 1024,
+  maxValueDepth: 64,
+  metricsAddress: { host: '127.0.0.1', port: 8888 },
+  logLevel: 'info' as LogLevel,
+  shutdownTimeoutMs: 30_000,
+} as const;
