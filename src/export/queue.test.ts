@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { FakeScheduler } from '../../test/support/fake-scheduler.js';
+import { RecordingMetrics } from '../../test/support/recording-metrics.js';
+import { hang, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
+import { ExportQueue, resolveQueueOptions } from './queue.js';
+import { resolveRetryOptions } from './retry.js';
+import type { ExportItem } from './types.js';
+
+const emptyData = { resourceSpans: [] };
+const item = (spanCount: number, tenant = 'acme'): ExportItem => ({ class: 'tenant-only', tenant, data: emptyData, spanCount });
+const bytes = (n: number) => new Uint8Array(n);
+
+function queue(script: Script, opts: { maxBytes?: number; numConsumers?: number; retry?: object; fake?: boolean } = {}) {
+  const metrics = new RecordingMetrics();
+  const exporter = new ScriptedExporter('otlphttp/a', script);
+  const q = new ExportQueue(
+    exporter,
+    { retry: resolveRetryOptions({ initialIntervalMs: 10, maxIntervalMs: 10, ...opts.retry }), queue: resolveQueueOptions({ maxBytes: opts.maxBytes ?? 1000, numConsumers: opts.numConsumers ?? 1 }) },
+    { metrics, ...(opts.fake ? { scheduler: new FakeScheduler() } : {}) },
+  );
+  return { q, metrics, exporter };
+}
+
+const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+describe('resolveQueueOptions', () => {
+  it('fills defaults and refuses nonsense naming the key', () => {
+    expect(resolveQueueOptions(undefined)).toEqual({ numConsumers: 4, maxBytes: 64 * 1024 * 1024 });
+    expect(() => resolveQueueOptions({ numConsumers: 0 })).toThrow(/num_consumers/);
+    expect(() => resolveQueueOptions({ maxBytes: 0 })).toThrow(/max_bytes/);
+  });
+});
+
+describe('ExportQueue', () => {
+  it('is bounded in bytes: refuses what does not fit, counting queued and in-flight bytes', async () => {
+    const { q, metrics } = queue(hang);
+    expect(q.tryEnqueue(item(1), bytes(400))).toBe(true); // taken by the consumer, still counted
+    expect(q.tryEnqueue(item(1), bytes(400))).toBe(true);
+    expect(q.hasRoom(200)).toBe(true);
+    expect(q.hasRoom(201)).toBe(false);
+    expect(q.tryEnqueue(item(1), bytes(400))).toBe(false);
+    expect(q.stats()).toEqual({ bytes: 800, items: 2, capacityBytes: 1000 });
+    expect(metrics.queues.get('otlphttp/a')?.()).toEqual({ bytes: 800, items: 2, capacityBytes: 1000 });
+    await q.drain(Date.now());
+  });
+
+  it('admits an item larger than the capacity only into an empty queue', async () => {
+    const { q } = queue(hang);
+    expect(q.tryEnqueue(item(1), bytes(5000))).toBe(true);
+    expect(q.tryEnqueue(item(1), bytes(1))).toBe(false);
+    await q.drain(Date.now());
+  });
+
+  it('exports in order and counts exported spans', async () => {
+    const { q, metrics, exporter } = queue({ status: 'success' });
+    for (let i = 1; i <= 5; i++) expect(q.tryEnqueue(item(i), bytes(10))).toBe(true);
+    await until(() => metrics.count(metrics.exported, 'otlphttp/a') === 15);
+    expect(exporter.delivered.map((d) => d.spanCount)).toEqual([1, 2, 3, 4, 5]);
+    expect(q.stats()).toEqual({ bytes: 0, items: 0, capacityBytes: 1000 });
+  });
+
+  it('runs up to num_consumers exports at once', async () => {
+    const { q, exporter } = queue(hang, { numConsumers: 3 });
+    for (let i = 0; i < 5; i++) q.tryEnqueue(item(1), bytes(10));
+    await until(() => exporter.calls.length === 3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(exporter.calls.length).toBe(3);
+    await q.drain(Date.now());
+  });
+
+  it('counts a permanent failure with its reason and does not retry it', async () => {
+    const { q, metrics, exporter } = queue({ status: 'failure', error: 'HTTP 400' });
+    q.tryEnqueue(item(7), bytes(10));
+    await until(() => metrics.count(metrics.exportFailed, 'otlphttp/a|failure') === 7);
+    expect(exporter.calls.length).toBe(1);
+    expect(metrics.total(metrics.exported)).toBe(0);
+  });
+
+  it('counts spans whose retries ran out, and every retry', async () => {
+    const { q, metrics, exporter } = queue({ status: 'retryable', error: 'HTTP 503' }, { fake: true, retry: { maxElapsedTimeMs: 35, randomizationFactor: 0 } });
+    q.tryEnqueue(item(3), bytes(10));
+    await until(() => metrics.count(metrics.exportFailed, 'otlphttp/a|retries_exhausted') === 3);
+    expect(exporter.calls.length).toBe(4); // sleeps 10, 10, 10; a fourth would cross 35 ms
+    expect(metrics.count(metrics.retries, 'otlphttp/a')).toBe(3);
+  });
+
+  it('a dead exporter does not block another queue', async () => {
+    const dead = queue(hang);
+    const live = queue({ status: 'success' });
+    for (let i = 0; i < 3; i++) {
+      dead.q.tryEnqueue(item(1), bytes(100));
+      live.q.tryEnqueue(item(1), bytes(100));
+    }
+    await until(() => live.metrics.count(live.metrics.exported, 'otlphttp/a') === 3);
+    expect(dead.metrics.total(dead.metrics.exported)).toBe(0);
+    await dead.q.drain(Date.now());
+  });
+
+  describe('drain', () => {
+    it('refuses new items and lets queued ones finish before the deadline', async () => {
+      const { q, metrics } = queue(async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        return { status: 'success' };
+      });
+      for (let i = 0; i < 4; i++) q.tryEnqueue(item(2), bytes(10));
+      const drained = q.drain(Date.now() + 5000);
+      expect(q.tryEnqueue(item(1), bytes(1))).toBe(false);
+      expect(q.hasRoom(0)).toBe(false);
+      await drained;
+      expect(metrics.count(metrics.exported, 'otlphttp/a')).toBe(8);
+      expect(metrics.total(metrics.exportFailed)).toBe(0);
+    });
+
+    it('at the deadline aborts in-flight work and counts in-flight and queued spans as shutdown', async () => {
+      const { q, metrics } = queue(hang, { numConsumers: 1 });
+      q.tryEnqueue(item(2), bytes(10)); // in flight
+      q.tryEnqueue(item(3), bytes(10)); // queued
+      q.tryEnqueue(item(4), bytes(10)); // queued
+      const started = Date.now();
+      await q.drain(Date.now() + 50);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(metrics.count(metrics.exportFailed, 'otlphttp/a|shutdown')).toBe(9);
+      expect(q.stats()).toEqual({ bytes: 0, items: 0, capacityBytes: 1000 });
+    });
+
+    it('ends a retry backoff at the deadline instead of sleeping through it', async () => {
+      const { q, metrics } = queue({ status: 'retryable', error: 'HTTP 503' }, { retry: { initialIntervalMs: 60_000, maxIntervalMs: 60_000, maxElapsedTimeMs: 0 } });
+      q.tryEnqueue(item(5), bytes(10));
+      await until(() => q.stats().items === 1);
+      await q.drain(Date.now() + 30);
+      expect(metrics.count(metrics.exportFailed, 'otlphttp/a|shutdown')).toBe(5);
+    });
+
+    it('shutdown drains with no grace and shuts the exporter down', async () => {
+      const { q, metrics, exporter } = queue(hang);
+      q.tryEnqueue(item(1), bytes(10));
+      await q.shutdown();
+      expect(exporter.shutdownCalled).toBe(true);
+      expect(metrics.count(metrics.exportFailed, 'otlphttp/a|shutdown')).toBe(1);
+    });
+  });
+});

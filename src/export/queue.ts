@@ -1,0 +1,227 @@
+/**
+ * One exporter's sending queue: bounded in encoded bytes, drained by a few concurrent consumers that run
+ * export-with-retry. Every exporter has its own queue, so a slow or dead downstream fills only its own
+ * queue and never delays another exporter or class.
+ *
+ * Accounting (principle 2, nothing silently lost): every admitted item ends in exactly one of
+ * spansExported or spansExportFailed{reason: failure | retries_exhausted | shutdown}.
+ *
+ * Bytes count from admission until the delivery ends (queued and in flight), since that is the memory
+ * held. An item larger than the whole capacity is admitted only into an empty queue: refusing it forever
+ * would make the client resend it forever, and this still bounds memory by max(capacity, one request).
+ */
+import { DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from './options.js';
+import { RetryingSender, type DeliveryOutcome, type ResolvedRetryOptions } from './retry.js';
+import { systemScheduler, type Scheduler } from './scheduler.js';
+import type { ExportItem, Exporter } from './types.js';
+import type { GatewayMetrics } from '../telemetry/metrics-types.js';
+
+export type ResolvedQueueOptions = Readonly<Required<QueueOptions>>;
+
+export function resolveQueueOptions(options: QueueOptions | undefined): ResolvedQueueOptions {
+  const q = {
+    numConsumers: options?.numConsumers ?? DEFAULT_QUEUE.numConsumers,
+    maxBytes: options?.maxBytes ?? DEFAULT_QUEUE.maxBytes,
+  };
+  if (!Number.isInteger(q.numConsumers) || q.numConsumers < 1) {
+    throw new Error(`sending_queue: 'num_consumers' must be an integer >= 1, got ${q.numConsumers}`);
+  }
+  if (!Number.isInteger(q.maxBytes) || q.maxBytes < 1) {
+    throw new Error(`sending_queue: 'max_bytes' must be an integer >= 1, got ${q.maxBytes}`);
+  }
+  return Object.freeze(q);
+}
+
+export interface QueueDeps {
+  metrics: GatewayMetrics;
+  logger?: ExportLogger;
+  scheduler?: Scheduler;
+  /** Jitter source for retry backoff; injectable for tests. */
+  random?: () => number;
+}
+
+export interface QueueStats {
+  bytes: number;
+  items: number;
+  capacityBytes: number;
+}
+
+interface Entry {
+  item: ExportItem;
+  body: Uint8Array;
+}
+
+export class ExportQueue {
+  readonly id: string;
+  private readonly sender: RetryingSender;
+  private readonly metrics: GatewayMetrics;
+  private readonly logger: ExportLogger;
+  private readonly scheduler: Scheduler;
+
+  /** FIFO as array + head index: O(1) take without Array#shift's copying. */
+  private pending: Entry[] = [];
+  private head = 0;
+  private bytes = 0;
+  private items = 0;
+  private active = 0;
+  private closed = false;
+  /** Aborted at the drain deadline: ends in-flight attempts and backoff sleeps. */
+  private readonly shutdownSignal = new AbortController();
+  private idleWaiters: (() => void)[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    readonly exporter: Exporter,
+    readonly options: { retry: ResolvedRetryOptions; queue: ResolvedQueueOptions },
+    deps: QueueDeps,
+  ) {
+    this.id = exporter.id;
+    this.metrics = deps.metrics;
+    this.logger = deps.logger ?? noopLogger;
+    this.scheduler = deps.scheduler ?? systemScheduler;
+    this.sender = new RetryingSender(exporter, options.retry, {
+      scheduler: this.scheduler,
+      ...(deps.random ? { random: deps.random } : {}),
+      onRetry: () => this.metrics.exportRetries(this.id),
+    });
+    this.metrics.observeQueue(this.id, () => this.stats());
+  }
+
+  get capacityBytes(): number {
+    return this.options.queue.maxBytes;
+  }
+
+  stats(): QueueStats {
+    return { bytes: this.bytes, items: this.items, capacityBytes: this.options.queue.maxBytes };
+  }
+
+  /** Whether `bytes` more would be admitted now. False once draining. */
+  hasRoom(bytes: number): boolean {
+    if (this.closed) return false;
+    if (this.items === 0) return true;
+    return this.bytes + bytes <= this.options.queue.maxBytes;
+  }
+
+  tryEnqueue(item: ExportItem, body: Uint8Array): boolean {
+    if (!this.hasRoom(body.byteLength)) return false;
+    this.admit(item, body);
+    return true;
+  }
+
+  /**
+   * Enqueues without checking room: for the router, which has already checked `hasRoom` for the total of
+   * a request's items on every target queue (atomic admission) in the same synchronous step.
+   */
+  admit(item: ExportItem, body: Uint8Array): void {
+    this.pending.push({ item, body });
+    this.bytes += body.byteLength;
+    this.items++;
+    this.pump();
+  }
+
+  /**
+   * Stops admitting, lets queued and in-flight items finish until `deadlineMs` (absolute, on the
+   * scheduler's clock), then aborts what is in flight and counts everything left as failed ('shutdown').
+   */
+  drain(deadlineMs: number): Promise<void> {
+    this.draining ??= this.runDrain(deadlineMs);
+    return this.draining;
+  }
+
+  /** Drains with no grace if not drained yet, then releases the exporter's connections or files. */
+  async shutdown(): Promise<void> {
+    await this.drain(this.scheduler.nowMs());
+    await this.exporter.shutdown();
+  }
+
+  private async runDrain(deadlineMs: number): Promise<void> {
+    this.closed = true;
+    if (this.isIdle()) return;
+    const timer = new AbortController();
+    const idle = this.whenIdle().then(() => true);
+    const late = this.scheduler.sleep(deadlineMs - this.scheduler.nowMs(), timer.signal).then(() => false);
+    const finished = await Promise.race([idle, late]);
+    timer.abort();
+    if (finished) return;
+
+    this.shutdownSignal.abort();
+    const left = this.takeAll();
+    for (const e of left) this.settle(e, { status: 'failed', reason: 'shutdown', error: 'not sent before the shutdown deadline', attempts: 0 });
+    await this.whenIdle();
+  }
+
+  private pump(): void {
+    while (this.active < this.options.queue.numConsumers && this.head < this.pending.length) {
+      this.active++;
+      void this.consume();
+    }
+  }
+
+  private async consume(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.shutdownSignal.signal.aborted) break;
+        const entry = this.take();
+        if (!entry) break;
+        const outcome = await this.sender.send(entry.item, entry.body, this.shutdownSignal.signal);
+        this.settle(entry, outcome);
+      }
+    } finally {
+      this.active--;
+      if (this.isIdle()) this.notifyIdle();
+    }
+  }
+
+  private settle(entry: Entry, outcome: DeliveryOutcome): void {
+    this.bytes -= entry.body.byteLength;
+    this.items--;
+    const n = entry.item.spanCount;
+    if (outcome.status === 'success') {
+      this.metrics.spansExported(n, this.id);
+      return;
+    }
+    this.metrics.spansExportFailed(n, this.id, outcome.reason);
+    // Ids and counts only: the error holds status/errno codes, never payload (principle 7).
+    this.logger.warn(
+      { exporter: this.id, class: entry.item.class, tenant: entry.item.tenant, spans: n, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error },
+      'spans not exported',
+    );
+  }
+
+  private take(): Entry | undefined {
+    if (this.head >= this.pending.length) return undefined;
+    const e = this.pending[this.head]!;
+    this.pending[this.head] = undefined as unknown as Entry; // release the body for GC
+    this.head++;
+    if (this.head === this.pending.length) {
+      this.pending = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    return e;
+  }
+
+  private takeAll(): Entry[] {
+    const rest = this.pending.slice(this.head);
+    this.pending = [];
+    this.head = 0;
+    return rest;
+  }
+
+  private isIdle(): boolean {
+    return this.active === 0 && this.head >= this.pending.length;
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
