@@ -12,13 +12,17 @@ export class ScriptedExporter implements Exporter {
   readonly delivered: ExportItem[] = [];
   encodeCalls = 0;
   shutdownCalled = false;
+  readonly encoding: Encoding | undefined;
 
+  /** `encoding: 'none'` declares no encoding (the router then encodes for this exporter alone). */
   constructor(
     readonly id: string,
     private script: Script = { status: 'success' },
-    readonly encoding: Encoding | undefined = 'json',
+    encoding: Encoding | 'none' = 'json',
     private readonly bytesPerSpan = 100,
-  ) {}
+  ) {
+    this.encoding = encoding === 'none' ? undefined : encoding;
+  }
 
   setScript(script: Script): void {
     this.script = script;

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingMetrics } from '../../test/support/recording-metrics.js';
+import { hang, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
+import type { Encoding } from '../otlp/codec.js';
+import type { ClassOutput, ExportClass } from '../policy/types.js';
+import { ExportQueue, resolveQueueOptions } from './queue.js';
+import { resolveRetryOptions } from './retry.js';
+import { Router } from './router.js';
+
+const out = (cls: ExportClass, spanCount: number, tenant: string | undefined = 'acme'): ClassOutput => ({
+  class: cls,
+  tenant,
+  data: { resourceSpans: [] },
+  spanCount,
+});
+
+interface Spec {
+  id: string;
+  script?: Script;
+  encoding?: Encoding | 'none';
+  maxBytes?: number;
+}
+
+function setup(specs: Spec[], routes: Partial<Record<ExportClass, string[]>>) {
+  const metrics = new RecordingMetrics();
+  const exporters = new Map<string, ScriptedExporter>();
+  const queues = specs.map((s) => {
+    const e = new ScriptedExporter(s.id, s.script ?? { status: 'success' }, s.encoding ?? 'json');
+    exporters.set(s.id, e);
+    return new ExportQueue(
+      e,
+      { retry: resolveRetryOptions({ initialIntervalMs: 5, maxIntervalMs: 5, maxElapsedTimeMs: 0 }), queue: resolveQueueOptions({ maxBytes: s.maxBytes ?? 10_000, numConsumers: 2 }) },
+      { metrics },
+    );
+  });
+  const router = new Router(queues, routes, { metrics });
+  return { router, metrics, exporters, queues, ex: (id: string) => exporters.get(id)! };
+}
+
+const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+describe('Router', () => {
+  it('sends each class to its own exporters and counts what it routed', async () => {
+    const { router, metrics, ex } = setup([{ id: 'otlphttp/broad' }, { id: 'otlphttp/tenant' }, { id: 'file/eval' }], {
+      'broad-use': ['otlphttp/broad'],
+      'tenant-only': ['otlphttp/tenant'],
+      'eval-only': ['file/eval'],
+    });
+    const r = router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
+    expect(r).toEqual({ status: 'accepted', routed: 6, noRoute: 0 });
+    await until(() => metrics.total(metrics.exported) === 6);
+    expect(ex('otlphttp/broad').delivered.map((i) => i.class)).toEqual(['broad-use']);
+    expect(ex('otlphttp/tenant').delivered).toMatchObject([{ class: 'tenant-only', tenant: 'globex', spanCount: 3 }]);
+    expect(ex('file/eval').delivered.map((i) => i.class)).toEqual(['eval-only']);
+    expect(metrics.count(metrics.routed, 'tenant-only|otlphttp/tenant')).toBe(3);
+    await router.shutdown();
+  });
+
+  it('encodes each output once per encoding and shares the bytes', async () => {
+    const { router, ex } = setup(
+      [{ id: 'otlphttp/a', encoding: 'json' }, { id: 'file/b', encoding: 'json' }, { id: 'otlphttp/c', encoding: 'protobuf' }, { id: 'custom/d', encoding: 'none' }],
+      { 'broad-use': ['otlphttp/a', 'file/b', 'otlphttp/c', 'custom/d'] },
+    );
+    router.route([out('broad-use', 1)]);
+    await until(() => ex('custom/d').calls.length === 1 && ex('file/b').calls.length === 1);
+    expect(ex('otlphttp/a').encodeCalls + ex('file/b').encodeCalls).toBe(1);
+    expect(ex('otlphttp/c').encodeCalls).toBe(1);
+    expect(ex('custom/d').encodeCalls).toBe(1);
+    expect(ex('otlphttp/a').calls[0]!.body).toBe(ex('file/b').calls[0]!.body);
+    await router.shutdown();
+  });
+
+  it('exports a class with no route nowhere and counts it as discarded (no_route)', async () => {
+    const { router, metrics, ex } = setup([{ id: 'otlphttp/broad' }], { 'broad-use': ['otlphttp/broad'], 'eval-only': [] });
+    expect(router.route([out('broad-use', 1), out('tenant-only', 4), out('eval-only', 2)])).toEqual({ status: 'accepted', routed: 1, noRoute: 6 });
+    expect(metrics.count(metrics.discarded, 'no_route')).toBe(6);
+    await until(() => metrics.total(metrics.exported) === 1);
+    expect(ex('otlphttp/broad').delivered).toHaveLength(1);
+    await router.shutdown();
+  });
+
+  it('refuses unknown exporter ids in routes, naming the key', () => {
+    expect(() => setup([{ id: 'otlphttp/a' }], { 'eval-only': ['file/nope'] })).toThrow(/routes\.eval-only: unknown exporter 'file\/nope'/);
+  });
+
+  it('admission is atomic: one full queue means nothing is enqueued anywhere', async () => {
+    // 'slow' holds one 100-byte item in flight forever, leaving room for 400 bytes.
+    const { router, metrics, ex, queues } = setup(
+      [{ id: 'otlphttp/fast' }, { id: 'otlphttp/slow', script: hang, maxBytes: 500 }],
+      { 'broad-use': ['otlphttp/fast', 'otlphttp/slow'], 'eval-only': ['otlphttp/fast'] },
+    );
+    expect(router.route([out('broad-use', 1)]).status).toBe('accepted');
+    await until(() => ex('otlphttp/fast').delivered.length === 1);
+    const before = queues.map((q) => q.stats());
+
+    // Two outputs to the same queue: 300 + 200 bytes do not fit in the 400 left, though each would.
+    const r = router.route([out('eval-only', 5), out('broad-use', 3), out('broad-use', 2)]);
+    expect(r).toEqual({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/slow' });
+    expect(queues.map((q) => q.stats())).toEqual(before);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(ex('otlphttp/fast').delivered).toHaveLength(1); // the eval-only output was not sent either
+    expect(metrics.count(metrics.refusedQueueFull, 'otlphttp/slow')).toBe(5);
+    expect(metrics.count(metrics.discarded, 'no_route')).toBe(0);
+
+    expect(router.route([out('broad-use', 4)])).toEqual({ status: 'accepted', routed: 4, noRoute: 0 });
+    await router.drain(Date.now() + 20);
+  });
+
+  it('a downstream answering 503 for a while loses nothing once it recovers', async () => {
+    let down = true;
+    const { router, metrics, ex } = setup(
+      [{ id: 'otlphttp/flaky', script: () => (down ? { status: 'retryable', error: 'HTTP 503', retryAfterMs: 5 } : { status: 'success' }), maxBytes: 1_000 }],
+      { 'tenant-only': ['otlphttp/flaky'] },
+    );
+    // A client that resends while told to retry, as OTLP exporters do.
+    let sent = 0;
+    let refusals = 0;
+    const client = (async () => {
+      for (let i = 0; i < 30; i++) {
+        while (router.route([out('tenant-only', 1, `t${i}`)]).status !== 'accepted') {
+          refusals++;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        sent++;
+      }
+    })();
+    await until(() => refusals > 0); // the queue filled while the downstream was down
+    down = false;
+    await client;
+    await until(() => metrics.count(metrics.exported, 'otlphttp/flaky') === 30);
+    expect(new Set(ex('otlphttp/flaky').delivered.map((i) => i.tenant)).size).toBe(30);
+    expect(metrics.total(metrics.exportFailed)).toBe(0);
+    expect(sent).toBe(30);
+    await router.shutdown();
+  });
+
+  it('after drain refuses new requests and counts what could not be sent', async () => {
+    const { router, metrics } = setup([{ id: 'otlphttp/dead', script: hang }], { 'broad-use': ['otlphttp/dead'] });
+    router.route([out('broad-use', 2)]);
+    router.route([out('broad-use', 3)]);
+    await router.drain(Date.now() + 30);
+    expect(router.route([out('broad-use', 1)])).toMatchObject({ status: 'unavailable', exporter: 'otlphttp/dead' });
+    expect(metrics.count(metrics.exportFailed, 'otlphttp/dead|shutdown')).toBe(5);
+    await router.shutdown();
+  });
+
+  it('counts spans it cannot encode as failed instead of throwing', async () => {
+    const { router, metrics, ex } = setup([{ id: 'otlphttp/a' }, { id: 'otlphttp/b', encoding: 'protobuf' }], { 'broad-use': ['otlphttp/a', 'otlphttp/b'] });
+    ex('otlphttp/b').encode = () => {
+      throw new RangeError('bad');
+    };
+    expect(router.route([out('broad-use', 2)])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
+    expect(metrics.count(metrics.exportFailed, 'otlphttp/b|failure')).toBe(2);
+    await until(() => metrics.count(metrics.exported, 'otlphttp/a') === 2);
+    await router.shutdown();
+  });
+});
