@@ -1,0 +1,61 @@
+/**
+ * Every way a request can fail, as values the central error handler turns into responses.
+ *
+ * OTLP/HTTP (specification, "Failures"): a failed request is answered with a google.rpc.Status body
+ * in the request's encoding; only 429, 502, 503 and 504 are retryable, and those may carry
+ * Retry-After. The gRPC code in the body mirrors the HTTP status (google/rpc/code.proto numbers).
+ */
+export const GrpcCode = {
+  INVALID_ARGUMENT: 3,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export interface Problem {
+  status: 400 | 401 | 404 | 405 | 413 | 415 | 500 | 503;
+  grpcCode: number;
+  /** Sent to the client: says what was wrong with the request, never echoes payload values. */
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** Thrown by the route handler (the HTTP edge) and mapped to a response in one place: `app.onError`. */
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'ProblemError';
+  }
+}
+
+export const problems = {
+  badRequest: (message: string): Problem => ({ status: 400, grpcCode: GrpcCode.INVALID_ARGUMENT, message }),
+  unauthenticated: (message: string): Problem => ({
+    status: 401,
+    grpcCode: GrpcCode.UNAUTHENTICATED,
+    message,
+    headers: { 'www-authenticate': 'Bearer realm="loopgate"' },
+  }),
+  notFound: (): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message: 'not found: traces are accepted at POST /v1/traces' }),
+  methodNotAllowed: (): Problem => ({
+    status: 405,
+    grpcCode: GrpcCode.UNIMPLEMENTED,
+    message: 'method not allowed: use POST',
+    headers: { allow: 'POST' },
+  }),
+  tooLarge: (limitBytes: number): Problem => ({
+    status: 413,
+    grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
+    message: `request body exceeds the limit of ${limitBytes} bytes (measured after decompression)`,
+  }),
+  unsupportedMediaType: (message: string): Problem => ({ status: 415, grpcCode: GrpcCode.INVALID_ARGUMENT, message }),
+  unavailable: (retryAfterSeconds: number): Problem => ({
+    status: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    message: 'export queues are full; retry later',
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  }),
+  internal: (): Problem => ({ status: 500, grpcCode: GrpcCode.INTERNAL, message: 'internal error' }),
+};

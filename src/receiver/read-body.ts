@@ -1,0 +1,93 @@
+/**
+ * Reads a request body under a byte limit that holds AFTER decompression.
+ *
+ * The raw body is streamed through a node:zlib decompressor and every output chunk is counted; the
+ * moment the total passes the limit the pipeline is torn down, so a gzip bomb (1 GiB of zeros is
+ * ~1 MiB compressed) never inflates past `limit` bytes in memory. The raw (compressed) bytes are
+ * held to the same limit. Nothing throws out of here: the result says what went wrong.
+ */
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import type { ContentCoding } from './content-type.js';
+
+export type ReadBodyResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; reason: 'too_large' }
+  | { ok: false; reason: 'bad_encoding'; message: string }
+  | { ok: false; reason: 'aborted' };
+
+
+/**
+ * RFC 1950 §2.2: a zlib stream starts with CMF (low nibble 8 = deflate, high nibble window ≤ 7) and
+ * FLG such that CMF·256 + FLG is a multiple of 31. Many clients send raw RFC 1951 deflate under
+ * `Content-Encoding: deflate` anyway, so the first two bytes decide which decoder to use.
+ */
+function looksLikeZlib(first: Uint8Array): boolean {
+  if (first.length < 2) return false;
+  const cmf = first[0]!;
+  const flg = first[1]!;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0;
+}
+
+function decompressor(coding: Exclude<ContentCoding, 'identity'>, first: Uint8Array): Transform {
+  if (coding === 'gzip') return createGunzip();
+  return looksLikeZlib(first) ? createInflate() : createInflateRaw();
+}
+
+export async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  coding: ContentCoding,
+  limit: number,
+): Promise<ReadBodyResult> {
+  if (body === null) return { ok: true, bytes: new Uint8Array(0) };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Set before tearing the pipeline down: stream teardown may surface as a different error (an
+  // AbortError from the destroyed source), so the flag, not the error, says why we stopped.
+  let exceeded = false;
+  const overLimit = (): Error => {
+    exceeded = true;
+    return new RangeError('body over limit');
+  };
+  try {
+    const first = await reader.read();
+    if (first.done) {
+      if (coding === 'identity') return { ok: true, bytes: new Uint8Array(0) };
+      return { ok: false, reason: 'bad_encoding', message: `empty body is not valid ${coding} data` };
+    }
+    let raw = 0;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      let chunk: Uint8Array | undefined = first.value;
+      while (chunk !== undefined) {
+        raw += chunk.byteLength;
+        if (raw > limit) throw overLimit();
+        yield chunk;
+        const next = await reader.read();
+        chunk = next.done ? undefined : next.value;
+      }
+    }
+    const sink = async (stream: AsyncIterable<Uint8Array>): Promise<void> => {
+      for await (const chunk of stream) {
+        total += chunk.byteLength;
+        if (total > limit) throw overLimit();
+        chunks.push(chunk);
+      }
+    };
+    if (coding === 'identity') await sink(source());
+    else await pipeline(Readable.from(source(), { objectMode: false }), decompressor(coding, first.value), sink);
+  } catch (err) {
+    if (exceeded) return { ok: false, reason: 'too_large' };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      // zlib's message names the defect ("incorrect header check", "unexpected end of file").
+      return { ok: false, reason: 'bad_encoding', message: `body is not valid ${coding} data: ${(err as Error).message}` };
+    }
+    return { ok: false, reason: 'aborted' };
+  } finally {
+    // Stop reading the client's stream; a no-op when it was read to the end.
+    reader.cancel().catch(() => {});
+  }
+  return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+}
