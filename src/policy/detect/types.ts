@@ -34,3 +34,12 @@ export interface Scanner {
   /** Non-overlapping findings, sorted by start; the longer finding wins an overlap. */
   scan(text: string): Finding[];
 }
+
+/**
+ * Built-in detectors whose matches are anchored on a vendor prefix or a PEM/JWT frame set this so the
+ * scanner runs them over base64 blobs too: a key pasted inside an encoded payload is still a key, while
+ * digit- and word-shaped PII detectors would only find noise there. Added by the detect module.
+ */
+export interface EncodedAwareDetector extends Detector {
+  readonly scansEncoded: true;
+}

@@ -1,0 +1,65 @@
+/**
+ * CREDIT_CARD. 13–19 digits written plain or grouped by single spaces or dashes (one separator style
+ * per number), never part of a longer digit run, with a known issuer prefix (IIN ranges of Visa,
+ * Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro) and a valid Luhn check digit.
+ */
+import { luhnValid } from '../checksums.js';
+import { regexDetector } from '../regex-detector.js';
+import { allSame, hasDigitRun } from '../text.js';
+
+const CANDIDATE = /(?<![\w.,$€£+\-])\d(?:[ \-]?\d){12,18}(?![\w]|[ \-]\d|[.,]\d)/g;
+
+function inRange(digits: string, len: number, lo: number, hi: number): boolean {
+  const p = Number(digits.slice(0, len));
+  return p >= lo && p <= hi;
+}
+
+/** Issuer identification by prefix and length. */
+export function knownIssuer(d: string): boolean {
+  const n = d.length;
+  const c = d[0];
+  if (c === '4') return n === 13 || n === 16 || n === 19; // Visa
+  if (inRange(d, 2, 51, 55) || inRange(d, 4, 2221, 2720)) return n === 16; // Mastercard
+  if (d.startsWith('34') || d.startsWith('37')) return n === 15; // Amex
+  if (inRange(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39')) {
+    return n >= 14 && n <= 19; // Diners Club
+  }
+  if (inRange(d, 4, 3528, 3589)) return n >= 16 && n <= 19; // JCB
+  if (d.startsWith('6011') || inRange(d, 3, 644, 649) || d.startsWith('65') || inRange(d, 6, 622126, 622925)) {
+    return n >= 16 && n <= 19; // Discover
+  }
+  if (d.startsWith('62') || d.startsWith('81')) return n >= 16 && n <= 19; // UnionPay
+  if (d.startsWith('50') || inRange(d, 2, 56, 69)) return n >= 12 && n <= 19; // Maestro
+  if (d.startsWith('2200') || d.startsWith('2201') || d.startsWith('2202') || d.startsWith('2203') || d.startsWith('2204')) {
+    return n === 16; // Mir
+  }
+  return false;
+}
+
+/** Groups must be uniform: one separator kind, and the usual 4-4-4-4(-3) or 4-6-5/4-6-4 layouts. */
+function wellGrouped(raw: string): boolean {
+  const hasSpace = raw.includes(' ');
+  const hasDash = raw.includes('-');
+  if (!hasSpace && !hasDash) return true;
+  if (hasSpace && hasDash) return false;
+  const lens = raw.split(hasSpace ? ' ' : '-').map((g) => g.length);
+  const shape = lens.join('-');
+  if (shape === '4-6-5' || shape === '4-6-4') return true;
+  // 4-4-4-4, 4-4-4-4-3, 4-4-4-1 (13-digit Visa) and 4-4-4-4-x up to 19 digits
+  for (let i = 0; i < lens.length - 1; i++) if (lens[i] !== 4) return false;
+  const last = lens[lens.length - 1] ?? 0;
+  return last >= 1 && last <= 4;
+}
+
+export const creditCardDetector = regexDetector({
+  name: 'credit_card',
+  entity: 'CREDIT_CARD',
+  pattern: CANDIDATE,
+  mayMatch: (text) => hasDigitRun(text, 13),
+  validate(m) {
+    const raw = m[0];
+    if (!wellGrouped(raw)) return false;
+    const digits = raw.replace(/[ \-]/g, '');
+    return !allSame(digits) && knownIssuer(digits) && luhnValid(digits);
+  },
+});

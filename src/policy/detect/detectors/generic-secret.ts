@@ -1,0 +1,163 @@
+/**
+ * GENERIC_SECRET. Assignments whose key names a credential (password, passwd, pwd, secret, token,
+ * api_key, access_key, client_secret, credentials, auth, bearer …) in code, config, env files, JSON,
+ * YAML, URL query strings and HTTP headers, e.g. `DB_PASSWORD=…`, `"apiKey": "…"`, `?token=…&`,
+ * `Authorization: Bearer …`. Only the value is reported. A value must look random enough (length,
+ * Shannon entropy, mixed character classes) so that `password: required` or `token: null` pass, and
+ * references (`${VAR}`, `process.env.X`, `getpass()`, `<redacted>`) are skipped.
+ *
+ * Implemented as a scan over '=' and ':' separators rather than one regex: the key is read leftwards
+ * and the value rightwards with bounded loops, which keeps it linear and lets the key be judged by
+ * its words (`max_tokens` is not a token).
+ */
+import type { Finding } from '../types.js';
+import type { BuiltinDetector } from '../regex-detector.js';
+import { charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
+
+const MAX_KEY = 64;
+const MAX_VALUE = 256;
+
+/** Key words that name a secret on their own. */
+const SECRET_WORDS = new Set([
+  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'secret', 'token', 'apikey', 'api_key',
+  'credential', 'credentials', 'auth', 'authorization', 'bearer', 'privatekey', 'secretkey', 'accesskey',
+  'sessionid', 'cookie', 'signature', 'sig', 'pat', 'pin', 'otp', 'mdp', 'kennwort', 'passwort', 'contraseña',
+]);
+/** "key" names a secret only next to one of these ("api key", "secret_key", "x-api-key"). */
+const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'client', 'auth', 'signing', 'encryption', 'master', 'license', 'app', 'service', 'account', 'subscription', 'x']);
+/** Words that make the key describe metadata about a secret, not the secret. */
+const META_WORDS = new Set([
+  'type', 'count', 'counts', 'length', 'len', 'limit', 'max', 'min', 'usage', 'expires', 'expiry', 'expiration',
+  'ttl', 'url', 'uri', 'endpoint', 'file', 'path', 'name', 'id', 'ids', 'policy', 'hint', 'prompt', 'label',
+  'field', 'header', 'format', 'required', 'enabled', 'reset', 'rotation', 'strength', 'tokens', 'input', 'output',
+  'total', 'cached', 'reasoning', 'estimate', 'budget', 'size', 'index', 'kind', 'mode', 'version', 'scope',
+]);
+/** Placeholders and non-values that are never redacted. */
+const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*)$/i;
+
+function keyWords(key: string): string[] {
+  // split camelCase and separators: "clientSecret" → client secret, "X-Api-Key" → x api key
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9ñ]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Words before "key" that make it a lookup key, not a credential. */
+const NON_SECRET_KEY_QUALIFIERS = new Set([
+  'primary', 'foreign', 'sort', 'partition', 'cache', 'object', 'idempotency', 'routing', 'public', 'hash',
+  'row', 'shard', 'lookup', 'map', 'dict', 'unique', 'composite', 'natural', 'surrogate', 'dedup', 'group',
+  'message', 'i18n', 'translation', 'react', 'list', 'storage', 'bucket', 's3', 'registry', 'metric', 'attribute',
+]);
+
+/**
+ * How a key names a secret: 'password' (short values allowed), 'secret' (token, api key …), 'weak'
+ * (a compound ending in "key", such as AWS_KEY or STRIPE_KEY, where a random-looking value is still a
+ * credential but hex digests and UUIDs are more likely ids), or undefined when it names none.
+ */
+export type SecretKeyKind = 'password' | 'secret' | 'weak';
+
+export function secretKeyKind(key: string): SecretKeyKind | undefined {
+  const words = keyWords(key);
+  if (words.length === 0) return undefined;
+  let kind: SecretKeyKind | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (META_WORDS.has(w)) return undefined;
+    if (/pass|pwd|mdp|kennwort|contrase/.test(w)) kind = 'password';
+    else if (SECRET_WORDS.has(w) || w.endsWith('secret') || w.endsWith('token') || w === 'apikey') kind ??= 'secret';
+    else if (w === 'key' && i > 0) {
+      const q = words[i - 1] as string;
+      if (KEY_QUALIFIERS.has(q)) kind ??= 'secret';
+      else if (!NON_SECRET_KEY_QUALIFIERS.has(q)) kind ??= 'weak';
+    }
+  }
+  return kind;
+}
+
+export function isSecretKey(key: string): boolean {
+  return secretKeyKind(key) !== undefined;
+}
+
+function isKeyChar(c: number): boolean {
+  return isAlnumCode(c) || c === 95 || c === 45 || c === 46; // _ - .
+}
+
+/** Reads the key ending just before `sep` (skipping a closing quote and spaces); returns its start or -1. */
+function readKey(text: string, sep: number): number {
+  let i = sep - 1;
+  let spaces = 0;
+  while (i >= 0 && text.charCodeAt(i) === 32 && spaces < 8) {
+    i--;
+    spaces++;
+  }
+  const q = text.charCodeAt(i);
+  if (q === 34 || q === 39 || q === 96) i--; // closing quote of a JSON/YAML key
+  const end = i + 1;
+  while (i >= 0 && end - i <= MAX_KEY && isKeyChar(text.charCodeAt(i))) i--;
+  const start = i + 1;
+  return end - start >= 2 ? start : -1;
+}
+
+function isValueStop(c: number): boolean {
+  // whitespace, quotes, and the delimiters that end a value in query strings, JSON, code and headers
+  return (
+    c <= 32 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60 || c === 62 ||
+    c === 123 || c === 125 || c === 40 || c === 41 || c === 91 || c === 93 || c === 92
+  );
+}
+
+const HEX_OR_UUID = /^(?:[0-9a-f]{16,}|[0-9A-F]{16,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Strength test for a candidate value; passwords may be shorter than tokens. */
+export function looksSecret(value: string, kind: SecretKeyKind): boolean {
+  const minLen = kind === 'password' ? 6 : 8;
+  if (value.length < minLen || value.length > MAX_VALUE) return false;
+  if (PLACEHOLDERS.test(value)) return false;
+  const classes = charClassCount(value);
+  const entropy = shannonEntropy(value);
+  if (kind === 'password') return classes >= 2 || entropy >= 3.0;
+  if (kind === 'weak' && HEX_OR_UUID.test(value)) return false;
+  return classes >= 2 && entropy >= 3.0;
+}
+
+export const genericSecretDetector: BuiltinDetector = {
+  name: 'generic_secret',
+  entity: 'GENERIC_SECRET',
+  patterns: [],
+  mayMatch: (text) => text.includes('=') || text.includes(':'),
+  find(text: string, out: Finding[]): void {
+    for (let sep = 0; sep < text.length; sep++) {
+      const c = text.charCodeAt(sep);
+      if (c !== 61 && c !== 58) continue; // '=' or ':'
+      let valueStart = sep + 1;
+      // ':=', '=>', '=='
+      const next = text.charCodeAt(valueStart);
+      if (next === 61 || next === 62) valueStart++;
+      if (c === 58 && text.charCodeAt(sep + 1) === 47) continue; // "://" is a URL, not an assignment
+      const keyStart = readKey(text, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep);
+      if (keyStart < 0) continue;
+      const key = text.slice(keyStart, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep).replace(/["'`\s]/g, '');
+      const kind = secretKeyKind(key);
+      if (kind === undefined) continue;
+      // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
+      let i = valueStart;
+      while (i < text.length && text.charCodeAt(i) === 32 && i - valueStart < 8) i++;
+      const quote = text.charCodeAt(i);
+      if (quote === 34 || quote === 39 || quote === 96) i++;
+      const scheme = /^(?:Bearer|Basic|Token|Digest|Bot|ApiKey|SSWS)\s+/i.exec(text.slice(i, i + 16));
+      if (scheme) i += scheme[0].length;
+      const start = i;
+      while (i < text.length && i - start < MAX_VALUE && !isValueStop(text.charCodeAt(i))) i++;
+      let end = i;
+      // a trailing sentence period is not part of the value
+      while (end > start && text.charCodeAt(end - 1) === 46) end--;
+      if (text.charCodeAt(i) === 40) continue; // getpass(), os.getenv(…): a call, not a literal
+      const value = text.slice(start, end);
+      if (!looksSecret(value, kind)) continue;
+      out.push({ entity: 'GENERIC_SECRET', start, end, detector: 'generic_secret' });
+      sep = end - 1;
+    }
+  },
+};

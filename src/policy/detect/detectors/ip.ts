@@ -1,0 +1,55 @@
+/**
+ * IP_ADDRESS. IPv4 dotted quads with octets 0–255 written without leading zeros (so `01.02.03.04`
+ * is not read as octal-ambiguous), not inside a longer dotted sequence (`1.2.3.4.5`) and not a
+ * version after `v`/`version`. IPv6 in every RF 4291/5952 text form: full, compressed `::`, with an
+ * embedded IPv4 tail, with a zone id (`%eth0`); candidates are confirmed by node:net isIP.
+ */
+import { isIP } from 'node:net';
+import type { Finding } from '../types.js';
+import type { BuiltinDetector } from '../regex-detector.js';
+import { regexDetector } from '../regex-detector.js';
+import { contextBefore } from '../text.js';
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`(?<![\\w.\\-:])(?:${OCTET}\\.){3}${OCTET}(?![\\w\\-]|\\.\\d)`, 'g');
+const VERSION_CONTEXT = /(?:\bv|version|ver\.?|release|build|firmware|fw)\s?[:=]?\s?$/;
+
+export const ipv4Detector = regexDetector({
+  name: 'ipv4',
+  entity: 'IP_ADDRESS',
+  pattern: IPV4,
+  mayMatch: (text) => text.includes('.'),
+  validate: (m, text) => !VERSION_CONTEXT.test(contextBefore(text, m.index, 12)),
+});
+
+/** Hex groups and colons, an optional dotted IPv4 tail, an optional zone id. */
+const IPV6 =
+  /(?<![\w:.%])(?:[0-9A-Fa-f]{1,4}:|:){1,8}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[0-9A-Za-z_.\-]{1,32})?(?![\w:]|\.\w)/g;
+
+function countChar(s: string, ch: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s[i] === ch) n++;
+  return n;
+}
+
+export const ipv6Detector: BuiltinDetector = {
+  name: 'ipv6',
+  entity: 'IP_ADDRESS',
+  patterns: [IPV6],
+  mayMatch: (text) => text.includes(':'),
+  find(text: string, out: Finding[]): void {
+    IPV6.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = IPV6.exec(text)) !== null) {
+      let s = m[0];
+      const pct = s.indexOf('%');
+      const addr = pct >= 0 ? s.slice(0, pct) : s;
+      // `::1`-style one-group addresses and `a::b` code tokens carry no identity; require two groups
+      const groups = addr.split(':').filter((g) => g.length > 0).length;
+      if (countChar(addr, ':') < 2 || groups < 2) continue;
+      if (isIP(addr) !== 6) continue;
+      if (pct >= 0 && isIP(s) !== 6) s = addr;
+      out.push({ entity: 'IP_ADDRESS', start: m.index, end: m.index + s.length, detector: 'ipv6' });
+    }
+  },
+};

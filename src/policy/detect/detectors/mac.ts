@@ -1,0 +1,17 @@
+/**
+ * MAC_ADDRESS (IEEE EUI-48). Six octets joined by ':' or '-' (one kind per address), or the Cisco
+ * form of three dotted groups of four hex digits. The Cisco form must contain a hex letter, so a
+ * dotted run of digits (a version, a date) is not taken for one.
+ */
+import { regexDetector } from '../regex-detector.js';
+
+const MAC =
+  /(?<![\w:\-.])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/g;
+
+export const macDetector = regexDetector({
+  name: 'mac',
+  entity: 'MAC_ADDRESS',
+  pattern: MAC,
+  mayMatch: (text) => text.length >= 14,
+  validate: (m) => !m[0].includes('.') || /[A-Fa-f]/.test(m[0]),
+});

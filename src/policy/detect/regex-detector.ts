@@ -1,0 +1,52 @@
+/**
+ * The shape most built-in detectors share: one vetted global regex, a cheap prefilter, and an optional
+ * validator that confirms a candidate (checksum, range, context) or narrows the reported span.
+ */
+import type { Detector, EntityName, Finding } from './types.js';
+
+/** Returned by a validator: drop the candidate, keep it as matched, or report a narrower span. */
+export type Verdict = boolean | { start: number; end: number };
+
+export interface RegexDetectorSpec {
+  name: string;
+  entity: EntityName;
+  /** Must carry the `g` flag. Vetted for catastrophic backtracking by the recheck test. */
+  pattern: RegExp;
+  mayMatch(text: string): boolean;
+  validate?(match: RegExpExecArray, text: string): Verdict;
+  scansEncoded?: boolean;
+}
+
+/** A built-in detector exposes its regexes so the test suite can vet each one with recheck. */
+export interface BuiltinDetector extends Detector {
+  readonly patterns: readonly RegExp[];
+  readonly scansEncoded?: boolean;
+}
+
+export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
+  const { name, entity, pattern, validate } = spec;
+  if (!pattern.global) throw new Error(`detector ${name}: pattern must be global`);
+  return {
+    name,
+    entity,
+    patterns: [pattern],
+    ...(spec.scansEncoded ? { scansEncoded: true as const } : {}),
+    mayMatch: spec.mayMatch,
+    find(text: string, out: Finding[]): void {
+      pattern.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = pattern.exec(text)) !== null) {
+        if (m[0].length === 0) {
+          pattern.lastIndex++;
+          continue;
+        }
+        const verdict = validate ? validate(m, text) : true;
+        if (verdict === true) {
+          out.push({ entity, start: m.index, end: m.index + m[0].length, detector: name });
+        } else if (verdict !== false && verdict.end > verdict.start) {
+          out.push({ entity, start: verdict.start, end: verdict.end, detector: name });
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Small character helpers shared by the detectors. They work on UTF-16 code units, allocate nothing
+ * and are the building blocks for boundary checks that regex lookarounds cannot express cheaply.
+ */
+
+export function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function isAsciiLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+export function isAlnumCode(c: number): boolean {
+  return isDigitCode(c) || isAsciiLetterCode(c);
+}
+
+/** [A-Za-z0-9_]: what `\w` means in an ASCII regex. */
+export function isWordCode(c: number): boolean {
+  return isAlnumCode(c) || c === 95;
+}
+
+/** Counts ASCII digits; stops early once `atLeast` is reached. */
+export function countDigits(text: string, atLeast: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isDigitCode(text.charCodeAt(i)) && ++n >= atLeast) return n;
+  }
+  return n;
+}
+
+/** True when `text` holds a run of at least `n` digits, optionally split by single spaces or dashes. */
+export function hasDigitRun(text: string, n: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigitCode(c)) {
+      if (++run >= n) return true;
+    } else if ((c === 32 || c === 45) && run > 0 && isDigitCode(text.charCodeAt(i + 1))) {
+      // a separator inside a grouped number keeps the run going
+    } else {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** How many of the classes lower, upper, digit, symbol appear in `s`. */
+export function charClassCount(s: string): number {
+  let lower = 0;
+  let upper = 0;
+  let digit = 0;
+  let other = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = 1;
+    else if (c >= 65 && c <= 90) upper = 1;
+    else if (isDigitCode(c)) digit = 1;
+    else other = 1;
+  }
+  return lower + upper + digit + other;
+}
+
+/** The ASCII digits of `s`, separators dropped. */
+export function digitsOf(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (isDigitCode(s.charCodeAt(i))) out += s[i];
+  }
+  return out;
+}
+
+/** All characters equal (e.g. `0000000000000000`). */
+export function allSame(s: string): boolean {
+  for (let i = 1; i < s.length; i++) if (s[i] !== s[0]) return false;
+  return true;
+}
+
+/**
+ * Lower-cased text of the `width` characters before `index`, for context-word checks
+ * ("ssn", "phone"). Bounded so the check stays O(1) per candidate.
+ */
+export function contextBefore(text: string, index: number, width: number): string {
+  return text.slice(Math.max(0, index - width), index).toLowerCase();
+}
