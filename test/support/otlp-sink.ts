@@ -45,6 +45,8 @@ export interface SinkRequest {
   spanCount: number;
   /** What the sink answered; undefined while hanging. */
   status: number | undefined;
+  /** The client's source port: equal ports on one connection's requests show keep-alive reuse. */
+  remotePort: number | undefined;
 }
 
 export interface OtlpSink {
@@ -115,6 +117,7 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
         decodeError: undefined,
         spanCount: 0,
         status: undefined,
+        remotePort: req.socket.remotePort,
       };
       received.push(record);
 

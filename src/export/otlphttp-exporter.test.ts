@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
+import { genAiTraces } from '../../test/support/spans.js';
+import { countSpans } from '../otlp/model.js';
+import { OtlpHttpExporter } from './otlphttp-exporter.js';
+import type { OtlpHttpExporterOptions } from './options.js';
+import type { ExportItem } from './types.js';
+
+const data = genAiTraces(7);
+const item = (...tenant: [string | undefined] | []): ExportItem => ({
+  class: 'tenant-only',
+  tenant: tenant.length ? tenant[0] : 'acme',
+  data,
+  spanCount: countSpans(data),
+});
+
+let sink: OtlpSink;
+const exporters: OtlpHttpExporter[] = [];
+const make = (opts: Partial<OtlpHttpExporterOptions> = {}, id = 'otlphttp/test'): OtlpHttpExporter => {
+  const e = new OtlpHttpExporter(id, { type: 'otlphttp', endpoint: sink.url, ...opts });
+  exporters.push(e);
+  return e;
+};
+const send = (e: OtlpHttpExporter, it: ExportItem = item(), signal?: AbortSignal) => e.export(it, e.encode(it), signal);
+
+afterEach(async () => {
+  await Promise.all(exporters.splice(0).map((e) => e.shutdown()));
+  await sink?.close();
+});
+
+describe('OtlpHttpExporter against a real OTLP sink', () => {
+  it('defaults to gzip-compressed protobuf POSTed to <endpoint>/v1/traces', async () => {
+    sink = await startOtlpSink();
+    const e = make();
+    expect(e.encoding).toBe('protobuf');
+    expect(await send(e)).toEqual({ status: 'success' });
+    const [req] = sink.received;
+    expect(req).toMatchObject({ method: 'POST', path: '/v1/traces', encoding: 'protobuf', gzip: true, status: 200 });
+    expect(req!.headers['content-type']).toBe('application/x-protobuf');
+    expect(req!.data).toEqual(data);
+    expect(sink.spans()).toHaveLength(countSpans(data));
+  });
+
+  it('sends uncompressed OTLP/JSON when asked', async () => {
+    sink = await startOtlpSink();
+    const e = make({ encoding: 'json', compression: 'none' });
+    expect(await send(e)).toEqual({ status: 'success' });
+    const [req] = sink.received;
+    expect(req).toMatchObject({ encoding: 'json', gzip: false });
+    expect(req!.headers['content-type']).toBe('application/json');
+    expect(req!.headers['content-encoding']).toBeUndefined();
+    expect(req!.data).toEqual(data);
+  });
+
+  it('sends custom headers but keeps content type and length its own', async () => {
+    sink = await startOtlpSink();
+    const e = make({ headers: { Authorization: 'Bearer s3cret', 'X-Scope-OrgID': 'loopgate', 'Content-Type': 'text/plain' } });
+    await send(e);
+    const h = sink.received[0]!.headers;
+    expect(h['authorization']).toBe('Bearer s3cret');
+    expect(h['x-scope-orgid']).toBe('loopgate');
+    expect(h['content-type']).toBe('application/x-protobuf');
+    expect(Number(h['content-length'])).toBe(sink.received[0]!.bytes);
+    expect(h['user-agent']).toMatch(/^loopgate/);
+  });
+
+  it.each([
+    ['', '/v1/traces'],
+    ['/', '/v1/traces'],
+    ['/otlp', '/otlp/v1/traces'],
+    ['/otlp/', '/otlp/v1/traces'],
+    ['/custom/v1/traces', '/custom/v1/traces'],
+    ['/v1/traces?x=1', '/v1/traces?x=1'],
+  ])('endpoint path %j is sent to %j', async (suffix, path) => {
+    sink = await startOtlpSink();
+    await send(make({ endpoint: sink.url + suffix }));
+    expect(sink.received[0]!.path).toBe(path);
+  });
+
+  it('expands {tenant} as one URL-encoded path segment', async () => {
+    sink = await startOtlpSink();
+    const e = make({ endpoint: `${sink.url}/tenants/{tenant}` });
+    expect(await send(e, item('acme'))).toEqual({ status: 'success' });
+    expect(await send(e, item('glo/bex ?'))).toEqual({ status: 'success' });
+    expect(sink.received.map((r) => r.path)).toEqual(['/tenants/acme/v1/traces', '/tenants/glo%2Fbex%20%3F/v1/traces']);
+  });
+
+  it('fails an item without tenant when the endpoint needs one, and sends nothing', async () => {
+    sink = await startOtlpSink();
+    const e = make({ endpoint: `${sink.url}/{tenant}` });
+    expect(await send(e, item(undefined))).toMatchObject({ status: 'failure' });
+    expect(await send(e, item('..'))).toMatchObject({ status: 'failure' });
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it.each([
+    [503, '2', { status: 'retryable', error: 'HTTP 503', retryAfterMs: 2000 }],
+    [429, undefined, { status: 'retryable', error: 'HTTP 429' }],
+    [502, undefined, { status: 'retryable', error: 'HTTP 502' }],
+    [504, '0', { status: 'retryable', error: 'HTTP 504', retryAfterMs: 0 }],
+    [400, undefined, { status: 'failure', error: 'HTTP 400' }],
+    [401, undefined, { status: 'failure', error: 'HTTP 401' }],
+    [404, undefined, { status: 'failure', error: 'HTTP 404' }],
+    [500, '5', { status: 'failure', error: 'HTTP 500' }],
+  ])('maps HTTP %i (Retry-After %j) to %j', async (status, retryAfter, expected) => {
+    sink = await startOtlpSink({ behavior: { kind: 'status', status, ...(retryAfter !== undefined ? { retryAfter } : {}) } });
+    expect(await send(make())).toEqual(expected);
+  });
+
+  it('times out a hung downstream as retryable', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    const started = Date.now();
+    expect(await send(make({ timeoutMs: 100 }))).toEqual({ status: 'retryable', error: 'timeout after 100ms' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a dead downstream as a retryable network error', async () => {
+    sink = await startOtlpSink();
+    const e = make();
+    await sink.close();
+    expect(await send(e)).toEqual({ status: 'retryable', error: 'network: ECONNREFUSED' });
+  });
+
+  it('stops an in-flight request when the signal aborts', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 30);
+    expect(await send(make({ timeoutMs: 10_000 }), item(), ac.signal)).toEqual({ status: 'retryable', error: 'aborted' });
+  });
+
+  it('reuses one keep-alive connection across sequential exports', async () => {
+    sink = await startOtlpSink();
+    const e = make();
+    for (let i = 0; i < 5; i++) expect(await send(e)).toEqual({ status: 'success' });
+    expect(new Set(sink.received.map((r) => r.remotePort)).size).toBe(1);
+  });
+
+  it.each<[Partial<OtlpHttpExporterOptions>, RegExp]>([
+    [{ endpoint: 'not a url' }, /exporters\.otlphttp\/test\.endpoint is not a valid URL/],
+    [{ endpoint: 'ftp://example.com' }, /must be an http/],
+    [{ endpoint: 'http://{tenant}.example.com' }, /only in the path/],
+    [{ headers: { 'bad header': 'x' } }, /headers: header 'bad header'/],
+    [{ headers: { ok: 'line\nbreak' } }, /header 'ok' has an invalid/],
+    [{ timeoutMs: 0 }, /timeout/],
+    [{ encoding: 'xml' as never }, /encoding/],
+    [{ compression: 'zstd' as never }, /compression/],
+  ])('refuses bad options %j naming the key', async (opts, message) => {
+    sink = await startOtlpSink();
+    expect(() => make(opts)).toThrow(message);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * OTLP/HTTP trace exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs an
+ * ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally gzip-compressed,
+ * to `<endpoint>/v1/traces`.
+ *
+ * Transport: node:http(s) with a keep-alive Agent per exporter, so connections are reused across exports
+ * and released at shutdown, and one timer per attempt that destroys the request (connect, send and
+ * response together) when it fires. Outcomes are values (principle 6): 2xx success; 429/502/503/504,
+ * network errors and timeouts retryable (with Retry-After); any other status a permanent failure.
+ * Neither request nor response bodies are ever logged or kept: the response body is drained unread.
+ *
+ * Defaults follow the Collector's otlphttp exporter: protobuf, gzip. The endpoint rule too: a URL that
+ * already ends in `/v1/traces` is used as is (like `traces_endpoint`), anything else gets `/v1/traces`
+ * appended.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
+import { encodeTracesJson } from '../otlp/encode-json.js';
+import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
+import { DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
+import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
+import { compileTenantTemplate, TENANT_PLACEHOLDER, type TenantTemplate } from './tenant-template.js';
+import type { ExportItem, ExportResult, Exporter } from './types.js';
+
+const gzipAsync = promisify(gzip);
+
+const TRACES_PATH = '/v1/traces';
+const USER_AGENT = 'loopgate-otlphttp/0.1';
+/** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
+const MARKER = '__loopgate_tenant_placeholder__';
+
+const utf8 = new TextEncoder();
+
+export class OtlpHttpExporter implements Exporter {
+  readonly encoding: Encoding;
+  private readonly compression: Compression;
+  private readonly timeoutMs: number;
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
+  private readonly target: { protocol: string; hostname: string; port: string; auth: string | undefined };
+  private readonly path: TenantTemplate;
+  /** Headers that do not change per request, computed once. */
+  private readonly baseHeaders: Record<string, string>;
+
+  constructor(
+    readonly id: string,
+    options: OtlpHttpExporterOptions,
+  ) {
+    const key = (k: string): string => `exporters.${id}.${k}`;
+    this.encoding = options.encoding ?? DEFAULT_OTLPHTTP.encoding;
+    this.compression = options.compression ?? DEFAULT_OTLPHTTP.compression;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_OTLPHTTP.timeoutMs;
+    if (this.encoding !== 'protobuf' && this.encoding !== 'json') {
+      throw new Error(`${key('encoding')} must be protobuf or json, got '${String(this.encoding)}'`);
+    }
+    if (this.compression !== 'gzip' && this.compression !== 'none') {
+      throw new Error(`${key('compression')} must be gzip or none, got '${String(this.compression)}'`);
+    }
+    if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) {
+      throw new Error(`${key('timeout')} must be > 0, got ${this.timeoutMs}ms`);
+    }
+
+    let url: URL;
+    try {
+      url = new URL(options.endpoint.split(TENANT_PLACEHOLDER).join(MARKER));
+    } catch {
+      throw new Error(`${key('endpoint')} is not a valid URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`${key('endpoint')} must be an http:// or https:// URL, got '${url.protocol}'`);
+    }
+    if ((url.host + url.username + url.password).includes(MARKER)) {
+      throw new Error(`${key('endpoint')}: {tenant} may appear only in the path or query, not in the host`);
+    }
+    if (url.hash) throw new Error(`${key('endpoint')} must not have a #fragment`);
+    let pathname = url.pathname;
+    if (!pathname.endsWith(TRACES_PATH)) pathname = pathname.replace(/\/$/, '') + TRACES_PATH;
+    this.path = compileTenantTemplate((pathname + url.search).split(MARKER).join(TENANT_PLACEHOLDER));
+
+    this.transport = url.protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true });
+    this.target = {
+      protocol: url.protocol,
+      // IPv6 literals come back bracketed from URL; node:http wants them bare.
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
+    };
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      try {
+        http.validateHeaderName(name);
+        http.validateHeaderValue(name, value);
+      } catch {
+        // Name only: header values are often credentials.
+        throw new Error(`${key('headers')}: header '${name}' has an invalid name or value`);
+      }
+      headers[name.toLowerCase()] = value;
+    }
+    // Ours last: the body's type, length and encoding are ours to state, whatever the config says.
+    headers['user-agent'] ??= USER_AGENT;
+    headers['content-type'] = CONTENT_TYPE[this.encoding];
+    if (this.compression === 'gzip') headers['content-encoding'] = 'gzip';
+    else delete headers['content-encoding'];
+    delete headers['content-length'];
+    this.baseHeaders = headers;
+  }
+
+  encode(item: ExportItem): Uint8Array {
+    return this.encoding === 'protobuf' ? encodeTracesProtobuf(item.data) : utf8.encode(encodeTracesJson(item.data));
+  }
+
+  async export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult> {
+    const path = this.path.expand(item.tenant);
+    if (!path.ok) return { status: 'failure', error: path.error };
+    if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
+    let payload: Uint8Array = body;
+    if (this.compression === 'gzip') {
+      try {
+        payload = await gzipAsync(body);
+      } catch (err) {
+        return { status: 'failure', error: `gzip: ${errorCode(err)}` };
+      }
+    }
+    return this.post(path.value, payload, signal);
+  }
+
+  async shutdown(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private post(path: string, payload: Uint8Array, signal: AbortSignal | undefined): Promise<ExportResult> {
+    return new Promise<ExportResult>((resolve) => {
+      let settled = false;
+      let req: http.ClientRequest | undefined;
+      const finish = (result: ExportResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = (): void => {
+        req?.destroy();
+        finish({ status: 'retryable', error: 'aborted' });
+      };
+      const timer = setTimeout(() => {
+        req?.destroy();
+        finish({ status: 'retryable', error: `timeout after ${this.timeoutMs}ms` });
+      }, this.timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      try {
+        req = this.transport.request(
+          {
+            agent: this.agent,
+            method: 'POST',
+            protocol: this.target.protocol,
+            hostname: this.target.hostname,
+            port: this.target.port,
+            path,
+            auth: this.target.auth,
+            headers: { ...this.baseHeaders, 'content-length': String(payload.byteLength) },
+          },
+          (res) => {
+            const status = res.statusCode ?? 0;
+            const retryAfter = res.headers['retry-after'];
+            // Drain unread: the connection goes back to the pool only once the body is consumed.
+            res.resume();
+            res.on('end', () => finish(classify(status, retryAfter)));
+            res.on('error', (err) => finish({ status: 'retryable', error: `response: ${errorCode(err)}` }));
+            res.on('close', () => {
+              if (!res.complete) finish({ status: 'retryable', error: 'response cut short' });
+            });
+          },
+        );
+      } catch (err) {
+        finish({ status: 'failure', error: `request: ${errorCode(err)}` });
+        return;
+      }
+      req.on('error', (err) => finish({ status: 'retryable', error: `network: ${errorCode(err)}` }));
+      req.end(payload);
+    });
+  }
+}
+
+function classify(status: number, retryAfter: string | undefined): ExportResult {
+  if (isSuccessStatus(status)) return { status: 'success' };
+  if (isRetryableStatus(status)) {
+    const ms = parseRetryAfter(retryAfter, Date.now());
+    return ms === undefined ? { status: 'retryable', error: `HTTP ${status}` } : { status: 'retryable', error: `HTTP ${status}`, retryAfterMs: ms };
+  }
+  return { status: 'failure', error: `HTTP ${status}` };
+}
+
+/** errno-style code or the error's class name: never its message, which may quote data. */
+function errorCode(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.name : 'unknown';
+}
