@@ -1,0 +1,397 @@
+/**
+ * The receiver, black box through Hono's app.request() (no socket): every status code the OTLP/HTTP
+ * receiver answers, in both encodings, with the real producer fixtures.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeResponse, encodeTraces } from '../otlp/index.js';
+import { countSpans, newSpan, str, type AnyValue, type TracesData } from '../otlp/model.js';
+import type { RequestContext } from '../policy/types.js';
+import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
+import { createReceiverApp, type ReceiverDeps } from './app.js';
+import type { HandleResult } from './types.js';
+
+const FIXTURES = '/work/shared/fixtures/producers';
+const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.pb') || f.endsWith('.json'));
+const PB = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+
+const Status = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
+
+/** The receiver's collaborators, recording what reached the pipeline. */
+class Harness {
+  handled: { data: TracesData; ctx: RequestContext }[] = [];
+  requests: [number, string][] = [];
+  next: HandleResult = { status: 'accepted', rejected: { count: 0, message: '' } };
+  metrics: GatewayMetrics = { ...noopMetrics, requests: (status, encoding) => void this.requests.push([status, encoding]) };
+  logs: unknown[] = [];
+  logger = {
+    debug: (o: object) => void this.logs.push(o),
+    warn: (o: object) => void this.logs.push(o),
+    error: (o: object) => void this.logs.push(o),
+  };
+
+  app(overrides: Partial<ReceiverDeps> = {}) {
+    return createReceiverApp({
+      limits: { maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64 },
+      handle: (data, ctx) => {
+        this.handled.push({ data, ctx });
+        return this.next;
+      },
+      metrics: this.metrics,
+      logger: this.logger,
+      ...overrides,
+    });
+  }
+}
+
+function post(app: ReturnType<Harness['app']>, body: BodyInit | Uint8Array, headers: Record<string, string>) {
+  const init: RequestInit & { duplex?: string } = { method: 'POST', body: body as BodyInit, headers };
+  if (body instanceof ReadableStream) init.duplex = 'half';
+  return app.request('/v1/traces', init);
+}
+
+async function statusOf(res: Response): Promise<{ code: number; message: string }> {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (res.headers.get('content-type') === PB) return Status.toObject(Status.decode(bytes), { defaults: true }) as never;
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+function spanWithValue(value: AnyValue): TracesData {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeSpans: [
+          {
+            scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans: [newSpan({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'chat', attributes: [{ key: 'v', value }] })],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** `depth` arrays nested inside each other, around one string. */
+function nested(depth: number): AnyValue {
+  let v: AnyValue = str('x');
+  for (let i = 0; i < depth; i++) v = { kind: 'array', values: [v] };
+  return v;
+}
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+
+describe('200: accepted', () => {
+  it.each(fixtures)('%s, plain, gzip and deflate (zlib and raw)', async (file) => {
+    const body = readFileSync(join(FIXTURES, file));
+    const type = file.endsWith('.pb') ? PB : `${JSON_TYPE}; charset=utf-8`;
+    const app = h.app();
+    const variants: [string | undefined, Uint8Array][] = [
+      [undefined, body],
+      ['gzip', gzipSync(body)],
+      ['deflate', deflateSync(body)],
+      ['deflate', deflateRawSync(body)],
+    ];
+    for (const [coding, payload] of variants) {
+      const res = await post(app, payload, { 'content-type': type, ...(coding && { 'content-encoding': coding }) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(file.endsWith('.pb') ? PB : JSON_TYPE);
+      // Full success: partial_success unset (empty protobuf message, `{}` in JSON).
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(file.endsWith('.pb') ? bytes.length : new TextDecoder().decode(bytes)).toBe(file.endsWith('.pb') ? 0 : '{}');
+    }
+    expect(h.handled).toHaveLength(4);
+    const spans = countSpans(h.handled[0]!.data);
+    expect(spans).toBeGreaterThan(0);
+    for (const { data, ctx } of h.handled) {
+      expect(countSpans(data)).toBe(spans);
+      expect(ctx.authTenant).toBeUndefined();
+    }
+  });
+
+  it('decodes each producer the same way from protobuf and JSON', async () => {
+    const app = h.app();
+    for (const name of ['otel-openai', 'traceloop', 'openinference', 'vercel-ai']) {
+      await post(app, readFileSync(join(FIXTURES, `${name}.pb`)), { 'content-type': PB });
+      await post(app, readFileSync(join(FIXTURES, `${name}.json`)), { 'content-type': JSON_TYPE });
+    }
+    for (let i = 0; i < h.handled.length; i += 2) {
+      const names = (d: TracesData) => d.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)));
+      expect(names(h.handled[i]!.data)).toEqual(names(h.handled[i + 1]!.data));
+    }
+  });
+
+  it('answers partial_success with rejected_spans and error_message when spans were refused', async () => {
+    h.next = { status: 'accepted', rejected: { count: 2, message: '2 spans refused: resource tenant.id does not match the token' } };
+    const app = h.app();
+    for (const [file, type, enc] of [['traceloop.pb', PB, 'protobuf'], ['traceloop.json', JSON_TYPE, 'json']] as const) {
+      const res = await post(app, readFileSync(join(FIXTURES, file)), { 'content-type': type });
+      expect(res.status).toBe(200);
+      const decoded = decodeResponse(new Uint8Array(await res.arrayBuffer()), enc);
+      expect(decoded).toEqual({
+        partialSuccess: { rejectedSpans: 2n, errorMessage: '2 spans refused: resource tenant.id does not match the token' },
+      });
+    }
+  });
+
+  it('accepts an empty protobuf request (no spans)', async () => {
+    const res = await post(h.app(), new Uint8Array(0), { 'content-type': PB });
+    expect(res.status).toBe(200);
+    expect(countSpans(h.handled[0]!.data)).toBe(0);
+  });
+
+  it('counts every answer by status and encoding', async () => {
+    const app = h.app();
+    await post(app, readFileSync(join(FIXTURES, 'traceloop.pb')), { 'content-type': PB });
+    await post(app, 'nope', { 'content-type': JSON_TYPE });
+    await post(app, 'x', { 'content-type': 'text/plain' });
+    expect(h.requests).toEqual([
+      [200, 'protobuf'],
+      [400, 'json'],
+      [415, 'unknown'],
+    ]);
+  });
+});
+
+describe('400: bad data', () => {
+  it.each([
+    ['protobuf garbage', PB, new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])],
+    ['JSON garbage', JSON_TYPE, new TextEncoder().encode('{"resourceSpans": [')],
+    ['JSON of the wrong shape', JSON_TYPE, new TextEncoder().encode('{"resourceSpans": 7}')],
+  ])('%s → 400 with a google.rpc.Status reason in the request encoding', async (_name, type, body) => {
+    const res = await post(h.app(), body, { 'content-type': type });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe(type);
+    const status = await statusOf(res);
+    expect(status.code).toBe(3); // INVALID_ARGUMENT
+    expect(status.message).toMatch(/^cannot decode/);
+    expect(h.handled).toHaveLength(0);
+  });
+
+  it.each(['protobuf', 'json'] as const)('AnyValue nesting: 64 levels pass, 65 are refused (%s)', async (enc) => {
+    const app = h.app();
+    const type = enc === 'protobuf' ? PB : JSON_TYPE;
+    const ok = await post(app, encodeTraces(spanWithValue(nested(64)), enc), { 'content-type': type });
+    expect(ok.status).toBe(200);
+    const deep = await post(app, encodeTraces(spanWithValue(nested(65)), enc), { 'content-type': type });
+    expect(deep.status).toBe(400);
+    expect((await statusOf(deep)).message).toMatch(/nesting/);
+    expect(h.handled).toHaveLength(1);
+  });
+
+  it('survives JSON nested far beyond the limit without recursing on it', async () => {
+    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"k","value":${'{"arrayValue":{"values":['.repeat(100_000)}{"stringValue":"x"}${']}}'.repeat(100_000)}}]}]}]}]}`;
+    const res = await post(h.app(), body, { 'content-type': JSON_TYPE });
+    expect(res.status).toBe(400);
+  });
+
+  it('refuses a corrupt gzip body and a truncated one', async () => {
+    const app = h.app();
+    const body = readFileSync(join(FIXTURES, 'vercel-ai.pb'));
+    const bad = await post(app, new Uint8Array([0x1f, 0x8b, 1, 2, 3]), { 'content-type': PB, 'content-encoding': 'gzip' });
+    expect(bad.status).toBe(400);
+    const truncated = await post(app, gzipSync(body).subarray(0, 100), { 'content-type': PB, 'content-encoding': 'gzip' });
+    expect(truncated.status).toBe(400);
+    expect((await statusOf(truncated)).message).toMatch(/not valid gzip/);
+  });
+
+  it('neither crashes nor stalls on invalid UTF-8 or a huge attribute count', async () => {
+    const app = h.app();
+    // A protobuf string field with bytes that are not UTF-8: decoded with replacement, not refused.
+    const spans = encodeTraces(spanWithValue(str('ok')), 'protobuf');
+    const at = Buffer.from(spans).indexOf(Buffer.from('chat'));
+    const mangled = Buffer.from(spans);
+    mangled[at] = 0xff;
+    mangled[at + 1] = 0xfe;
+    expect((await post(app, mangled, { 'content-type': PB })).status).toBe(200);
+    // Invalid UTF-8 inside a JSON body.
+    const json = Buffer.concat([Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}]}]}')]);
+    expect([200, 400]).toContain((await post(app, json, { 'content-type': JSON_TYPE })).status);
+    // 200k attributes on one span.
+    const many = spanWithValue(str('x'));
+    const span = many.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    span.attributes = Array.from({ length: 200_000 }, (_, i) => ({ key: `k${i}`, value: str('v') }));
+    const started = performance.now();
+    const res = await post(app, encodeTraces(many, 'protobuf'), { 'content-type': PB });
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('401: authentication', () => {
+  const auth = { tokens: [{ token: 'tok-acme', tenant: 'acme' }] };
+
+  it('refuses a missing or unknown token before reading the body', async () => {
+    const app = h.app({ auth });
+    const body = readFileSync(join(FIXTURES, 'traceloop.pb'));
+    const missing = await post(app, body, { 'content-type': PB });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await statusOf(missing)).toEqual({ code: 16, message: 'missing bearer token' });
+    const wrong = await post(app, body, { 'content-type': PB, authorization: 'Bearer tok-globex' });
+    expect(wrong.status).toBe(401);
+    expect(h.handled).toHaveLength(0);
+  });
+
+  it('binds a known token to its tenant', async () => {
+    const res = await post(h.app({ auth }), readFileSync(join(FIXTURES, 'traceloop.json')), {
+      'content-type': JSON_TYPE,
+      authorization: 'Bearer tok-acme',
+    });
+    expect(res.status).toBe(200);
+    expect(h.handled[0]!.ctx).toEqual({ authTenant: 'acme' });
+  });
+});
+
+describe('405: other methods', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('%s /v1/traces → 405 with Allow: POST', async (method) => {
+    const res = await h.app().request('/v1/traces', { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
+  it('unknown paths are 404', async () => {
+    expect((await h.app().request('/v1/metrics', { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('413: too large, measured after decompression', () => {
+  const limits = { maxRequestBodyBytes: 4096, maxValueDepth: 64 };
+  const big = readFileSync(join(FIXTURES, 'vercel-ai.pb')); // ~10 KB
+
+  it('refuses a declared Content-Length over the limit without reading the body', async () => {
+    // An endless client stream declaring 100 MB: only what the stream machinery prefetches is pulled.
+    let pulledBytes = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulledBytes += big.length;
+        controller.enqueue(big);
+      },
+    });
+    const res = await post(h.app({ limits }), endless, { 'content-type': PB, 'content-length': String(100_000_000) });
+    expect(res.status).toBe(413);
+    expect(pulledBytes).toBeLessThanOrEqual(2 * big.length);
+    expect((await statusOf(res)).code).toBe(8); // RESOURCE_EXHAUSTED
+  });
+
+  it('refuses a streamed body over the limit (no Content-Length)', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(big);
+        controller.close();
+      },
+    });
+    expect((await post(h.app({ limits }), stream, { 'content-type': PB })).status).toBe(413);
+  });
+
+  it('refuses a gzip body that is small on the wire but over the limit inflated', async () => {
+    const compressed = gzipSync(big);
+    expect(compressed.length).toBeLessThan(limits.maxRequestBodyBytes);
+    const res = await post(h.app({ limits }), compressed, { 'content-type': PB, 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+  });
+
+  it('stops a 1 GiB gzip bomb at the 20 MiB default, fast', async () => {
+    // 64 MiB of zeros gzip-compressed by streaming zlib, as 16 concatenated members: 1 GiB inflated.
+    const gz = createGzip({ level: 9 });
+    const parts: Buffer[] = [];
+    gz.on('data', (c: Buffer) => parts.push(c));
+    const zeros = Buffer.alloc(1 << 20);
+    for (let i = 0; i < 64; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
+    await new Promise<void>((r) => gz.end(r));
+    const member = Buffer.concat(parts);
+    const bomb = Buffer.concat(Array.from({ length: 16 }, () => member));
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+
+    const before = process.memoryUsage();
+    const started = performance.now();
+    const res = await post(h.app(), bomb, { 'content-type': PB, 'content-encoding': 'gzip' });
+    const elapsed = performance.now() - started;
+    const after = process.memoryUsage();
+    expect(res.status).toBe(413);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(after.arrayBuffers + after.heapUsed - (before.arrayBuffers + before.heapUsed)).toBeLessThan(96 * 1024 * 1024);
+    expect(h.handled).toHaveLength(0);
+  });
+});
+
+describe('415: unsupported media type or coding', () => {
+  it.each([
+    [{ 'content-type': 'text/plain' }],
+    [{ 'content-type': 'application/protobuf' }],
+    [{}],
+  ])('Content-Type %j → 415', async (headers) => {
+    const res = await post(h.app(), 'x', headers as Record<string, string>);
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe(JSON_TYPE);
+  });
+
+  it.each(['br', 'zstd', 'compress'])('Content-Encoding %s → 415 in the request encoding', async (coding) => {
+    const res = await post(h.app(), new Uint8Array([1]), { 'content-type': PB, 'content-encoding': coding });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe(PB);
+    expect((await statusOf(res)).message).toMatch(/Content-Encoding/);
+  });
+});
+
+describe('503: export queues full', () => {
+  it('answers 503 with Retry-After, in the request encoding', async () => {
+    h.next = { status: 'unavailable', retryAfterSeconds: 5 };
+    for (const [file, type] of [['otel-openai.pb', PB], ['otel-openai.json', JSON_TYPE]] as const) {
+      const res = await post(h.app(), readFileSync(join(FIXTURES, file)), { 'content-type': type });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.headers.get('content-type')).toBe(type);
+      expect((await statusOf(res)).code).toBe(14); // UNAVAILABLE
+    }
+  });
+});
+
+describe('bad input loses nothing accepted before', () => {
+  it('interleaved good and bad requests: every good one reaches the pipeline once, bad ones never', async () => {
+    const app = h.app();
+    const good = readFileSync(join(FIXTURES, 'openinference.pb'));
+    const goodSpans = countSpans((await (async () => {
+      await post(app, good, { 'content-type': PB });
+      return h.handled[0]!.data;
+    })()));
+    const statuses: number[] = [];
+    for (const [body, headers] of [
+      [new Uint8Array([0xff, 0xff]), { 'content-type': PB }],
+      [good, { 'content-type': PB }],
+      [gzipSync(good).subarray(0, 50), { 'content-type': PB, 'content-encoding': 'gzip' }],
+      [good, { 'content-type': 'text/xml' }],
+      [gzipSync(good), { 'content-type': PB, 'content-encoding': 'gzip' }],
+    ] as const) {
+      statuses.push((await post(app, body, headers)).status);
+    }
+    expect(statuses).toEqual([400, 200, 400, 415, 200]);
+    expect(h.handled).toHaveLength(3);
+    for (const { data } of h.handled) expect(countSpans(data)).toBe(goodSpans);
+  });
+
+  it('a failing pipeline is a 500 logged without payload, and the next request is served', async () => {
+    const app = h.app({
+      handle: () => {
+        throw new TypeError('boom');
+      },
+    });
+    const res = await post(app, readFileSync(join(FIXTURES, 'traceloop.pb')), { 'content-type': PB });
+    expect(res.status).toBe(500);
+    expect(await statusOf(res)).toEqual({ code: 13, message: 'internal error' });
+    const logged = JSON.stringify(h.logs);
+    expect(logged).toContain('TypeError');
+    expect(logged).not.toContain('jane.doe@example.com');
+    expect(logged).not.toContain('priya.patel@globex.example');
+    expect((await post(h.app(), readFileSync(join(FIXTURES, 'traceloop.pb')), { 'content-type': PB })).status).toBe(200);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The OTLP/HTTP receiver (specification: opentelemetry.io/docs/specs/otlp/#otlphttp) as a Hono app.
+ *
+ *   POST /v1/traces   application/x-protobuf | application/json, Content-Encoding gzip | deflate | identity
+ *
+ * Checks run cheapest first and before the body is read: method (405), bearer token (401), media type
+ * and content coding (415), declared length (413); then the body is streamed under the limit (413
+ * after decompression), decoded (400), and handed to the pipeline (200, with partial_success when
+ * spans were refused; 503 + Retry-After when the export queues are full).
+ *
+ * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
+ * which answers in the request's encoding with a google.rpc.Status body.
+ */
+import { Hono, type Context } from 'hono';
+import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
+import { decodeTraces } from '../otlp/index.js';
+import { encodeResponse } from '../otlp/response.js';
+import type { ExportTraceServiceResponse } from '../otlp/model.js';
+import type { GatewayMetrics } from '../telemetry/metrics-types.js';
+import type { AuthToken } from '../config/types.js';
+import { createAuthenticator, type Authenticator } from './auth.js';
+import { contentCodingOf, encodingOf } from './content-type.js';
+import { ProblemError, problems, type Problem } from './problem.js';
+import { readBody } from './read-body.js';
+import { encodeStatus } from './status-body.js';
+import type { HandleTraces } from './types.js';
+
+export const TRACES_PATH = '/v1/traces';
+
+/** The subset of a pino logger the receiver uses. Given ids and counts only, never payload values. */
+export interface ReceiverLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ReceiverDeps {
+  limits: {
+    /** Body limit in bytes, raw and after decompression. */
+    maxRequestBodyBytes: number;
+    /** Deepest AnyValue nesting accepted by the decoder. */
+    maxValueDepth: number;
+  };
+  /** When present (even empty), every request needs a bearer token from this table. */
+  auth?: { tokens: readonly AuthToken[] } | undefined;
+  handle: HandleTraces;
+  metrics: GatewayMetrics;
+  logger: ReceiverLogger;
+}
+
+type Env = { Variables: { encoding: Encoding | undefined } };
+
+/** The label and response encoding when the request's Content-Type is not one we speak. */
+const FALLBACK_ENCODING: Encoding = 'json';
+
+function respond(c: Context<Env>, problem: Problem): Response {
+  const encoding = c.get('encoding') ?? FALLBACK_ENCODING;
+  const headers = new Headers(problem.headers);
+  headers.set('content-type', CONTENT_TYPE[encoding]);
+  return new Response(encodeStatus(problem.grpcCode, problem.message, encoding), { status: problem.status, headers });
+}
+
+function success(response: ExportTraceServiceResponse, encoding: Encoding): Response {
+  return new Response(encodeResponse(response, encoding), {
+    status: 200,
+    headers: { 'content-type': CONTENT_TYPE[encoding] },
+  });
+}
+
+export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
+  // Everything derived from the options is computed once here, not per request.
+  const { handle, metrics, logger } = deps;
+  const limit = deps.limits.maxRequestBodyBytes;
+  const decodeLimits = { maxDepth: deps.limits.maxValueDepth };
+  const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
+  const tooLarge = problems.tooLarge(limit);
+
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    c.set('encoding', encodingOf(c.req.header('content-type')));
+    await next();
+    metrics.requests(c.res.status, c.get('encoding') ?? 'unknown');
+  });
+
+  app.post(TRACES_PATH, async (c) => {
+    let tenant: string | undefined;
+    if (authenticate) {
+      const auth = authenticate(c.req.header('authorization'));
+      if (!auth.ok) {
+        throw new ProblemError(
+          problems.unauthenticated(auth.reason === 'missing' ? 'missing bearer token' : 'unknown bearer token'),
+        );
+      }
+      tenant = auth.tenant;
+    }
+
+    const encoding = c.get('encoding');
+    if (encoding === undefined) {
+      throw new ProblemError(
+        problems.unsupportedMediaType('unsupported Content-Type: send application/x-protobuf or application/json'),
+      );
+    }
+    const coding = contentCodingOf(c.req.header('content-encoding'));
+    if (coding === undefined) {
+      throw new ProblemError(problems.unsupportedMediaType('unsupported Content-Encoding: send gzip, deflate or identity'));
+    }
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > limit) throw new ProblemError(tooLarge);
+
+    const body = await readBody(c.req.raw.body, coding, limit);
+    if (!body.ok) {
+      switch (body.reason) {
+        case 'too_large':
+          throw new ProblemError(tooLarge);
+        case 'bad_encoding':
+          throw new ProblemError(problems.badRequest(body.message));
+        case 'aborted':
+          throw new ProblemError(problems.badRequest('request body could not be read'));
+      }
+    }
+
+    const decoded = decodeTraces(body.bytes, encoding, decodeLimits);
+    if (!decoded.ok) {
+      logger.debug({ encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
+      throw new ProblemError(problems.badRequest(`cannot decode ${encoding} ExportTraceServiceRequest: ${decoded.error}`));
+    }
+
+    const result = await handle(decoded.value, { authTenant: tenant });
+    if (result.status === 'unavailable') throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
+    // OTLP: partial_success must be left unset when everything was accepted.
+    const response: ExportTraceServiceResponse =
+      result.rejected.count > 0
+        ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } }
+        : {};
+    return success(response, encoding);
+  });
+
+  app.all(TRACES_PATH, () => {
+    throw new ProblemError(problems.methodNotAllowed());
+  });
+
+  app.notFound((c) => respond(c, problems.notFound()));
+
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return respond(c, err.problem);
+    // A bug, not a bad request: log the kind of error (no payload) and answer 500, which OTLP clients
+    // do not retry, so the problem is visible instead of looping.
+    logger.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'receiver failed on a request');
+    return respond(c, problems.internal());
+  });
+
+  return app;
+}
