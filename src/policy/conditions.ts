@@ -1,0 +1,226 @@
+/**
+ * Conditions compiled once into closures. Evaluated against the original span (before redaction) so
+ * rules can test what was really there; their results never leave the engine except as rule ids.
+ */
+import { RE2JS } from 're2js';
+import { getAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
+import type { AttributePredicate, Condition, SignalPredicate, StringPredicate } from './schema.js';
+import type { Signals } from './signals.js';
+import type { Contract } from './tenant.js';
+
+export interface EvalContext {
+  readonly span: Span;
+  readonly resource: readonly KeyValue[];
+  readonly tenant: string | undefined;
+  readonly contract: Contract;
+  /** Entities found in the span, its scope and its resource. */
+  readonly entities: ReadonlySet<string>;
+  readonly signals: Signals;
+}
+
+export type Predicate = (e: EvalContext) => boolean;
+
+export interface CompiledCondition {
+  readonly test: Predicate;
+  /** Human text for explain, e.g. `status is error and signal.kind in [thumbs_down]`. */
+  readonly text: string;
+  /** True when it is (or reduces to) `always: true`. */
+  readonly always: boolean;
+  readonly usesSignals: boolean;
+}
+
+export interface ConditionIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+const STATUS: Record<string, number> = { unset: StatusCode.UNSET, ok: StatusCode.OK, error: StatusCode.ERROR };
+const KIND: Record<string, number> = {
+  unspecified: SpanKind.UNSPECIFIED,
+  internal: SpanKind.INTERNAL,
+  server: SpanKind.SERVER,
+  client: SpanKind.CLIENT,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER,
+};
+
+function compileRegex(pattern: string, path: PropertyKey[], issues: ConditionIssue[]): RE2JS | undefined {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (e) {
+    issues.push({ path, message: `invalid RE2 regular expression: ${(e as Error).message}` });
+    return undefined;
+  }
+}
+
+function num(v: AnyValue): number | undefined {
+  if (v.kind === 'int') return Number(v.value);
+  if (v.kind === 'double') return v.value;
+  return undefined;
+}
+
+function scalarEquals(v: AnyValue, want: string | number | boolean): boolean {
+  if (typeof want === 'string') return v.kind === 'string' && v.value === want;
+  if (typeof want === 'boolean') return v.kind === 'bool' && v.value === want;
+  const n = num(v);
+  return n !== undefined && n === want;
+}
+
+function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[], scope: 'span' | 'resource'): Predicate {
+  const re = p.matches !== undefined ? compileRegex(p.matches, [...path, 'matches'], issues) : undefined;
+  const key = p.key;
+  const tests: ((v: AnyValue | undefined) => boolean)[] = [];
+  if (p.exists !== undefined) {
+    const want = p.exists;
+    tests.push((v) => (v !== undefined) === want);
+  }
+  if (p.equals !== undefined) {
+    const want = p.equals;
+    tests.push((v) => v !== undefined && scalarEquals(v, want));
+  }
+  if (p.in !== undefined) {
+    const set = p.in;
+    tests.push((v) => v !== undefined && set.some((w) => scalarEquals(v, w)));
+  }
+  if (re !== undefined) tests.push((v) => v?.kind === 'string' && re.test(v.value));
+  if (p.gt !== undefined) {
+    const gt = p.gt;
+    tests.push((v) => {
+      const n = v === undefined ? undefined : num(v);
+      return n !== undefined && n > gt;
+    });
+  }
+  if (p.lt !== undefined) {
+    const lt = p.lt;
+    tests.push((v) => {
+      const n = v === undefined ? undefined : num(v);
+      return n !== undefined && n < lt;
+    });
+  }
+  if (tests.length === 0) tests.push((v) => v !== undefined); // `{key: k}` alone reads as "k is set"
+  return scope === 'span'
+    ? (e) => {
+        const v = getAttribute(e.span.attributes, key);
+        return tests.every((t) => t(v));
+      }
+    : (e) => {
+        const v = getAttribute(e.resource, key);
+        return tests.every((t) => t(v));
+      };
+}
+
+function compileName(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
+  const re = p.matches !== undefined ? compileRegex(p.matches, [...path, 'matches'], issues) : undefined;
+  return (e) => {
+    const n = e.span.name;
+    if (p.equals !== undefined && n !== p.equals) return false;
+    if (p.in !== undefined && !p.in.includes(n)) return false;
+    if (re !== undefined && !re.test(n)) return false;
+    return true;
+  };
+}
+
+function compileSignal(p: SignalPredicate): Predicate {
+  const kinds = p.kind;
+  const reasons = p.reason;
+  const intent = p.intent ?? 'any';
+  const minDiff = p.min_diff_size;
+  return (e) => {
+    const s = e.signals;
+    const pool = intent === 'high' ? s.highIntentKinds : s.kinds;
+    if (intent === 'low' && s.highIntentKinds.size > 0) return false;
+    if (kinds !== undefined) {
+      if (!kinds.some((k) => pool.has(k))) return false;
+    } else if (pool.size === 0 && (intent !== 'any' || reasons === undefined)) return false;
+    if (reasons !== undefined && !reasons.some((r) => s.reasons.has(r))) return false;
+    if (minDiff !== undefined && s.diffSize < minDiff) return false;
+    return true;
+  };
+}
+
+const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
+
+export function compileCondition(c: Condition, path: PropertyKey[], issues: ConditionIssue[]): CompiledCondition {
+  const parts: Predicate[] = [];
+  const texts: string[] = [];
+  let usesSignals = false;
+  let always = false;
+
+  if (c.always) {
+    always = true;
+    texts.push('always');
+  }
+  if (c.all) {
+    const subs = c.all.map((s, i) => compileCondition(s, [...path, 'all', i], issues));
+    usesSignals ||= subs.some((s) => s.usesSignals);
+    const tests = subs.map((s) => s.test);
+    parts.push((e) => tests.every((t) => t(e)));
+    texts.push(`all(${subs.map((s) => s.text).join(', ')})`);
+  }
+  if (c.any) {
+    const subs = c.any.map((s, i) => compileCondition(s, [...path, 'any', i], issues));
+    usesSignals ||= subs.some((s) => s.usesSignals);
+    const tests = subs.map((s) => s.test);
+    parts.push((e) => tests.some((t) => t(e)));
+    texts.push(`any(${subs.map((s) => s.text).join(', ')})`);
+  }
+  if (c.not) {
+    const sub = compileCondition(c.not, [...path, 'not'], issues);
+    usesSignals ||= sub.usesSignals;
+    const t = sub.test;
+    parts.push((e) => !t(e));
+    texts.push(`not(${sub.text})`);
+  }
+  if (c.attribute) {
+    parts.push(compileAttribute(c.attribute, [...path, 'attribute'], issues, 'span'));
+    texts.push(`attribute ${c.attribute.key}`);
+  }
+  if (c.resource) {
+    parts.push(compileAttribute(c.resource, [...path, 'resource'], issues, 'resource'));
+    texts.push(`resource ${c.resource.key}`);
+  }
+  if (c.name) {
+    parts.push(compileName(c.name, [...path, 'name'], issues));
+    texts.push('span name');
+  }
+  if (c.status !== undefined) {
+    const codes = new Set(list(c.status).map((s) => STATUS[s]!));
+    parts.push((e) => codes.has(e.span.status.code));
+    texts.push(`status is ${list(c.status).join('|')}`);
+  }
+  if (c.kind !== undefined) {
+    const kinds = new Set(list(c.kind).map((s) => KIND[s]!));
+    parts.push((e) => kinds.has(e.span.kind));
+    texts.push(`kind is ${list(c.kind).join('|')}`);
+  }
+  if (c.tenant) {
+    const t = c.tenant;
+    parts.push((e) => (t.exists === undefined || (e.tenant !== undefined) === t.exists) && (t.in === undefined || (e.tenant !== undefined && t.in.includes(e.tenant))));
+    texts.push(t.in ? `tenant in [${t.in.join(', ')}]` : `tenant ${t.exists === false ? 'unknown' : 'known'}`);
+  }
+  if (c.contract) {
+    const k = c.contract;
+    parts.push((e) => (k.broad_use === undefined || e.contract.broadUse === k.broad_use) && (k.eval === undefined || e.contract.eval === k.eval));
+    texts.push(`contract ${Object.entries(k).map(([a, b]) => `${a}=${String(b)}`).join(' ')}`);
+  }
+  if (c.detected) {
+    const d = c.detected;
+    parts.push((e) => {
+      if (d.any !== undefined && (e.entities.size > 0) !== d.any) return false;
+      if (d.entities !== undefined && !d.entities.some((x) => e.entities.has(x))) return false;
+      return true;
+    });
+    texts.push(d.entities ? `detected [${d.entities.join(', ')}]` : `detected ${d.any === false ? 'nothing' : 'anything'}`);
+  }
+  if (c.signal) {
+    usesSignals = true;
+    parts.push(compileSignal(c.signal));
+    const s = c.signal;
+    texts.push(`signal${s.kind ? ` kind in [${s.kind.join(', ')}]` : ''}${s.reason ? ` reason in [${s.reason.join(', ')}]` : ''}${s.intent ? ` intent ${s.intent}` : ''}`);
+  }
+
+  const onlyAlways = always && parts.length === 0;
+  const test: Predicate =
+    parts.length === 0 ? () => true : parts.length === 1 ? parts[0]! : (e) => parts.every((p) => p(e));
+  return { test, text: texts.join(' and '), always: onlyAlways, usesSignals };
+}

@@ -1,0 +1,395 @@
+/**
+ * The policy engine: `process` is the hot path. Pure and synchronous apart from the injected cap store
+ * and clock; never mutates the input batch (new span objects are built for outputs, untouched
+ * sub-objects are shared read-only).
+ *
+ * Per resource: resolve the tenant (auth first, then the resource attribute; a contradiction is
+ * refused), pick that tenant's compiled policy, redact the resource once. Per span, in this order:
+ * tenant check → redact → drop_span action → classify (first matching rule; none → discard) → the
+ * tenant's contract → sampling (keep_always first) → caps → stamp and group by (class, tenant).
+ * Any exception while handling a span discards that span as engine_error: fail closed, never forwarded.
+ */
+import type { InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span, TracesData } from '../otlp/model.js';
+import type { EntityName } from './detect/types.js';
+import type { CapStore } from './caps.js';
+import { windowStart } from './caps.js';
+import type { CompiledCondition, EvalContext } from './conditions.js';
+import { RedactionAccount } from './redact.js';
+import { keepTrace, type Threshold } from './sample.js';
+import type { SpanScanner } from './scan-span.js';
+import { extractSignals, NO_SIGNALS, type SignalConfig, type Signals } from './signals.js';
+import { stampAttributes } from './stamp.js';
+import { contractFor, resolveTenant, spanContradictsTenant, type Contract, type TenantSettings } from './tenant.js';
+import { getAttribute } from '../otlp/model.js';
+import type {
+  Classification,
+  ClassOutput,
+  Clock,
+  CompiledPolicy,
+  DiscardReason,
+  ExportClass,
+  ProcessOptions,
+  ProcessResult,
+  RejectReason,
+  RequestContext,
+  SpanDecision,
+} from './types.js';
+
+export interface CompiledRule {
+  id: string;
+  cls: Classification;
+  cond: CompiledCondition;
+  description: string | undefined;
+  threshold?: Threshold;
+}
+
+export interface KeepRule {
+  id: string;
+  cond: CompiledCondition;
+}
+
+export interface CompiledCap {
+  id: string;
+  classes: ReadonlySet<ExportClass> | undefined;
+  cond: CompiledCondition | undefined;
+  key: readonly string[];
+  limit: number;
+  windowMs: number;
+}
+
+/** Everything compiled for one tenant's view of the policy (the base, or base + that tenant's override). */
+export interface Effective {
+  scanner: SpanScanner;
+  rules: CompiledRule[];
+  keep: KeepRule[];
+  threshold: Threshold;
+  caps: CompiledCap[];
+  signals: SignalConfig;
+  usesSignals: boolean;
+}
+
+export interface EngineParts {
+  version: string;
+  sources: string[];
+  tenants: TenantSettings;
+  base: Effective;
+  perTenant: ReadonlyMap<string, Effective>;
+  clock: Clock;
+  capStore: CapStore;
+}
+
+const REJECT_TEXT: Record<RejectReason, string> = {
+  tenant_mismatch: 'the tenant named in the data differs from the authenticated tenant',
+  tenant_missing: 'no tenant: the request is not authenticated and names no tenant',
+};
+
+/** Collects the spans of one (class, tenant) output, keeping the resource → scope structure. */
+class OutputBuilder {
+  readonly resourceSpans: ResourceSpans[] = [];
+  spanCount = 0;
+  #lastRs: ResourceSpans | undefined;
+  #lastRsKey: unknown;
+  #lastSs: ScopeSpans | undefined;
+  #lastSsKey: unknown;
+
+  constructor(
+    readonly cls: ExportClass,
+    readonly tenant: string | undefined,
+  ) {}
+
+  /** Spans arrive in input order, so "same resource/scope as the last one" is all the grouping needed. */
+  add(inRs: ResourceSpans, resource: Resource, inSs: ScopeSpans, scope: InstrumentationScope, span: Span): void {
+    if (this.#lastRsKey !== inRs) {
+      this.#lastRs = { resource, scopeSpans: [], schemaUrl: inRs.schemaUrl };
+      this.resourceSpans.push(this.#lastRs);
+      this.#lastRsKey = inRs;
+      this.#lastSsKey = undefined;
+    }
+    if (this.#lastSsKey !== inSs) {
+      this.#lastSs = { scope, spans: [], schemaUrl: inSs.schemaUrl };
+      this.#lastRs!.scopeSpans.push(this.#lastSs);
+      this.#lastSsKey = inSs;
+    }
+    this.#lastSs!.spans.push(span);
+    this.spanCount++;
+  }
+}
+
+function describeRule(r: CompiledRule): string {
+  return `rule '${r.id}' matched (${r.cond.text})${r.description ? `: ${r.description.trim()}` : ''}`;
+}
+
+export function createEngine(parts: EngineParts): CompiledPolicy {
+  const { version, tenants, base, perTenant, clock, capStore } = parts;
+  const sources = Object.freeze([...parts.sources]);
+
+  function capKey(cap: CompiledCap, cls: ExportClass, rule: string, tenant: string | undefined, span: Span, resource: Resource, signals: Signals): string {
+    let key = cap.id;
+    for (const part of cap.key) {
+      let v: string;
+      if (part === 'tenant') v = tenant ?? '';
+      else if (part === 'class') v = cls;
+      else if (part === 'rule') v = rule;
+      else if (part === 'signal.kind') v = [...signals.kinds].sort().join('+');
+      else if (part === 'signal.reason') v = [...signals.reasons].sort().join('+');
+      else {
+        const colon = part.indexOf(':');
+        const scope = part.slice(0, colon);
+        const attr = getAttribute(scope === 'resource' ? resource.attributes : span.attributes, part.slice(colon + 1));
+        v = attr === undefined ? '' : attr.kind === 'string' ? attr.value : attr.kind === 'int' || attr.kind === 'double' || attr.kind === 'bool' ? String(attr.value) : attr.kind;
+      }
+      key += `\u0000${v}`;
+    }
+    return key;
+  }
+
+  function process(data: TracesData, ctx: RequestContext, options: ProcessOptions = {}): ProcessResult {
+    const explain = options.explain === true;
+    const decisions: SpanDecision[] | undefined = explain ? [] : undefined;
+    const outputs = new Map<string, OutputBuilder>();
+    const discarded: Partial<Record<DiscardReason, number>> = {};
+    const rejectedReasons: Partial<Record<RejectReason, number>> = {};
+    const byEntity: Record<EntityName, number> = {};
+    let received = 0;
+    let rejectedCount = 0;
+
+    const addEntities = (acc: RedactionAccount): void => {
+      if (acc.byEntity) for (const [e, n] of acc.byEntity) byEntity[e] = (byEntity[e] ?? 0) + n;
+    };
+    const discard = (reason: DiscardReason): void => {
+      discarded[reason] = (discarded[reason] ?? 0) + 1;
+    };
+    const reject = (reason: RejectReason): void => {
+      rejectedCount++;
+      rejectedReasons[reason] = (rejectedReasons[reason] ?? 0) + 1;
+    };
+    const decide = (d: SpanDecision): void => {
+      decisions?.push(d);
+    };
+
+    for (const rs of data.resourceSpans) {
+      let spanTotal = 0;
+      for (const ss of rs.scopeSpans) spanTotal += ss.spans.length;
+      received += spanTotal;
+      if (spanTotal === 0) continue;
+
+      const tr = resolveTenant(rs.resource.attributes, ctx, tenants);
+      if (!tr.ok) {
+        for (const ss of rs.scopeSpans) {
+          for (const span of ss.spans) {
+            reject(tr.reason);
+            if (decisions) decide(baseDecision(span, undefined, 'none', 'discard', '', REJECT_TEXT[tr.reason], { rejectReason: tr.reason }));
+          }
+        }
+        continue;
+      }
+      const tenant = tr.tenant;
+      const eff = (tenant !== undefined ? perTenant.get(tenant) : undefined) ?? base;
+      const contract = contractFor(tenant, tenants);
+
+      // The resource is shared by every span under it, whatever their class: redact it once.
+      let resource: Resource;
+      const resAcc = new RedactionAccount(explain);
+      try {
+        resource = eff.scanner.resource(rs.resource, resAcc);
+      } catch {
+        for (const ss of rs.scopeSpans) {
+          for (const span of ss.spans) {
+            discard('engine_error');
+            if (decisions) decide(baseDecision(span, tenant, tr.source, 'discard', '', 'the engine failed while redacting the resource', { discardReason: 'engine_error' }));
+          }
+        }
+        continue;
+      }
+      addEntities(resAcc);
+
+      for (const ss of rs.scopeSpans) {
+        if (ss.spans.length === 0) continue;
+        let scope: InstrumentationScope;
+        const scopeAcc = new RedactionAccount(explain);
+        try {
+          scope = eff.scanner.scope(ss.scope, scopeAcc);
+        } catch {
+          for (const span of ss.spans) {
+            discard('engine_error');
+            if (decisions) decide(baseDecision(span, tenant, tr.source, 'discard', '', 'the engine failed while redacting the scope', { discardReason: 'engine_error' }));
+          }
+          continue;
+        }
+        addEntities(scopeAcc);
+
+        for (const span of ss.spans) {
+          try {
+            handleSpan(rs, resource, resAcc, ss, scope, scopeAcc, span, tenant, tr.source, contract, eff);
+          } catch {
+            // Fail closed (principle 1): whatever was half-built for this span is dropped with it.
+            discard('engine_error');
+            if (decisions) decide(baseDecision(span, tenant, tr.source, 'discard', '', 'the engine failed on this span; discarded, never forwarded unredacted', { discardReason: 'engine_error' }));
+          }
+        }
+      }
+    }
+
+    function handleSpan(
+      rs: ResourceSpans,
+      resource: Resource,
+      resAcc: RedactionAccount,
+      ss: ScopeSpans,
+      scope: InstrumentationScope,
+      scopeAcc: RedactionAccount,
+      span: Span,
+      tenant: string | undefined,
+      tenantSource: SpanDecision['tenantSource'],
+      contract: Contract,
+      eff: Effective,
+    ): void {
+      if (spanContradictsTenant(span.attributes, tenant, tenants)) {
+        reject('tenant_mismatch');
+        if (decisions) decide(baseDecision(span, tenant, tenantSource, 'discard', '', REJECT_TEXT.tenant_mismatch, { rejectReason: 'tenant_mismatch' }));
+        return;
+      }
+      const acc = new RedactionAccount(explain);
+      const redacted = eff.scanner.span(span, acc);
+      const records = () => [...(resAcc.records ?? []), ...(scopeAcc.records ?? []), ...(acc.records ?? [])];
+      const finish = (cls: Classification, rule: string, reason: string, extra: Partial<SpanDecision>, sampling?: SpanDecision['sampling']): void => {
+        if (!decisions) return;
+        const d = baseDecision(span, tenant, tenantSource, cls, rule, reason, extra);
+        d.name = redacted.name;
+        d.redactions = records();
+        if (sampling) d.sampling = sampling;
+        decide(d);
+      };
+
+      if (acc.dropSpan || resAcc.dropSpan || scopeAcc.dropSpan) {
+        addEntities(acc);
+        discard('drop_span_action');
+        finish('discard', '', 'a detector action asked for the span to be dropped', { discardReason: 'drop_span_action' });
+        return;
+      }
+
+      let entities: ReadonlySet<string> = acc.entities ?? EMPTY;
+      if (resAcc.entities || scopeAcc.entities) entities = new Set([...entities, ...(resAcc.entities ?? []), ...(scopeAcc.entities ?? [])]);
+      const signals = eff.usesSignals ? extractSignals(span, eff.signals) : NO_SIGNALS;
+      const e: EvalContext = { span, resource: rs.resource.attributes, tenant, contract, entities, signals };
+
+      let rule: CompiledRule | undefined;
+      for (const r of eff.rules) {
+        if (r.cond.test(e)) {
+          rule = r;
+          break;
+        }
+      }
+      if (rule === undefined) {
+        discard('no_rule_matched');
+        finish('discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
+        return;
+      }
+      if (rule.cls === 'discard') {
+        discard('rule');
+        finish('discard', rule.id, describeRule(rule), { discardReason: 'rule' });
+        return;
+      }
+      const cls = rule.cls;
+
+      // The contract is enforced after the rule: a rule cannot grant a use the tenant did not consent to.
+      const allowed =
+        cls === 'broad-use' ? contract.broadUse : cls === 'eval-only' ? contract.eval : tenant !== undefined && contract.tenantOnly;
+      if (!allowed) {
+        discard('tenant_contract');
+        finish('discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
+        return;
+      }
+
+      let sampling: SpanDecision['sampling'] = { sampled: true, reason: 'kept: sampling rate 1' };
+      const keepRule = eff.keep.find((k) => k.cond.test(e));
+      if (keepRule !== undefined) sampling = { sampled: true, reason: `kept by keep_always '${keepRule.id}'` };
+      else {
+        const th = rule.threshold ?? eff.threshold;
+        if (!th.always) {
+          const kept = keepTrace(span.traceId, span.traceState, th);
+          sampling = { sampled: kept, reason: kept ? 'kept by trace-consistent sampling' : 'sampled out by trace-consistent sampling' };
+          if (!kept) {
+            discard('sampled_out');
+            finish('discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling);
+            return;
+          }
+        }
+      }
+
+      for (const cap of eff.caps) {
+        if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
+        if (cap.cond !== undefined && !cap.cond.test(e)) continue;
+        const start = windowStart(clock, cap.windowMs);
+        if (!capStore.tryTake(capKey(cap, cls, rule.id, tenant, span, rs.resource, signals), start, cap.windowMs, cap.limit)) {
+          discard('cap_exceeded');
+          finish('discard', rule.id, `${describeRule(rule)}; but cap '${cap.id}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
+          return;
+        }
+      }
+
+      const stamped: Span = {
+        ...redacted,
+        attributes: stampAttributes(redacted.attributes, cls, rule.id, version, acc.count, contract.retention),
+      };
+      const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
+      let out = outputs.get(groupKey);
+      if (out === undefined) {
+        out = new OutputBuilder(cls, tenant);
+        outputs.set(groupKey, out);
+      }
+      out.add(rs, resource, ss, scope, stamped);
+      addEntities(acc);
+      finish(cls, rule.id, describeRule(rule), {}, sampling);
+    }
+
+    const result: ProcessResult = {
+      outputs: [...outputs.values()].map(
+        (o): ClassOutput => ({ class: o.cls, tenant: o.tenant, data: { resourceSpans: o.resourceSpans }, spanCount: o.spanCount }),
+      ),
+      received,
+      rejected: {
+        count: rejectedCount,
+        reasons: rejectedReasons,
+        message:
+          rejectedCount === 0
+            ? ''
+            : Object.entries(rejectedReasons)
+                .map(([r, n]) => `${n} span(s) rejected: ${REJECT_TEXT[r as RejectReason]}`)
+                .join('; '),
+      },
+      discarded,
+      redactionsByEntity: byEntity,
+    };
+    if (decisions) result.decisions = decisions;
+    return result;
+  }
+
+  return Object.freeze({ version, sources, process });
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+function baseDecision(
+  span: Span,
+  tenant: string | undefined,
+  tenantSource: SpanDecision['tenantSource'],
+  classification: Classification,
+  rule: string,
+  reason: string,
+  extra: Partial<SpanDecision>,
+): SpanDecision {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    // The raw name may hold PII: decisions carry the redacted name, filled in once it exists.
+    name: '',
+    tenant,
+    tenantSource,
+    classification,
+    rule,
+    reason,
+    sampling: { sampled: true, reason: 'not sampled: decided before sampling' },
+    redactions: [],
+    ...extra,
+  };
+}
