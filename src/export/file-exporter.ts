@@ -1,0 +1,81 @@
+/**
+ * File exporter: appends one OTLP/JSON ExportTraceServiceRequest per line (JSON Lines), the format the
+ * Collector's file exporter writes and `loopgate explain` reads back. Parent folders are created on first
+ * write; `{tenant}` in the path gives each tenant its own file.
+ *
+ * Appends to one path are serialised in this process, so concurrent consumers never interleave lines.
+ * Write errors (disk full, permissions, a folder deleted under us) are retryable: the queue's retry policy
+ * decides how long to keep trying, and what it gives up on is counted.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { encodeTracesJson } from '../otlp/encode-json.js';
+import type { FileExporterOptions } from './options.js';
+import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
+import type { ExportItem, ExportResult, Exporter } from './types.js';
+
+const utf8 = new TextEncoder();
+const NEWLINE = 0x0a;
+
+export class FileExporter implements Exporter {
+  /** JSON bytes without the newline, so an otlphttp/json exporter can share them. */
+  readonly encoding = 'json' as const;
+  private readonly path: TenantTemplate;
+  /** Tail of the write chain per file: each append starts when the previous one to that file ended. */
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly madeDirs = new Set<string>();
+
+  constructor(
+    readonly id: string,
+    options: FileExporterOptions,
+  ) {
+    if (typeof options.path !== 'string' || options.path.trim() === '') {
+      throw new Error(`exporters.${id}.path must be a non-empty file path`);
+    }
+    // Resolved once against the working directory at start-up, so a later chdir cannot move the output.
+    this.path = compileTenantTemplate(resolve(options.path));
+  }
+
+  encode(item: ExportItem): Uint8Array {
+    return utf8.encode(encodeTracesJson(item.data));
+  }
+
+  export(item: ExportItem, body: Uint8Array): Promise<ExportResult> {
+    const target = this.path.expand(item.tenant);
+    if (!target.ok) return Promise.resolve({ status: 'failure', error: target.error });
+    const file = target.value;
+    const line = new Uint8Array(body.byteLength + 1);
+    line.set(body);
+    line[body.byteLength] = NEWLINE;
+
+    const previous = this.tails.get(file) ?? Promise.resolve();
+    const write = previous.then(() => this.append(file, line));
+    const tail = write.finally(() => {
+      if (this.tails.get(file) === tail) this.tails.delete(file);
+    });
+    this.tails.set(file, tail);
+    return write;
+  }
+
+  /** Waits for writes already started; nothing is held open between writes. */
+  async shutdown(): Promise<void> {
+    await Promise.all(this.tails.values());
+  }
+
+  private async append(file: string, line: Uint8Array): Promise<ExportResult> {
+    try {
+      const dir = dirname(file);
+      if (!this.madeDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        this.madeDirs.add(dir);
+      }
+      await appendFile(file, line);
+      return { status: 'success' };
+    } catch (err) {
+      // A folder removed after we created it must be made again on the retry.
+      this.madeDirs.delete(dirname(file));
+      const code = err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : 'unknown';
+      return { status: 'retryable', error: `write: ${code}` };
+    }
+  }
+}
