@@ -48,8 +48,8 @@ class Harness {
   }
 }
 
-function post(app: ReturnType<Harness['app']>, body: BodyInit | Uint8Array, headers: Record<string, string>) {
-  const init: RequestInit & { duplex?: string } = { method: 'POST', body: body as BodyInit, headers };
+function post(app: ReturnType<Harness['app']>, body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string>) {
+  const init: RequestInit & { duplex?: string } = { method: 'POST', body: body as RequestInit['body'], headers };
   if (body instanceof ReadableStream) init.duplex = 'half';
   return app.request('/v1/traces', init);
 }
