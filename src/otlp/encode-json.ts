@@ -5,9 +5,11 @@
  * file exporter writes one request per line).
  *
  * proto3 defaults are omitted as in the protobuf encoder (resource and scope are always written, the
- * status only when set), so decodeTracesJson(encodeTracesJson(x)) equals x.
+ * status only when set), so decodeTracesJson(encodeTracesJson(x)) equals x. An id that is not hex throws
+ * (see idField), as in the protobuf encoder.
  */
 import { Buffer } from 'node:buffer';
+import { isHex } from './hex.js';
 import type {
   AnyValue,
   InstrumentationScope,
@@ -94,9 +96,14 @@ function scope(s: InstrumentationScope): string {
   );
 }
 
-/** Ids are hex already (model invariant), so they are written without escaping. */
+/**
+ * Ids are written without escaping, so they are checked to be hex first: the model's ids always are
+ * (the decoders guarantee it), and a bad one is a programming error that must not produce broken JSON.
+ */
 function idField(name: string, hex: string): string {
-  return hex === '' ? '' : ',"' + name + '":"' + hex + '"';
+  if (hex === '') return '';
+  if (!isHex(hex)) throw new TypeError(`invalid hex id in ${name}`);
+  return ',"' + name + '":"' + hex + '"';
 }
 
 function timeField(name: string, t: bigint): string {

@@ -1,0 +1,123 @@
+/**
+ * Hand-built requests for codec tests: every field of every message set to a non-default value, every
+ * AnyValue kind, int64 and fixed64 extremes, non-finite doubles, empty bytes and nested kvlists.
+ */
+import type { AnyValue, KeyValue, Span, TracesData } from '../../src/otlp/model.js';
+import { newSpan } from '../../src/otlp/model.js';
+
+const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
+
+/** One attribute per AnyValue kind and edge, including values that are proto3 defaults. */
+export function everyValueKind(): KeyValue[] {
+  return [
+    kv('s', { kind: 'string', value: 'hello' }),
+    kv('s.empty', { kind: 'string', value: '' }),
+    kv('s.unicode', { kind: 'string', value: 'naïve ✓ 𝄞 日本語' }),
+    kv('b.true', { kind: 'bool', value: true }),
+    kv('b.false', { kind: 'bool', value: false }),
+    kv('i.zero', { kind: 'int', value: 0n }),
+    kv('i.min', { kind: 'int', value: -9223372036854775808n }),
+    kv('i.max', { kind: 'int', value: 9223372036854775807n }),
+    kv('i.neg1', { kind: 'int', value: -1n }),
+    kv('i.2^53+1', { kind: 'int', value: 9007199254740993n }),
+    kv('i.2^31', { kind: 'int', value: 2147483648n }),
+    kv('d.nan', { kind: 'double', value: NaN }),
+    kv('d.inf', { kind: 'double', value: Infinity }),
+    kv('d.-inf', { kind: 'double', value: -Infinity }),
+    kv('d.-0', { kind: 'double', value: -0 }),
+    kv('d.zero', { kind: 'double', value: 0 }),
+    kv('d.frac', { kind: 'double', value: 1.5 }),
+    kv('d.tiny', { kind: 'double', value: 5e-324 }),
+    kv('d.big', { kind: 'double', value: 1.7976931348623157e308 }),
+    kv('bytes.empty', { kind: 'bytes', value: new Uint8Array(0) }),
+    kv('bytes', { kind: 'bytes', value: new Uint8Array([0, 1, 127, 128, 255]) }),
+    kv('arr.empty', { kind: 'array', values: [] }),
+    kv('arr', {
+      kind: 'array',
+      values: [
+        { kind: 'string', value: 'x' },
+        { kind: 'int', value: 7n },
+        { kind: 'empty' },
+        { kind: 'array', values: [{ kind: 'bool', value: true }] },
+      ],
+    }),
+    kv('kv.empty', { kind: 'kvlist', values: [] }),
+    kv('kv.nested', {
+      kind: 'kvlist',
+      values: [
+        kv('a', { kind: 'kvlist', values: [kv('b', { kind: 'kvlist', values: [kv('c', { kind: 'double', value: 2.25 })] })] }),
+        kv('', { kind: 'empty' }),
+      ],
+    }),
+    kv('empty', { kind: 'empty' }),
+    kv('', { kind: 'string', value: 'empty key' }),
+  ];
+}
+
+export function everyFieldSpan(): Span {
+  return {
+    traceId: '0123456789abcdef0123456789abcdef',
+    spanId: 'fedcba9876543210',
+    traceState: 'vendor=a,other=b',
+    parentSpanId: '1111111111111111',
+    flags: 0x301,
+    name: 'chat gpt-4o ✓',
+    kind: 3,
+    startTimeUnixNano: 18446744073709551615n,
+    endTimeUnixNano: 1n,
+    attributes: everyValueKind(),
+    droppedAttributesCount: 4294967295,
+    events: [
+      {
+        timeUnixNano: 1700000000000000001n,
+        name: 'gen_ai.choice',
+        attributes: [kv('index', { kind: 'int', value: 0n })],
+        droppedAttributesCount: 2,
+      },
+      { timeUnixNano: 0n, name: '', attributes: [], droppedAttributesCount: 0 },
+    ],
+    droppedEventsCount: 5,
+    links: [
+      {
+        traceId: 'ffffffffffffffffffffffffffffffff',
+        spanId: '0000000000000001',
+        traceState: 'k=v',
+        attributes: [kv('link.kind', { kind: 'string', value: 'retry' })],
+        droppedAttributesCount: 1,
+        flags: 1,
+      },
+      { traceId: '', spanId: '', traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 },
+    ],
+    droppedLinksCount: 6,
+    status: { message: 'upstream failed', code: 2 },
+  };
+}
+
+/** A request exercising every message, including empty resource/scope and unknown enum values. */
+export function everyFieldRequest(): TracesData {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('service.name', { kind: 'string', value: 'svc' }), ...everyValueKind()], droppedAttributesCount: 3 },
+        scopeSpans: [
+          {
+            scope: { name: 'scope', version: '1.2.3', attributes: everyValueKind(), droppedAttributesCount: 7 },
+            spans: [
+              everyFieldSpan(),
+              newSpan({ traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', kind: 9, status: { message: '', code: 1 } }),
+              newSpan({ traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'cccccccccccccccc', kind: -1, status: { message: '', code: 7 } }),
+            ],
+            schemaUrl: 'https://opentelemetry.io/schemas/1.36.0',
+          },
+          { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [], schemaUrl: '' },
+        ],
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+      },
+      {
+        resource: { attributes: [], droppedAttributesCount: 0 },
+        scopeSpans: [],
+        schemaUrl: '',
+      },
+    ],
+  };
+}
