@@ -1,0 +1,155 @@
+/**
+ * Starts the whole gateway from a loaded config and stops it gracefully.
+ *
+ * Start: metrics → policy (compiled once) → router and export queues → telemetry server (so /readyz
+ * answers "not ready" while the rest comes up) → receiver. Any failure on the way is a StartupError
+ * whose lines the CLI prints; whatever was already started is stopped again.
+ *
+ * Close (SIGTERM/SIGINT): /readyz turns 503 at once; the receiver stops accepting and finishes the
+ * requests in flight; the export queues drain until service.shutdown_timeout; what is left is counted as
+ * failed ('shutdown'); then the telemetry server stops and a summary is logged.
+ */
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { GatewayConfig } from '../config/types.js';
+import type { HostPort } from '../config/units.js';
+import { createRouter } from '../export/factory.js';
+import type { SpanRouter } from '../export/types.js';
+import { loadPolicy } from '../policy/load.js';
+import { createReceiverApp } from '../receiver/app.js';
+import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
+import { closeServer, listen } from '../telemetry/listen.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { createTelemetry } from '../telemetry/metrics.js';
+import { formatDiagnostic } from '../yaml/index.js';
+import { createPipeline, type PipelineStats } from './pipeline.js';
+import { PolicyHolder } from './policy-holder.js';
+
+export interface GatewayOptions {
+  /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
+  logger?: Logger;
+}
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:4318 with the port actually bound; POST traces to `${receiverUrl}/v1/traces`. */
+  readonly receiverUrl: string;
+  /** e.g. http://127.0.0.1:8888: /metrics, /healthz, /readyz. */
+  readonly telemetryUrl: string;
+  readonly policy: PolicyHolder;
+  readonly stats: Readonly<PipelineStats>;
+  /** Graceful shutdown; idempotent. Resolves when everything is closed. */
+  close(): Promise<void>;
+}
+
+/** The gateway could not start; `lines` say why, ready to print (file:line:col for config and policy). */
+export class StartupError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('\n'));
+    this.name = 'StartupError';
+  }
+}
+
+function urlOf(at: { address: string; port: number }): string {
+  return `http://${formatHost(at.address)}:${at.port}`;
+}
+
+function describeListenError(what: string, at: HostPort, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return `${what}: cannot listen on ${formatHost(at.host)}:${at.port} (${code})`;
+}
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger({ level: config.service.logLevel });
+  const telemetry = createTelemetry();
+  const { metrics } = telemetry;
+  const cleanups: (() => Promise<void>)[] = [() => telemetry.shutdown()];
+  const unwind = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  };
+
+  try {
+    const loaded = loadPolicy(config.policyPath, { env });
+    for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
+    if (!loaded.ok) {
+      metrics.policyLoaded('', 'failure');
+      throw new StartupError(loaded.errors.map(formatDiagnostic));
+    }
+    const policy = new PolicyHolder(loaded.policy);
+    metrics.policyLoaded(loaded.policy.version, 'success');
+
+    let router: SpanRouter;
+    try {
+      router = createRouter({ exporters: config.exporters, routes: config.routes, metrics, logger });
+    } catch (err) {
+      throw new StartupError([`${config.file}: ${(err as Error).message}`]);
+    }
+    cleanups.push(() => router.shutdown());
+
+    let shuttingDown = false;
+    let receiverListening = false;
+    const telemetryServer: TelemetryServer = await startTelemetryServer({
+      address: config.service.metricsAddress,
+      handleMetricsRequest: telemetry.handleMetricsRequest,
+      readiness: {
+        notReadyReason: () => (shuttingDown ? 'shutting down' : receiverListening ? undefined : 'receiver not listening'),
+      },
+    }).catch((err: unknown) => {
+      throw new StartupError([describeListenError('service.telemetry.metrics.address', config.service.metricsAddress, err)]);
+    });
+    cleanups.push(() => telemetryServer.close());
+
+    const pipeline = createPipeline({ policy, router, metrics, logger });
+    const app = createReceiverApp({
+      limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes, maxValueDepth: config.receiver.maxValueDepth },
+      auth: config.receiver.auth,
+      handle: pipeline.handle,
+      metrics,
+      logger,
+    });
+    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
+      throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
+    });
+    receiverListening = true;
+    const receiverUrl = urlOf(bound);
+
+    logger.info(
+      {
+        receiver: receiverUrl,
+        telemetry: telemetryServer.url,
+        policyVersion: policy.current.version,
+        exporters: Object.keys(config.exporters),
+        routes: config.routes,
+        auth: config.receiver.auth ? config.receiver.auth.tokens.length : 0,
+      },
+      'loopgate serving',
+    );
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        const started = Date.now();
+        const deadline = started + config.service.shutdownTimeoutMs;
+        shuttingDown = true;
+        logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: no new requests, draining export queues');
+        // Stop accepting; requests in flight finish (their spans are enqueued before they are answered).
+        const closed = closeServer(server);
+        const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
+        await Promise.race([closed, timer]);
+        server.closeAllConnections();
+        receiverListening = false;
+        await router.drain(deadline);
+        await router.shutdown();
+        await telemetryServer.close();
+        await telemetry.shutdown();
+        logger.info({ ...pipeline.stats, durationMs: Date.now() - started }, 'loopgate stopped');
+      })());
+
+    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, close };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
