@@ -5,8 +5,8 @@
  * re-serialised only when something changed, so untouched values keep their exact bytes; a changed value
  * is valid JSON of the same shape.
  *
- * The walk over a parsed value uses an explicit stack, so a deeply nested document cannot exhaust the
- * call stack; JSON-in-JSON recursion is bounded by `maxDepth`.
+ * The walk over a parsed value uses an explicit stack and a nesting bound; JSON-in-JSON recursion is
+ * bounded by `maxDepth`.
  */
 import type { Location } from './types.js';
 
@@ -32,7 +32,15 @@ export type LeafRedactor = (text: string, where: () => Location) => string;
 interface Frame {
   node: unknown;
   path: string;
+  level: number;
 }
+
+/**
+ * Deepest nesting walked. JSON.parse accepts far deeper documents, but JSON.stringify recurses and
+ * would overflow the stack re-serialising them; such a document is refused (the engine then discards
+ * the span as engine_error: fail closed) rather than forwarded unscanned.
+ */
+export const MAX_JSON_NESTING = 512;
 
 function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
@@ -68,9 +76,10 @@ export function redactJsonText(
   };
 
   let changed = false;
-  const stack: Frame[] = [{ node: root, path: basePath }];
+  const stack: Frame[] = [{ node: root, path: basePath, level: 1 }];
   while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
+    const { node, path, level } = stack.pop()!;
+    if (level > MAX_JSON_NESTING) throw new RangeError(`JSON value nested deeper than ${MAX_JSON_NESTING} levels`);
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const v: unknown = node[i];
@@ -80,7 +89,7 @@ export function redactJsonText(
             node[i] = r;
             changed = true;
           }
-        } else if (v !== null && typeof v === 'object') stack.push({ node: v, path: childPath(path, i) });
+        } else if (v !== null && typeof v === 'object') stack.push({ node: v, path: childPath(path, i), level: level + 1 });
       }
     } else if (node !== null && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
@@ -94,7 +103,7 @@ export function redactJsonText(
             obj[key] = r;
             changed = true;
           }
-        } else if (v !== null && typeof v === 'object') stack.push({ node: v, path: p });
+        } else if (v !== null && typeof v === 'object') stack.push({ node: v, path: p, level: level + 1 });
         // Keys are data too (a map keyed by e-mail address); they are redacted like values.
         const k = leaf(key, () => ({ field, jsonPath: `${p}(key)` }));
         if (k !== key) (renamed ??= []).push([key, k]);

@@ -1,0 +1,66 @@
+/** Builders for engine tests: small OTLP batches and policies compiled from plain objects. */
+import { newSpan, str, type KeyValue, type Span, type TracesData } from '../otlp/model.js';
+import { compilePolicy, type CompileOptions } from './compile.js';
+import { PolicySchema } from './schema.js';
+import type { CompiledPolicy } from './types.js';
+
+export function attrs(o: Record<string, string | number | boolean>): KeyValue[] {
+  return Object.entries(o).map(([key, v]) => ({
+    key,
+    value:
+      typeof v === 'string'
+        ? str(v)
+        : typeof v === 'boolean'
+          ? { kind: 'bool', value: v }
+          : Number.isInteger(v)
+            ? { kind: 'int', value: BigInt(v) }
+            : { kind: 'double', value: v },
+  }));
+}
+
+let counter = 0;
+export function span(fields: Partial<Span> & { attrs?: Record<string, string | number | boolean> } = {}): Span {
+  counter++;
+  const { attrs: a, ...rest } = fields;
+  return newSpan({
+    traceId: counter.toString(16).padStart(32, 'f'),
+    spanId: counter.toString(16).padStart(16, '0'),
+    name: 'chat',
+    ...(a ? { attributes: attrs(a) } : {}),
+    ...rest,
+  });
+}
+
+export function batch(resource: Record<string, string>, ...spans: Span[]): TracesData {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: attrs(resource), droppedAttributesCount: 0 },
+        scopeSpans: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, spans, schemaUrl: '' }],
+        schemaUrl: '',
+      },
+    ],
+  };
+}
+
+/** Validates with the schema and compiles; throws with the messages when either fails. */
+export function policyOf(doc: unknown, options: CompileOptions = {}): CompiledPolicy {
+  const parsed = PolicySchema.safeParse(doc);
+  if (!parsed.success) throw new Error(parsed.error.message);
+  const r = compilePolicy(parsed.data, options);
+  if (!r.ok) throw new Error(r.errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('\n'));
+  return r.policy;
+}
+
+export function exportedSpans(result: ReturnType<CompiledPolicy['process']>): { cls: string; tenant: string | undefined; span: Span }[] {
+  const out: { cls: string; tenant: string | undefined; span: Span }[] = [];
+  for (const o of result.outputs)
+    for (const rs of o.data.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) out.push({ cls: o.class, tenant: o.tenant, span: s });
+  return out;
+}
+
+export function attr(s: Span, key: string): unknown {
+  const v = s.attributes.find((a) => a.key === key)?.value;
+  if (v === undefined) return undefined;
+  return v.kind === 'int' ? Number(v.value) : 'value' in v ? v.value : v;
+}
