@@ -45,8 +45,9 @@ export const ipv6Detector: BuiltinDetector = {
       const pct = s.indexOf('%');
       const addr = pct >= 0 ? s.slice(0, pct) : s;
       // `::1`-style one-group addresses and `a::b` code tokens carry no identity; require two groups
-      const groups = addr.split(':').filter((g) => g.length > 0).length;
-      if (countChar(addr, ':') < 2 || groups < 2) continue;
+      // and a group of 3+ hex digits, so `a::b` in code is not taken for an address
+      const groups = addr.split(':').filter((g) => g.length > 0);
+      if (countChar(addr, ':') < 2 || groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
       if (isIP(addr) !== 6) continue;
       if (pct >= 0 && isIP(s) !== 6) s = addr;
       out.push({ entity: 'IP_ADDRESS', start: m.index, end: m.index + s.length, detector: 'ipv6' });

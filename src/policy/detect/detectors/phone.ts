@@ -18,7 +18,7 @@ import { regexDetector } from '../regex-detector.js';
 import { contextBefore, countDigits, digitsOf } from '../text.js';
 
 const CANDIDATE =
-  /(?<![\w+@/.:,\-$€£#=])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,8})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?![\w@]|[.\-:/,]\w)/g;
+  /(?<![\w+@/.:,\-$€£#=])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,15})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?![\w@]|[.\-:/,]\w)/g;
 
 /** Tried in order for numbers written without a country code. */
 export const DEFAULT_REGIONS: readonly CountryCode[] = [
@@ -28,6 +28,7 @@ export const DEFAULT_REGIONS: readonly CountryCode[] = [
 
 const NANP = /^(?:1[ .\-]?)?(?:\( ?[2-9]\d{2} ?\)|[2-9]\d{2})[ .\-]?[2-9]\d{2}[ .\-]?\d{4}$/;
 const DATE = /^(?:\d{4}[ .\-/]\d{1,2}[ .\-/]\d{1,2}|\d{1,2}[ .\-/]\d{1,2}[ .\-/]\d{2,4})$/;
+const SSN_SHAPE = /^\d{3}[ \-]\d{2}[ \-]\d{4}$/;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const CONTEXT = /(?:phone|tel\b|tel[.:]|call|mobile|cell|fax|whatsapp|sms|contact|reach|ring|dial|number|nummer|telefon|t[ée]l[ée]phone|portable|handy|m[oó]vil|celular)/;
 
@@ -54,11 +55,14 @@ export function isPhoneCandidate(raw: string, text: string, start: number): bool
   const digits = digitsOf(raw);
   if (digits.length < 7 || digits.length > 15) return false;
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return false;
+  // AAA-GG-SSSS is the SSN layout; no numbering plan groups a local number that way
+  if (SSN_SHAPE.test(raw)) return false;
   // ISBN-13 (978/979 prefix) and other hyphenated catalogue numbers
   if (digits.length === 13 && (digits.startsWith('978') || digits.startsWith('979'))) return false;
   const first = raw.charCodeAt(0);
   if (first === 43 /* + */) return acceptInternational(raw);
-  if (raw.startsWith('00') && digits.length >= 9) return acceptInternational('+' + raw.slice(2));
+  // 00 is the ITU international call prefix; it must run straight into a country code
+  if (raw.startsWith('00')) return /^00[1-9]/.test(raw) && digits.length >= 9 && acceptInternational('+' + raw.slice(2));
   // dots only as the separator of a NANP-shaped number; anything else with a dot is a version or an amount
   if (raw.includes('.') && !/^\d{3}\.\d{3}\.\d{4}$/.test(raw)) return false;
   if (!hasSeparator(raw)) {
