@@ -1,0 +1,182 @@
+/**
+ * The whole gateway over real sockets: startGateway on OS-assigned ports, the redact-all policy, an
+ * otlphttp exporter pointed at a real OTLP sink. Checks what a client and an operator see.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
+import { parseGatewayConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/types.js';
+import { decodeResponse } from '../otlp/index.js';
+import { countSpans, getStringAttribute } from '../otlp/model.js';
+import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
+import { silentLogger } from '../telemetry/logger.js';
+import { formatDiagnostic } from '../yaml/index.js';
+import { startGateway, StartupError, type RunningGateway } from './start.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = '/work/shared/fixtures/producers';
+const REDACT_ALL = join(ROOT, 'policies/examples/redact-all.yaml');
+const PB = { 'content-type': 'application/x-protobuf' };
+const PII = ['jane.doe@example.com', 'priya.patel@globex.example'];
+
+function config(sinkUrl: string, extra: { exporter?: string; receivers?: string; policy?: string } = {}): GatewayConfig {
+  const text = [
+    'receivers:',
+    '  otlp:',
+    '    protocols:',
+    '      http:',
+    '        endpoint: 127.0.0.1:0',
+    ...(extra.receivers ? [extra.receivers] : []),
+    `policy: ${extra.policy ?? REDACT_ALL}`,
+    'exporters:',
+    '  otlphttp/sink:',
+    `    endpoint: ${sinkUrl}`,
+    ...(extra.exporter ? [extra.exporter] : []),
+    'routes:',
+    '  broad-use: [otlphttp/sink]',
+    'service:',
+    '  telemetry:',
+    '    metrics: { address: 127.0.0.1:0 }',
+    '  shutdown_timeout: 5s',
+  ].join('\n');
+  const r = parseGatewayConfig(text, join(ROOT, 'test-loopgate.yaml'), { env: {} });
+  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+  return r.config;
+}
+
+let sink: OtlpSink | undefined;
+let gateway: RunningGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  await sink?.close();
+  gateway = undefined;
+  sink = undefined;
+});
+
+describe('startGateway', () => {
+  it('serves on port 0, forwards redacted and stamped spans, reports metrics and readiness, and closes', async () => {
+    sink = await startOtlpSink();
+    gateway = await startGateway(config(sink.url), { env: {}, logger: silentLogger() });
+    expect(gateway.receiverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(gateway.receiverUrl).not.toMatch(/:0$/);
+    expect((await fetch(`${gateway.telemetryUrl}/readyz`)).status).toBe(200);
+
+    let total = 0;
+    for (const name of ['otel-openai', 'traceloop', 'openinference', 'vercel-ai']) {
+      const body = readFileSync(join(FIXTURES, `${name}.pb`));
+      total += countSpans((decodeTracesProtobuf(body) as { ok: true; value: never }).value);
+      const res = await fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body });
+      expect(res.status).toBe(200);
+    }
+    await sink.waitForSpans(total);
+    const spans = sink.spans();
+    expect(spans).toHaveLength(total);
+    for (const s of spans) {
+      expect(getStringAttribute(s.attributes, 'loopgate.class')).toBe('broad-use');
+      expect(getStringAttribute(s.attributes, 'loopgate.policy.version')).toBe(gateway.policy.current.version);
+    }
+    const wire = JSON.stringify(sink.accepted().map((r) => r.data), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    for (const value of PII) expect(wire).not.toContain(value);
+
+    const metrics = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(metrics).toContain(`loopgate_spans_received_total ${total}`);
+    expect(metrics).toContain(`loopgate_spans_routed_total{class="broad-use",exporter="otlphttp/sink"} ${total}`);
+    expect(metrics).toContain('loopgate_http_requests_total{status="200",encoding="protobuf"} 4');
+    expect(metrics).toMatch(/loopgate_redactions_total\{entity="EMAIL_ADDRESS"\} \d+/);
+    expect(metrics).toContain(`loopgate_policy_info{version="${gateway.policy.current.version}"} 1`);
+
+    const telemetryUrl = gateway.telemetryUrl;
+    const receiverUrl = gateway.receiverUrl;
+    await gateway.close();
+    await expect(fetch(`${receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: new Uint8Array(0) })).rejects.toThrow();
+    await expect(fetch(`${telemetryUrl}/healthz`)).rejects.toThrow();
+    expect(gateway.stats).toMatchObject({ requestsAdmitted: 4, requestsRefused: 0, spansReceived: total, spansRouted: total });
+  });
+
+  it('answers 503 with Retry-After when the export queue is full, and the retried request is delivered once', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    gateway = await startGateway(
+      config(sink.url, {
+        exporter: [
+          '    timeout: 300ms',
+          '    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 30s }',
+          '    sending_queue: { num_consumers: 1, max_bytes: 1KiB }',
+        ].join('\n'),
+      }),
+      { env: {}, logger: silentLogger() },
+    );
+    const body = readFileSync(join(FIXTURES, 'traceloop.pb'));
+    const spans = countSpans((decodeTracesProtobuf(body) as { ok: true; value: never }).value);
+    const post = () => fetch(`${gateway!.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body });
+
+    // The first request fills the queue (an item bigger than the queue is admitted only when empty).
+    expect((await post()).status).toBe(200);
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+    // Downstream recovers: the queued item is delivered on retry; the client's resend then fits.
+    sink.setBehavior({ kind: 'ok' });
+    await sink.waitForSpans(spans);
+    let status = 503;
+    for (let i = 0; i < 50 && status === 503; i++) {
+      status = (await post()).status;
+      if (status === 503) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    await sink.waitForSpans(2 * spans);
+    expect(sink.spans()).toHaveLength(2 * spans);
+    expect(gateway.stats.requestsRefused).toBeGreaterThanOrEqual(1);
+    expect(gateway.stats.requestsAdmitted).toBe(2);
+
+    const metrics = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    // Redactions are counted for admitted requests only: the refused attempts do not add to them.
+    const redactions = [...metrics.matchAll(/^loopgate_redactions_total\{entity="EMAIL_ADDRESS"\} (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(redactions).toHaveLength(1);
+    expect(redactions[0]! % 2).toBe(0);
+    expect(metrics).toMatch(/loopgate_spans_refused_queue_full_total\{exporter="otlphttp\/sink"\} [1-9]/);
+  });
+
+  it('refuses spans whose tenant contradicts the token with partial_success', async () => {
+    sink = await startOtlpSink();
+    gateway = await startGateway(
+      config(sink.url, { receivers: '    auth:\n      tokens:\n        - { token: tok-acme, tenant: acme }' }),
+      { env: {}, logger: silentLogger() },
+    );
+    const send = (file: string, token?: string) =>
+      fetch(`${gateway!.receiverUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { ...PB, ...(token && { authorization: `Bearer ${token}` }) },
+        body: readFileSync(join(FIXTURES, file)),
+      });
+    expect((await send('otel-openai.pb')).status).toBe(401);
+    const acme = await send('otel-openai.pb', 'tok-acme'); // resource tenant.id=acme
+    expect(acme.status).toBe(200);
+    expect(decodeResponse(new Uint8Array(await acme.arrayBuffer()), 'protobuf')).toEqual({});
+    const globex = await send('traceloop.pb', 'tok-acme'); // resource tenant.id=globex
+    expect(globex.status).toBe(200);
+    const partial = decodeResponse(new Uint8Array(await globex.arrayBuffer()), 'protobuf');
+    const spans = countSpans((decodeTracesProtobuf(readFileSync(join(FIXTURES, 'traceloop.pb'))) as { ok: true; value: never }).value);
+    expect(partial?.partialSuccess?.rejectedSpans).toBe(BigInt(spans));
+    expect(partial?.partialSuccess?.errorMessage).toMatch(/tenant/);
+    const metrics = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(metrics).toContain(`loopgate_spans_rejected_total{reason="tenant_mismatch"} ${spans}`);
+  });
+
+  it('fails to start with file:line:col lines for a bad policy, and with a clear line for a busy port', async () => {
+    sink = await startOtlpSink();
+    const bad = join(ROOT, 'src/gateway/testdata/bad-policy.yaml');
+    const err = await startGateway(config(sink.url, { policy: bad }), { env: {}, logger: silentLogger() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as StartupError).lines[0]).toMatch(new RegExp(`^${bad}:\\d+:\\d+: `));
+
+    gateway = await startGateway(config(sink.url), { env: {}, logger: silentLogger() });
+    const busy = config(sink.url);
+    busy.receiver.endpoint.port = Number(new URL(gateway.receiverUrl).port);
+    const err2 = await startGateway(busy, { env: {}, logger: silentLogger() }).catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(StartupError);
+    expect((err2 as StartupError).lines).toEqual([expect.stringMatching(/^receivers\.otlp\.protocols\.http\.endpoint: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)$/)]);
+  });
+});
