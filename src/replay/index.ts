@@ -1,0 +1,21 @@
+/** Replay: run a baseline and a candidate policy over recorded traffic and report what would change. */
+export { parseTraceRequests, type ParseRequestsResult, type TraceRequest } from './requests.js';
+export { stripStamps } from './strip-stamps.js';
+export {
+  deciderOf,
+  isExported,
+  outcomeOf,
+  OUTCOMES,
+  ReplayDiff,
+  type ChangeGroup,
+  type ClassCell,
+  type EntityDelta,
+  type Outcome,
+  type ReasonDelta,
+  type ReplayOptions,
+  type ReplayReport,
+  type RuleMove,
+  type SpanChange,
+} from './diff.js';
+export { formatReplayText } from './format-text.js';
+export { replayRequest, replayRequests, type ReplayPolicies } from './run.js';
