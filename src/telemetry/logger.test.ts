@@ -63,6 +63,7 @@ describe('gateway logs', () => {
       await sink.close();
     }
 
+    if (process.env.SHOW_LOGS) console.log(lines.join(""));
     expect(lines.length).toBeGreaterThan(3);
     const all = lines.join('');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
