@@ -4,7 +4,7 @@
  * file:line:col; nothing here throws on bad input.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseYamlWithSchema, type Diagnostic, type ParsedYaml } from '../yaml/index.js';
 import { compilePolicy, type CompileOptions, type PolicyIssue, type PolicySource } from './compile.js';
 import { PolicySchema, type PolicyDocument } from './schema.js';
@@ -39,6 +39,24 @@ interface Parsed {
 function parseAll(path: string): Parsed {
   const { files, error } = policyFiles(path);
   const out: Parsed = { sources: [], parsed: new Map(), errors: error ? [error] : [] };
+  parseFiles(files, out);
+  // `extends:` names the base an override applies to. Loading an override file alone pulls its base
+  // in; in a folder the base must be one of the folder's files.
+  const loaded = new Set(out.sources.map((s) => resolve(s.source)));
+  for (const s of [...out.sources]) {
+    const ext = s.doc.extends;
+    if (ext === undefined) continue;
+    const target = resolve(dirname(s.source), ext);
+    if (loaded.has(target)) continue;
+    const before = out.errors.length;
+    if (files.length === 1) parseFiles([target], out);
+    else out.errors.push(out.parsed.get(s.source)!.diagnosticAt(['extends'], `extends: '${ext}' is not one of the policy files in this folder`));
+    if (out.errors.length === before) loaded.add(target);
+  }
+  return out;
+}
+
+function parseFiles(files: readonly string[], out: Parsed): void {
   for (const file of files) {
     let text: string;
     try {
@@ -54,7 +72,6 @@ function parseAll(path: string): Parsed {
       out.parsed.set(file, r);
     }
   }
-  return out;
 }
 
 function toDiagnostic(i: PolicyIssue, parsed: Map<string, ParsedYaml<PolicyDocument>>): Diagnostic {
