@@ -107,6 +107,13 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     expect(await send(make())).toEqual(expected);
   });
 
+  it.each(['protobuf', 'json'] as const)('reads partial_success from a %s 200 response', async (encoding) => {
+    sink = await startOtlpSink({ behavior: { kind: 'partial', rejected: 3, message: 'spans too large' } });
+    expect(await send(make({ encoding }))).toEqual({ status: 'success', rejectedSpans: 3 });
+    sink.setBehavior({ kind: 'partial', rejected: 0 });
+    expect(await send(make({ encoding }))).toEqual({ status: 'success' });
+  });
+
   it('times out a hung downstream as retryable', async () => {
     sink = await startOtlpSink({ behavior: { kind: 'hang' } });
     const started = Date.now();

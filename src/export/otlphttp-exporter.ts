@@ -20,6 +20,7 @@ import { gzip } from 'node:zlib';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
+import { decodeResponse } from '../otlp/response.js';
 import { DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
 import { compileTenantTemplate, TENANT_PLACEHOLDER, type TenantTemplate } from './tenant-template.js';
@@ -29,6 +30,8 @@ const gzipAsync = promisify(gzip);
 
 const TRACES_PATH = '/v1/traces';
 const USER_AGENT = 'loopgate-otlphttp/0.1';
+/** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 /** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
 const MARKER = '__loopgate_tenant_placeholder__';
 
@@ -169,9 +172,20 @@ export class OtlpHttpExporter implements Exporter {
           (res) => {
             const status = res.statusCode ?? 0;
             const retryAfter = res.headers['retry-after'];
-            // Drain unread: the connection goes back to the pool only once the body is consumed.
-            res.resume();
-            res.on('end', () => finish(classify(status, retryAfter)));
+            // The body is consumed either way: the connection goes back to the pool only then. Only a 2xx
+            // body is kept (bounded), to read partial_success; it is parsed, never logged.
+            const chunks: Buffer[] = [];
+            let kept = 0;
+            res.on('data', (c: Buffer) => {
+              if (isSuccessStatus(status) && kept + c.length <= MAX_RESPONSE_BYTES) {
+                chunks.push(c);
+                kept += c.length;
+              }
+            });
+            res.on('end', () => {
+              if (!isSuccessStatus(status)) return finish(classify(status, retryAfter));
+              finish(acceptedResult(Buffer.concat(chunks), res.headers['content-type'], this.encoding));
+            });
             res.on('error', (err) => finish({ status: 'retryable', error: `response: ${errorCode(err)}` }));
             res.on('close', () => {
               if (!res.complete) finish({ status: 'retryable', error: 'response cut short' });
@@ -186,6 +200,20 @@ export class OtlpHttpExporter implements Exporter {
       req.end(payload);
     });
   }
+}
+
+/**
+ * A 2xx answer: full success, or partial_success (ExportTraceServiceResponse field 1) naming how many
+ * spans the downstream rejected. The spec says the response uses the request's encoding; we trust the
+ * Content-Type when it says otherwise. An unreadable body is still a success: the status said so.
+ */
+function acceptedResult(body: Buffer, contentType: string | undefined, requestEncoding: Encoding): ExportResult {
+  if (body.byteLength === 0) return { status: 'success' };
+  const ct = (contentType ?? '').toLowerCase();
+  const encoding: Encoding = ct.includes('json') ? 'json' : ct.includes('protobuf') ? 'protobuf' : requestEncoding;
+  const rejected = decodeResponse(body, encoding)?.partialSuccess?.rejectedSpans ?? 0n;
+  if (rejected <= 0n) return { status: 'success' };
+  return { status: 'success', rejectedSpans: rejected > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(rejected) };
 }
 
 function classify(status: number, retryAfter: string | undefined): ExportResult {

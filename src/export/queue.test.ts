@@ -82,6 +82,14 @@ describe('ExportQueue', () => {
     expect(metrics.total(metrics.exported)).toBe(0);
   });
 
+  it('counts spans a downstream rejected in a partial success as failed, the rest as exported', async () => {
+    const { q, metrics, exporter } = queue({ status: 'success', rejectedSpans: 2 });
+    q.tryEnqueue(item(5), bytes(10));
+    await until(() => metrics.count(metrics.exported, 'otlphttp/a') === 3);
+    expect(metrics.count(metrics.exportFailed, 'otlphttp/a|failure')).toBe(2);
+    expect(exporter.calls.length).toBe(1); // not retried, as the OTLP spec requires
+  });
+
   it('counts spans whose retries ran out, and every retry', async () => {
     const { q, metrics, exporter } = queue({ status: 'retryable', error: 'HTTP 503' }, { fake: true, retry: { maxElapsedTimeMs: 35, randomizationFactor: 0 } });
     q.tryEnqueue(item(3), bytes(10));

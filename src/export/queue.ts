@@ -177,7 +177,13 @@ export class ExportQueue {
     this.items--;
     const n = entry.item.spanCount;
     if (outcome.status === 'success') {
-      this.metrics.spansExported(n, this.id);
+      const rejected = Math.min(n, outcome.rejectedSpans ?? 0);
+      if (n - rejected > 0) this.metrics.spansExported(n - rejected, this.id);
+      if (rejected > 0) {
+        this.metrics.spansExportFailed(rejected, this.id, 'failure');
+        // The downstream's error_message is not logged: it may quote the data it refused.
+        this.logger.warn({ exporter: this.id, class: entry.item.class, tenant: entry.item.tenant, spans: n, rejected }, 'downstream rejected spans (partial success)');
+      }
       return;
     }
     this.metrics.spansExportFailed(n, this.id, outcome.reason);

@@ -20,7 +20,8 @@ export type ResolvedRetryOptions = Readonly<Required<RetryOptions>>;
 
 /** How one item's delivery ended, after every attempt. */
 export type DeliveryOutcome =
-  | { status: 'success'; attempts: number }
+  /** `rejectedSpans`: how many the downstream refused in a partial success (not retried, per the spec). */
+  | { status: 'success'; attempts: number; rejectedSpans?: number }
   | {
       status: 'failed';
       reason: 'failure' | 'retries_exhausted' | 'shutdown';
@@ -100,7 +101,9 @@ export class RetryingSender {
       if (signal.aborted) return { status: 'failed', reason: 'shutdown', error: 'aborted at shutdown', attempts };
       attempts++;
       const result = await this.attempt(item, body, signal);
-      if (result.status === 'success') return { status: 'success', attempts };
+      if (result.status === 'success') {
+        return result.rejectedSpans ? { status: 'success', attempts, rejectedSpans: result.rejectedSpans } : { status: 'success', attempts };
+      }
       if (signal.aborted) return { status: 'failed', reason: 'shutdown', error: result.error, attempts };
       if (result.status === 'failure') return { status: 'failed', reason: 'failure', error: result.error, attempts };
       if (!this.options.enabled) {

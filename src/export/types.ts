@@ -7,7 +7,11 @@ import type { TracesData } from '../otlp/model.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 
 export type ExportResult =
-  | { status: 'success' }
+  /**
+   * Accepted. `rejectedSpans` > 0 when the downstream answered 200 with partial_success (OTLP spec:
+   * such a request must not be retried); those spans are counted as failed, the rest as exported.
+   */
+  | { status: 'success'; rejectedSpans?: number }
   /** Worth another try: 429/502/503/504 or a network error. `retryAfterMs` honours Retry-After. */
   | { status: 'retryable'; error: string; retryAfterMs?: number }
   /** Will never succeed as sent (4xx, encoding error): counted and not retried. */

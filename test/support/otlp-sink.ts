@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeTracesJson } from '../../src/otlp/decode-json.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
-import { countSpans, type Span, type TracesData } from '../../src/otlp/model.js';
+import { countSpans, type ExportTraceServiceResponse, type Span, type TracesData } from '../../src/otlp/model.js';
+import { encodeResponse } from '../../src/otlp/response.js';
 
 export type SinkBehavior =
   /** 200 with an empty ExportTraceServiceResponse. */
@@ -30,7 +31,12 @@ export type SinkBehavior =
   /** Answer 200 after `ms`. */
   | { kind: 'delay'; ms: number }
   /** Read the request, never answer (until close). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * 200 with partial_success naming `rejected` spans (the client must not retry). The request still counts
+   * as accepted in `spans()`: the sink does not choose which spans it "rejected".
+   */
+  | { kind: 'partial'; rejected: number; message?: string };
 
 export interface SinkRequest {
   method: string;
@@ -133,12 +139,12 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
         record.decodeError = `gunzip: ${(err as Error).message}`;
       }
 
-      const answer = (status: number, headers: Record<string, string> = {}): void => {
+      const answer = (status: number, headers: Record<string, string> = {}, response: ExportTraceServiceResponse = {}): void => {
         record.status = status;
-        const isJson = encoding === 'json';
-        res.writeHead(status, { 'content-type': isJson ? 'application/json' : 'application/x-protobuf', ...headers });
-        // An empty ExportTraceServiceResponse: zero bytes in protobuf, {} in JSON.
-        res.end(isJson ? '{}' : undefined);
+        const enc = encoding ?? 'protobuf';
+        res.writeHead(status, { 'content-type': enc === 'json' ? 'application/json' : 'application/x-protobuf', ...headers });
+        // The response in the request's encoding; an empty one is zero bytes in protobuf and {} in JSON.
+        res.end(encodeResponse(response, enc));
         notify();
       };
 
@@ -155,6 +161,8 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
           return;
         case 'hang':
           return;
+        case 'partial':
+          return answer(200, {}, { partialSuccess: { rejectedSpans: BigInt(b.rejected), errorMessage: b.message ?? '' } });
       }
     });
   });
