@@ -12,7 +12,7 @@ import { countSpans, type TracesData } from '../otlp/model.js';
 import type { SpanRouter } from '../export/types.js';
 import type { DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { HandleResult, HandleTraces } from '../receiver/types.js';
+import type { HandleResult } from '../receiver/types.js';
 import type { PolicyHolder } from './policy-holder.js';
 
 export interface PipelineLogger {
@@ -37,7 +37,8 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  handle: HandleTraces;
+  /** Synchronous (policy and admission are both synchronous); assignable to the receiver's HandleTraces. */
+  handle: (data: TracesData, ctx: RequestContext) => HandleResult;
   readonly stats: Readonly<PipelineStats>;
 }
 
