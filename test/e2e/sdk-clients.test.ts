@@ -1,0 +1,301 @@
+/**
+ * End to end with real clients: OpenTelemetry JS SDK tracer providers exporting over http/protobuf
+ * (@opentelemetry/exporter-trace-otlp-proto) and http/json (@opentelemetry/exporter-trace-otlp-http)
+ * to a running gateway, which forwards each class to its own local OTLP sink.
+ *
+ * What a user would break: per-class delivery and custody stamps, redaction (no PII value leaves the
+ * gateway), tenant isolation (a token never carries another tenant's spans), a downstream answering
+ * 503 for a while (nothing lost once it recovers), and a full queue (503 to the client, whose SDK
+ * retries, and then every span is delivered exactly once).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '../../src/config/index.js';
+import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
+import { getAttribute, getStringAttribute, type Span } from '../../src/otlp/model.js';
+import { createLogger } from '../../src/telemetry/logger.js';
+import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
+
+const TOKENS = { acme: 'acme-token-0f4c1d', globex: 'globex-token-8e21ab' } as const;
+
+/** Synthetic PII of the kinds users paste into prompts; none of it may reach a sink. */
+const PII = {
+  email: 'jane.doe+billing@example.com',
+  phone: '+44 20 7946 0958',
+  card: '4111 1111 1111 1111',
+  iban: 'DE89 3704 0044 0532 0130 00',
+  ssn: '536-22-8514',
+  stripe: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+  github: 'ghp_R8sZ1kQv2Lm9Xc4Tb7Nw3Pf6Hy0Ju5Ae1Gd2',
+  aws: 'AKIAIOSFODNN7EXAMPLE',
+} as const;
+
+const POLICY = `# yaml-language-server: $schema=../../schema/policy.schema.json
+version: 1
+name: e2e
+detectors:
+  builtin: all
+tenants:
+  contracts:
+    acme: { broad_use: true, eval: true }
+    globex: { broad_use: false, eval: true }
+rules:
+  - id: errors-to-eval
+    when: { status: error }
+    class: eval-only
+  - id: consented-broad
+    when: { contract: { broad_use: true } }
+    class: broad-use
+  - id: own-tenant-only
+    when: { tenant: { exists: true } }
+    class: tenant-only
+`;
+
+interface Sinks {
+  broad: OtlpSink;
+  tenant: OtlpSink;
+  eval: OtlpSink;
+}
+
+let gateway: RunningGateway | undefined;
+let sinks: Sinks | undefined;
+const providers: BasicTracerProvider[] = [];
+
+afterEach(async () => {
+  await Promise.all(providers.splice(0).map((p) => p.shutdown()));
+  await gateway?.close();
+  gateway = undefined;
+  if (sinks) await Promise.all(Object.values(sinks).map((s) => s.close()));
+  sinks = undefined;
+});
+
+async function start(exporterExtra: Partial<Record<keyof Sinks, string>> = {}): Promise<{ gateway: RunningGateway; sinks: Sinks }> {
+  sinks = { broad: await startOtlpSink(), tenant: await startOtlpSink(), eval: await startOtlpSink() };
+  const dir = mkdtempSync(join(tmpdir(), 'loopgate-e2e-'));
+  writeFileSync(join(dir, 'policy.yaml'), POLICY);
+  // Fast retries so a test of a downstream outage takes seconds, not the production minutes.
+  const retry = '    retry_on_failure: { initial_interval: 50ms, max_interval: 200ms, max_elapsed_time: 60s }';
+  const text = [
+    'receivers:',
+    '  otlp:',
+    '    protocols:',
+    '      http:',
+    '        endpoint: 127.0.0.1:0',
+    '    auth:',
+    '      tokens:',
+    `        - { token: ${TOKENS.acme}, tenant: acme }`,
+    `        - { token: ${TOKENS.globex}, tenant: globex }`,
+    'policy: policy.yaml',
+    'exporters:',
+    '  otlphttp/broad:',
+    `    endpoint: ${sinks.broad.url}`,
+    retry,
+    exporterExtra.broad ?? '',
+    '  otlphttp/tenant:',
+    `    endpoint: ${sinks.tenant.url}/{tenant}`,
+    '    encoding: json',
+    retry,
+    exporterExtra.tenant ?? '',
+    '  otlphttp/eval:',
+    `    endpoint: ${sinks.eval.url}`,
+    retry,
+    exporterExtra.eval ?? '',
+    'routes:',
+    '  broad-use: [otlphttp/broad]',
+    '  tenant-only: [otlphttp/tenant]',
+    '  eval-only: [otlphttp/eval]',
+    'service:',
+    '  telemetry:',
+    '    metrics:',
+    '      address: 127.0.0.1:0',
+    '  shutdown_timeout: 5s',
+    '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  const configPath = join(dir, 'loopgate.yaml');
+  writeFileSync(configPath, text);
+  const parsed = parseGatewayConfig(text, configPath, { env: {} });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  gateway = await startGateway(parsed.config, { env: {}, logger: createLogger({ level: 'silent' }) });
+  return { gateway, sinks };
+}
+
+type Protocol = 'http/protobuf' | 'http/json';
+
+/** A tracer provider as an instrumented app would configure it, exporting straight to the gateway. */
+function client(protocol: Protocol, token: string, tenantAttr: string): BasicTracerProvider {
+  const url = `${gateway!.receiverUrl}/v1/traces`;
+  const headers = { Authorization: `Bearer ${token}` };
+  const exporter: SpanExporter =
+    protocol === 'http/protobuf' ? new OtlpProtoExporter({ url, headers }) : new OtlpJsonExporter({ url, headers });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'support-bot', 'tenant.id': tenantAttr }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  providers.push(provider);
+  return provider;
+}
+
+/** A chat span shaped like the OTel GenAI semantic conventions, its prompt full of PII. */
+function chat(provider: BasicTracerProvider, marker: string, opts: { error?: boolean } = {}): void {
+  const tracer = provider.getTracer('e2e', '1.0.0');
+  const messages = [
+    {
+      role: 'user',
+      parts: [
+        {
+          type: 'text',
+          content: `Hi, I'm Jane (${PII.email}, ${PII.phone}). Charge ${PII.card}, refund to ${PII.iban}. SSN ${PII.ssn}.`,
+        },
+      ],
+    },
+    {
+      role: 'assistant',
+      parts: [{ type: 'tool_call', id: 'call_1', name: 'deploy', arguments: { stripe_key: PII.stripe, token: PII.github } }],
+    },
+  ];
+  const attributes: Attributes = {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.request.model': 'gpt-4o-mini',
+    'gen_ai.usage.input_tokens': 42,
+    'gen_ai.input.messages': JSON.stringify(messages),
+    'app.marker': marker,
+    'app.note': `aws key ${PII.aws}`,
+  };
+  const span = tracer.startSpan('chat gpt-4o-mini', { attributes });
+  span.addEvent('gen_ai.user.message', { content: `call me on ${PII.phone}` });
+  if (opts.error) span.setStatus({ code: SpanStatusCode.ERROR, message: `upstream refused ${PII.email}` });
+  span.end();
+}
+
+function markers(spans: Span[]): string[] {
+  return spans.map((s) => getStringAttribute(s.attributes, 'app.marker') ?? '?').sort();
+}
+
+function wire(sink: OtlpSink): string {
+  return JSON.stringify(sink.received.map((r) => r.data), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+}
+
+async function metrics(): Promise<string> {
+  return (await fetch(`${gateway!.telemetryUrl}/metrics`)).text();
+}
+
+describe.each<Protocol>(['http/protobuf', 'http/json'])('SDK clients over %s', (protocol) => {
+  it('delivers each class to its own sink, stamped with its custody, with no PII on the wire', async () => {
+    const { gateway: gw, sinks: s } = await start();
+    const acme = client(protocol, TOKENS.acme, 'acme');
+    chat(acme, 'acme-1');
+    chat(acme, 'acme-2');
+    chat(acme, 'acme-err', { error: true });
+    const globex = client(protocol, TOKENS.globex, 'globex');
+    chat(globex, 'globex-1');
+    await Promise.all([acme.forceFlush(), globex.forceFlush()]);
+
+    await s.broad.waitForSpans(2);
+    await s.eval.waitForSpans(1);
+    await s.tenant.waitForSpans(1);
+    expect(markers(s.broad.spans())).toEqual(['acme-1', 'acme-2']);
+    expect(markers(s.eval.spans())).toEqual(['acme-err']);
+    expect(markers(s.tenant.spans())).toEqual(['globex-1']);
+    // tenant-only went to the tenant's own store: {tenant} expanded in the endpoint.
+    expect(s.tenant.accepted().map((r) => r.path)).toEqual(['/globex/v1/traces']);
+
+    const expected: [OtlpSink, string, string][] = [
+      [s.broad, 'broad-use', 'consented-broad'],
+      [s.eval, 'eval-only', 'errors-to-eval'],
+      [s.tenant, 'tenant-only', 'own-tenant-only'],
+    ];
+    for (const [sink, cls, rule] of expected) {
+      for (const span of sink.spans()) {
+        expect(getStringAttribute(span.attributes, 'loopgate.class')).toBe(cls);
+        expect(getStringAttribute(span.attributes, 'loopgate.rule')).toBe(rule);
+        expect(getStringAttribute(span.attributes, 'loopgate.policy.version')).toBe(gw.policy.current.version);
+        const redactions = getAttribute(span.attributes, 'loopgate.redactions');
+        expect(redactions?.kind).toBe('int');
+        // e-mail, phone, card, IBAN, SSN in the prompt; two keys in the tool call; the AWS key id.
+        expect(Number((redactions as { value: bigint }).value)).toBeGreaterThanOrEqual(8);
+        // The structure survives redaction: the messages are still valid JSON with their parts.
+        const messages = JSON.parse(getStringAttribute(span.attributes, 'gen_ai.input.messages')!);
+        expect(messages[0].parts[0].content).toContain('<EMAIL_ADDRESS>');
+        expect(messages[1].parts[0].name).toBe('deploy');
+        // Keys that are never scanned are left alone.
+        expect(getStringAttribute(span.attributes, 'gen_ai.request.model')).toBe('gpt-4o-mini');
+      }
+    }
+
+    for (const sink of Object.values(s)) {
+      const text = wire(sink);
+      for (const value of Object.values(PII)) expect(text, `${value} leaked`).not.toContain(value);
+      // Redaction must not be a cosmetic pass over the JSON: the digits-only card form leaks too.
+      expect(text).not.toContain(PII.card.replaceAll(' ', ''));
+    }
+  });
+
+  it('refuses spans that name another tenant than their token, and never forwards them', async () => {
+    const { sinks: s } = await start();
+    const impostor = client(protocol, TOKENS.acme, 'globex');
+    chat(impostor, 'impostor-1');
+    chat(impostor, 'impostor-2');
+    const honest = client(protocol, TOKENS.globex, 'globex');
+    chat(honest, 'globex-ok');
+    await Promise.all([impostor.forceFlush(), honest.forceFlush()]);
+
+    await s.tenant.waitForSpans(1);
+    // Give any wrongly routed span time to arrive before asserting absence.
+    await new Promise((r) => setTimeout(r, 300));
+    const all = [...s.broad.spans(), ...s.tenant.spans(), ...s.eval.spans()];
+    expect(markers(all)).toEqual(['globex-ok']);
+    expect(s.tenant.accepted().map((r) => r.path)).toEqual(['/globex/v1/traces']);
+    expect(await metrics()).toMatch(/loopgate_spans_rejected_total\{reason="tenant_mismatch"\} 2\b/);
+  });
+});
+
+describe('downstream failures', () => {
+  it('retries a downstream answering 503 for a while and loses nothing once it recovers', async () => {
+    const { sinks: s } = await start();
+    s.broad.setBehavior({ kind: 'status', status: 503, retryAfter: '0', times: 4 });
+    const acme = client('http/protobuf', TOKENS.acme, 'acme');
+    for (let i = 0; i < 5; i++) chat(acme, `acme-${i}`);
+    await acme.forceFlush();
+
+    await s.broad.waitForSpans(5, 15_000);
+    expect(markers(s.broad.spans())).toEqual(['acme-0', 'acme-1', 'acme-2', 'acme-3', 'acme-4']);
+    expect(s.broad.received.filter((r) => r.status === 503)).toHaveLength(4);
+    const text = await metrics();
+    expect(text).toMatch(/loopgate_export_retries_total\{exporter="otlphttp\/broad"\} [4-9]/);
+    expect(text).not.toMatch(/loopgate_spans_export_failed_total\{[^}]*\} [1-9]/);
+  });
+
+  it('answers 503 when a queue is full; the SDK retries and every span arrives exactly once', async () => {
+    const { gateway: gw, sinks: s } = await start({
+      // One consumer, a queue of 1 KiB: one request fills it while the downstream hangs.
+      eval: '    timeout: 500ms\n    sending_queue: { num_consumers: 1, max_bytes: 1KiB }',
+    });
+    s.eval.setBehavior({ kind: 'hang' });
+    const acme = client('http/protobuf', TOKENS.acme, 'acme');
+    chat(acme, 'err-1', { error: true });
+    chat(acme, 'err-2', { error: true });
+    const flushed = acme.forceFlush();
+
+    // The second export is refused with 503 + Retry-After while the first one waits in the queue.
+    const deadline = Date.now() + 10_000;
+    while (gw.stats.requestsRefused === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gw.stats.requestsRefused).toBeGreaterThanOrEqual(1);
+
+    // Downstream recovers: the queue drains, and the SDK's own retry of the refused export succeeds.
+    s.eval.setBehavior({ kind: 'ok' });
+    await flushed;
+    await s.eval.waitForSpans(2, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(markers(s.eval.spans())).toEqual(['err-1', 'err-2']);
+    expect(await metrics()).toMatch(/loopgate_spans_refused_queue_full_total\{exporter="otlphttp\/eval"\} [1-9]/);
+  });
+});
