@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
 import { genAiTraces } from '../../test/support/spans.js';
@@ -140,6 +141,39 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     const e = make();
     for (let i = 0; i < 5; i++) expect(await send(e)).toEqual({ status: 'success' });
     expect(new Set(sink.received.map((r) => r.remotePort)).size).toBe(1);
+  });
+
+  it('resends at once on a fresh connection when a reused keep-alive socket was reset', async () => {
+    // A raw HTTP/1.1 server that answers the first request on each connection and resets the connection
+    // (TCP RST) on the second: what a server that dropped an idle keep-alive socket looks like to the client.
+    const connections: number[] = [];
+    const server = net.createServer((socket) => {
+      const index = connections.push(0) - 1;
+      let buf = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        buf = Buffer.concat([buf, chunk]);
+        const headerEnd = buf.indexOf('\r\n\r\n');
+        if (headerEnd < 0) return;
+        const length = Number(/content-length: (\d+)/i.exec(buf.subarray(0, headerEnd).toString())?.[1] ?? 0);
+        if (buf.length < headerEnd + 4 + length) return;
+        buf = buf.subarray(headerEnd + 4 + length);
+        connections[index]!++;
+        if (connections[index] === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+        else socket.resetAndDestroy();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    sink = await startOtlpSink(); // unused, keeps afterEach uniform
+    const e = make({ endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, timeoutMs: 2000 });
+    try {
+      expect(await send(e)).toEqual({ status: 'success' });
+      expect(await send(e)).toEqual({ status: 'success' });
+      // Connection 1: the first export, then the reused-socket attempt that was reset; connection 2: the resend.
+      expect(connections).toEqual([2, 1]);
+    } finally {
+      await e.shutdown();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it.each<[Partial<OtlpHttpExporterOptions>, RegExp]>([

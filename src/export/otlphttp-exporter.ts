@@ -129,16 +129,23 @@ export class OtlpHttpExporter implements Exporter {
         return { status: 'failure', error: `gzip: ${errorCode(err)}` };
       }
     }
-    return this.post(path.value, payload, signal);
+    return this.post(path.value, payload, signal, true);
   }
 
   async shutdown(): Promise<void> {
     this.agent.destroy();
   }
 
-  private post(path: string, payload: Uint8Array, signal: AbortSignal | undefined): Promise<ExportResult> {
+  /**
+   * One POST. `mayResendOnStaleSocket`: a keep-alive socket the server closed while it sat idle in the pool
+   * fails on reuse with ECONNRESET before any response; the request never reached the server, so it is
+   * resent once at once on a fresh connection (the pattern Node's http docs recommend) instead of waiting
+   * a whole retry backoff for a benign race.
+   */
+  private post(path: string, payload: Uint8Array, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       let settled = false;
+      let responded = false;
       let req: http.ClientRequest | undefined;
       const finish = (result: ExportResult): void => {
         if (settled) return;
@@ -170,6 +177,7 @@ export class OtlpHttpExporter implements Exporter {
             headers: { ...this.baseHeaders, 'content-length': String(payload.byteLength) },
           },
           (res) => {
+            responded = true;
             const status = res.statusCode ?? 0;
             const retryAfter = res.headers['retry-after'];
             // The body is consumed either way: the connection goes back to the pool only then. Only a 2xx
@@ -196,8 +204,18 @@ export class OtlpHttpExporter implements Exporter {
         finish({ status: 'failure', error: `request: ${errorCode(err)}` });
         return;
       }
-      req.on('error', (err) => finish({ status: 'retryable', error: `network: ${errorCode(err)}` }));
-      req.end(payload);
+      const sent = req;
+      sent.on('error', (err) => {
+        if (mayResendOnStaleSocket && !settled && !responded && sent.reusedSocket && errorCode(err) === 'ECONNRESET') {
+          settled = true;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(this.post(path, payload, signal, false));
+          return;
+        }
+        finish({ status: 'retryable', error: `network: ${errorCode(err)}` });
+      });
+      sent.end(payload);
     });
   }
 }
