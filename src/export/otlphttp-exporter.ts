@@ -182,13 +182,17 @@ export class OtlpHttpExporter implements Exporter {
             const retryAfter = res.headers['retry-after'];
             // The body is consumed either way: the connection goes back to the pool only then. Only a 2xx
             // body is kept (bounded), to read partial_success; it is parsed, never logged.
-            const chunks: Buffer[] = [];
+            const keep = isSuccessStatus(status);
+            let chunks: Buffer[] = [];
             let kept = 0;
             res.on('data', (c: Buffer) => {
-              if (isSuccessStatus(status) && kept + c.length <= MAX_RESPONSE_BYTES) {
-                chunks.push(c);
-                kept += c.length;
-              }
+              if (!keep || kept < 0) return;
+              kept += c.length;
+              if (kept > MAX_RESPONSE_BYTES) {
+                // Too large to be a response we understand: stop keeping it, count it a plain success.
+                kept = -1;
+                chunks = [];
+              } else chunks.push(c);
             });
             res.on('end', () => {
               if (!isSuccessStatus(status)) return finish(classify(status, retryAfter));
