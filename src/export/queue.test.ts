@@ -145,6 +145,25 @@ describe('ExportQueue', () => {
       expect(metrics.count(metrics.exportFailed, 'otlphttp/a|shutdown')).toBe(5);
     });
 
+    it('does not let an exporter that ignores its abort signal hold shutdown, and counts its spans once', async () => {
+      let release: (() => void) | undefined;
+      const metrics = new RecordingMetrics();
+      const stubborn = new ScriptedExporter('file/stuck', () => new Promise((resolve) => (release = () => resolve({ status: 'success' }))));
+      const q = new ExportQueue(stubborn, { retry: resolveRetryOptions(undefined), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics, abortGraceMs: 20 });
+      q.tryEnqueue(item(3), bytes(10));
+      q.tryEnqueue(item(4), bytes(10));
+      await until(() => release !== undefined);
+      const started = Date.now();
+      await q.drain(Date.now() + 20);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(metrics.count(metrics.exportFailed, 'file/stuck|shutdown')).toBe(7);
+      expect(q.stats().items).toBe(0);
+      release!(); // the late success is not counted a second time
+      await new Promise((r) => setTimeout(r, 10));
+      expect(metrics.total(metrics.exported)).toBe(0);
+      expect(q.stats()).toEqual({ bytes: 0, items: 0, capacityBytes: 64 * 1024 * 1024 });
+    });
+
     it('shutdown drains with no grace and shuts the exporter down', async () => {
       const { q, metrics, exporter } = queue(hang);
       q.tryEnqueue(item(1), bytes(10));

@@ -38,7 +38,14 @@ export interface QueueDeps {
   scheduler?: Scheduler;
   /** Jitter source for retry backoff; injectable for tests. */
   random?: () => number;
+  /**
+   * After the drain deadline aborts in-flight exports, how long to wait for them to stop before counting
+   * them as failed anyway, so an exporter that ignores its abort signal cannot hold shutdown. Default 1 s.
+   */
+  abortGraceMs?: number;
 }
+
+const DEFAULT_ABORT_GRACE_MS = 1_000;
 
 export interface QueueStats {
   bytes: number;
@@ -49,6 +56,8 @@ export interface QueueStats {
 interface Entry {
   item: ExportItem;
   body: Uint8Array;
+  /** Counted already (exported or failed): a late outcome after a forced shutdown is ignored. */
+  settled: boolean;
 }
 
 export class ExportQueue {
@@ -57,6 +66,7 @@ export class ExportQueue {
   private readonly metrics: GatewayMetrics;
   private readonly logger: ExportLogger;
   private readonly scheduler: Scheduler;
+  private readonly abortGraceMs: number;
 
   /** FIFO as array + head index: O(1) take without Array#shift's copying. */
   private pending: Entry[] = [];
@@ -64,6 +74,7 @@ export class ExportQueue {
   private bytes = 0;
   private items = 0;
   private active = 0;
+  private readonly inFlight = new Set<Entry>();
   private closed = false;
   /** Aborted at the drain deadline: ends in-flight attempts and backoff sleeps. */
   private readonly shutdownSignal = new AbortController();
@@ -79,6 +90,7 @@ export class ExportQueue {
     this.metrics = deps.metrics;
     this.logger = deps.logger ?? noopLogger;
     this.scheduler = deps.scheduler ?? systemScheduler;
+    this.abortGraceMs = deps.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
     this.sender = new RetryingSender(exporter, options.retry, {
       scheduler: this.scheduler,
       ...(deps.random ? { random: deps.random } : {}),
@@ -113,7 +125,7 @@ export class ExportQueue {
    * a request's items on every target queue (atomic admission) in the same synchronous step.
    */
   admit(item: ExportItem, body: Uint8Array): void {
-    this.pending.push({ item, body });
+    this.pending.push({ item, body, settled: false });
     this.bytes += body.byteLength;
     this.items++;
     this.pump();
@@ -147,7 +159,15 @@ export class ExportQueue {
     this.shutdownSignal.abort();
     const left = this.takeAll();
     for (const e of left) this.settle(e, { status: 'failed', reason: 'shutdown', error: 'not sent before the shutdown deadline', attempts: 0 });
-    await this.whenIdle();
+    const grace = new AbortController();
+    const stopped = await Promise.race([
+      this.whenIdle().then(() => true),
+      this.scheduler.sleep(this.abortGraceMs, grace.signal).then(() => false),
+    ]);
+    grace.abort();
+    if (stopped) return;
+    for (const e of this.inFlight) this.settle(e, { status: 'failed', reason: 'shutdown', error: 'export did not stop at the shutdown deadline', attempts: 0 });
+    this.inFlight.clear();
   }
 
   private pump(): void {
@@ -163,7 +183,9 @@ export class ExportQueue {
         if (this.shutdownSignal.signal.aborted) break;
         const entry = this.take();
         if (!entry) break;
+        this.inFlight.add(entry);
         const outcome = await this.sender.send(entry.item, entry.body, this.shutdownSignal.signal);
+        this.inFlight.delete(entry);
         this.settle(entry, outcome);
       }
     } finally {
@@ -173,6 +195,8 @@ export class ExportQueue {
   }
 
   private settle(entry: Entry, outcome: DeliveryOutcome): void {
+    if (entry.settled) return;
+    entry.settled = true;
     this.bytes -= entry.body.byteLength;
     this.items--;
     const n = entry.item.spanCount;
