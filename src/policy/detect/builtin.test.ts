@@ -45,7 +45,7 @@ table('PHONE_NUMBER', [
   ['DE +49 30 901820 / 030 901820', [['PHONE_NUMBER', '+49 30 901820'], ['PHONE_NUMBER', '030 901820']]],
   ['DE mobile 0151 23456789', [['PHONE_NUMBER', '0151 23456789']]],
   ['FR +33 1 42 68 53 00 ou 01 42 68 53 00', [['PHONE_NUMBER', '+33 1 42 68 53 00'], ['PHONE_NUMBER', '01 42 68 53 00']]],
-  ['FR mobile 06.12.34.56.78', []],
+  ['FR mobile 06.12.34.56.78 and 06 12 34 56 78', [['PHONE_NUMBER', '06.12.34.56.78'], ['PHONE_NUMBER', '06 12 34 56 78']]],
   ['IN +91 98765 43210 / 98765 43210', [['PHONE_NUMBER', '+91 98765 43210'], ['PHONE_NUMBER', '98765 43210']]],
   ['BR +55 11 91234-5678 / (11) 91234-5678', [['PHONE_NUMBER', '+55 11 91234-5678'], ['PHONE_NUMBER', '(11) 91234-5678']]],
   ['JP +81 3-1234-5678 / 03-1234-5678', [['PHONE_NUMBER', '+81 3-1234-5678'], ['PHONE_NUMBER', '03-1234-5678']]],
@@ -192,6 +192,19 @@ table('GENERIC_SECRET', [
   ['password = getpass(), token: <redacted>, password: ********', []],
   ['cache_key=3a4180fd14add2d7bc4d8b92e0a3cfe5 primary_key: user_id_12345', []],
   ['secret: enabled, token_type: bearer, password_policy: Strong123', []],
+  ['in words: my password is Tr0ub4dor&3.', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
+  ['as a flag: mysql -u root --password Hunter2x', [['GENERIC_SECRET', 'Hunter2x']]],
+  ['ordinary words: the password is changed and the token is invalid', []],
+  ['Server=db;User Id=sa;Password=Pa55w0rd!;Encrypt=true', [['GENERIC_SECRET', 'Pa55w0rd!']]],
+]);
+
+table('GENERIC_SECRET from other vendor prefixes', [
+  ['shopify 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', [['GENERIC_SECRET', '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']]],
+  ['twilio SK0123456789abcdef0123456789abcdef', [['GENERIC_SECRET', 'SK0123456789abcdef0123456789abcdef']]],
+  ['databricks dapi0123456789abcdef0123456789abcdef', [['GENERIC_SECRET', 'dapi0123456789abcdef0123456789abcdef']]],
+  ['vault hvs.CAESIJ1xZ2abc3DEF4ghi5JKL6mno7PQR8', [['GENERIC_SECRET', 'hvs.CAESIJ1xZ2abc3DEF4ghi5JKL6mno7PQR8']]],
+  ['groq gsk_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW', [['GENERIC_SECRET', 'gsk_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW']]],
+  ['identifiers are not tokens: pplx-client-library-wrapper, glc_handler_function_name', []],
 ]);
 
 table('JSON escapes, code blocks, headers', [

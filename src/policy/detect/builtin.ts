@@ -26,7 +26,8 @@ import {
 import { jwtDetector } from './detectors/jwt.js';
 import { privateKeyDetector } from './detectors/private-key.js';
 import { urlCredentialsDetector } from './detectors/url-credentials.js';
-import { genericSecretDetector } from './detectors/generic-secret.js';
+import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
+import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
@@ -51,7 +52,7 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
   ['JWT', [jwtDetector]],
   ['PRIVATE_KEY', [privateKeyDetector]],
   ['URL_CREDENTIALS', [urlCredentialsDetector]],
-  ['GENERIC_SECRET', [genericSecretDetector]],
+  ['GENERIC_SECRET', [genericSecretDetector, spokenSecretDetector, knownTokenDetector, hexTokenDetector]],
 ]);
 
 export const BUILTIN_ENTITIES: readonly EntityName[] = Object.freeze([...REGISTRY.keys()]);

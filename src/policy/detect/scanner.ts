@@ -68,13 +68,15 @@ export function blankJsonEscapes(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
+const BASE64_HINT = new RegExp(`[A-Za-z0-9+/]{${BASE64_RUN}}`);
+
 function isBase64Code(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
 }
 
 /** Same-length copy of `text` with base64 blobs replaced by spaces; `text` itself when there are none. */
 export function blankBase64(text: string): string {
-  if (text.length < BASE64_RUN && !text.includes('base64,')) return text;
+  if (!(text.length >= BASE64_RUN && BASE64_HINT.test(text)) && !text.includes('base64,')) return text;
   let out = '';
   let from = 0;
   let runStart = -1;

@@ -5,9 +5,11 @@
  */
 import { luhnValid } from '../checksums.js';
 import { regexDetector } from '../regex-detector.js';
-import { allSame, hasDigitRun } from '../text.js';
+import { allSame } from '../text.js';
 
 const CANDIDATE = /(?<![\w.,$€£+\-])\d(?:[ \-]?\d){12,18}(?![\w]|[ \-]\d|[.,]\d)/g;
+
+const THIRTEEN_DIGITS = /\d(?:[ \-]?\d){12}/;
 
 function inRange(digits: string, len: number, lo: number, hi: number): boolean {
   const p = Number(digits.slice(0, len));
@@ -55,7 +57,7 @@ export const creditCardDetector = regexDetector({
   name: 'credit_card',
   entity: 'CREDIT_CARD',
   pattern: CANDIDATE,
-  mayMatch: (text) => hasDigitRun(text, 13),
+  mayMatch: (text) => THIRTEEN_DIGITS.test(text),
   validate(m) {
     const raw = m[0];
     if (!wellGrouped(raw)) return false;

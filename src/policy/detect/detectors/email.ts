@@ -1,27 +1,69 @@
 /**
  * EMAIL_ADDRESS. RFC 5322 "dot-atom" local parts (plus tags, dots, the printable specials people
- * actually use) and DNS host names whose last label is an alphabetic TLD of 2–24 letters. The
- * lookbehind stops a match from starting mid-token, which also keeps global scanning linear.
+ * actually use) and DNS host names whose last label is an alphabetic TLD of 2–24 letters.
+ *
+ * Anchored on '@': each '@' is visited once, the local part is read leftwards with a bounded loop
+ * and the domain is matched rightwards with a sticky regex, so the work per '@' is bounded and the
+ * scan is linear however many '@' or dots the text holds.
  */
-import { regexDetector } from '../regex-detector.js';
+import type { Finding } from '../types.js';
+import type { BuiltinDetector } from '../regex-detector.js';
+import { isAlnumCode } from '../text.js';
 
-const EMAIL =
-  /(?<![A-Za-z0-9._%+\-'])[A-Za-z0-9_%+\-'](?:[A-Za-z0-9_%+\-']|\.(?!\.)){0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g;
+const DOMAIN = /(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/y;
+const MAX_LOCAL = 64;
 
 /** `logo@2x.png`, `icon@3x.webp`: asset names, not addresses. */
-const RETINA_ASSET = /@\d(?:\.\d)?x\./;
+const RETINA_ASSET = /^\d(?:\.\d)?x\./;
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'css', 'js', 'ts', 'json', 'ico']);
 
-export const emailDetector = regexDetector({
+/** dot-atom characters other than '.' (RFC 5322 atext, minus the rarely used {|}~`^ and '/', '='). */
+function isAtext(c: number): boolean {
+  return isAlnumCode(c) || c === 95 || c === 37 || c === 43 || c === 45 || c === 39 || c === 33 || c === 35 || c === 36 || c === 38 || c === 42;
+}
+
+/** Start of the local part ending at `at` (exclusive), or -1 when there is no valid one. */
+function localStart(text: string, at: number): number {
+  let i = at - 1;
+  if (i < 0 || !isAtext(text.charCodeAt(i))) return -1; // empty, or ends with '.'
+  while (i >= 0 && at - i <= MAX_LOCAL) {
+    const c = text.charCodeAt(i);
+    if (isAtext(c)) i--;
+    else if (c === 46 && i > 0 && isAtext(text.charCodeAt(i - 1))) i--; // single dots between atoms
+    else break;
+  }
+  if (at - i > MAX_LOCAL) return -1;
+  const prev = text.charCodeAt(i);
+  // the local part must not be cut out of a longer token ("a..b@", "x.@")
+  if (i >= 0 && prev === 46) return -1;
+  let start = i + 1;
+  // leading quote-like specials belong to the surrounding text, not the address
+  while (start < at && (text.charCodeAt(start) === 39 || text.charCodeAt(start) === 33)) start++;
+  return start < at ? start : -1;
+}
+
+function domainOk(domain: string): boolean {
+  if (RETINA_ASSET.test(domain)) return false;
+  for (const label of domain.split('.')) {
+    if (label.startsWith('-') || label.endsWith('-')) return false;
+  }
+  return !FILE_EXTENSIONS.has(domain.slice(domain.lastIndexOf('.') + 1).toLowerCase());
+}
+
+export const emailDetector: BuiltinDetector = {
   name: 'email',
   entity: 'EMAIL_ADDRESS',
-  pattern: EMAIL,
+  patterns: [DOMAIN],
   mayMatch: (text) => text.includes('@'),
-  validate(m) {
-    const s = m[0];
-    if (s.charCodeAt(s.indexOf('@') - 1) === 46) return false; // local part ends with '.'
-    if (RETINA_ASSET.test(s)) return false;
-    const tld = s.slice(s.lastIndexOf('.') + 1).toLowerCase();
-    return !FILE_EXTENSIONS.has(tld);
+  find(text: string, out: Finding[]): void {
+    for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+      const start = localStart(text, at);
+      if (start < 0) continue;
+      DOMAIN.lastIndex = at + 1;
+      const m = DOMAIN.exec(text);
+      if (m === null || !domainOk(m[0])) continue;
+      out.push({ entity: 'EMAIL_ADDRESS', start, end: at + 1 + m[0].length, detector: 'email' });
+      at += m[0].length;
+    }
   },
-});
+};

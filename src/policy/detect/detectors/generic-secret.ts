@@ -11,7 +11,7 @@
  * its words (`max_tokens` is not a token).
  */
 import type { Finding } from '../types.js';
-import type { BuiltinDetector } from '../regex-detector.js';
+import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
 import { charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
 
 const MAX_KEY = 64;
@@ -80,6 +80,9 @@ export function isSecretKey(key: string): boolean {
   return secretKeyKind(key) !== undefined;
 }
 
+/** Substrings every secret key name contains one of; rejects most keys before word splitting. */
+const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|pin|otp|mdp|kennwort|contrase|pat/i;
+
 function isKeyChar(c: number): boolean {
   return isAlnumCode(c) || c === 95 || c === 45 || c === 46; // _ - .
 }
@@ -138,8 +141,9 @@ export const genericSecretDetector: BuiltinDetector = {
       if (c === 58 && text.charCodeAt(sep + 1) === 47) continue; // "://" is a URL, not an assignment
       const keyStart = readKey(text, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep);
       if (keyStart < 0) continue;
-      const key = text.slice(keyStart, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep).replace(/["'`\s]/g, '');
-      const kind = secretKeyKind(key);
+      const rawKey = text.slice(keyStart, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep);
+      if (!KEY_HINT.test(rawKey)) continue;
+      const kind = secretKeyKind(rawKey.replace(/["'`\s]/g, ''));
       if (kind === undefined) continue;
       // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
       let i = valueStart;
@@ -161,3 +165,26 @@ export const genericSecretDetector: BuiltinDetector = {
     }
   },
 };
+
+/**
+ * The same secrets said in words or passed as flags: "my password is Tr0ub4dor&3", "the api key was
+ * …", "--password Hunter2x", "pwd: …". The value is the next token and must pass the same strength test.
+ */
+const SPOKEN =
+  /(?<![A-Za-z0-9_])(?:-{1,2}(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)[ ]+|(?:password|passwort|passcode|passphrase|pwd|pin|secret|token|api key|access key|secret key)[ ]+(?:is|was|=|:)[ ]+)["'`]?([^\s"'`,;()]{6,128})/gi;
+
+export const spokenSecretDetector = regexDetector({
+  name: 'spoken_secret',
+  entity: 'GENERIC_SECRET',
+  pattern: SPOKEN,
+  mayMatch: (text) => KEY_HINT.test(text),
+  validate(m, text) {
+    if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
+    let value = m[1] ?? '';
+    while (value.endsWith('.') || value.endsWith(')') || value.endsWith('!') || value.endsWith('?')) value = value.slice(0, -1);
+    const kind: SecretKeyKind = /pass|pwd|pin/i.test(m[0].slice(0, m[0].length - (m[1] ?? '').length)) ? 'password' : 'secret';
+    if (!looksSecret(value, kind)) return false;
+    const end = m.index + m[0].length - (m[1] ?? '').length + value.length;
+    return { start: end - value.length, end };
+  },
+});

@@ -11,6 +11,8 @@ import { isAlnumCode } from '../text.js';
 
 const START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ ]?[A-Za-z0-9])/g;
 
+const IBAN_HINT = /[A-Za-z]{2}\d{2}[ ]?[A-Za-z0-9]{4}/;
+
 /** Walks from `start` collecting `length` IBAN characters; returns the end offset or -1. */
 function ibanEnd(text: string, start: number, length: number): { end: number; iban: string } | undefined {
   let iban = '';
@@ -40,7 +42,7 @@ export const ibanDetector: BuiltinDetector = {
   name: 'iban',
   entity: 'IBAN_CODE',
   patterns: [START],
-  mayMatch: (text) => text.length >= 15,
+  mayMatch: (text) => text.length >= 15 && IBAN_HINT.test(text),
   find(text: string, out: Finding[]): void {
     START.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -8,10 +8,12 @@ import { regexDetector } from '../regex-detector.js';
 const MAC =
   /(?<![\w:\-.])(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)/g;
 
+const MAC_HINT = /[0-9A-Fa-f]{2}[:\-][0-9A-Fa-f]{2}[:\-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\./;
+
 export const macDetector = regexDetector({
   name: 'mac',
   entity: 'MAC_ADDRESS',
   pattern: MAC,
-  mayMatch: (text) => text.length >= 14,
+  mayMatch: (text) => text.length >= 14 && MAC_HINT.test(text),
   validate: (m) => !m[0].includes('.') || /[A-Fa-f]/.test(m[0]),
 });

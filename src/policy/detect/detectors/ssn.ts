@@ -5,9 +5,10 @@
  * form is accepted only after a context word such as "SSN" or "social security".
  */
 import { regexDetector } from '../regex-detector.js';
-import { contextBefore, countDigits } from '../text.js';
+import { contextBefore } from '../text.js';
 
 const SSN = /(?<![\w\-.])(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})(?![\w\-]|[ .]\d)/g;
+const NINE_DIGITS = /\d{3}[ \-]?\d{2}[ \-]?\d{4}/;
 const KNOWN_EXAMPLES = new Set(['078051120', '219099999', '123456789']);
 const CONTEXT = /(?:ssn|social security|social sec|soc\.? ?sec|sozialversicherung|tax ?id|tin\b)/;
 
@@ -24,7 +25,7 @@ export const ssnDetector = regexDetector({
   name: 'us_ssn',
   entity: 'US_SSN',
   pattern: SSN,
-  mayMatch: (text) => countDigits(text, 9) >= 9,
+  mayMatch: (text) => NINE_DIGITS.test(text),
   validate(m, text) {
     const raw = m[0];
     const digits = raw.length === 9 ? raw : raw.slice(0, 3) + raw.slice(4, 6) + raw.slice(7);
