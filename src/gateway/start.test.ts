@@ -3,6 +3,8 @@
  * otlphttp exporter pointed at a real OTLP sink. Checks what a client and an operator see.
  */
 import { readFileSync } from 'node:fs';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
@@ -178,5 +180,37 @@ describe('startGateway', () => {
     const err2 = await startGateway(busy, { env: {}, logger: silentLogger() }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(StartupError);
     expect((err2 as StartupError).lines).toEqual([expect.stringMatching(/^receivers\.otlp\.protocols\.http\.endpoint: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)$/)]);
+  });
+
+  it('reloads the policy atomically, and keeps the running one when the new file is invalid', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopgate-reload-'));
+    const file = join(dir, 'policy.yaml');
+    await copyFile(REDACT_ALL, file);
+    sink = await startOtlpSink();
+    gateway = await startGateway(config(sink.url, { policy: file }), { env: {}, logger: silentLogger() });
+    const v1 = gateway.policy.current.version;
+    expect(await gateway.reloadPolicy()).toEqual({ ok: true, version: v1, changed: false });
+
+    await writeFile(file, 'version: 1\nname: broken\nrules: [ { id: r, when: { always: true }, clas: broad-use } ]\n');
+    const refused = await gateway.reloadPolicy();
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.errors[0]).toMatch(new RegExp(`^${file}:3:\\d+: `));
+    expect(gateway.policy.current.version).toBe(v1);
+
+    await writeFile(file, readFileSync(REDACT_ALL, 'utf8').replace('name: redact-all', 'name: redact-all-v2'));
+    const swapped = await gateway.reloadPolicy();
+    expect(swapped).toMatchObject({ ok: true, changed: true });
+    const v2 = gateway.policy.current.version;
+    expect(v2).not.toBe(v1);
+    const metrics = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(metrics).toContain(`loopgate_policy_info{version="${v2}"} 1`);
+    expect(metrics).not.toContain(`loopgate_policy_info{version="${v1}"}`);
+    expect(metrics).toContain('loopgate_policy_reloads_total{outcome="failure"} 1');
+    expect(metrics).toContain('loopgate_policy_reloads_total{outcome="success"} 3');
+
+    const res = await fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: readFileSync(join(FIXTURES, 'otel-openai.pb')) });
+    expect(res.status).toBe(200);
+    await sink.waitForSpans(1);
+    expect(getStringAttribute(sink.spans()[0]!.attributes, 'loopgate.policy.version')).toBe(v2);
   });
 });

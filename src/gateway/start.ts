@@ -38,9 +38,16 @@ export interface RunningGateway {
   readonly telemetryUrl: string;
   readonly policy: PolicyHolder;
   readonly stats: Readonly<PipelineStats>;
+  /**
+   * Loads and compiles the policy again and swaps it in atomically; on any error the running policy
+   * stays and the diagnostics come back (file:line:col lines). Counted in loopgate_policy_reloads.
+   */
+  reloadPolicy(): Promise<ReloadResult>;
   /** Graceful shutdown; idempotent. Resolves when everything is closed. */
   close(): Promise<void>;
 }
+
+export type ReloadResult = { ok: true; version: string; changed: boolean } | { ok: false; errors: string[] };
 
 /** The gateway could not start; `lines` say why, ready to print (file:line:col for config and policy). */
 export class StartupError extends Error {
@@ -147,7 +154,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         logger.info({ ...pipeline.stats, durationMs: Date.now() - started }, 'loopgate stopped');
       })());
 
-    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, close };
+    const reloadPolicy = async (): Promise<ReloadResult> => {
+      const next = loadPolicy(config.policyPath, { env });
+      for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
+      if (!next.ok) {
+        metrics.policyLoaded(policy.current.version, 'failure');
+        logger.error({ errors: next.errors.length, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
+        return { ok: false, errors: next.errors.map(formatDiagnostic) };
+      }
+      const previous = policy.swap(next.policy);
+      metrics.policyLoaded(next.policy.version, 'success');
+      logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
+      return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
+    };
+
+    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
   } catch (err) {
     await unwind();
     throw err;

@@ -1,11 +1,9 @@
 /** Binding and closing node:http servers with promises; shared by the receiver and telemetry servers. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HostPort } from '../config/units.js';
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
+export type { HostPort };
 
 /** Listens and resolves with the bound address (the real port when port 0 was asked for). */
 export function listen(server: Server, at: HostPort): Promise<AddressInfo> {

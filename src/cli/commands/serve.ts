@@ -41,6 +41,8 @@ export const serveCommand: Command = {
     if (!loaded.ok) throw new CliError(loaded.errors.map(formatDiagnostic));
 
     const logger = createLogger({ level: loaded.config.service.logLevel });
+    // Listen for signals before starting, so a SIGTERM during start-up still ends in a clean close.
+    const shutdownSignal = waitForShutdownSignal();
     let gateway;
     try {
       gateway = await startGateway(loaded.config, { env: io.env, logger });
@@ -48,7 +50,7 @@ export const serveCommand: Command = {
       if (err instanceof StartupError) throw new CliError(err.lines);
       throw err;
     }
-    const signal = await waitForShutdownSignal();
+    const signal = await shutdownSignal;
     logger.info({ signal }, 'shutdown requested');
     await gateway.close();
     return 0;
