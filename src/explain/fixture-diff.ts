@@ -132,8 +132,14 @@ export function unifiedDiff(expected: string, actual: string, labels: { expected
     const aLines = hunk.filter((o) => o.kind !== '+').length;
     const bLines = hunk.filter((o) => o.kind !== '-').length;
     const first = hunk[0]!;
-    const firstChange = ops[k]!;
-    const where = firstChange.kind === '+' ? spanOfB(firstChange.b) : spanOfA(firstChange.a);
+    // Header: the span(s) the changed lines belong to (a whole added or removed file touches several).
+    const spans: string[] = [];
+    for (const o of hunk) {
+      if (o.kind === ' ') continue;
+      const s = o.kind === '+' ? spanOfB(o.b) : spanOfA(o.a);
+      if (s !== undefined && !spans.includes(s)) spans.push(s);
+    }
+    const where = spans.length === 0 ? undefined : spans.length === 1 ? spans[0] : `${spans[0]} and ${spans.length - 1} more span${spans.length === 2 ? '' : 's'}`;
     const range = (startLine: number, count: number): string => `${count === 0 ? startLine : startLine + 1},${count}`;
     out.push(`@@ -${range(first.a, aLines)} +${range(first.b, bLines)} @@${where ? ` ${where}` : ''}`);
     for (const o of hunk) out.push(`${o.kind}${o.text}`);

@@ -1,0 +1,178 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeTracesJson } from '../../otlp/decode-json.js';
+import { encodeTracesJson } from '../../otlp/encode-json.js';
+import type { AnyValue, KeyValue, TracesData } from '../../otlp/model.js';
+import { builtinDetectors, createScanner } from '../../policy/detect/index.js';
+import { batch, span } from '../../policy/test-helpers.js';
+import { main } from '../main.js';
+import type { CliIO } from './types.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const PRODUCERS = '/work/shared/fixtures/producers';
+
+function capture(cwd: string, env: Record<string, string> = {}) {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIO = { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t), env, cwd };
+  return { io, out };
+}
+
+/** Every string a request carries: names, status messages, attribute values (nested), event names. */
+function strings(data: TracesData): string[] {
+  const out: string[] = [];
+  const value = (v: AnyValue): void => {
+    if (v.kind === 'string') out.push(v.value);
+    else if (v.kind === 'array') v.values.forEach(value);
+    else if (v.kind === 'kvlist') kvs(v.values);
+  };
+  const kvs = (list: readonly KeyValue[]): void => {
+    for (const kv of list) {
+      out.push(kv.key);
+      value(kv.value);
+    }
+  };
+  for (const rs of data.resourceSpans) {
+    kvs(rs.resource.attributes);
+    for (const ss of rs.scopeSpans) {
+      kvs(ss.scope.attributes);
+      for (const s of ss.spans) {
+        out.push(s.name, s.status.message);
+        kvs(s.attributes);
+        for (const e of s.events) {
+          out.push(e.name);
+          kvs(e.attributes);
+        }
+        for (const l of s.links) kvs(l.attributes);
+      }
+    }
+  }
+  return out;
+}
+
+/** The values every built-in detector finds in the raw input: what explain must never print. */
+function detectedValues(data: TracesData): Set<string> {
+  const scanner = createScanner(builtinDetectors('all'));
+  const values = new Set<string>();
+  for (const s of strings(data)) for (const f of scanner.scan(s)) values.add(s.slice(f.start, f.end));
+  return values;
+}
+
+const producerFiles = readdirSync(PRODUCERS).filter((f) => f.endsWith('.json'));
+
+describe('loopgate explain never prints a detected value', () => {
+  // A policy that masks with keep_last 16 would echo most short values if masks were printed.
+  const dir = mkdtempSync(join(tmpdir(), 'loopgate-explain-'));
+  writeFileSync(
+    join(dir, 'mask.yaml'),
+    `version: 1
+detectors: { builtin: all }
+actions:
+  default: { action: mask, keep_last: 16 }
+  entities:
+    EMAIL_ADDRESS: { action: hash, key_env: EXPLAIN_KEY }
+    IBAN_CODE: { action: drop_attribute }
+rules:
+  - id: all
+    when: { always: true }
+    class: tenant-only
+`,
+  );
+  const policies = [join(ROOT, 'policies/examples/redact-all.yaml'), join(ROOT, 'policies/default.yaml'), join(dir, 'mask.yaml')];
+
+  for (const file of producerFiles) {
+    it(`${file}`, async () => {
+      const decoded = decodeTracesJson(readFileSync(join(PRODUCERS, file)));
+      if (!decoded.ok) throw new Error(decoded.error);
+      const values = detectedValues(decoded.value);
+      for (const policy of policies) {
+        for (const format of ['text', 'json']) {
+          const { io, out } = capture(ROOT, { EXPLAIN_KEY: 'k', LOOPGATE_HASH_KEY: 'k' });
+          expect(await main(['explain', '--policy', policy, '--format', format, join(PRODUCERS, file)], io), out.stderr).toBe(0);
+          for (const v of values) expect(out.stdout.includes(v), `${policy} ${format} printed a detected ${JSON.stringify(v.length)}-char value`).toBe(false);
+        }
+      }
+      if (file !== 'otel-openai.json') expect(values.size).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('loopgate explain', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loopgate-explain-'));
+  writeFileSync(
+    join(dir, 'policy.yaml'),
+    `version: 1
+detectors: { builtin: [EMAIL_ADDRESS] }
+tenants:
+  contracts: { acme: { broad_use: true } }
+sampling:
+  rate: 0.5
+  keep_always:
+    - id: keep-errors
+      when: { status: error }
+rules:
+  - id: errors
+    when: { status: error }
+    class: broad-use
+  - id: clean
+    when: { not: { detected: { any: true } } }
+    class: broad-use
+`,
+  );
+  const request = batch(
+    { 'tenant.id': 'acme' },
+    span({ name: 'chat', attrs: { 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'I am jane@example.com' }] }]) } }),
+    span({ name: 'tool', status: { code: 2, message: '' } }),
+  );
+  // JSON Lines as the file exporter writes them, the second line already stamped by an earlier pass.
+  const stamped = batch({ 'tenant.id': 'acme' }, span({ name: 'embed', attrs: { 'loopgate.class': 'broad-use' } }));
+  writeFileSync(join(dir, 'spans.jsonl'), `${encodeTracesJson(request)}\n${encodeTracesJson(stamped)}\n`);
+
+  it('shows detections with field and JSON path, tenant, sampling and the deciding rule', async () => {
+    const { io, out } = capture(dir);
+    expect(await main(['explain', '--policy', 'policy.yaml', 'spans.jsonl'], io)).toBe(0);
+    const text = out.stdout;
+    expect(text).toMatch(/^policy [0-9a-f]{12} \(policy\.yaml\)$/m);
+    expect(text).toContain('(spans.jsonl:1 #1)');
+    expect(text).toContain("tenant:    'acme' from the resource attribute");
+    expect(text).toContain('- EMAIL_ADDRESS (detector email) in span.attributes["gen_ai.input.messages"] at $[0].parts[0].content: replace → <EMAIL_ADDRESS>');
+    expect(text).toContain('decision:  discard (no_rule_matched): no rule matched (fail closed)');
+    expect(text).toContain("sampling:  kept by keep_always 'keep-errors'");
+    expect(text).toContain("decision:  broad-use: rule 'errors' matched");
+    expect(text).toContain('(spans.jsonl:2 #1)');
+    expect(text).not.toContain('jane@example.com');
+    expect(text).toMatch(/3 spans: .*; 1 value redacted\n$/);
+  });
+
+  it('resolves the tenant from --tenant as the bearer token would, and rejects a contradiction', async () => {
+    const { io, out } = capture(dir);
+    expect(await main(['explain', '--policy', 'policy.yaml', '--tenant', 'globex', '--format', 'json', 'spans.jsonl'], io)).toBe(0);
+    const json = JSON.parse(out.stdout) as { authTenant: string; spans: { outcome: string; rejectReason?: string; tenant: { source: string } }[] };
+    expect(json.authTenant).toBe('globex');
+    expect(json.spans.map((s) => [s.outcome, s.rejectReason])).toEqual([
+      ['rejected', 'tenant_mismatch'],
+      ['rejected', 'tenant_mismatch'],
+      ['rejected', 'tenant_mismatch'],
+    ]);
+    const acme = capture(dir);
+    await main(['explain', '--policy', 'policy.yaml', '--tenant', 'acme', '--format', 'json', 'spans.jsonl'], acme.io);
+    expect((JSON.parse(acme.out.stdout) as typeof json).spans[0]!.tenant.source).toBe('auth');
+  });
+
+  it('exits 2 on unreadable span files and bad usage, 1 on an invalid policy', async () => {
+    writeFileSync(join(dir, 'broken.jsonl'), '{"resourceSpans": []}\nnot json jane@example.com\n');
+    const a = capture(dir);
+    expect(await main(['explain', '--policy', 'policy.yaml', 'broken.jsonl'], a.io)).toBe(2);
+    expect(a.out.stderr).toMatch(/broken\.jsonl:2: not an OTLP-JSON trace request/);
+    expect(a.out.stderr).not.toContain('jane@example.com');
+    expect(await main(['explain', '--policy', 'policy.yaml', 'missing.json'], capture(dir).io)).toBe(2);
+    expect(await main(['explain', 'spans.jsonl'], capture(dir).io)).toBe(2);
+    expect(await main(['explain', '--policy', 'policy.yaml', '--format', 'xml', 'spans.jsonl'], capture(dir).io)).toBe(2);
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nrules: 3\n');
+    const b = capture(dir);
+    expect(await main(['explain', '--policy', 'bad.yaml', 'spans.jsonl'], b.io)).toBe(1);
+    expect(b.out.stderr).toMatch(/^bad\.yaml:2:\d+: rules/m);
+  });
+});
