@@ -20,31 +20,6 @@ export function isWordCode(c: number): boolean {
   return isAlnumCode(c) || c === 95;
 }
 
-/** Counts ASCII digits; stops early once `atLeast` is reached. */
-export function countDigits(text: string, atLeast: number): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (isDigitCode(text.charCodeAt(i)) && ++n >= atLeast) return n;
-  }
-  return n;
-}
-
-/** True when `text` holds a run of at least `n` digits, optionally split by single spaces or dashes. */
-export function hasDigitRun(text: string, n: number): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isDigitCode(c)) {
-      if (++run >= n) return true;
-    } else if ((c === 32 || c === 45) && run > 0 && isDigitCode(text.charCodeAt(i + 1))) {
-      // a separator inside a grouped number keeps the run going
-    } else {
-      run = 0;
-    }
-  }
-  return false;
-}
-
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
