@@ -8,7 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { expandEnvTransform, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
 import { GatewayConfigSchema, toExporterOptions } from './schema.js';
 import { DEFAULTS, type GatewayConfig } from './types.js';
@@ -35,7 +36,7 @@ export async function loadGatewayConfig(path: string, options: LoadConfigOptions
 /** Parses config text; `file` names it in messages and anchors relative paths. */
 export function parseGatewayConfig(text: string, file: string, options: LoadConfigOptions = {}): LoadConfigResult {
   const parsed = parseYamlWithSchema(text, file, GatewayConfigSchema, {
-    transformScalar: expandEnvTransform(options.env ?? process.env),
+    transformScalar: expandConfigEnv(options.env ?? process.env),
   });
   if (!parsed.ok) return parsed;
   const raw = parsed.value;
