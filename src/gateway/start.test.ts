@@ -213,4 +213,29 @@ describe('startGateway', () => {
     await sink.waitForSpans(1);
     expect(getStringAttribute(sink.spans()[0]!.attributes, 'loopgate.policy.version')).toBe(v2);
   });
+
+  it('answers 413 over a real socket for declared, chunked and compressed bodies over the limit, then serves on', async () => {
+    sink = await startOtlpSink();
+    gateway = await startGateway(
+      config(sink.url, { receivers: '        max_request_body_size: 1MiB' }),
+      { env: {}, logger: silentLogger() },
+    );
+    const url = `${gateway.receiverUrl}/v1/traces`;
+    const big = new Uint8Array(8 * 1024 * 1024);
+    const declared = await fetch(url, { method: 'POST', headers: PB, body: big });
+    expect(declared.status).toBe(413);
+    const chunks = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 8; i++) c.enqueue(new Uint8Array(1024 * 1024));
+        c.close();
+      },
+    });
+    const chunked = await fetch(url, { method: 'POST', headers: PB, body: chunks, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const { gzipSync } = await import('node:zlib');
+    const bomb = await fetch(url, { method: 'POST', headers: { ...PB, 'content-encoding': 'gzip' }, body: gzipSync(big) });
+    expect(bomb.status).toBe(413);
+    const after = await fetch(url, { method: 'POST', headers: PB, body: readFileSync(join(FIXTURES, 'otel-openai.pb')) });
+    expect(after.status).toBe(200);
+  });
 });
