@@ -3,53 +3,132 @@
  *
  * Windows are fixed and aligned to the epoch, read from the injected Clock, so two replicas sharing a
  * store agree on window boundaries. The store is an interface: the in-memory one below serves a single
- * replica; a shared store (Redis INCR with expiry, say) can implement the same contract later.
+ * replica; a shared store can implement the same contract (in Redis, one Lua script that GETs every
+ * key, and only when all have room INCRs each and sets its expiry to the window's end).
+ *
+ * Every cap that applies to a span is taken in one call, all or nothing: a span refused by one cap
+ * must not use up room in another, or a full cap would silently shrink the others.
  */
 import type { Clock } from './types.js';
 
+/** One cap's counter for one span: the counter `key` in the window starting at `windowStartMs`. */
+export interface CapKey {
+  key: string;
+  limit: number;
+  windowStartMs: number;
+  windowMs: number;
+}
+
+/** `full` is the index (into the keys given) of the first key that had no room. */
+export type CapTake = { readonly taken: true } | { readonly taken: false; readonly full: number };
+
 export interface CapStore {
   /**
-   * Counts one span against `key` in the window starting at `windowStartMs` when fewer than `limit`
-   * were counted there; returns whether it was counted (i.e. the span is within the cap).
+   * Atomically: when every key has fewer than `limit` counted in its window, counts one against each
+   * and answers taken; otherwise counts nothing. An empty list is taken.
    */
-  tryTake(key: string, windowStartMs: number, windowMs: number, limit: number): boolean;
+  tryTake(keys: readonly CapKey[]): CapTake;
 }
+
+export const TAKEN: CapTake = Object.freeze({ taken: true });
 
 interface Slot {
   windowStartMs: number;
-  windowMs: number;
+  windowEndMs: number;
   count: number;
 }
 
-/** One replica's counters. Entries of finished windows are swept when the map grows. */
+export interface InMemoryCapStoreOptions {
+  /**
+   * Most counters kept at once. Cap keys can come from attribute values, so their number is the
+   * sender's to choose; past this bound (after finished windows are released) a span needing a new
+   * counter is refused as over its cap rather than letting memory grow or forgetting a live count.
+   */
+  maxEntries?: number;
+}
+
+export const DEFAULT_MAX_CAP_ENTRIES = 100_000;
+
+/**
+ * One replica's counters. A counter is released once its window has ended: the store learns the time
+ * from the window starts it is asked about (never later than now), and sweeps when that passes the
+ * earliest window end it holds, so finished windows cost one sweep each, not one per call.
+ */
 export class InMemoryCapStore implements CapStore {
   readonly #slots = new Map<string, Slot>();
-  readonly #sweepAt: number;
+  readonly #maxEntries: number;
+  /** The earliest end of any window held; a call that starts at or after it triggers a sweep. */
+  #earliestEnd = Number.POSITIVE_INFINITY;
+  /** Latest window start seen: a lower bound on the current time. */
+  #now = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { sweepAtEntries?: number } = {}) {
-    this.#sweepAt = options.sweepAtEntries ?? 10_000;
+  constructor(options: InMemoryCapStoreOptions = {}) {
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_CAP_ENTRIES;
   }
 
-  tryTake(key: string, windowStartMs: number, windowMs: number, limit: number): boolean {
-    let slot = this.#slots.get(key);
-    if (slot === undefined || slot.windowStartMs !== windowStartMs) {
-      if (slot === undefined && this.#slots.size >= this.#sweepAt) this.#sweep(windowStartMs);
-      slot = { windowStartMs, windowMs, count: 0 };
-      this.#slots.set(key, slot);
+  tryTake(keys: readonly CapKey[]): CapTake {
+    for (let i = 0; i < keys.length; i++) if (keys[i]!.windowStartMs > this.#now) this.#now = keys[i]!.windowStartMs;
+    if (this.#now >= this.#earliestEnd) this.#sweep();
+
+    // Check every key before counting any.
+    let firstNew = -1;
+    let newSlots = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const slot = this.#slots.get(k.key);
+      const used = (slot === undefined || slot.windowStartMs < k.windowStartMs ? 0 : slot.count) + sameKeyBefore(keys, i);
+      if (used >= k.limit) return { taken: false, full: i };
+      if (slot === undefined && used === 0) {
+        newSlots++;
+        if (firstNew < 0) firstNew = i;
+      }
     }
-    if (slot.count >= limit) return false;
-    slot.count++;
-    return true;
+    if (newSlots > 0 && this.#slots.size + newSlots > this.#maxEntries) {
+      this.#sweep();
+      if (this.#slots.size + newSlots > this.#maxEntries) return { taken: false, full: firstNew };
+    }
+
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const slot = this.#slots.get(k.key);
+      const windowEndMs = k.windowStartMs + k.windowMs;
+      if (slot === undefined) this.#slots.set(k.key, { windowStartMs: k.windowStartMs, windowEndMs, count: 1 });
+      else if (slot.windowStartMs >= k.windowStartMs) {
+        // The current window, or a later one another caller's clock already opened (a slow clock must
+        // never reopen a window that is already full).
+        slot.count++;
+        continue;
+      } else {
+        // The window rolled over: the counter starts again, in place.
+        slot.windowStartMs = k.windowStartMs;
+        slot.windowEndMs = windowEndMs;
+        slot.count = 1;
+      }
+      if (windowEndMs < this.#earliestEnd) this.#earliestEnd = windowEndMs;
+    }
+    return TAKEN;
   }
 
+  /** Counters held (live windows, plus finished ones not yet swept). */
   get size(): number {
     return this.#slots.size;
   }
 
-  /** `notBefore` is a window start, so never after now: a slot that ended by then is finished. */
-  #sweep(notBefore: number): void {
-    for (const [k, s] of this.#slots) if (s.windowStartMs + s.windowMs <= notBefore) this.#slots.delete(k);
+  #sweep(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [key, s] of this.#slots) {
+      if (s.windowEndMs <= this.#now) this.#slots.delete(key);
+      else if (s.windowEndMs < earliest) earliest = s.windowEndMs;
+    }
+    this.#earliestEnd = earliest;
   }
+}
+
+/** How many earlier entries of `keys` name the same counter (each needs its own room). */
+function sameKeyBefore(keys: readonly CapKey[], i: number): number {
+  let n = 0;
+  for (let j = 0; j < i; j++) if (keys[j]!.key === keys[i]!.key) n++;
+  return n;
 }
 
 export function windowStart(clock: Clock, windowMs: number): number {

@@ -11,7 +11,7 @@
  */
 import type { InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span, TracesData } from '../otlp/model.js';
 import type { EntityName } from './detect/types.js';
-import type { CapStore } from './caps.js';
+import type { CapKey, CapStore } from './caps.js';
 import { windowStart } from './caps.js';
 import type { CompiledCondition, EvalContext } from './conditions.js';
 import { RedactionAccount } from './redact.js';
@@ -316,14 +316,29 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         }
       }
 
-      for (const cap of eff.caps) {
-        if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
-        if (cap.cond !== undefined && !cap.cond.test(e)) continue;
-        const start = windowStart(clock, cap.windowMs);
-        if (!capStore.tryTake(capKey(cap, cls, rule.id, tenant, span, rs.resource, signals), start, cap.windowMs, cap.limit)) {
-          discard('cap_exceeded');
-          finish('discard', rule.id, `${describeRule(rule)}; but cap '${cap.id}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
-          return;
+      if (eff.caps.length > 0) {
+        // Every cap that applies is taken in one atomic call: a span refused by one cap uses up no room
+        // in the others.
+        let applied: CompiledCap[] | undefined;
+        let keys: CapKey[] | undefined;
+        for (const cap of eff.caps) {
+          if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
+          if (cap.cond !== undefined && !cap.cond.test(e)) continue;
+          (applied ??= []).push(cap);
+          (keys ??= []).push({
+            key: capKey(cap, cls, rule.id, tenant, span, rs.resource, signals),
+            limit: cap.limit,
+            windowStartMs: windowStart(clock, cap.windowMs),
+            windowMs: cap.windowMs,
+          });
+        }
+        if (keys !== undefined) {
+          const took = capStore.tryTake(keys);
+          if (!took.taken) {
+            discard('cap_exceeded');
+            finish('discard', rule.id, `${describeRule(rule)}; but cap '${applied![took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
+            return;
+          }
         }
       }
 
