@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './commands/types.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,7 +31,9 @@ describe('loopgate (in process)', () => {
     const c = io();
     expect(await main(['--help'], c)).toBe(0);
     expect(c.out).toMatch(/^Usage: loopgate <command>/);
-    expect(c.out).toMatch(/\n {2}serve {2}run the gateway/);
+    expect(c.out).toMatch(/\n {2}serve +run the gateway/);
+    // Every registered command is listed with its summary.
+    for (const command of COMMANDS) expect(c.out).toContain(`  ${command.name}`);
   });
 
   it('<cmd> --help and help <cmd> print the command help', async () => {
