@@ -23,7 +23,7 @@ const REDACT_ALL = join(ROOT, 'policies/examples/redact-all.yaml');
 const PB = { 'content-type': 'application/x-protobuf' };
 const PII = ['jane.doe@example.com', 'priya.patel@globex.example'];
 
-function config(sinkUrl: string, extra: { exporter?: string; receivers?: string; policy?: string } = {}): GatewayConfig {
+function config(sinkUrl: string, extra: { exporter?: string; receivers?: string; policy?: string; shutdownTimeout?: string } = {}): GatewayConfig {
   const text = [
     'receivers:',
     '  otlp:',
@@ -41,7 +41,7 @@ function config(sinkUrl: string, extra: { exporter?: string; receivers?: string;
     'service:',
     '  telemetry:',
     '    metrics: { address: 127.0.0.1:0 }',
-    '  shutdown_timeout: 5s',
+    `  shutdown_timeout: ${extra.shutdownTimeout ?? '5s'}`,
   ].join('\n');
   const r = parseGatewayConfig(text, join(ROOT, 'test-loopgate.yaml'), { env: {} });
   if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
@@ -237,5 +237,26 @@ describe('startGateway', () => {
     expect(bomb.status).toBe(413);
     const after = await fetch(url, { method: 'POST', headers: PB, body: readFileSync(join(FIXTURES, 'otel-openai.pb')) });
     expect(after.status).toBe(200);
+  });
+
+  it('on close turns /readyz to 503 at once, refuses new traces, and gives up on a hung downstream at shutdown_timeout', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    gateway = await startGateway(config(sink.url, { shutdownTimeout: '1500ms', exporter: '    timeout: 10s' }), {
+      env: {},
+      logger: silentLogger(),
+    });
+    const res = await fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: readFileSync(join(FIXTURES, 'traceloop.pb')) });
+    expect(res.status).toBe(200);
+
+    const started = Date.now();
+    const closing = gateway.close();
+    const ready = await fetch(`${gateway.telemetryUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.text()).toContain('shutting down');
+    await expect(fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: new Uint8Array(0) })).rejects.toThrow();
+    await closing;
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(1_400);
+    expect(took).toBeLessThan(5_000);
   });
 });

@@ -25,6 +25,9 @@ import { formatDiagnostic } from '../yaml/index.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
+const REQUEST_TIMEOUT_MS = 60_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+
 export interface GatewayOptions {
   /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -116,6 +119,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       logger,
     });
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    // A client trickling a body holds its share of memory: it gets a minute for the whole request
+    // (Node's default is five) and 30 s for its headers.
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
     const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
