@@ -48,6 +48,8 @@ describe('loopgate (in process)', () => {
   it('no command, an unknown command or an unknown flag is a usage error (exit 2)', async () => {
     const none = io();
     expect(await main([], none)).toBe(2);
+    expect(none.out).toBe('');
+    expect(none.err).toMatch(/^Usage: loopgate <command>/);
     const unknown = io();
     expect(await main(['frobnicate'], unknown)).toBe(2);
     expect(unknown.err).toMatch(/^loopgate: unknown command 'frobnicate'/);

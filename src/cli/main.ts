@@ -25,10 +25,15 @@ function topLevelHelp(commands: readonly Command[]): string {
 
 export async function main(argv: readonly string[], io: CliIO, commands: readonly Command[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is a usage error: help goes to stderr so scripts piping stdout see nothing.
+    io.stderr(`${topLevelHelp(commands)}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
     io.stdout(`${target ? target.help : topLevelHelp(commands)}\n`);
-    return name === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
