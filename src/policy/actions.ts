@@ -2,7 +2,8 @@
  * Redaction actions, compiled once per policy: what replaces a detected value.
  *
  * - replace: a typed placeholder `<EMAIL_ADDRESS>`, so readers still see what kind of thing was there;
- * - mask: same length, all but the last N characters masked (`************1234`);
+ * - mask: same length, all but the last N characters masked (`************1234`), and never more than
+ *   half of the value kept, so a short value (a custom detector's 4-digit code) is not shown whole;
  * - hash: `<EMAIL_ADDRESS:hmac:1a2b3c4d5e6f7a8b>`, the first 64 bits of HMAC-SHA-256 under a key from
  *   the environment; equal values give equal tokens across spans and requests, so they still join,
  *   while nobody without the key can test a guess against them;
@@ -55,7 +56,7 @@ export function actionName(a: CompiledAction): RedactionAction {
 export function replacementFor(action: CompiledAction, entity: string, value: string): string {
   switch (action.kind) {
     case 'mask': {
-      const keep = Math.min(action.keepLast, value.length);
+      const keep = Math.min(action.keepLast, value.length >> 1);
       return action.char.repeat(value.length - keep) + value.slice(value.length - keep);
     }
     case 'hash': {

@@ -15,7 +15,7 @@ import { mergeOverride } from './compose.js';
 import { compileCondition, type CompiledCondition, type ConditionIssue } from './conditions.js';
 import { parseDuration } from './duration.js';
 import { createEngine, type CompiledCap, type CompiledRule, type Effective, type KeepRule } from './engine.js';
-import type { ActionTable } from './redact.js';
+import { TextRedactor, type ActionTable } from './redact.js';
 import { thresholdFor } from './sample.js';
 import { SpanScanner } from './scan-span.js';
 import type { PolicyDocument } from './schema.js';
@@ -206,7 +206,7 @@ function compileEffective(
   const scan = doc.scan ?? {};
   const skip = compileKeyMatcher([...(scan.default_skip_keys === false ? [] : DEFAULT_SKIP_KEYS), ...(scan.skip_keys ?? [])]);
   const scanner = createScanner(detectors, { scanBase64: scan.base64 ?? false });
-  const spanScanner = new SpanScanner({ scanner, actions, skip, json: scan.json ?? true, jsonMaxDepth: scan.json_max_depth ?? DEFAULT_JSON_DEPTH });
+  const spanScanner = new SpanScanner({ text: new TextRedactor(scanner, actions), skip, json: scan.json ?? true, jsonMaxDepth: scan.json_max_depth ?? DEFAULT_JSON_DEPTH });
 
   // ---- conditions
   const condIssues: ConditionIssue[] = [];

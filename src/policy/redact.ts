@@ -3,6 +3,7 @@
  *
  * The accumulator is the only object allocated per span; a string with no finding costs one scan and
  * returns the same string reference, so callers can tell "unchanged" by identity and share it.
+ * Records only ever hold the placeholder written, never the value found (SpanDecision's promise).
  */
 import type { EntityName, Finding, Scanner } from './detect/types.js';
 import { replacementFor, type CompiledAction } from './actions.js';
@@ -36,40 +37,53 @@ export class RedactionAccount {
     m.set(f.entity, (m.get(f.entity) ?? 0) + 1);
     if (this.records) {
       const r: RedactionRecord = { entity: f.entity, detector: f.detector, action: action.kind, location };
-      if (action.kind !== 'drop_attribute' && action.kind !== 'drop_span') r.replacement = replacement;
+      // Only placeholders and keyed-hash tokens are recorded: a mask keeps some of the value's own
+      // characters, and a record must never hold any part of a detected value.
+      if (action.kind === 'replace' || action.kind === 'hash') r.replacement = replacement;
       this.records.push(r);
     }
   }
 }
 
 /**
- * Replaces every finding in `text`. Returns `text` itself when nothing was found. `where` builds the
- * location lazily, only when explain is on.
+ * Redacts plain strings with one policy's scanner and actions. Built once when the policy compiles and
+ * shared by every span, so the hot path creates no per-string closure: the location of a value is
+ * passed as plain strings and turned into a Location only when explain collects records.
  */
-export function redactText(
-  text: string,
-  scanner: Scanner,
-  actions: ActionTable,
-  acc: RedactionAccount,
-  where: () => Location,
-): string {
-  if (text.length === 0) return text;
-  const findings = scanner.scan(text);
-  if (findings.length === 0) return text;
-  let out = '';
-  let pos = 0;
-  for (const f of findings) {
-    if (f.start < pos) continue; // the scanner promises no overlaps; never emit a value twice if one slips
-    const action = actions.actionFor(f.entity);
-    const value = text.slice(f.start, f.end);
-    const replacement = replacementFor(action, f.entity, value);
-    if (action.kind === 'drop_span') acc.dropSpan = true;
-    else if (action.kind === 'drop_attribute') acc.dropAttribute = true;
-    acc.note(f, action, acc.records ? where() : NO_LOCATION, replacement);
-    out += text.slice(pos, f.start) + replacement;
-    pos = f.end;
+export class TextRedactor {
+  constructor(
+    readonly scanner: Scanner,
+    readonly actions: ActionTable,
+  ) {}
+
+  /** Whether `text` holds anything this policy would redact. */
+  finds(text: string): boolean {
+    return text.length > 0 && this.scanner.scan(text).length > 0;
   }
-  return out + text.slice(pos);
+
+  /**
+   * Replaces every finding in `text`; returns `text` itself when nothing was found, so callers tell
+   * "unchanged" by identity. `field` and `jsonPath` are read only when `acc` collects records.
+   */
+  redact(text: string, acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
+    if (text.length === 0) return text;
+    const findings = this.scanner.scan(text);
+    if (findings.length === 0) return text;
+    const location: Location = acc.records === undefined ? NO_LOCATION : jsonPath === undefined ? { field } : { field, jsonPath };
+    let out = '';
+    let pos = 0;
+    for (const f of findings) {
+      if (f.start < pos) continue; // the scanner promises no overlaps; never emit a value twice if one slips
+      const action = this.actions.actionFor(f.entity);
+      const replacement = replacementFor(action, f.entity, text.slice(f.start, f.end));
+      if (action.kind === 'drop_span') acc.dropSpan = true;
+      else if (action.kind === 'drop_attribute') acc.dropAttribute = true;
+      acc.note(f, action, location, replacement);
+      out += text.slice(pos, f.start) + replacement;
+      pos = f.end;
+    }
+    return out + text.slice(pos);
+  }
 }
 
-const NO_LOCATION: Location = { field: '' };
+const NO_LOCATION: Location = Object.freeze({ field: '' });

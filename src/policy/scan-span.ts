@@ -8,15 +8,12 @@
  * Keys in the skip list are never scanned.
  */
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink } from '../otlp/model.js';
-import type { Scanner } from './detect/types.js';
 import { looksLikeJson, redactJsonText } from './json-walk.js';
-import { redactText, type ActionTable, type RedactionAccount } from './redact.js';
+import type { RedactionAccount, TextRedactor } from './redact.js';
 import type { KeyMatcher } from './skip-keys.js';
-import type { Location } from './types.js';
 
 export interface ScanSettings {
-  readonly scanner: Scanner;
-  readonly actions: ActionTable;
+  readonly text: TextRedactor;
   readonly skip: KeyMatcher;
   readonly json: boolean;
   readonly jsonMaxDepth: number;
@@ -25,30 +22,35 @@ export interface ScanSettings {
 /** Nesting of OTLP arrays/kvlists walked; the decoder already bounds depth, this is a second guard. */
 const MAX_ANY_VALUE_DEPTH = 64;
 
+/**
+ * Field names (`span.attributes["k"]`) are for explain only: on the hot path (no records collected)
+ * they are never built, and every string is passed down with an empty one.
+ */
 export class SpanScanner {
   constructor(private readonly s: ScanSettings) {}
 
-  #text(text: string, acc: RedactionAccount, where: () => Location): string {
+  #text(text: string, acc: RedactionAccount, field: string): string {
     const s = this.s;
     if (s.json && looksLikeJson(text)) {
-      const r = redactJsonText(text, where().field, '$', 1, s.jsonMaxDepth, (leaf, w) => redactText(leaf, s.scanner, s.actions, acc, w));
+      const r = redactJsonText(text, s.text, acc, field, s.jsonMaxDepth);
       if (r !== undefined) return r;
     }
-    return redactText(text, s.scanner, s.actions, acc, where);
+    return s.text.redact(text, acc, field, undefined);
   }
 
   #value(v: AnyValue, field: string, acc: RedactionAccount, depth: number): AnyValue {
     switch (v.kind) {
       case 'string': {
-        const r = this.#text(v.value, acc, () => ({ field }));
+        const r = this.#text(v.value, acc, field);
         return r === v.value ? v : { kind: 'string', value: r };
       }
       case 'array': {
         if (depth >= MAX_ANY_VALUE_DEPTH) throw new Error('attribute value nested too deeply');
+        const track = acc.records !== undefined;
         let out: AnyValue[] | undefined;
         for (let i = 0; i < v.values.length; i++) {
           const item = v.values[i]!;
-          const r = this.#value(item, `${field}[${i}]`, acc, depth + 1);
+          const r = this.#value(item, track ? `${field}[${i}]` : '', acc, depth + 1);
           if (r !== item) (out ??= v.values.slice())[i] = r;
         }
         return out ? { kind: 'array', values: out } : v;
@@ -68,6 +70,7 @@ export class SpanScanner {
    * kvlist the whole top-level attribute is what gets dropped, so the flag is left for the caller.
    */
   #kvs(kvs: KeyValue[], prefix: string, acc: RedactionAccount, depth: number, topLevel: boolean): KeyValue[] {
+    const track = acc.records !== undefined;
     let out: KeyValue[] | undefined;
     for (let i = 0; i < kvs.length; i++) {
       const kv = kvs[i]!;
@@ -78,7 +81,7 @@ export class SpanScanner {
         }
         acc.dropAttribute = false;
       }
-      const field = topLevel ? `${prefix}["${kv.key}"]` : `${prefix}.${kv.key}`;
+      const field = track ? (topLevel ? `${prefix}["${kv.key}"]` : `${prefix}.${kv.key}`) : '';
       const nv = this.#value(kv.value, field, acc, depth);
       if (topLevel && acc.dropAttribute) {
         acc.dropAttribute = false;
@@ -99,20 +102,21 @@ export class SpanScanner {
 
   /** A string field that cannot be dropped (name, status message): drop_attribute degrades to replace. */
   #field(text: string, field: string, acc: RedactionAccount): string {
-    const r = this.#text(text, acc, () => ({ field }));
+    const r = this.#text(text, acc, field);
     acc.dropAttribute = false;
     return r;
   }
 
   span(span: Span, acc: RedactionAccount): Span {
+    const track = acc.records !== undefined;
     const name = this.#field(span.name, 'span.name', acc);
     const statusMessage = this.#field(span.status.message, 'span.status.message', acc);
     const attributes = this.attributes(span.attributes, 'span.attributes', acc);
     let events: SpanEvent[] | undefined;
     for (let i = 0; i < span.events.length; i++) {
       const ev = span.events[i]!;
-      const evName = this.#field(ev.name, `span.events[${i}].name`, acc);
-      const evAttrs = this.attributes(ev.attributes, `span.events[${i}].attributes`, acc);
+      const evName = this.#field(ev.name, track ? `span.events[${i}].name` : '', acc);
+      const evAttrs = this.attributes(ev.attributes, track ? `span.events[${i}].attributes` : '', acc);
       if (evName !== ev.name || evAttrs !== ev.attributes) {
         (events ??= span.events.slice())[i] = { ...ev, name: evName, attributes: evAttrs };
       }
@@ -120,7 +124,7 @@ export class SpanScanner {
     let links: SpanLink[] | undefined;
     for (let i = 0; i < span.links.length; i++) {
       const l = span.links[i]!;
-      const la = this.attributes(l.attributes, `span.links[${i}].attributes`, acc);
+      const la = this.attributes(l.attributes, track ? `span.links[${i}].attributes` : '', acc);
       if (la !== l.attributes) (links ??= span.links.slice())[i] = { ...l, attributes: la };
     }
     if (
