@@ -141,17 +141,19 @@ function writePhone(g: Gen, n: PhoneNumber): { text: string; bare: boolean } {
   const intl = n.formatInternational();
   const national = n.formatNational();
   const trunk0 = national.startsWith('0');
+  const spacedOnly = (s: string): boolean => /^[\d ]+$/.test(s) && s.split(' ').length >= 3;
   const styles: (() => string | undefined)[] = [
     () => intl,
     () => intl,
     () => n.number,
     () => intl.replace(/ /g, '-'),
-    () => '+' + n.countryCallingCode + ' ' + national.replace(/^0/, '').replace(/[()]/g, '').replace(/[ \-]/g, '.'),
+    () => (intl.split(' ').length >= 4 ? intl.replace(/ /g, '.') : undefined),
     () => '00' + intl.slice(1),
     () => national,
     () => national,
     () => (/[()]/.test(national) ? undefined : national.replace(/ /g, '-')),
-    () => (/[()]/.test(national) ? undefined : national.replace(/ /g, '.')),
+    () => (spacedOnly(national) ? national.replace(/ /g, '.') : undefined),
+    () => (n.countryCallingCode === '1' ? `${national.slice(1, 4)}.${national.slice(6, 9)}.${national.slice(10)}` : undefined),
     () => (trunk0 ? `+${n.countryCallingCode} (0)${national.slice(1)}` : undefined),
     () => 'tel:' + n.number,
     () => (n.countryCallingCode === '1' ? `${national.slice(1, 4)}-${national.slice(6)}` : undefined),
@@ -580,7 +582,7 @@ const LOOKALIKES: readonly ((g: Gen) => { keep: string; text: string })[] = [
   (g) => { const v = `port ${g.int(1024, 65535)}`; return { keep: v, text: `listening on ${v}` }; },
   (g) => { const v = `localhost:${g.int(1024, 65535)}`; return { keep: v, text: `open http://${v}/` }; },
   (g) => { const a = g.int(100, 999); const b = g.int(100, 999); const v = `${a} * ${b} = ${a * b}`; return { keep: v, text: `check: ${v}` }; },
-  (g) => { const v = `2^${g.int(20, 40)} = ${2 ** g.int(20, 40)}`; return { keep: v, text: v }; },
+  (g) => { const e = g.int(20, 40); const v = `2^${e} = ${2 ** e}`; return { keep: v, text: v }; },
   (g) => { const v = g.pick(['gpt-4o-2024-08-06', 'claude-3-5-sonnet-20241022', 'gemini-1.5-pro-002', 'llama-3.1-405b-instruct', 'text-embedding-3-large', 'mistral-large-2407', 'claude-opus-4-20250514']); return { keep: v, text: `model=${v}` }; },
   (g) => { const v = `cus_${g.token(ALNUM, 14)}`; return { keep: v, text: `Stripe customer ${v}` }; },
   (g) => { const v = `pi_${g.token(ALNUM, 24)}`; return { keep: v, text: `payment_intent ${v} succeeded` }; },
@@ -680,7 +682,9 @@ export function generateStressCorpus(seed = STRESS_SEED): StressCase[] {
   }
   // texts with several entities at once, as in a pasted customer record
   for (let i = 0; i < 150; i++) {
-    const p = phoneCase(g);
+    let p = phoneCase(g);
+    // an ungrouped digit run reads as a phone number only next to a phone word
+    while (/^\d+$/.test(p.value)) p = phoneCase(g);
     const e = email(g);
     const ip = ipv4(g);
     const text = `${person(g)} | ${e} | ${p.value} | last login from ${ip}`;

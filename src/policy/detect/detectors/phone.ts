@@ -1,59 +1,70 @@
 /**
  * PHONE_NUMBER. One linear regex proposes phone-shaped candidates (digit groups joined by spaces,
- * dashes, dots or a parenthesised area code, optionally after '+'); each candidate is then judged by
- * number plan rather than by shape alone, using libphonenumber-js metadata (Google's libphonenumber):
+ * dashes, dots or a parenthesised area code, optionally after '+', '00' or a `tel:` URI scheme); each
+ * candidate is then judged by number plan rather than by shape alone, using libphonenumber-js
+ * metadata (Google's libphonenumber) through phone-plan.ts:
  *
- * - `+CC …` (or `00CC …`): accepted when the length is possible for that country code; NANP (+1)
- *   numbers must also have the NXX-NXX-XXXX structure.
+ * - `+CC …` / `00CC …` / `+CC (0) …`: accepted when the length is possible for that country code
+ *   (ITU-T E.164); NANP (+1) numbers must also have the NXX-NXX-XXXX structure.
  * - national NANP `(NXX) NXX-XXXX`, `NXX-NXX-XXXX`, `NXX.NXX.XXXX`: accepted by structure (area and
  *   exchange codes start 2–9), since the grouping itself is the evidence.
- * - other national formats (trunk prefix 0, a parenthesised area code, or a grouped Indian mobile):
- *   accepted only when valid in one of the default regions below.
- * - a bare digit run with no grouping: only with a phone context word just before it.
+ * - any other national writing must be a valid number in some region, and must carry evidence that it
+ *   is a phone number: a phone word just before it (in several languages), a trunk prefix or a
+ *   parenthesised area code, or three or more digit groups.
+ * - a bare digit run with no grouping: only with a phone word just before it.
  *
- * Dates, ISBNs, IPv4 addresses, versions and prices are rejected before any parsing.
+ * Dates, ISBNs, IPv4 addresses, SSN layouts, arithmetic and numbers introduced as an order, invoice,
+ * ticket or other reference are rejected before any parsing.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { regexDetector } from '../regex-detector.js';
 import { contextBefore, digitsOf } from '../text.js';
+import { possibleInternational, validNational } from './phone-plan.js';
 
 const CANDIDATE =
-  /(?<![\w+@/.:,\-$€£#=])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,15})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?![\w@]|[.\-:/,]\w)/g;
-
-/**
- * Tried in order for numbers written without a country code. Parsing costs tens of microseconds, so
- * the list is the regions whose national formats are common in the traffic, not every region.
- */
-export const DEFAULT_REGIONS: readonly CountryCode[] = [
-  'US', 'GB', 'DE', 'FR', 'IN', 'BR', 'JP', 'AU', 'IT', 'ES', 'NL', 'BE', 'CH', 'AT', 'SE', 'IE',
-  'MX', 'ZA', 'NZ', 'CN', 'KR', 'TR',
-];
+  /(?<![\w+@/.\-$€£#])(?<!\d[,:])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,15})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?![\w@]|[.\-:/,]\w)/g;
 
 const NANP = /^(?:1[ .\-]?)?(?:\( ?[2-9]\d{2} ?\)|[2-9]\d{2})[ .\-]?[2-9]\d{2}[ .\-]?\d{4}$/;
+/** 3-3-4 digits, the layout of NANP numbers. */
+const NANP_LAYOUT = /^\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}$/;
 const DATE = /^(?:\d{4}[ .\-/]\d{1,2}[ .\-/]\d{1,2}|\d{1,2}[ .\-/]\d{1,2}[ .\-/]\d{2,4})$/;
 /** Seven digits with at most a few separators between them: the least a phone number has. */
 const SEVEN_DIGITS = /\d(?:[ ()\-.]{0,3}\d){6}/;
 const SSN_SHAPE = /^\d{3}[ \-]\d{2}[ \-]\d{4}$/;
-const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-const CONTEXT = /(?:phone|tel\b|tel[.:]|call|mobile|cell|fax|whatsapp|sms|contact|reach|ring|dial|number|nummer|telefon|t[ée]l[ée]phone|portable|handy|m[oó]vil|celular)/;
+/** A dotted quad that is a valid IPv4 address (octets 0–255, no leading zeros) belongs to the IP detector. */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+/** ISBN-10 as printed: four hyphenated groups, the last a single check character. */
+const ISBN10_SHAPE = /^\d{1,5}-\d{1,7}-\d{1,7}-\d$/;
+/** Thousands grouping with dots or spaces (1.234.567, 12 345 678): an amount unless the text says phone. */
+const THOUSANDS = /^\d{1,3}(?:([. ])\d{3})(?:\1\d{3})+$/;
 
-function hasSeparator(s: string): boolean {
-  return /[ \u00a0.\-()]/.test(s);
+/**
+ * Words that say a phone number follows (English, German, French, Spanish, Portuguese, Italian, Dutch,
+ * Nordic, CJK), and '@': a number right after an e-mail address is a contact record's phone.
+ */
+const CONTEXT =
+  /(?:phone|tel\b|tel[.:]|tlf|call|mobil|cell|fax|whats ?app|sms|signal|viber|contact|kontakt|reach|ring|dial|number|nummer|num[ée]ro|n[úu]mero|telef|t[ée]l[ée]phone|portable|handy|m[oó]vil|celular|bel me|appel|ll[aá]m|ligue|chiam|ruf|電話|携帯|手机|电话|전화|msisdn|callback|hotline|helpline|@)/;
+/** Words that introduce a reference number, and arithmetic: the number after them is not a phone. */
+const NOT_PHONE =
+  /\b(?:order|invoice|ticket|tracking|account|acct|serial|case|ref|reference|customer id|po|part|batch|model|isbn|issn|policy|claim|booking|confirmation|transaction|txn|id|version|build|bestell|rechnung|commande|facture|pedido|factura|sku|ean|upc|oid)\b[ #:.\-]{0,3}(?:(?:number|no\.?|nr\.?|n°|num)[ #:.]{0,3})?$|[\d)][ ]?[=*^×÷][ ]?$/;
+
+/** A phone word counts only within the same clause: not across a bracket or a semicolon. */
+function hasContext(text: string, start: number): boolean {
+  const before = contextBefore(text, start, 40);
+  const cut = Math.max(before.lastIndexOf('('), before.lastIndexOf(')'), before.lastIndexOf(';'));
+  return CONTEXT.test(cut < 0 ? before : before.slice(cut + 1));
 }
 
-function validInSomeRegion(raw: string): boolean {
-  for (const region of DEFAULT_REGIONS) {
-    const n = parsePhoneNumberFromString(raw, region);
-    if (n !== undefined && n.isValid()) return true;
+function groupCount(raw: string): number {
+  let groups = 0;
+  let inDigits = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    if (digit && !inDigits) groups++;
+    inDigits = digit;
   }
-  return false;
-}
-
-function acceptInternational(raw: string): boolean {
-  const n = parsePhoneNumberFromString(raw);
-  if (n === undefined || !n.isPossible()) return false;
-  if (n.countryCallingCode === '1') return /^[2-9]\d{2}[2-9]\d{6}$/.test(n.nationalNumber);
-  return true;
+  return groups;
 }
 
 export function isPhoneCandidate(raw: string, text: string, start: number): boolean {
@@ -62,34 +73,57 @@ export function isPhoneCandidate(raw: string, text: string, start: number): bool
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return false;
   // AAA-GG-SSSS is the SSN layout; no numbering plan groups a local number that way
   if (SSN_SHAPE.test(raw)) return false;
-  // ISBN-13 (978/979 prefix) and other hyphenated catalogue numbers
+  // ISBN-13 (978/979 prefix) and ISBN-10 as printed
   if (digits.length === 13 && (digits.startsWith('978') || digits.startsWith('979'))) return false;
+  if (digits.length === 10 && ISBN10_SHAPE.test(raw)) return false;
   const first = raw.charCodeAt(0);
-  if (first === 43 /* + */) return acceptInternational(raw);
-  // 00 is the ITU international call prefix; it must run straight into a country code
-  if (raw.startsWith('00')) return /^00[1-9]/.test(raw) && digits.length >= 9 && acceptInternational('+' + raw.slice(2));
-  // dots only as the separator of a NANP-shaped number; anything else with a dot is a version or an amount
-  // (and the French/Belgian/Swiss habit of dotting pairs after a trunk 0: 06.12.34.56.78)
-  if (raw.includes('.')) {
-    if (/^\d{3}\.\d{3}\.\d{4}$/.test(raw)) return true;
-    return /^0\d{1,3}(?:\.\d{2,3}){3,4}$/.test(raw) && validInSomeRegion(raw);
-  }
-  if (!hasSeparator(raw)) {
-    return CONTEXT.test(contextBefore(text, start, 32)) && validInSomeRegion(raw);
-  }
+  // '+' and the ITU international prefix 00 are explicit: the rest is the country code and number
+  if (first === 43 /* + */) return digits.length >= 8 && possibleInternational(stripTrunkAfterCountry(raw, digits));
+  if (raw.startsWith('00')) return /^00[1-9]/.test(raw) && digits.length >= 9 && possibleInternational(digits.slice(2));
+  if (NOT_PHONE.test(contextBefore(text, start, 24))) return false;
+  const separated = raw.length > digits.length;
+  if (!separated) return hasContext(text, start) && validNational(digits);
   if (NANP.test(raw)) return true;
-  if (first === 40 /* ( */ || digits.startsWith('0')) return validInSomeRegion(raw);
-  // Indian mobiles are commonly written without trunk prefix as 5+5 digits
-  if (/^[6-9]\d{4}[ \-]\d{5}$/.test(raw)) return validInSomeRegion(raw);
-  // a number split once (e.g. "555 0143 22") may be a local number when the text says so
-  const separators = raw.length - digits.length;
-  return separators === 1 && CONTEXT.test(contextBefore(text, start, 32)) && validInSomeRegion(raw);
+  const context = hasContext(text, start);
+  if (raw.includes('.')) {
+    // dots are also decimal and thousands marks: only NANP, a trunk-0 number dotted in pairs
+    // (06.12.34.56.78) or a number the text calls a phone number
+    if (/\.\d(?:\.|$)/.test(raw)) return false; // one-digit groups: an OID or a version, not a phone
+    if (context) return validNational(digits);
+    return digits.length >= 9 && /^0\d{1,4}(?:\.\d{2,4}){2,5}$/.test(raw) && validNational(digits);
+  }
+  if (context) return validNational(digits);
+  // NANP layout with an area or exchange code NANP never assigns (a leading 0 is another plan's trunk prefix)
+  if (first !== 48 && NANP_LAYOUT.test(raw)) return false;
+  if (digits.length < 8 || THOUSANDS.test(raw)) return false;
+  // a trunk prefix, a parenthesised area code, three digit groups or ten digits split once
+  // (98765 43210) is how phone numbers are written; amounts and ids rarely look like that
+  const evidence =
+    first === 40 /* ( */ || digits.startsWith('0') || raw.includes('(') || groupCount(raw) >= 3 || digits.length >= 10;
+  return evidence && validNational(digits);
 }
+
+/** `+44 (0)20 …`: the "(0)" is the national trunk prefix shown for domestic callers; drop it. */
+function stripTrunkAfterCountry(raw: string, digits: string): string {
+  const p = raw.indexOf('(0)');
+  if (p < 0) return digits;
+  const before = digitsOf(raw.slice(0, p));
+  return before + digits.slice(before.length + 1);
+}
+
+/** `tel:`, `callto:` and `sms:` URIs carry the number right after the scheme. */
+const URI_SCHEME = /(?:tel|callto|sms|facetime):$/i;
 
 export const phoneDetector = regexDetector({
   name: 'phone',
   entity: 'PHONE_NUMBER',
   pattern: CANDIDATE,
   mayMatch: (text) => SEVEN_DIGITS.test(text),
-  validate: (m, text) => isPhoneCandidate(m[0], text, m.index),
+  validate: (m, text) => {
+    if (text.charCodeAt(m.index - 1) === 58 /* : */ && !URI_SCHEME.test(text.slice(Math.max(0, m.index - 9), m.index))) {
+      // after ':' only a URI scheme or a "label: value" (a space would precede the value) is a phone
+      if (m[0].charCodeAt(0) !== 43) return false;
+    }
+    return isPhoneCandidate(m[0], text, m.index);
+  },
 });
