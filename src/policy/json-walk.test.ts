@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinDetectors, compileCustomDetector, createScanner } from './detect/index.js';
-import { jsonIsClean, looksLikeJson, MAX_JSON_NESTING, redactJsonText, type LeafRedactor } from './json-walk.js';
+import { looksLikeJson, MAX_JSON_NESTING, redactJsonText, type LeafRedactor } from './json-walk.js';
 import { RedactionAccount, TextRedactor } from './redact.js';
 
 const EMAIL = /[\w.]+@[\w.]+/;
@@ -8,12 +8,8 @@ const EMAILS = /[\w.]+@[\w.]+/g;
 
 /** A leaf redactor for e-mail-like words that also counts how many strings it was asked about. */
 function emailLeaf() {
-  const calls = { finds: 0, redact: 0 };
+  const calls = { redact: 0 };
   const leaf: LeafRedactor = {
-    finds(text) {
-      calls.finds++;
-      return EMAIL.test(text);
-    },
     redact(text, acc, field, jsonPath) {
       calls.redact++;
       if (!EMAIL.test(text)) return text;
@@ -32,7 +28,17 @@ describe('redactJsonText', () => {
     const text = '{ "a" : [1, 2.50, "x", true, null, -0.5e+3],  "b": null, "c": {} }';
     const { leaf, calls } = emailLeaf();
     expect(redactJsonText(text, leaf, hot(), 'f', 4)).toBe(text);
-    expect(calls.redact).toBe(0); // decided by the pre-check alone: no parse tree, no walk
+    expect(calls.redact).toBe(4); // "a", "x", "b", "c": each string scanned once
+  });
+
+  it('replaces only the strings that changed, keeping every other byte (formatting, numbers, escapes)', () => {
+    const text = '{ "n" : 1.50, "s": "caf\\u00e9 \\/ ok",\n  "m": "mail\\na@b.example" }';
+    expect(redactJsonText(text, emailLeaf().leaf, hot(), 'f', 4)).toBe('{ "n" : 1.50, "s": "caf\\u00e9 \\/ ok",\n  "m": "mail\\n<EMAIL_ADDRESS>" }');
+  });
+
+  it('redacts every member of an object with repeated keys, not only the one a parser would keep', () => {
+    const out = redactJsonText('{"a":"x@y.example","a":"z@w.example"}', emailLeaf().leaf, hot(), 'f', 4);
+    expect(out).toBe('{"a":"<EMAIL_ADDRESS>","a":"<EMAIL_ADDRESS>"}');
   });
 
   it('redacts string leaves and returns valid JSON of the same shape', () => {
@@ -54,7 +60,7 @@ describe('redactJsonText', () => {
   it('builds no JSON paths when no records are collected', () => {
     const seen: (string | undefined)[] = [];
     const { leaf } = emailLeaf();
-    const spy: LeafRedactor = { finds: leaf.finds, redact: (t, a, f, p) => (seen.push(p), leaf.redact(t, a, f, p)) };
+    const spy: LeafRedactor = { redact: (t, a, f, p) => (seen.push(p), leaf.redact(t, a, f, p)) };
     redactJsonText('{"a":{"b":["x@y.example"]}}', spy, hot(), '', 4);
     expect(seen.every((p) => p === undefined)).toBe(true);
   });
@@ -92,39 +98,44 @@ describe('redactJsonText', () => {
   });
 });
 
-describe('jsonIsClean (the pre-check before parsing)', () => {
+describe('the tokenizer accepts exactly the documents JSON.parse accepts', () => {
   const { leaf } = emailLeaf();
-  const clean = (t: string) => jsonIsClean(t, leaf, 1, 4);
-
   it.each([
-    ['{}', true],
-    ['[]', true],
-    [' [1, -2, 3.5e10, 0, true, false, null, "x", {"k": []}] ', true],
-    ['{"a@b.example": 1}', false], // a key holding something
-    ['["a@b.example"]', false],
-    ['["a\\u0040b.example"]', false], // an escape hiding the '@'
-    ['["line\\nmail a@b.example"]', false],
-    ['["x"', false], // truncated
-    ['["x",]', false], // trailing comma
-    ['[01]', false], // leading zero
-    ['[1.]', false],
-    ['["tab\there"]', false], // raw control character
-    ['["\\x"]', false], // invalid escape
-    ['{"a" 1}', false],
-    ['{"a":1}}', false],
-    ['[tru]', false],
-    ['"just a string"', false], // not an object or array: the walk does not take it
-  ])('%s → %s', (text, expected) => {
-    expect(clean(text)).toBe(expected);
-    if (expected) expect(() => JSON.parse(text)).not.toThrow();
+    '{}',
+    '[]',
+    ' [1, -2, 3.5e10, 0, true, false, null, "x", {"k": []}, "\\ud800"] ',
+    '["x"',
+    '["x",]',
+    '[01]',
+    '[1.]',
+    '[-]',
+    '[1e]',
+    '["tab\there"]',
+    '["\\x"]',
+    '["\\u12"]',
+    '{"a" 1}',
+    '{"a":1}}',
+    '{"a":1,}',
+    '{,}',
+    '[tru]',
+    '[1 2]',
+    '\ufeff[]',
+    '"just a string"',
+    '42',
+  ])('%s', (text) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const isDocument = parsed !== null && typeof parsed === 'object';
+    expect(redactJsonText(text, leaf, hot(), 'f', 4) !== undefined).toBe(isDocument);
   });
+});
 
-  it('opens JSON inside strings the way the walk does', () => {
-    expect(clean(JSON.stringify({ args: JSON.stringify({ to: 'a@b.example' }) }))).toBe(false);
-    expect(clean(JSON.stringify({ args: JSON.stringify({ to: 'nobody' }) }))).toBe(true);
-  });
-
-  it('agrees with the walk where a raw-text scan would not: anchored patterns and escapes', () => {
+describe('what gets scanned is each decoded string, never the raw text', () => {
+  it('finds what a raw-text scan would miss: anchored patterns and escapes', () => {
     const custom = compileCustomDetector({ id: 'employee-id', entity: 'EMPLOYEE_ID', pattern: '^[0-9]{6}$' });
     if (!custom.ok) throw new Error(custom.error);
     const text = new TextRedactor(createScanner([custom.detector, ...builtinDetectors(['EMAIL_ADDRESS'])]), { actionFor: () => ({ kind: 'replace' }) });
@@ -133,18 +144,26 @@ describe('jsonIsClean (the pre-check before parsing)', () => {
       ['["write to jane\\u0040example.com"]', ['write to <EMAIL_ADDRESS>']],
     ] as const) {
       expect(text.finds(doc), doc).toBe(false); // the raw text, scanned whole, shows nothing
-      expect(jsonIsClean(doc, text, 1, 4)).toBe(false);
       expect(JSON.parse(redactJsonText(doc, text, hot(), 'f', 4)!)).toEqual(expected);
     }
   });
 
-  it('never says clean when the walk would change something (built-in detectors over varied documents)', () => {
+  it('gives the same values as redacting the parsed document string by string (built-in detectors)', () => {
     const text = redactorFor('all');
-    const values = ['plain words', 'mail jane.doe@example.com', 'call +1 415 555 0134', 'card 4111 1111 1111 1111', 'ip 10.0.0.7', 'key AKIAIOSFODNN7EXAMPLE', 'é ü 日本'];
+    const mapStrings = (v: unknown): unknown =>
+      typeof v === 'string'
+        ? text.redact(v, hot(), '', undefined)
+        : Array.isArray(v)
+          ? v.map(mapStrings)
+          : v !== null && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [text.redact(k, hot(), '', undefined), mapStrings(x)]))
+            : v;
+    const values = ['plain words', 'mail jane.doe@example.com', 'call +1 415 555 0134', 'card 4111 1111 1111 1111', 'ip 10.0.0.7', 'key AKIAIOSFODNN7EXAMPLE', 'é ü 日本 "quoted"\n'];
     for (const v of values) {
-      for (const doc of [JSON.stringify([v]), JSON.stringify({ [v]: 1 }), JSON.stringify({ a: { b: v } }, null, 2), JSON.stringify({ args: JSON.stringify({ v }) })]) {
-        const walked = redactJsonText(doc, text, hot(), 'f', 4);
-        expect(jsonIsClean(doc, text, 1, 4), doc).toBe(walked === doc);
+      for (const doc of [JSON.stringify([v, 1.5, null]), JSON.stringify({ [v]: 1 }), JSON.stringify({ a: { b: v } }, null, 2)]) {
+        const out = redactJsonText(doc, text, hot(), 'f', 4)!;
+        expect(JSON.parse(out), doc).toEqual(mapStrings(JSON.parse(doc)));
+        if (out === doc) expect(text.redact(v, hot(), '', undefined)).toBe(v);
       }
     }
   });
