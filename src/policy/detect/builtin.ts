@@ -28,6 +28,7 @@ import { privateKeyDetector } from './detectors/private-key.js';
 import { urlCredentialsDetector } from './detectors/url-credentials.js';
 import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
+import { cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
@@ -52,7 +53,19 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
   ['JWT', [jwtDetector]],
   ['PRIVATE_KEY', [privateKeyDetector]],
   ['URL_CREDENTIALS', [urlCredentialsDetector]],
-  ['GENERIC_SECRET', [genericSecretDetector, spokenSecretDetector, knownTokenDetector, hexTokenDetector]],
+  [
+    'GENERIC_SECRET',
+    [
+      genericSecretDetector,
+      spokenSecretDetector,
+      xmlSecretDetector,
+      xmlKeyValueSecretDetector,
+      tableSecretDetector,
+      cliSecretDetector,
+      knownTokenDetector,
+      hexTokenDetector,
+    ],
+  ],
 ]);
 
 export const BUILTIN_ENTITIES: readonly EntityName[] = Object.freeze([...REGISTRY.keys()]);

@@ -7,7 +7,8 @@ import { builtinPatterns } from './builtin.js';
 describe('built-in regexes are safe from catastrophic backtracking (recheck)', () => {
   for (const { detector, pattern } of builtinPatterns()) {
     it(`${detector}: /${pattern.source.slice(0, 60)}${pattern.source.length > 60 ? '…' : ''}/`, async () => {
-      const diagnostics = await check(pattern.source, pattern.flags, { timeout: 20_000 });
+      // the 'd' (match indices) flag does not change what or how a pattern matches; recheck rejects it
+      const diagnostics = await check(pattern.source, pattern.flags.replace('d', ''), { timeout: 20_000 });
       const detail = diagnostics.status === 'vulnerable' ? `${diagnostics.complexity.type} on ${JSON.stringify(diagnostics.attack.string.slice(0, 40))}` : diagnostics.status;
       expect(diagnostics.status, detail).toBe('safe');
     }, 30_000);

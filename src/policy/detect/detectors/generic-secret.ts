@@ -81,7 +81,7 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Substrings every secret key name contains one of; rejects most keys before word splitting. */
-const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|pin|otp|mdp|kennwort|contrase|pat/i;
+const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|pin|otp|mdp|kennwort|contrase|pat|senha|clave|wachtwoord|passord|lösenord|losenord|salasana|has[lł]o|parola|adgangskode/i;
 
 function isKeyChar(c: number): boolean {
   return isAlnumCode(c) || c === 95 || c === 45 || c === 46; // _ - .
@@ -171,7 +171,7 @@ export const genericSecretDetector: BuiltinDetector = {
  * …", "--password Hunter2x", "pwd: …". The value is the next token and must pass the same strength test.
  */
 const SPOKEN =
-  /(?<![A-Za-z0-9_])(?:-{1,2}(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)[ ]+|(?:password|passwort|passcode|passphrase|pwd|pin|secret|token|api key|access key|secret key)[ ]+(?:is|was|=|:)[ ]+)["'`]?([^\s"'`,;()]{6,128})/gi;
+  /(?<![A-Za-z0-9_])(?:-{1,2}(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)[ ]+|(?:password|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha|wachtwoord|passord|lösenord|losenord|adgangskode|salasana|hasło|haslo|parola|passcode|passphrase|pwd|pin|secret|token|api key|access key|secret key)[ ]+(?:is|was|ist|lautet|war|est|était|es|era|é|è|er|är|on|to|=|:)[ ]+)["'`]?([^\s"'`,;()]{6,128})/gi;
 
 export const spokenSecretDetector = regexDetector({
   name: 'spoken_secret',
@@ -182,7 +182,7 @@ export const spokenSecretDetector = regexDetector({
     if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
     let value = m[1] ?? '';
     while (value.endsWith('.') || value.endsWith(')') || value.endsWith('!') || value.endsWith('?')) value = value.slice(0, -1);
-    const kind: SecretKeyKind = /pass|pwd|pin/i.test(m[0].slice(0, m[0].length - (m[1] ?? '').length)) ? 'password' : 'secret';
+    const kind: SecretKeyKind = /pass|pwd|pin|wort|word|ord|contrase|clave|senha|salasana|has[lł]o|parola|kode/i.test(m[0].slice(0, m[0].length - (m[1] ?? '').length)) ? 'password' : 'secret';
     if (!looksSecret(value, kind)) return false;
     const end = m.index + m[0].length - (m[1] ?? '').length + value.length;
     return { start: end - value.length, end };

@@ -22,6 +22,26 @@ function prefixTest(prefixes: readonly string[]): (text: string) => boolean {
   return (text) => re.test(text);
 }
 
+/**
+ * A vendor prefix followed by random material: the body (after `prefixLen` characters) has a digit or
+ * an upper-case letter and no run of five equal characters. Applied to every family that also accepts
+ * truncated tokens, so placeholders such as `ghp_xxxxxxxxxxxxxxxxxxxx` or `sk-ant-api03-...` and
+ * prefixed identifiers (`ghs_build_cache_enabled`) are not taken for keys.
+ */
+export function randomAfter(prefixLen: number): (m: RegExpExecArray) => Verdict {
+  return (m) => {
+    const body = m[0].slice(prefixLen);
+    return /[0-9A-Z]/.test(body) && /[A-Za-z]/.test(body) && !/(.)\1{4}/.test(body);
+  };
+}
+
+/**
+ * Truncated secrets. Answers and logs echo pieces of keys ("ghp_1234567890abcdefghij…"). A piece that
+ * is long enough to narrow a brute-force search is still secret material, so each family accepts a
+ * body shorter than the full token, down to a floor chosen per family: 16 characters for GitHub,
+ * GitLab and Stripe, 10 for Slack (whose tokens are mostly structured digits), 20 for Anthropic,
+ * OpenAI project keys, Hugging Face and npm, 24 for Google API keys; AWS key ids stay exact (16).
+ */
 function family(
   name: string,
   entity: EntityName,
@@ -51,19 +71,21 @@ export const awsAccessKeyDetector = family(
 export const githubTokenDetector = family(
   'github_token',
   'GITHUB_TOKEN',
-  '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{40,251})',
+  '(?:gh[pousr]_[A-Za-z0-9]{16,251}|github_pat_[A-Za-z0-9_]{16,251})',
   ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+  randomAfter(4),
 );
 
 /** GitLab: personal (glpat-), deploy, runner, trigger, OAuth app, CI job, feed, incoming mail tokens. */
 export const gitlabTokenDetector = family(
   'gitlab_token',
   'GITLAB_TOKEN',
-  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{20,64}|GR1348941[A-Za-z0-9_\\-]{20,64})',
+  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{16,64}|GR1348941[A-Za-z0-9_\\-]{16,64})',
   ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glsoat-', 'gloas-', 'glcbt-', 'glimt-', 'glagent-', 'glffct-', 'glft-', 'glwt-', 'glsat-', 'GR1348941'],
+  randomAfter(4),
 );
 
-/** Slack: bot/user/app/refresh/config tokens (xox?-, xapp-) and incoming-webhook URLs. */
+/** Slack: bot/user/app/refresh/config tokens (xox?-, xapp-) and incoming-webhook URLs; 10+ characters after the prefix. */
 export const slackTokenDetector = family(
   'slack_token',
   'SLACK_TOKEN',
@@ -75,8 +97,9 @@ export const slackTokenDetector = family(
 export const stripeKeyDetector = family(
   'stripe_key',
   'STRIPE_KEY',
-  '(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,247}|whsec_[0-9A-Za-z]{24,247})',
+  '(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,247}|whsec_[0-9A-Za-z]{16,247})',
   ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'pk_live_', 'pk_test_', 'whsec_'],
+  randomAfter(6),
 );
 
 /**
@@ -86,32 +109,34 @@ export const stripeKeyDetector = family(
 export const openaiKeyDetector = family(
   'openai_key',
   'OPENAI_KEY',
-  '(?:sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{20,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})',
+  '(?:sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_\\-]{20,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})',
   ['sk-'],
+  randomAfter(8),
 );
 
 /** Anthropic: API keys (sk-ant-api03-…) and admin keys (sk-ant-admin01-…). */
 export const anthropicKeyDetector = family(
   'anthropic_key',
   'ANTHROPIC_KEY',
-  'sk-ant-[a-z]{3,8}\\d{2}-[A-Za-z0-9_\\-]{32,250}',
+  'sk-ant-[A-Za-z0-9_\\-]{20,250}',
   ['sk-ant-'],
+  (m) => randomAfter(7)(m) === true && /[0-9A-Za-z]{8}/.test(m[0].slice(m[0].indexOf('-', 7) + 1)),
 );
 
 /** Google API keys: "AIza" + 35 URL-safe characters. */
-export const gcpApiKeyDetector = family('gcp_api_key', 'GCP_API_KEY', 'AIza[0-9A-Za-z_\\-]{35}', ['AIza']);
+export const gcpApiKeyDetector = family('gcp_api_key', 'GCP_API_KEY', 'AIza[0-9A-Za-z_\\-]{24,35}', ['AIza'], randomAfter(4));
 
 /** Hugging Face user access tokens (hf_) and legacy org tokens (api_org_). */
 export const huggingfaceTokenDetector = family(
   'huggingface_token',
   'HUGGINGFACE_TOKEN',
-  '(?:hf_[A-Za-z0-9]{30,40}|api_org_[A-Za-z0-9]{30,40})',
+  '(?:hf_[A-Za-z0-9]{20,40}|api_org_[A-Za-z0-9]{20,40})',
   ['hf_', 'api_org_'],
   (m) => /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0].slice(3)),
 );
 
 /** npm granular and automation tokens: npm_ + 36. */
-export const npmTokenDetector = family('npm_token', 'NPM_TOKEN', 'npm_[A-Za-z0-9]{36}', ['npm_']);
+export const npmTokenDetector = family('npm_token', 'NPM_TOKEN', 'npm_[A-Za-z0-9]{20,36}', ['npm_'], randomAfter(4));
 
 /** SendGrid: "SG." + 22 + "." + 43. */
 export const sendgridKeyDetector = family(
