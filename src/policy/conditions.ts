@@ -4,7 +4,7 @@
  */
 import { RE2JS } from 're2js';
 import { getAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
-import type { AttributePredicate, Condition, SignalPredicate, StringPredicate } from './schema.js';
+import type { AttributePredicate, Condition, EventPredicate, SignalPredicate, StringPredicate } from './schema.js';
 import type { Signals } from './signals.js';
 import type { Contract } from './tenant.js';
 
@@ -66,10 +66,12 @@ function scalarEquals(v: AnyValue, want: string | number | boolean): boolean {
   return n !== undefined && n === want;
 }
 
-function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[], scope: 'span' | 'resource'): Predicate {
+type ValueTest = (v: AnyValue | undefined) => boolean;
+
+/** One attribute predicate as a test of the value found under its key (undefined: not set). */
+function compileValueTest(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[]): ValueTest {
   const re = p.matches !== undefined ? compileRegex(p.matches, [...path, 'matches'], issues) : undefined;
-  const key = p.key;
-  const tests: ((v: AnyValue | undefined) => boolean)[] = [];
+  const tests: ValueTest[] = [];
   if (p.exists !== undefined) {
     const want = p.exists;
     tests.push((v) => (v !== undefined) === want);
@@ -80,7 +82,11 @@ function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: Co
   }
   if (p.in !== undefined) {
     const set = p.in;
-    tests.push((v) => v !== undefined && set.some((w) => scalarEquals(v, w)));
+    tests.push((v) => {
+      if (v === undefined) return false;
+      for (let i = 0; i < set.length; i++) if (scalarEquals(v, set[i]!)) return true;
+      return false;
+    });
   }
   if (re !== undefined) tests.push((v) => v?.kind === 'string' && re.test(v.value));
   if (p.gt !== undefined) {
@@ -97,27 +103,61 @@ function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: Co
       return n !== undefined && n < lt;
     });
   }
-  if (tests.length === 0) tests.push((v) => v !== undefined); // `{key: k}` alone reads as "k is set"
-  return scope === 'span'
-    ? (e) => {
-        const v = getAttribute(e.span.attributes, key);
-        return tests.every((t) => t(v));
-      }
-    : (e) => {
-        const v = getAttribute(e.resource, key);
-        return tests.every((t) => t(v));
-      };
+  if (tests.length === 0) return (v) => v !== undefined; // `{key: k}` alone reads as "k is set"
+  if (tests.length === 1) return tests[0]!;
+  return (v) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
+    return true;
+  };
 }
 
-function compileName(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
+function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[], scope: 'span' | 'resource'): Predicate {
+  const test = compileValueTest(p, path, issues);
+  const key = p.key;
+  return scope === 'span' ? (e) => test(getAttribute(e.span.attributes, key)) : (e) => test(getAttribute(e.resource, key));
+}
+
+function compileString(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): (s: string) => boolean {
   const re = p.matches !== undefined ? compileRegex(p.matches, [...path, 'matches'], issues) : undefined;
-  return (e) => {
-    const n = e.span.name;
-    if (p.equals !== undefined && n !== p.equals) return false;
-    if (p.in !== undefined && !p.in.includes(n)) return false;
+  const equals = p.equals;
+  const among = p.in;
+  return (n) => {
+    if (equals !== undefined && n !== equals) return false;
+    if (among !== undefined && !among.includes(n)) return false;
     if (re !== undefined && !re.test(n)) return false;
     return true;
   };
+}
+
+function compileName(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
+  const test = compileString(p, path, issues);
+  return (e) => test(e.span.name);
+}
+
+/** Some event of the span has a matching name and, on that same event, a matching attribute. */
+function compileEvent(p: EventPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
+  const nameTest = p.name !== undefined ? compileString(p.name, [...path, 'name'], issues) : undefined;
+  const attrTest = p.attribute !== undefined ? compileValueTest(p.attribute, [...path, 'attribute'], issues) : undefined;
+  const key = p.attribute?.key ?? '';
+  return (e) => {
+    const events = e.span.events;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (nameTest !== undefined && !nameTest(ev.name)) continue;
+      if (attrTest !== undefined && !attrTest(getAttribute(ev.attributes, key))) continue;
+      return true;
+    }
+    return false;
+  };
+}
+
+function eventText(p: EventPredicate): string {
+  const parts: string[] = [];
+  if (p.name?.equals !== undefined) parts.push(`named ${p.name.equals}`);
+  else if (p.name?.in !== undefined) parts.push(`named one of [${p.name.in.join(', ')}]`);
+  else if (p.name !== undefined) parts.push('with a matching name');
+  if (p.attribute !== undefined) parts.push(`with attribute ${p.attribute.key}`);
+  return `event ${parts.join(' ')}`;
 }
 
 function compileSignal(p: SignalPredicate): Predicate {
@@ -130,12 +170,18 @@ function compileSignal(p: SignalPredicate): Predicate {
     const pool = intent === 'high' ? s.highIntentKinds : s.kinds;
     if (intent === 'low' && s.highIntentKinds.size > 0) return false;
     if (kinds !== undefined) {
-      if (!kinds.some((k) => pool.has(k))) return false;
+      if (!anyIn(kinds, pool)) return false;
     } else if (pool.size === 0 && (intent !== 'any' || reasons === undefined)) return false;
-    if (reasons !== undefined && !reasons.some((r) => s.reasons.has(r))) return false;
+    if (reasons !== undefined && !anyIn(reasons, s.reasons)) return false;
     if (minDiff !== undefined && s.diffSize < minDiff) return false;
     return true;
   };
+}
+
+/** Whether any of `wanted` is in `have`; a loop, so evaluating a condition allocates nothing. */
+function anyIn<T>(wanted: readonly T[], have: ReadonlySet<T>): boolean {
+  for (let i = 0; i < wanted.length; i++) if (have.has(wanted[i]!)) return true;
+  return false;
 }
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
@@ -154,14 +200,20 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     const subs = c.all.map((s, i) => compileCondition(s, [...path, 'all', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
     const tests = subs.map((s) => s.test);
-    parts.push((e) => tests.every((t) => t(e)));
+    parts.push((e) => {
+      for (let i = 0; i < tests.length; i++) if (!tests[i]!(e)) return false;
+      return true;
+    });
     texts.push(`all(${subs.map((s) => s.text).join(', ')})`);
   }
   if (c.any) {
     const subs = c.any.map((s, i) => compileCondition(s, [...path, 'any', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
     const tests = subs.map((s) => s.test);
-    parts.push((e) => tests.some((t) => t(e)));
+    parts.push((e) => {
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(e)) return true;
+      return false;
+    });
     texts.push(`any(${subs.map((s) => s.text).join(', ')})`);
   }
   if (c.not) {
@@ -182,6 +234,10 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   if (c.name) {
     parts.push(compileName(c.name, [...path, 'name'], issues));
     texts.push('span name');
+  }
+  if (c.event) {
+    parts.push(compileEvent(c.event, [...path, 'event'], issues));
+    texts.push(eventText(c.event));
   }
   if (c.status !== undefined) {
     const codes = new Set(list(c.status).map((s) => STATUS[s]!));
@@ -207,7 +263,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     const d = c.detected;
     parts.push((e) => {
       if (d.any !== undefined && (e.entities.size > 0) !== d.any) return false;
-      if (d.entities !== undefined && !d.entities.some((x) => e.entities.has(x))) return false;
+      if (d.entities !== undefined && !anyIn(d.entities, e.entities)) return false;
       return true;
     });
     texts.push(d.entities ? `detected [${d.entities.join(', ')}]` : `detected ${d.any === false ? 'nothing' : 'anything'}`);
@@ -221,6 +277,13 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
 
   const onlyAlways = always && parts.length === 0;
   const test: Predicate =
-    parts.length === 0 ? () => true : parts.length === 1 ? parts[0]! : (e) => parts.every((p) => p(e));
+    parts.length === 0
+      ? () => true
+      : parts.length === 1
+        ? parts[0]!
+        : (e) => {
+            for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
+            return true;
+          };
   return { test, text: texts.join(' and '), always: onlyAlways, usesSignals };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StatusCode } from '../otlp/model.js';
 import type { Detector } from './detect/types.js';
-import { attr, batch, exportedSpans, policyOf, span } from './test-helpers.js';
+import { attr, attrs, batch, exportedSpans, policyOf, span } from './test-helpers.js';
 
 const OPEN = { default_contract: { broad_use: true, eval: true } };
 const BROAD = [{ id: 'all-broad', when: { always: true }, class: 'broad-use' }];
@@ -261,5 +261,44 @@ describe('signals in conditions', () => {
     expect(rule(span({ events: [ev({ 'gen_ai.evaluation.name': 'user_feedback', 'gen_ai.evaluation.score.label': 'thumbs_down' })] }))).toBe('high-intent');
     expect(rule(span({ events: [ev({ 'gen_ai.evaluation.name': 'user_feedback', 'gen_ai.evaluation.score.value': 0.9 })] }))).toBe('praise');
     expect(rule(span())).toBe('');
+  });
+});
+
+describe('event conditions', () => {
+  const ev = (name: string, a: Record<string, string | number | boolean> = {}) => ({ timeUnixNano: 1n, name, attributes: attrs(a), droppedAttributesCount: 0 });
+  const p = policyOf({
+    version: 1,
+    tenants: OPEN,
+    rules: [
+      { id: 'timeouts', when: { event: { name: { equals: 'exception' }, attribute: { key: 'exception.type', matches: 'Timeout' } } }, class: 'eval-only' },
+      { id: 'any-exception', when: { event: { name: { in: ['exception', 'error'] } } }, class: 'tenant-only' },
+      { id: 'low-score', when: { event: { attribute: { key: 'gen_ai.evaluation.score.value', lt: 0.3 } } }, class: 'eval-only' },
+      { id: 'rest', when: { always: true }, class: 'broad-use' },
+    ],
+  });
+  const rule = (s: ReturnType<typeof span>) => p.process(batch({ 'tenant.id': 't' }, s), {}, { explain: true }).decisions![0]!.rule;
+
+  it('matches when one event has the name and, on that same event, the attribute', () => {
+    expect(rule(span({ events: [ev('exception', { 'exception.type': 'httpx.ReadTimeout' })] }))).toBe('timeouts');
+    expect(rule(span({ events: [ev('log'), ev('exception', { 'exception.type': 'ReadTimeout' })] }))).toBe('timeouts');
+    expect(rule(span({ events: [ev('exception', { 'exception.type': 'ValueError' })] }))).toBe('any-exception');
+    expect(rule(span({ events: [ev('error')] }))).toBe('any-exception');
+  });
+
+  it('never pairs the name of one event with the attribute of another', () => {
+    expect(rule(span({ events: [ev('exception'), ev('log', { 'exception.type': 'Timeout' })] }))).toBe('any-exception');
+  });
+
+  it('an attribute alone tests every event; no events or no match falls through', () => {
+    expect(rule(span({ events: [ev('gen_ai.evaluation.result', { 'gen_ai.evaluation.score.value': 0.1 })] }))).toBe('low-score');
+    expect(rule(span({ events: [ev('gen_ai.evaluation.result', { 'gen_ai.evaluation.score.value': 0.9 })] }))).toBe('rest');
+    expect(rule(span())).toBe('rest');
+  });
+
+  it('is explained in words, and an empty event condition or a bad RE2 pattern is refused', () => {
+    const d = p.process(batch({}, span({ events: [ev('error')] })), {}, { explain: true }).decisions![0]!;
+    expect(d.reason).toContain('event named one of [exception, error]');
+    expect(() => policyOf({ version: 1, rules: [{ id: 'r', when: { event: {} }, class: 'discard' }] })).toThrow(/needs `name`, `attribute` or both/);
+    expect(() => policyOf({ version: 1, rules: [{ id: 'r', when: { event: { name: { matches: '(?=x)' } } }, class: 'discard' }] })).toThrow(/RE2/);
   });
 });

@@ -116,6 +116,13 @@ export const StringPredicateSchema = z.strictObject({
   matches: z.string().min(1).optional().describe('RE2 regular expression (unanchored).'),
 });
 
+export const EventPredicateSchema = z
+  .strictObject({
+    name: StringPredicateSchema.optional().describe('The event name (e.g. exception, gen_ai.evaluation.result).'),
+    attribute: AttributePredicateSchema.optional().describe('An attribute predicate that must hold on that same event.'),
+  })
+  .refine((p) => p.name !== undefined || p.attribute !== undefined, { message: 'an event condition needs `name`, `attribute` or both' });
+
 export const SIGNAL_KINDS = [
   'user_edit',
   'retry',
@@ -149,6 +156,7 @@ export interface Condition {
   attribute?: z.infer<typeof AttributePredicateSchema> | undefined;
   resource?: z.infer<typeof AttributePredicateSchema> | undefined;
   name?: z.infer<typeof StringPredicateSchema> | undefined;
+  event?: z.infer<typeof EventPredicateSchema> | undefined;
   status?: z.infer<typeof StatusName> | z.infer<typeof StatusName>[] | undefined;
   kind?: z.infer<typeof KindName> | z.infer<typeof KindName>[] | undefined;
   tenant?: { in?: string[] | undefined; exists?: boolean | undefined } | undefined;
@@ -176,6 +184,7 @@ export const ConditionSchema: z.ZodType<Condition> = z
     attribute: AttributePredicateSchema.optional().describe('A span attribute predicate.'),
     resource: AttributePredicateSchema.optional().describe('A resource attribute predicate.'),
     name: StringPredicateSchema.optional().describe('The span name.'),
+    event: EventPredicateSchema.optional().describe('Some event of the span has this name and, on that same event, this attribute.'),
     status: z.union([StatusName, z.array(StatusName).min(1)]).optional().describe('Span status code.'),
     kind: z.union([KindName, z.array(KindName).min(1)]).optional().describe('Span kind.'),
     tenant: z
@@ -303,4 +312,5 @@ export type ContractSpec = z.infer<typeof ContractSchema>;
 export type CustomDetectorSpec = z.infer<typeof CustomDetectorSchema>;
 export type AttributePredicate = z.infer<typeof AttributePredicateSchema>;
 export type StringPredicate = z.infer<typeof StringPredicateSchema>;
+export type EventPredicate = z.infer<typeof EventPredicateSchema>;
 export type SignalPredicate = z.infer<typeof SignalPredicateSchema>;
