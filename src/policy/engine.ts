@@ -250,20 +250,22 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       }
       const acc = new RedactionAccount(explain);
       const redacted = eff.scanner.span(span, acc);
-      const records = () => [...(resAcc.records ?? []), ...(scopeAcc.records ?? []), ...(acc.records ?? [])];
-      const finish = (cls: Classification, rule: string, reason: string, extra: Partial<SpanDecision>, sampling?: SpanDecision['sampling']): void => {
-        if (!decisions) return;
-        const d = baseDecision(span, tenant, tenantSource, cls, rule, reason, extra);
-        d.name = redacted.name;
-        d.redactions = records();
-        if (sampling) d.sampling = sampling;
-        decide(d);
-      };
+      // Explain only: on the hot path no decision (and no closure for one) is built.
+      const finish =
+        decisions === undefined
+          ? undefined
+          : (cls: Classification, rule: string, reason: string, extra: Partial<SpanDecision>, sampling?: SpanDecision['sampling']): void => {
+              const d = baseDecision(span, tenant, tenantSource, cls, rule, reason, extra);
+              d.name = redacted.name;
+              d.redactions = [...(resAcc.records ?? []), ...(scopeAcc.records ?? []), ...(acc.records ?? [])];
+              if (sampling) d.sampling = sampling;
+              decide(d);
+            };
 
       if (acc.dropSpan || resAcc.dropSpan || scopeAcc.dropSpan) {
         addEntities(acc);
         discard('drop_span_action');
-        finish('discard', '', 'a detector action asked for the span to be dropped', { discardReason: 'drop_span_action' });
+        finish?.('discard', '', 'a detector action asked for the span to be dropped', { discardReason: 'drop_span_action' });
         return;
       }
 
@@ -281,12 +283,12 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       }
       if (rule === undefined) {
         discard('no_rule_matched');
-        finish('discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
+        finish?.('discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
         return;
       }
       if (rule.cls === 'discard') {
         discard('rule');
-        finish('discard', rule.id, describeRule(rule), { discardReason: 'rule' });
+        finish?.('discard', rule.id, describeRule(rule), { discardReason: 'rule' });
         return;
       }
       const cls = rule.cls;
@@ -296,21 +298,28 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         cls === 'broad-use' ? contract.broadUse : cls === 'eval-only' ? contract.eval : tenant !== undefined && contract.tenantOnly;
       if (!allowed) {
         discard('tenant_contract');
-        finish('discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
+        finish?.('discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
         return;
       }
 
-      let sampling: SpanDecision['sampling'] = { sampled: true, reason: 'kept: sampling rate 1' };
-      const keepRule = eff.keep.find((k) => k.cond.test(e));
-      if (keepRule !== undefined) sampling = { sampled: true, reason: `kept by keep_always '${keepRule.id}'` };
-      else {
+      let sampling: SpanDecision['sampling'] = KEPT_AT_RATE_1;
+      let keepRule: KeepRule | undefined;
+      for (const k of eff.keep) {
+        if (k.cond.test(e)) {
+          keepRule = k;
+          break;
+        }
+      }
+      if (keepRule !== undefined) {
+        if (decisions) sampling = { sampled: true, reason: `kept by keep_always '${keepRule.id}'` };
+      } else {
         const th = rule.threshold ?? eff.threshold;
         if (!th.always) {
           const kept = keepTrace(span.traceId, span.traceState, th);
-          sampling = { sampled: kept, reason: kept ? 'kept by trace-consistent sampling' : 'sampled out by trace-consistent sampling' };
+          sampling = kept ? KEPT_BY_SAMPLING : SAMPLED_OUT;
           if (!kept) {
             discard('sampled_out');
-            finish('discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling);
+            finish?.('discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling);
             return;
           }
         }
@@ -336,7 +345,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
           const took = capStore.tryTake(keys);
           if (!took.taken) {
             discard('cap_exceeded');
-            finish('discard', rule.id, `${describeRule(rule)}; but cap '${applied![took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
+            finish?.('discard', rule.id, `${describeRule(rule)}; but cap '${applied![took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
             return;
           }
         }
@@ -354,7 +363,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       }
       out.add(rs, resource, ss, scope, stamped);
       addEntities(acc);
-      finish(cls, rule.id, describeRule(rule), {}, sampling);
+      finish?.(cls, rule.id, describeRule(rule), {}, sampling);
     }
 
     const result: ProcessResult = {
@@ -383,6 +392,9 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const KEPT_AT_RATE_1: SpanDecision['sampling'] = Object.freeze({ sampled: true, reason: 'kept: sampling rate 1' });
+const KEPT_BY_SAMPLING: SpanDecision['sampling'] = Object.freeze({ sampled: true, reason: 'kept by trace-consistent sampling' });
+const SAMPLED_OUT: SpanDecision['sampling'] = Object.freeze({ sampled: false, reason: 'sampled out by trace-consistent sampling' });
 
 function baseDecision(
   span: Span,
