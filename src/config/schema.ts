@@ -60,6 +60,7 @@ const Retry = z.strictObject({
 const Queue = z.strictObject({
   num_consumers: z.number().int().min(1).optional(),
   max_bytes: ByteSize.optional(),
+  max_batch_bytes: ByteSize.optional(),
 });
 
 const OtlpHttpExporter = z.strictObject({
@@ -68,6 +69,7 @@ const OtlpHttpExporter = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   timeout: Duration.optional(),
   compression: z.enum(['gzip', 'none']).optional(),
+  compression_level: z.number().int().min(1).max(9).optional(),
   retry_on_failure: Retry.optional(),
   sending_queue: Queue.optional(),
 });
@@ -162,6 +164,7 @@ export function toExporterOptions(
   const queue = raw.sending_queue && {
     ...(raw.sending_queue.num_consumers !== undefined && { numConsumers: raw.sending_queue.num_consumers }),
     ...(raw.sending_queue.max_bytes !== undefined && { maxBytes: raw.sending_queue.max_bytes }),
+    ...(raw.sending_queue.max_batch_bytes !== undefined && { maxBatchBytes: raw.sending_queue.max_batch_bytes }),
   };
   if (entry.type === 'file') {
     const f = raw as z.infer<typeof FileExporter>;
@@ -176,6 +179,7 @@ export function toExporterOptions(
   if (o.headers) options.headers = o.headers;
   if (o.timeout !== undefined) options.timeoutMs = o.timeout;
   if (o.compression) options.compression = o.compression;
+  if (o.compression_level !== undefined) options.compressionLevel = o.compression_level;
   if (retry) options.retry = retry;
   if (queue) options.queue = queue;
   return options;

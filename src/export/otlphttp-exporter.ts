@@ -40,6 +40,7 @@ const utf8 = new TextEncoder();
 export class OtlpHttpExporter implements Exporter {
   readonly encoding: Encoding;
   private readonly compression: Compression;
+  private readonly compressionLevel: number;
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
@@ -55,12 +56,16 @@ export class OtlpHttpExporter implements Exporter {
     const key = (k: string): string => `exporters.${id}.${k}`;
     this.encoding = options.encoding ?? DEFAULT_OTLPHTTP.encoding;
     this.compression = options.compression ?? DEFAULT_OTLPHTTP.compression;
+    this.compressionLevel = options.compressionLevel ?? DEFAULT_OTLPHTTP.compressionLevel;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_OTLPHTTP.timeoutMs;
     if (this.encoding !== 'protobuf' && this.encoding !== 'json') {
       throw new Error(`${key('encoding')} must be protobuf or json, got '${String(this.encoding)}'`);
     }
     if (this.compression !== 'gzip' && this.compression !== 'none') {
       throw new Error(`${key('compression')} must be gzip or none, got '${String(this.compression)}'`);
+    }
+    if (!(Number.isInteger(this.compressionLevel) && this.compressionLevel >= 1 && this.compressionLevel <= 9)) {
+      throw new Error(`${key('compression_level')} must be an integer from 1 to 9, got ${this.compressionLevel}`);
     }
     if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) {
       throw new Error(`${key('timeout')} must be > 0, got ${this.timeoutMs}ms`);
@@ -124,7 +129,7 @@ export class OtlpHttpExporter implements Exporter {
     let payload: Uint8Array = body;
     if (this.compression === 'gzip') {
       try {
-        payload = await gzipAsync(body);
+        payload = await gzipAsync(body, { level: this.compressionLevel });
       } catch (err) {
         return { status: 'failure', error: `gzip: ${errorCode(err)}` };
       }

@@ -5,6 +5,12 @@ import { hang, ScriptedExporter, type Script } from '../../test/support/scripted
 import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import type { ExportItem } from './types.js';
+import { genAiTraces } from '../../test/support/spans.js';
+import { decodeTracesJson } from '../otlp/decode-json.js';
+import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
+import { encodeTracesJson } from '../otlp/encode-json.js';
+import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
+import type { TracesData } from '../otlp/model.js';
 
 const emptyData = { resourceSpans: [] };
 const item = (spanCount: number, tenant = 'acme'): ExportItem => ({ class: 'tenant-only', tenant, data: emptyData, spanCount });
@@ -31,7 +37,8 @@ const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
 
 describe('resolveQueueOptions', () => {
   it('fills defaults and refuses nonsense naming the key', () => {
-    expect(resolveQueueOptions(undefined)).toEqual({ numConsumers: 4, maxBytes: 64 * 1024 * 1024 });
+    expect(resolveQueueOptions(undefined)).toEqual({ numConsumers: 4, maxBytes: 64 * 1024 * 1024, maxBatchBytes: 8 * 1024 * 1024 });
+    expect(() => resolveQueueOptions({ maxBatchBytes: -1 })).toThrow(/max_batch_bytes/);
     expect(() => resolveQueueOptions({ numConsumers: 0 })).toThrow(/num_consumers/);
     expect(() => resolveQueueOptions({ maxBytes: 0 })).toThrow(/max_bytes/);
   });
@@ -171,5 +178,89 @@ describe('ExportQueue', () => {
       expect(exporter.shutdownCalled).toBe(true);
       expect(metrics.count(metrics.exportFailed, 'otlphttp/a|shutdown')).toBe(1);
     });
+  });
+});
+
+describe('ExportQueue batching', () => {
+  const spansOf = (tenant: string, names: string[]): ExportItem => ({
+    class: 'tenant-only',
+    tenant,
+    spanCount: names.length,
+    data: genAiTracesNamed(tenant, names),
+  });
+  function genAiTracesNamed(tenant: string, names: string[]) {
+    const data = genAiTraces(names.length, tenant);
+    data.resourceSpans[0]!.scopeSpans[0]!.spans.forEach((s, i) => (s.name = names[i]!));
+    return data;
+  }
+  const spanNames = (body: Uint8Array, encoding: 'protobuf' | 'json'): string[] => {
+    const r = encoding === 'protobuf' ? decodeTracesProtobuf(body) : decodeTracesJson(body);
+    if (!r.ok) throw new Error(r.error);
+    return r.value.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)));
+  };
+
+  it.each(['protobuf', 'json'] as const)('merges %s items queued for the same tenant into one request, in order', async (encoding) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const metrics = new RecordingMetrics();
+    const exporter = new ScriptedExporter('otlphttp/a', async (call) => {
+      if (call === 1) await gate; // keep the consumer busy while the rest queues up
+      return { status: 'success' };
+    }, encoding);
+    const enc = encoding === 'protobuf' ? encodeTracesProtobuf : (d: TracesData) => new TextEncoder().encode(encodeTracesJson(d));
+    const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
+    const items = [spansOf('acme', ['a0']), spansOf('acme', ['a1', 'a2']), spansOf('globex', ['g0']), spansOf('acme', ['a3'])];
+    for (const it of items) q.admit(it, enc(it.data));
+    release();
+    await until(() => q.stats().items === 0);
+
+    expect(exporter.calls).toHaveLength(3);
+    expect(spanNames(exporter.calls[0]!.body, encoding)).toEqual(['a0']);
+    // Everything waiting for acme went together, the globex item in between was left for its own request.
+    expect(exporter.calls[1]!.item).toMatchObject({ tenant: 'acme', spanCount: 3 });
+    expect(spanNames(exporter.calls[1]!.body, encoding)).toEqual(['a1', 'a2', 'a3']);
+    expect(exporter.calls[2]!.item).toMatchObject({ tenant: 'globex', spanCount: 1 });
+    expect(metrics.exported.get('otlphttp/a')).toBe(5);
+    await q.drain(Date.now());
+  });
+
+  it('stops a batch at max_batch_bytes and never merges when it is 0', async () => {
+    for (const [maxBatchBytes, calls] of [[0, 4], [2, 3]] as const) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const exporter = new ScriptedExporter('otlphttp/a', async (call) => {
+        if (call === 1) await gate;
+        return { status: 'success' };
+      }, 'protobuf');
+      const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1, maxBatchBytes }) }, { metrics: new RecordingMetrics() });
+      for (let i = 0; i < 4; i++) q.admit(item(1), new Uint8Array([8 + i]));
+      release();
+      await until(() => q.stats().items === 0);
+      expect(exporter.calls, `max_batch_bytes ${maxBatchBytes}`).toHaveLength(calls);
+      await q.drain(Date.now());
+    }
+  });
+
+  it('counts a merged request\'s outcome against every entry: retried together, failures and partial rejections exact', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const metrics = new RecordingMetrics();
+    const exporter = new ScriptedExporter('otlphttp/a', async (call) => {
+      if (call === 1) {
+        await gate;
+        return { status: 'success' };
+      }
+      return { status: 'success', rejectedSpans: 3 };
+    }, 'protobuf');
+    const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
+    q.admit(item(1), new Uint8Array([1]));
+    q.admit(item(2), new Uint8Array([2]));
+    q.admit(item(2), new Uint8Array([3]));
+    release();
+    await until(() => q.stats().items === 0);
+    expect(exporter.calls).toHaveLength(2);
+    expect(metrics.exported.get('otlphttp/a')).toBe(2);
+    expect(metrics.exportFailed.get('otlphttp/a|failure')).toBe(3);
+    await q.drain(Date.now());
   });
 });

@@ -14,6 +14,7 @@ import { DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from 
 import { RetryingSender, type DeliveryOutcome, type ResolvedRetryOptions } from './retry.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import type { ExportItem, Exporter } from './types.js';
+import { mergeEncodedRequests } from '../otlp/merge.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 
 export type ResolvedQueueOptions = Readonly<Required<QueueOptions>>;
@@ -22,12 +23,16 @@ export function resolveQueueOptions(options: QueueOptions | undefined): Resolved
   const q = {
     numConsumers: options?.numConsumers ?? DEFAULT_QUEUE.numConsumers,
     maxBytes: options?.maxBytes ?? DEFAULT_QUEUE.maxBytes,
+    maxBatchBytes: options?.maxBatchBytes ?? DEFAULT_QUEUE.maxBatchBytes,
   };
   if (!Number.isInteger(q.numConsumers) || q.numConsumers < 1) {
     throw new Error(`sending_queue: 'num_consumers' must be an integer >= 1, got ${q.numConsumers}`);
   }
   if (!Number.isInteger(q.maxBytes) || q.maxBytes < 1) {
     throw new Error(`sending_queue: 'max_bytes' must be an integer >= 1, got ${q.maxBytes}`);
+  }
+  if (!Number.isInteger(q.maxBatchBytes) || q.maxBatchBytes < 0) {
+    throw new Error(`sending_queue: 'max_batch_bytes' must be an integer >= 0, got ${q.maxBatchBytes}`);
   }
   return Object.freeze(q);
 }
@@ -58,7 +63,12 @@ interface Entry {
   body: Uint8Array;
   /** Counted already (exported or failed): a late outcome after a forced shutdown is ignored. */
   settled: boolean;
+  /** Taken out of order into another entry's batch; `take` skips it. */
+  taken: boolean;
 }
+
+/** How far past the head a consumer looks for items to merge: bounds the work of one take. */
+const BATCH_LOOKAHEAD = 256;
 
 export class ExportQueue {
   readonly id: string;
@@ -125,7 +135,7 @@ export class ExportQueue {
    * a request's items on every target queue (atomic admission) in the same synchronous step.
    */
   admit(item: ExportItem, body: Uint8Array): void {
-    this.pending.push({ item, body, settled: false });
+    this.pending.push({ item, body, settled: false, taken: false });
     this.bytes += body.byteLength;
     this.items++;
     this.pump();
@@ -183,10 +193,32 @@ export class ExportQueue {
         if (this.shutdownSignal.signal.aborted) break;
         const entry = this.take();
         if (!entry) break;
-        this.inFlight.add(entry);
-        const outcome = await this.sender.send(entry.item, entry.body, this.shutdownSignal.signal);
-        this.inFlight.delete(entry);
-        this.settle(entry, outcome);
+        const batch = this.takeBatchFor(entry);
+        for (const e of batch) this.inFlight.add(e);
+        const merged = batch.length === 1 ? undefined : this.merge(batch);
+        if (batch.length === 1 || merged === undefined) {
+          // Nothing to merge (or bodies that cannot be merged): one request per entry.
+          for (const e of batch) {
+            const outcome = await this.sender.send(e.item, e.body, this.shutdownSignal.signal);
+            this.inFlight.delete(e);
+            this.settle(e, outcome);
+          }
+          continue;
+        }
+        const outcome = await this.sender.send(merged.item, merged.body, this.shutdownSignal.signal);
+        // Spans a downstream refused inside a merged request cannot be told apart: count them against
+        // the entries in order, so the totals stay exact.
+        let rejected = outcome.status === 'success' ? (outcome.rejectedSpans ?? 0) : 0;
+        for (const e of batch) {
+          this.inFlight.delete(e);
+          if (outcome.status !== 'success') {
+            this.settle(e, outcome);
+            continue;
+          }
+          const mine = Math.min(rejected, e.item.spanCount);
+          rejected -= mine;
+          this.settle(e, { ...outcome, rejectedSpans: mine });
+        }
       }
     } finally {
       this.active--;
@@ -218,9 +250,59 @@ export class ExportQueue {
     );
   }
 
+  /**
+   * Entries waiting for the same tenant as `first` (the tenant decides the endpoint or file), taken out of
+   * the queue with it while their bytes fit `max_batch_bytes`. Always includes `first`.
+   */
+  private takeBatchFor(first: Entry): Entry[] {
+    const limit = this.options.queue.maxBatchBytes;
+    if (limit === 0 || this.exporter.encoding === undefined) return [first];
+    const batch = [first];
+    let bytes = first.body.byteLength;
+    const end = Math.min(this.pending.length, this.head + BATCH_LOOKAHEAD);
+    for (let i = this.head; i < end; i++) {
+      const e = this.pending[i]!;
+      if (e.taken || e.item.tenant !== first.item.tenant) continue;
+      if (bytes + e.body.byteLength > limit) break;
+      e.taken = true;
+      bytes += e.body.byteLength;
+      batch.push(e);
+    }
+    return batch;
+  }
+
+  private merge(batch: Entry[]): { item: ExportItem; body: Uint8Array } | undefined {
+    const body = mergeEncodedRequests(
+      batch.map((e) => e.body),
+      this.exporter.encoding!,
+    );
+    if (body === undefined) return undefined;
+    const first = batch[0]!.item;
+    return {
+      body,
+      item: {
+        class: first.class,
+        tenant: first.tenant,
+        data: { resourceSpans: batch.flatMap((e) => e.item.data.resourceSpans) },
+        spanCount: batch.reduce((n, e) => n + e.item.spanCount, 0),
+      },
+    };
+  }
+
   private take(): Entry | undefined {
+    this.skipTaken();
     if (this.head >= this.pending.length) return undefined;
     const e = this.pending[this.head]!;
+    this.advance();
+    return e;
+  }
+
+  /** Moves the head past entries that already left in another entry's batch. */
+  private skipTaken(): void {
+    while (this.head < this.pending.length && this.pending[this.head]!.taken) this.advance();
+  }
+
+  private advance(): void {
     this.pending[this.head] = undefined as unknown as Entry; // release the body for GC
     this.head++;
     if (this.head === this.pending.length) {
@@ -230,17 +312,17 @@ export class ExportQueue {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
-    return e;
   }
 
   private takeAll(): Entry[] {
-    const rest = this.pending.slice(this.head);
+    const rest = this.pending.slice(this.head).filter((e) => !e.taken);
     this.pending = [];
     this.head = 0;
     return rest;
   }
 
   private isIdle(): boolean {
+    this.skipTaken();
     return this.active === 0 && this.head >= this.pending.length;
   }
 
