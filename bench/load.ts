@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     batch: { type: 'string', default: '100' },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
+    compression: { type: 'string', default: 'gzip' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       '  otlphttp/sink:',
       `    endpoint: http://127.0.0.1:${sink.port}`,
       '    encoding: protobuf',
+      `    compression: ${args.compression}`,
       'routes:',
       '  broad-use: [otlphttp/sink]',
       '  tenant-only: [otlphttp/sink]',
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
       '    metrics:',
       `      address: 127.0.0.1:${telemetryPort}`,
       '    logs:',
-      '      level: warn',
+      '      level: error',
       '',
     ].join('\n'),
   );
@@ -203,8 +205,15 @@ async function main(): Promise<void> {
     await Promise.all(warm);
     stop = false;
 
+    const exportedSpans = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+      let n = 0;
+      for (const m of text.matchAll(/^loopgate_spans_exported_total\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
+      return n;
+    };
     const before = procStats(pid);
     const sinkBefore = sink.requests();
+    const exportedBefore = await exportedSpans();
     const start = process.hrtime.bigint();
     accepted = 0;
     refused = 0;
@@ -215,25 +224,35 @@ async function main(): Promise<void> {
     const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
     const after = procStats(pid);
     const cpu = after.cpuSeconds - before.cpuSeconds;
+    const exported = (await exportedSpans()) - exportedBefore;
     agent.destroy();
 
     const rows: [string, string][] = [
       ['policy', args.policy!],
       ['batch size (spans)', String(BATCH)],
+      ['export compression', args.compression!],
       ['concurrency', String(CONCURRENCY)],
       ['duration (s)', elapsed.toFixed(1)],
       ['spans accepted', String(accepted)],
       ['spans refused (429/503)', String(refused)],
       ['spans/s accepted', (accepted / elapsed).toFixed(0)],
-      ['sink requests/s', ((sink.requests() - sinkBefore) / elapsed).toFixed(0)],
+      ['spans/s exported to the sink', (exported / elapsed).toFixed(0)],
+      ['sink requests/s (merged batches)', ((sink.requests() - sinkBefore) / elapsed).toFixed(1)],
       ['gateway CPU-seconds', cpu.toFixed(2)],
       ['spans per gateway CPU-second', (accepted / cpu).toFixed(0)],
       ['gateway peak RSS (MiB)', after.peakRssMiB.toFixed(1)],
     ];
+    if (process.env.LOOPGATE_BENCH_METRICS) {
+      const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+      console.log(text.split('\n').filter((l) => /^loopgate_(spans|export|queue)/.test(l)).join('\n'));
+    }
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   } finally {
+    // Let the gateway drain its queues into the sink before the sink goes away.
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
     sink.close();
   }
 }

@@ -22,6 +22,7 @@ import { closeServer, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
+import { CpuTurns } from './cpu-turns.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
@@ -111,10 +112,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     cleanups.push(() => telemetryServer.close());
 
     const pipeline = createPipeline({ policy, router, metrics, logger });
+    const turns = new CpuTurns();
     const app = createReceiverApp({
       limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes, maxValueDepth: config.receiver.maxValueDepth },
       auth: config.receiver.auth,
-      handle: pipeline.handle,
+      // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
+      handle: async (data, ctx) => {
+        await turns.next();
+        return pipeline.handle(data, ctx);
+      },
       metrics,
       logger,
     });
