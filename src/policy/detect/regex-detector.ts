@@ -3,6 +3,7 @@
  * validator that confirms a candidate (checksum, range, context) or narrows the reported span.
  */
 import type { Detector, EntityName, Finding } from './types.js';
+import type { Triggers } from './triggers.js';
 
 /** Returned by a validator: drop the candidate, keep it as matched, or report a narrower span. */
 export type Verdict = boolean | { start: number; end: number };
@@ -15,12 +16,24 @@ export interface RegexDetectorSpec {
   mayMatch(text: string): boolean;
   validate?(match: RegExpExecArray, text: string): Verdict;
   scansEncoded?: boolean;
+  triggered?(t: Triggers, text: string): boolean;
+  prefixes?: readonly string[];
 }
 
 /** A built-in detector exposes its regexes so the test suite can vet each one with recheck. */
 export interface BuiltinDetector extends Detector {
   readonly patterns: readonly RegExp[];
   readonly scansEncoded?: boolean;
+  /**
+   * The scanner's prefilter, from the shared trigger pass: when present the scanner calls it instead
+   * of `mayMatch`, and `find` runs only when it returns true.
+   */
+  triggered?(t: Triggers, text: string): boolean;
+  /**
+   * Literal prefixes every match starts with (vendor key prefixes, PEM and JWT frames). The scanner
+   * looks for all detectors' prefixes in one regex pass and skips these detectors when none occurs.
+   */
+  readonly prefixes?: readonly string[];
 }
 
 export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
@@ -31,6 +44,8 @@ export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
     entity,
     patterns: [pattern],
     ...(spec.scansEncoded ? { scansEncoded: true as const } : {}),
+    ...(spec.triggered ? { triggered: spec.triggered } : {}),
+    ...(spec.prefixes ? { prefixes: spec.prefixes } : {}),
     mayMatch: spec.mayMatch,
     find(text: string, out: Finding[]): void {
       pattern.lastIndex = 0;

@@ -13,6 +13,8 @@
  * anything beats a generic key=value secret; within a rank the longer finding wins.
  */
 import type { Detector, EntityName, Finding, Scanner } from './types.js';
+import type { BuiltinDetector } from './regex-detector.js';
+import { computeTriggers, prefixUnion, type Triggers } from './triggers.js';
 
 export interface ScannerOptions {
   /** Also run PII detectors inside base64 blobs (default false: blobs are left alone). */
@@ -75,8 +77,9 @@ function isBase64Code(c: number): boolean {
 }
 
 /** Same-length copy of `text` with base64 blobs replaced by spaces; `text` itself when there are none. */
-export function blankBase64(text: string): string {
-  if (!(text.length >= BASE64_RUN && BASE64_HINT.test(text)) && !text.includes('base64,')) return text;
+export function blankBase64(text: string, triggers?: Triggers): string {
+  const longRun = triggers ? triggers.base64Run >= BASE64_RUN : text.length >= BASE64_RUN && BASE64_HINT.test(text);
+  if (!longRun && !text.includes('base64,')) return text;
   let out = '';
   let from = 0;
   let runStart = -1;
@@ -125,17 +128,25 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const scanBase64 = options.scanBase64 === true;
   const encodedAware = list.map((d) => (d as { scansEncoded?: boolean }).scansEncoded === true);
   const entities = Object.freeze([...new Set(list.map((d) => d.entity))]);
+  const builtin = list as readonly Partial<BuiltinDetector>[];
+  // one regex pass answers "is any vendor prefix here?" for every prefix-anchored detector
+  const prefixed = builtin.map((d) => d.prefixes !== undefined && d.prefixes.length > 0);
+  const anyPrefix = prefixUnion(builtin.flatMap((d) => d.prefixes ?? []));
   return {
     entities,
     scan(text: string): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
       const plain = blankJsonEscapes(text);
-      const masked = scanBase64 ? plain : blankBase64(plain);
+      const triggers = computeTriggers(plain);
+      const masked = scanBase64 ? plain : blankBase64(plain, triggers);
+      const vendor = anyPrefix !== undefined && anyPrefix.test(plain);
       const found: Finding[] = [];
       for (let i = 0; i < list.length; i++) {
-        const d = list[i] as Detector;
+        if (prefixed[i] && !vendor) continue;
+        const d = list[i] as Detector & Partial<BuiltinDetector>;
         const view = encodedAware[i] ? plain : masked;
-        if (d.mayMatch(view)) d.find(view, found);
+        const run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
+        if (run) d.find(view, found);
       }
       return mergeFindings(found);
     },

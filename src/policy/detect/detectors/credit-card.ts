@@ -58,6 +58,7 @@ export const creditCardDetector = regexDetector({
   entity: 'CREDIT_CARD',
   pattern: CANDIDATE,
   mayMatch: (text) => THIRTEEN_DIGITS.test(text),
+  triggered: (t) => t.tightDigits >= 13,
   validate(m) {
     const raw = m[0];
     if (!wellGrouped(raw)) return false;

@@ -55,6 +55,7 @@ export const emailDetector: BuiltinDetector = {
   entity: 'EMAIL_ADDRESS',
   patterns: [DOMAIN],
   mayMatch: (text) => text.includes('@'),
+  triggered: (t) => t.at > 0,
   find(text: string, out: Finding[]): void {
     for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
       const start = localStart(text, at);

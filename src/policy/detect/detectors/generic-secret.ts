@@ -130,6 +130,7 @@ export const genericSecretDetector: BuiltinDetector = {
   entity: 'GENERIC_SECRET',
   patterns: [],
   mayMatch: (text) => text.includes('=') || text.includes(':'),
+  triggered: (t) => t.equals > 0 || t.colon > 0,
   find(text: string, out: Finding[]): void {
     for (let sep = 0; sep < text.length; sep++) {
       const c = text.charCodeAt(sep);

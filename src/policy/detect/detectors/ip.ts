@@ -19,6 +19,7 @@ export const ipv4Detector = regexDetector({
   entity: 'IP_ADDRESS',
   pattern: IPV4,
   mayMatch: (text) => text.includes('.'),
+  triggered: (t) => t.dot >= 3,
   validate: (m, text) => !VERSION_CONTEXT.test(contextBefore(text, m.index, 12)),
 });
 
@@ -37,6 +38,7 @@ export const ipv6Detector: BuiltinDetector = {
   entity: 'IP_ADDRESS',
   patterns: [IPV6],
   mayMatch: (text) => text.includes(':'),
+  triggered: (t) => t.colon >= 2,
   find(text: string, out: Finding[]): void {
     IPV6.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -22,6 +22,7 @@ export const jwtDetector = regexDetector({
   entity: 'JWT',
   pattern: JWT,
   mayMatch: (text) => text.includes('eyJ'),
+  prefixes: ['eyJ'],
   validate: (m) => jwtHeaderValid(m[0]),
   scansEncoded: true,
 });

@@ -41,6 +41,7 @@ export const knownTokenDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: KNOWN,
   mayMatch: (text) => HINT.test(text),
+  prefixes: PREFIXES,
   // the body must look random: a prefix followed by an ordinary identifier is not a credential
   validate: (m) => /\d/.test(m[0]) && /[A-Za-z]/.test(m[0].slice(6)),
   scansEncoded: true,
@@ -51,5 +52,6 @@ export const hexTokenDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: HEXED,
   mayMatch: (text) => text.includes('SK') || text.includes('key-') || text.includes('dapi'),
+  prefixes: ['SK', 'key-', 'dapi'],
   scansEncoded: true,
 });

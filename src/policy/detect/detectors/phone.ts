@@ -119,6 +119,7 @@ export const phoneDetector = regexDetector({
   entity: 'PHONE_NUMBER',
   pattern: CANDIDATE,
   mayMatch: (text) => SEVEN_DIGITS.test(text),
+  triggered: (t) => t.looseDigits >= 7,
   validate: (m, text) => {
     if (text.charCodeAt(m.index - 1) === 58 /* : */ && !URI_SCHEME.test(text.slice(Math.max(0, m.index - 9), m.index))) {
       // after ':' only a URI scheme or a "label: value" (a space would precede the value) is a phone

@@ -17,5 +17,6 @@ export const privateKeyDetector = regexDetector({
   entity: 'PRIVATE_KEY',
   pattern: PEM,
   mayMatch: (text) => text.includes('PRIVATE KEY'),
+  prefixes: ['PRIVATE KEY'],
   scansEncoded: true,
 });

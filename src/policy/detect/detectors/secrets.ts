@@ -54,6 +54,7 @@ function family(
     entity,
     pattern: new RegExp(B + body + E, 'g'),
     mayMatch: prefixTest(prefixes),
+    prefixes,
     ...(validate ? { validate } : {}),
     scansEncoded: true,
   });

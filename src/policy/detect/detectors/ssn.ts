@@ -26,6 +26,7 @@ export const ssnDetector = regexDetector({
   entity: 'US_SSN',
   pattern: SSN,
   mayMatch: (text) => NINE_DIGITS.test(text),
+  triggered: (t) => t.tightDigits >= 9,
   validate(m, text) {
     const raw = m[0];
     const digits = raw.length === 9 ? raw : raw.slice(0, 3) + raw.slice(4, 6) + raw.slice(7);
