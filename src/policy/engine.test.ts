@@ -57,6 +57,35 @@ describe('redaction actions', () => {
     expect(r.discarded).toEqual({ drop_span_action: 1 });
   });
 
+  it('mask never keeps more than half of a value', () => {
+    const custom = { custom: [{ id: 'pin', entity: 'PIN_CODE', pattern: 'PIN [0-9]{4}' }] };
+    const p = policyOf({ version: 1, detectors: custom, actions: { entities: { PIN_CODE: { action: 'mask', keep_last: 16 } } }, tenants: OPEN, rules: BROAD });
+    const [out] = exportedSpans(p.process(batch({}, span({ attrs: { a: 'my PIN 1234' } })), {}));
+    expect(attr(out!.span, 'a')).toBe('my ****1234');
+  });
+
+  it('decisions never hold a detected value, whatever the action and wherever it was found', () => {
+    const p = policyOf(
+      {
+        version: 1,
+        detectors: { builtin: ['EMAIL_ADDRESS', 'CREDIT_CARD', 'US_SSN'] },
+        actions: { entities: { CREDIT_CARD: { action: 'mask', keep_last: 4 }, EMAIL_ADDRESS: { action: 'hash', key_env: 'HK' }, US_SSN: { action: 'drop_attribute' } } },
+        tenants: OPEN,
+        rules: BROAD,
+      },
+      { env: { HK: 'k' } },
+    );
+    const json = JSON.stringify({ 'jane@corp.example': { card: '4111 1111 1111 1111' }, list: ['mail jane@corp.example'] });
+    const s = span({ name: 'chat jane@corp.example', attrs: { 'input.value': json, ssn: 'SSN 123-45-6789', card: 'card 4111111111111111' } });
+    const d = p.process(batch({}, s), {}, { explain: true }).decisions![0]!;
+    expect(d.redactions.length).toBeGreaterThanOrEqual(5);
+    const text = JSON.stringify(d);
+    for (const raw of ['jane', 'corp.example', '4111', '1111', '123-45', '6789']) expect(text, raw).not.toContain(raw);
+    // Below a redacted JSON key, paths name what the key became.
+    const token = d.redactions.find((r) => r.location.jsonPath?.endsWith('(key)'))!.replacement!;
+    expect(d.redactions.map((r) => r.location.jsonPath).filter(Boolean)).toEqual(expect.arrayContaining([`$["${token}"](key)`, `$["${token}"].card`, '$.list[0]']));
+  });
+
   it('redacts span names, status messages, events, links, resource and scope attributes', () => {
     const p = base({});
     const s = span({
