@@ -23,6 +23,8 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
+import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
+import { InMemoryCapStore } from '../policy/caps.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
@@ -33,6 +35,12 @@ export interface GatewayOptions {
   /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
+  /**
+   * Reload the policy when its file (or a file in its folder) changes: a valid change swaps in
+   * atomically, an invalid one is refused and logged while the running policy stays. Default false;
+   * `loopgate serve` turns it on.
+   */
+  watchPolicy?: boolean;
 }
 
 export interface RunningGateway {
@@ -81,7 +89,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   };
 
   try {
-    const loaded = loadPolicy(config.policyPath, { env });
+    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
+    const capStore = new InMemoryCapStore();
+    const loaded = loadPolicy(config.policyPath, { env, capStore });
     for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
     if (!loaded.ok) {
       metrics.policyLoaded('', 'failure');
@@ -148,8 +158,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     );
 
     let closing: Promise<void> | undefined;
+    let watcher: PolicyWatcher | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
+        watcher?.close();
         const started = Date.now();
         const deadline = started + config.service.shutdownTimeoutMs;
         shuttingDown = true;
@@ -168,18 +180,26 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {
-      const next = loadPolicy(config.policyPath, { env });
+      const next = loadPolicy(config.policyPath, { env, capStore });
       for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
       if (!next.ok) {
         metrics.policyLoaded(policy.current.version, 'failure');
-        logger.error({ errors: next.errors.length, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
-        return { ok: false, errors: next.errors.map(formatDiagnostic) };
+        // The same file:line:col lines `loopgate validate` prints: policy text, never telemetry.
+        const diagnostics = next.errors.map(formatDiagnostic);
+        logger.error({ errors: diagnostics.length, diagnostics, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
+        return { ok: false, errors: diagnostics };
       }
       const previous = policy.swap(next.policy);
       metrics.policyLoaded(next.policy.version, 'success');
       logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
       return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
     };
+
+    if (options.watchPolicy) {
+      watcher = watchPolicy(config.policyPath, () => void reloadPolicy(), {
+        onError: (err) => logger.error({ error: (err as NodeJS.ErrnoException).code ?? err.name }, 'policy watch stopped; reload with SIGHUP'),
+      });
+    }
 
     return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
   } catch (err) {

@@ -18,6 +18,11 @@ Runs the gateway: receives OTLP/HTTP traces on POST /v1/traces, applies the poli
 each class of span to its exporters. Serves /metrics, /healthz and /readyz on the telemetry address.
 Stops gracefully on SIGTERM or SIGINT (draining export queues within service.shutdown_timeout).
 
+Policy hot reload: saving the policy file (or any .yaml in a policy folder), or sending SIGHUP,
+reloads it. A valid policy swaps in atomically and the loopgate.policy.version stamp changes; an
+invalid one is refused, its errors are logged as 'loopgate validate' prints them, and the running
+policy stays. /metrics shows loopgate_policy_info{version} and loopgate_policy_reloads_total{outcome}.
+
 Options:
   -c, --config FILE   gateway config (default: ./loopgate.yaml)
   -h, --help          show this help
@@ -45,12 +50,17 @@ export const serveCommand: Command = {
     const shutdownSignal = waitForShutdownSignal();
     let gateway;
     try {
-      gateway = await startGateway(loaded.config, { env: io.env, logger });
+      gateway = await startGateway(loaded.config, { env: io.env, logger, watchPolicy: true });
     } catch (err) {
       if (err instanceof StartupError) throw new CliError(err.lines);
       throw err;
     }
+    // SIGHUP reloads the policy, as daemons do; the file watch does the same on every save.
+    const running = gateway;
+    const onHangup = (): void => void running.reloadPolicy();
+    process.on('SIGHUP', onHangup);
     const signal = await shutdownSignal;
+    process.off('SIGHUP', onHangup);
     logger.info({ signal }, 'shutdown requested');
     await gateway.close();
     return 0;
