@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './commands/types.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/cli/main.ts');
@@ -99,7 +100,7 @@ describe('loopgate serve (child process)', () => {
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
-    const body = await readFile('/work/shared/fixtures/producers/vercel-ai.pb');
+    const body = await readFile(`${PRODUCERS_DIR}/vercel-ai.pb`);
     const res = await fetch(`${serving.receiver}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
     expect(res.status).toBe(200);
     expect((await fetch(`${serving.telemetry}/readyz`)).status).toBe(200);

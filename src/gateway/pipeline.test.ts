@@ -9,9 +9,10 @@ import type { ClassOutput, CompiledPolicy } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createPipeline } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIXTURES = '/work/shared/fixtures/producers';
+const FIXTURES = PRODUCERS_DIR;
 
 function fixture(name: string): TracesData {
   const r = decodeTraces(readFileSync(join(FIXTURES, name)), name.endsWith('.pb') ? 'protobuf' : 'json');

@@ -16,9 +16,10 @@ import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIXTURES = '/work/shared/fixtures/producers';
+const FIXTURES = PRODUCERS_DIR;
 const REDACT_ALL = join(ROOT, 'policies/examples/redact-all.yaml');
 const PB = { 'content-type': 'application/x-protobuf' };
 const PII = ['jane.doe@example.com', 'priya.patel@globex.example'];

@@ -11,8 +11,9 @@ import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { AnyValue, KeyValue, TracesData } from './model.js';
 import { countSpans, getStringAttribute } from './model.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
-const DIR = '/work/shared/fixtures/producers';
+const DIR = PRODUCERS_DIR;
 const producers = readdirSync(DIR)
   .filter((f) => f.endsWith('.pb'))
   .map((f) => f.slice(0, -3));

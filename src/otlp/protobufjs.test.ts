@@ -19,9 +19,10 @@ import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { AnyValue, KeyValue, TracesData } from './model.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 function fixture(name: string): TracesData {
-  const r = decodeTracesProtobuf(readFileSync(`/work/shared/fixtures/producers/${name}.pb`));
+  const r = decodeTracesProtobuf(readFileSync(`${PRODUCERS_DIR}/${name}.pb`));
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }

@@ -13,8 +13,9 @@ import type { RequestContext } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createReceiverApp, type ReceiverDeps } from './app.js';
 import type { HandleResult } from './types.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
-const FIXTURES = '/work/shared/fixtures/producers';
+const FIXTURES = PRODUCERS_DIR;
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.pb') || f.endsWith('.json'));
 const PB = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';

@@ -4,6 +4,7 @@ import { encodeTracesJson } from '../otlp/encode-json.js';
 import { countSpans } from '../otlp/model.js';
 import { batch, span } from '../policy/test-helpers.js';
 import { parseTraceRequests } from './requests.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const one = encodeTracesJson(batch({ 'tenant.id': 'acme' }, span(), span()));
 
@@ -21,7 +22,7 @@ describe('parseTraceRequests', () => {
   });
 
   it('reads a real producer payload', () => {
-    const text = readFileSync('/work/shared/fixtures/producers/traceloop.json', 'utf8');
+    const text = readFileSync(`${PRODUCERS_DIR}/traceloop.json`, 'utf8');
     const r = parseTraceRequests(text, 'traceloop.json');
     expect(r.ok && r.requests.length).toBe(1);
   });

@@ -11,9 +11,10 @@ import { parseGatewayConfig } from '../config/load.js';
 import { startGateway } from '../gateway/start.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { createLogger } from './logger.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIXTURES = '/work/shared/fixtures/producers';
+const FIXTURES = PRODUCERS_DIR;
 
 /** Values the fixtures carry (see the fixtures' README): none may reach a log line, whole or in part. */
 const PII = [

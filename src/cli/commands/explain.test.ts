@@ -10,9 +10,10 @@ import { builtinDetectors, createScanner } from '../../policy/detect/index.js';
 import { batch, span } from '../../policy/test-helpers.js';
 import { main } from '../main.js';
 import type { CliIO } from './types.js';
+import { PRODUCERS_DIR } from '../../../test/support/shared.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const PRODUCERS = '/work/shared/fixtures/producers';
+const PRODUCERS = PRODUCERS_DIR;
 
 function capture(cwd: string, env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };
