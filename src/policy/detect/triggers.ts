@@ -19,6 +19,8 @@ export interface Triggers {
   dash: number;
   /** Longest run of the base64 alphabet [A-Za-z0-9+/]. */
   base64Run: number;
+  /** ':' or '-' right after exactly two hex digits, as between the octets of a MAC address. */
+  octetSeparators: number;
 }
 
 function isLooseSeparator(c: number): boolean {
@@ -39,9 +41,12 @@ export function computeTriggers(text: string): Triggers {
   let dash = 0;
   let b64 = 0;
   let b64Best = 0;
+  let hex = 0;
+  let octetSeparators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
+      hex++;
       tight = tightGap <= 1 ? tight + 1 : 1;
       tightGap = 0;
       loose = looseGap <= 3 ? loose + 1 : 1;
@@ -56,6 +61,11 @@ export function computeTriggers(text: string): Triggers {
     else tightGap = 2;
     if (isLooseSeparator(c)) looseGap++;
     else looseGap = 4;
+    if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) hex++;
+    else {
+      if (hex === 2 && (c === 58 || c === 45)) octetSeparators++;
+      hex = 0;
+    }
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) {
       b64++;
       if (b64 > b64Best) b64Best = b64;
@@ -70,7 +80,7 @@ export function computeTriggers(text: string): Triggers {
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
-  return { tightDigits: tightBest, looseDigits: looseBest, at, colon, equals, dot, dash, base64Run: b64Best };
+  return { tightDigits: tightBest, looseDigits: looseBest, at, colon, equals, dot, dash, base64Run: b64Best, octetSeparators };
 }
 
 /** One regex that finds any of `prefixes` (escaped literals), or undefined when there are none. */

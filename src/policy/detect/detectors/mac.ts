@@ -15,6 +15,6 @@ export const macDetector = regexDetector({
   entity: 'MAC_ADDRESS',
   pattern: MAC,
   mayMatch: (text) => text.length >= 14 && MAC_HINT.test(text),
-  triggered: (t, text) => (t.colon >= 5 || t.dash >= 5 || t.dot >= 2) && text.length >= 14 && MAC_HINT.test(text),
+  triggered: (t, text) => (t.octetSeparators >= 5 || t.dot >= 2) && text.length >= 14 && MAC_HINT.test(text),
   validate: (m) => !m[0].includes('.') || /[A-Fa-f]/.test(m[0]),
 });

@@ -20,6 +20,9 @@ interface RegionPlan {
   trunk: string | undefined;
   /** The region rewrites national numbers while parsing (AR's "15", MX's "1"): skip the length test. */
   rewrites: boolean;
+  /** libphonenumber's general national-number pattern, anchored; compiled on first use. */
+  source: string;
+  pattern?: RegExp;
 }
 
 /**
@@ -40,7 +43,7 @@ function readPlans(): RegionPlan[] {
     const entry = countries[region];
     if (entry === undefined) continue;
     // compressed metadata layout: [callingCode, IDD prefix, national pattern, possible lengths, formats,
-    // national prefix, national prefix for parsing, …]
+    // national prefix, national prefix formatting rule, national prefix for parsing, …]
     const lengths = Array.isArray(entry[3]) ? (entry[3] as number[]) : [];
     if (lengths.length === 0) continue;
     const trunk = typeof entry[5] === 'string' && entry[5].length > 0 ? entry[5] : undefined;
@@ -49,7 +52,8 @@ function readPlans(): RegionPlan[] {
       minLen: Math.min(...lengths),
       maxLen: Math.max(...lengths),
       trunk,
-      rewrites: typeof entry[6] === 'string' && entry[6].length > 0,
+      rewrites: typeof entry[7] === 'string' && entry[7].length > 0,
+      source: typeof entry[2] === 'string' ? entry[2] : '',
     });
   }
   return plans;
@@ -57,13 +61,45 @@ function readPlans(): RegionPlan[] {
 
 const PLANS: readonly RegionPlan[] = readPlans();
 
-function lengthFits(plan: RegionPlan, digits: string): boolean {
-  if (plan.rewrites) return true;
-  const n = digits.length;
-  if (n >= plan.minLen && n <= plan.maxLen) return true;
-  const t = plan.trunk;
-  return t !== undefined && digits.startsWith(t) && n - t.length >= plan.minLen && n - t.length <= plan.maxLen;
+function nationalFits(plan: RegionPlan, nsn: string): boolean {
+  if (nsn.length < plan.minLen || nsn.length > plan.maxLen) return false;
+  if (plan.source === '') return true;
+  // the metadata's patterns run on at most 17 digits, so their cost is bounded whatever their shape
+  plan.pattern ??= new RegExp(`^(?:${plan.source})$`);
+  return plan.pattern.test(nsn);
 }
+
+/** Could `digits` (with or without the region's trunk prefix) be a national number of this region? */
+function planFits(plan: RegionPlan, digits: string): boolean {
+  if (plan.rewrites) return true;
+  if (nationalFits(plan, digits)) return true;
+  const t = plan.trunk;
+  return t !== undefined && digits.startsWith(t) && nationalFits(plan, digits.slice(t.length));
+}
+
+/** Calling code → every region's [min, max] national length under it (E.164: code + number ≤ 15 digits). */
+function readCallingCodes(): Map<string, { minLen: number; maxLen: number }> {
+  const json = metadata as unknown as { country_calling_codes: Record<string, string[]>; countries: Record<string, unknown[]>; nonGeographic?: Record<string, unknown[]> };
+  const out = new Map<string, { minLen: number; maxLen: number }>();
+  for (const [code, regions] of Object.entries(json.country_calling_codes)) {
+    let minLen = Infinity;
+    let maxLen = 0;
+    for (const region of regions) {
+      const entry = json.countries[region] ?? json.nonGeographic?.[code];
+      const lengths = entry !== undefined && Array.isArray(entry[3]) ? (entry[3] as number[]) : [];
+      // regions that rewrite numbers while parsing (AR's mobile "15", MX's "1") are written longer
+      const slack = entry !== undefined && typeof entry[7] === 'string' && entry[7].length > 0 ? 2 : 0;
+      for (const l of lengths) {
+        minLen = Math.min(minLen, l);
+        maxLen = Math.max(maxLen, l + slack);
+      }
+    }
+    if (maxLen > 0) out.set(code, { minLen, maxLen });
+  }
+  return out;
+}
+
+const CALLING_CODES = readCallingCodes();
 
 /** A bounded least-recently-used map of verdicts. */
 export class VerdictCache {
@@ -109,7 +145,7 @@ export function validNational(digits: string): boolean {
   if (hit !== undefined) return hit;
   let ok = false;
   for (const plan of PLANS) {
-    if (!lengthFits(plan, digits)) continue;
+    if (!planFits(plan, digits)) continue;
     const n = parsePhoneNumberFromString(digits, plan.region);
     if (n !== undefined && n.isValid()) {
       ok = true;
@@ -128,9 +164,16 @@ export function possibleInternational(digits: string): boolean {
   const key = 'i' + digits;
   const hit = CACHE.get(key);
   if (hit !== undefined) return hit;
-  const n = parsePhoneNumberFromString('+' + digits);
-  let ok = n !== undefined && n.isPossible();
-  if (ok && n !== undefined && n.countryCallingCode === '1') ok = /^[2-9]\d{2}[2-9]\d{6}$/.test(n.nationalNumber);
+  let ok = false;
+  // calling codes are prefix-free (ITU-T E.164), so at most one of the 1-, 2- and 3-digit prefixes is one
+  for (let len = 1; len <= 3 && !ok; len++) {
+    const plan = CALLING_CODES.get(digits.slice(0, len));
+    if (plan === undefined) continue;
+    const national = digits.slice(len);
+    ok = national.length >= plan.minLen && national.length <= plan.maxLen;
+    if (ok && len === 1 && digits[0] === '1') ok = /^[2-9]\d{2}[2-9]\d{6}$/.test(national);
+    break;
+  }
   CACHE.set(key, ok);
   return ok;
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { computeTriggers, prefixUnion } from './triggers.js';
+import { possibleInternational, validNational, VerdictCache } from './detectors/phone-plan.js';
+
+describe('shared trigger pass', () => {
+  it.each([
+    ['card 4111 1111 1111 1111 end', { tightDigits: 16, looseDigits: 16 }],
+    ['call (415) 555-0132', { tightDigits: 7, looseDigits: 10 }],
+    ['ssn 123-45-6789', { tightDigits: 9, looseDigits: 9 }],
+    ['no digits here', { tightDigits: 0, looseDigits: 0 }],
+    ['12 ab 34', { tightDigits: 2, looseDigits: 2 }],
+  ])('%j digit runs', (text, expected) => {
+    const t = computeTriggers(text);
+    expect({ tightDigits: t.tightDigits, looseDigits: t.looseDigits }).toEqual(expected);
+  });
+
+  it('counts separators, MAC octet separators and base64 runs', () => {
+    const t = computeTriggers('a@b c:d e=f 00:1a:2b:3c:4d:5e ' + 'A'.repeat(250));
+    expect(t.at).toBe(1);
+    expect(t.equals).toBe(1);
+    expect(t.colon).toBe(6);
+    expect(t.octetSeparators).toBe(5);
+    expect(t.base64Run).toBe(250);
+  });
+
+  it('unions literal prefixes into one regex, escaping metacharacters', () => {
+    const re = prefixUnion(['hvs.', 'ghp_', 'ghp_']);
+    expect(re?.test('token hvs.x')).toBe(true);
+    expect(re?.test('hvsAx')).toBe(false);
+    expect(prefixUnion([])).toBeUndefined();
+  });
+});
+
+describe('phone number plans', () => {
+  it.each([
+    ['4915123456789', true], // +49 1512 3456789
+    ['12015550123', true], // +1 201 555 0123
+    ['11235550123', false], // NANP area code cannot start with 1
+    ['4412', false], // too short for +44
+    ['999123456789', false], // 999 is not an assigned calling code
+  ])('possibleInternational(%s) = %s', (digits, ok) => expect(possibleInternational(digits)).toBe(ok));
+
+  it.each([
+    ['07400123456', true], // GB mobile, trunk 0
+    ['0301234567', true], // DE Berlin
+    ['0612345678', true], // FR / NL mobile
+    ['0000000', false],
+  ])('validNational(%s) = %s', (digits, ok) => expect(validNational(digits)).toBe(ok));
+
+  it('keeps at most `max` verdicts, evicting the least recently used', () => {
+    const cache = new VerdictCache(2);
+    cache.set('a', true);
+    cache.set('b', false);
+    expect(cache.get('a')).toBe(true); // a is now the most recent
+    cache.set('c', true);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(true);
+  });
+});
