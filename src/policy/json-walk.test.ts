@@ -57,6 +57,12 @@ describe('redactJsonText', () => {
     expect(acc.records!.map((r) => r.location)).toEqual([{ field: 'span.attributes["output.value"]', jsonPath: '$.tool_calls[0].function.arguments.email' }]);
   });
 
+  it('names each finding by its JSON path, counting array positions of every kind of value', () => {
+    const acc = explain();
+    redactJsonText('[1, {"a": "x@y.example"}, "z@w.example", [true, null, "q@r.example"], {"odd key": ["s@t.example"]}]', emailLeaf().leaf, acc, 'f', 4);
+    expect(acc.records!.map((r) => r.location.jsonPath)).toEqual(['$[1].a', '$[2]', '$[3][2]', '$[4]["odd key"][0]']);
+  });
+
   it('builds no JSON paths when no records are collected', () => {
     const seen: (string | undefined)[] = [];
     const { leaf } = emailLeaf();

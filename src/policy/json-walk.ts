@@ -4,7 +4,8 @@
  * redacted on its own, and strings that themselves hold JSON are opened in turn, up to a depth bound.
  *
  * No parse tree is built: the text is read twice by one small RFC 8259 tokenizer, first to check it
- * is a well-formed object or array (allocating nothing), then to scan each string it meets. A string
+ * is a well-formed object or array (allocating only its bracket stack), then to scan each string it
+ * meets. A string
  * with nothing found costs a scan and no copy; when one changes, only that token is replaced (written
  * back with JSON.stringify), and every other byte of the document is kept as it was, formatting and
  * escapes included. A document with nothing found comes back as the very same string.
@@ -193,11 +194,11 @@ function walk(t: string, pass: Pass | undefined, rootPath: string): number {
   const root = t.charCodeAt(i);
   if (root !== LBRACE && root !== LBRACKET) return BAD;
   const kinds: number[] = [];
-  // Explain only: each open container's path, its next array index, and the current member's path.
-  const paths: string[] = [];
-  const counts: number[] = [];
-  let member = rootPath;
   const track = pass !== undefined && pass.track;
+  // Explain only: each open container's path, its next array index, and the current member's path.
+  const paths: string[] = track ? [] : NO_PATHS;
+  const counts: number[] = track ? [] : NO_COUNTS;
+  let member = rootPath;
 
   let expectValue = true;
   for (;;) {
@@ -266,6 +267,10 @@ function walk(t: string, pass: Pass | undefined, rootPath: string): number {
     } else return BAD;
   }
 }
+
+/** Never written to: only touched when tracking paths, and then fresh arrays are used. */
+const NO_PATHS: string[] = [];
+const NO_COUNTS: number[] = [];
 
 /** Explain only: the path of the value about to be read (an array's next index is taken). */
 function valuePath(kinds: number[], paths: string[], counts: number[], member: string): string {
