@@ -11,8 +11,9 @@ import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
 import { clearPhoneCache } from '../src/policy/detect/detectors/phone-plan.js';
+import { PII_DEV_CORPUS } from '../test/support/shared.js';
 
-const path = process.argv[2] ?? process.env.LOOPGATE_PII_CORPUS ?? '/work/shared/corpus/pii-dev.jsonl';
+const path = process.argv[2] ?? PII_DEV_CORPUS;
 const scanner = createScanner(builtinDetectors('all'));
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */

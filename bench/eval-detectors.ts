@@ -1,15 +1,16 @@
 /**
  * Detection quality on a labelled corpus: per-entity recall, look-alike keep-rate and F2.
  *   npx tsx bench/eval-detectors.ts [corpus.jsonl] [--verbose]
- * Default corpus: /work/shared/corpus/pii-dev.jsonl (or $LOOPGATE_PII_CORPUS).
+ * Default corpus: ../shared/corpus/pii-dev.jsonl beside the repository (or $LOOPGATE_PII_CORPUS).
  */
 import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import { f2, parseCorpus, scoreCorpus } from '../src/policy/detect/corpus-eval.js';
+import { PII_DEV_CORPUS } from '../test/support/shared.js';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const path = args.find((a) => !a.startsWith('--')) ?? process.env.LOOPGATE_PII_CORPUS ?? '/work/shared/corpus/pii-dev.jsonl';
+const path = args.find((a) => !a.startsWith('--')) ?? PII_DEV_CORPUS;
 
 const cases = parseCorpus(readFileSync(path, 'utf8'));
 const scanner = createScanner(builtinDetectors('all'));

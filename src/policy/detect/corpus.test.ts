@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinDetectors, createScanner } from './index.js';
 import { parseCorpus, scoreCorpus } from './corpus-eval.js';
+import { PII_DEV_CORPUS } from '../../../test/support/shared.js';
 
-const CORPUS = process.env.LOOPGATE_PII_CORPUS ?? '/work/shared/corpus/pii-dev.jsonl';
+const CORPUS = PII_DEV_CORPUS;
 
 describe.skipIf(!existsSync(CORPUS))('labelled PII corpus (dev set)', () => {
   const score = scoreCorpus(createScanner(builtinDetectors('all')), parseCorpus(readFileSync(CORPUS, 'utf8')));
