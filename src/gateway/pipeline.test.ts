@@ -35,6 +35,7 @@ function recordingMetrics(): { metrics: GatewayMetrics; counts: Map<string, numb
     metrics: {
       ...noopMetrics,
       spansReceived: (n) => add('received', n),
+      spansAccepted: (n) => add('accepted', n),
       spansRejected: (n, reason) => add(`rejected:${reason}`, n),
       spansDiscarded: (n, reason) => add(`discarded:${reason}`, n),
       redactions: (n, entity) => add(`redactions:${entity}`, n),
@@ -77,6 +78,8 @@ describe('pipeline', () => {
     expect(refused.status === 'accepted' && refused.rejected.count).toBe(spans);
     expect(refused.status === 'accepted' && refused.rejected.message).toMatch(/tenant/);
     expect(counts.get('rejected:tenant_mismatch')).toBe(spans);
+    // Refused spans are not accepted: the gateway answers only for the first request's spans.
+    expect(counts.get('accepted')).toBe(spans);
     expect(pipeline.stats).toMatchObject({ requestsAdmitted: 2, spansReceived: 2 * spans, spansRouted: spans, spansRejected: spans });
   });
 

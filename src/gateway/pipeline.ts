@@ -84,6 +84,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
 
     stats.requestsAdmitted++;
+    metrics.spansAccepted(received - result.rejected.count);
     stats.spansRouted += routed.routed;
     stats.spansDiscarded += routed.noRoute; // the router counts its 'no_route' metric itself
     for (const reason in result.rejected.reasons) {

@@ -8,6 +8,11 @@ import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.j
 export interface GatewayMetrics {
   requests(status: number, encoding: string): void;
   spansReceived(n: number): void;
+  /**
+   * Spans of admitted requests that were not refused back to the client: the gateway now answers for
+   * them. Every one ends routed to exporters or discarded with a reason (accepted = routed + discarded).
+   */
+  spansAccepted(n: number): void;
   spansRejected(n: number, reason: RejectReason): void;
   spansDiscarded(n: number, reason: DiscardReason): void;
   /** Spans enqueued for an exporter (per class). */
@@ -26,6 +31,7 @@ export interface GatewayMetrics {
 export const noopMetrics: GatewayMetrics = {
   requests() {},
   spansReceived() {},
+  spansAccepted() {},
   spansRejected() {},
   spansDiscarded() {},
   spansRouted() {},

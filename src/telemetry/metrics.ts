@@ -45,6 +45,7 @@ export function createTelemetry(): GatewayTelemetry {
     meter.createCounter(name, { description, unit: '' });
 
   const received = counter('loopgate_spans_received', 'Spans in requests the receiver decoded');
+  const accepted = counter('loopgate_spans_accepted', 'Spans the gateway accepted: each is routed to exporters or discarded with a reason');
   const rejected = counter('loopgate_spans_rejected', 'Spans refused back to the client (partial_success)');
   const discarded = counter('loopgate_spans_discarded', 'Accepted spans exported nowhere, by reason');
   const routed = counter('loopgate_spans_routed', 'Spans enqueued for an exporter, by class');
@@ -92,6 +93,9 @@ export function createTelemetry(): GatewayTelemetry {
     },
     spansReceived(n: number) {
       if (n > 0) received.add(n);
+    },
+    spansAccepted(n: number) {
+      if (n > 0) accepted.add(n);
     },
     spansRejected(n: number, reason: RejectReason) {
       if (n > 0) rejected.add(n, attrs.get(`rej:${reason}`, () => ({ reason })));

@@ -231,6 +231,11 @@ describe.each<Protocol>(['http/protobuf', 'http/json'])('SDK clients over %s', (
       }
     }
 
+    // Nothing silently lost: every accepted span was routed to an exporter and delivered.
+    const m = await metrics();
+    expect(m).toMatch(/^loopgate_spans_accepted_total 4$/m);
+    expect(m).toMatch(/^loopgate_spans_exported_total\{exporter="otlphttp\/broad"\} 2$/m);
+
     for (const sink of Object.values(s)) {
       const text = wire(sink);
       for (const value of Object.values(PII)) expect(text, `${value} leaked`).not.toContain(value);

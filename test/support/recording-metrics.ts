@@ -21,6 +21,7 @@ export class RecordingMetrics implements GatewayMetrics {
 
   requests(): void {}
   spansReceived(): void {}
+  spansAccepted(): void {}
   spansRejected(): void {}
   spansDiscarded(n: number, reason: string): void {
     add(this.discarded, reason, n);
