@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RouteResult, SpanRouter } from '../export/types.js';
@@ -83,6 +84,32 @@ describe('pipeline', () => {
     expect(pipeline.stats).toMatchObject({ requestsAdmitted: 2, spansReceived: 2 * spans, spansRouted: spans, spansRejected: spans });
   });
 
+  it('gives back the cap room a refused request used, so its resend is not capped out', () => {
+    const data = fixture('vercel-ai.pb');
+    const spans = countSpans(data);
+    const dir = mkdtempSync(join(tmpdir(), 'loopgate-caps-'));
+    // Room for exactly one request's spans per day.
+    writeFileSync(
+      join(dir, 'capped.yaml'),
+      readFileSync(join(ROOT, 'policies/examples/redact-all.yaml'), 'utf8') +
+        `\ncaps:\n  - id: per-tenant-daily\n    key: [tenant]\n    limit: ${spans}\n    window: 1d\n`,
+    );
+    const loaded = loadPolicy(join(dir, 'capped.yaml'), { env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const { metrics, counts } = recordingMetrics();
+    const router = new ScriptedRouter();
+    router.answers.push({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/x' });
+    const pipeline = createPipeline({ policy: new PolicyHolder(loaded.policy), router, metrics, logger });
+
+    expect(pipeline.handle(data, {}).status).toBe('unavailable');
+    expect(pipeline.handle(data, {}).status).toBe('accepted');
+    expect(router.routed[1]!.reduce((n, o) => n + o.spanCount, 0)).toBe(spans);
+    expect(counts.get('discarded:cap_exceeded')).toBeUndefined();
+    // The cap still holds for spans beyond it.
+    expect(pipeline.handle(data, {}).status).toBe('accepted');
+    expect(counts.get('discarded:cap_exceeded')).toBe(spans);
+  });
+
   it('counts nothing but traffic for a request refused on a full queue, so its resend is counted once', () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
@@ -107,6 +134,7 @@ describe('pipeline', () => {
     const broken: CompiledPolicy = {
       version: 'broken',
       sources: [],
+      releaseCaps: () => {},
       process: () => {
         throw new RangeError('engine bug');
       },
@@ -126,6 +154,7 @@ describe('pipeline', () => {
     const discardAll: CompiledPolicy = {
       version: 'v2',
       sources: [],
+      releaseCaps: () => {},
       process: (data) => ({
         outputs: [],
         received: countSpans(data),

@@ -10,7 +10,7 @@
  */
 import { countSpans, type TracesData } from '../otlp/model.js';
 import type { SpanRouter } from '../export/types.js';
-import type { DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
+import type { CompiledPolicy, DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import type { HandleResult } from '../receiver/types.js';
 import type { PolicyHolder } from './policy-holder.js';
@@ -53,8 +53,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     spansDiscarded: 0,
   };
 
-  function process(data: TracesData, ctx: RequestContext, received: number): ProcessResult {
-    const compiled = policy.current;
+  function process(compiled: CompiledPolicy, data: TracesData, ctx: RequestContext, received: number): ProcessResult {
     try {
       return compiled.process(data, ctx);
     } catch (err) {
@@ -76,9 +75,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     metrics.spansReceived(received);
     stats.spansReceived += received;
 
-    const result = process(data, ctx, received);
+    const compiled = policy.current;
+    const result = process(compiled, data, ctx, received);
     const routed = router.route(result.outputs);
     if (routed.status === 'unavailable') {
+      // The client will resend these spans: caps count accepted spans, not attempts.
+      compiled.releaseCaps(result);
       stats.requestsRefused++;
       return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
     }

@@ -42,6 +42,21 @@ describe('InMemoryCapStore', () => {
     expect(store.tryTake([first()])).toEqual({ taken: false, full: 0 });
   });
 
+  it('gives back what a take counted, but never into a window that has rolled over', () => {
+    const store = new InMemoryCapStore();
+    const clock = manualClock(Date.UTC(2025, 0, 1));
+    const keys = () => [capKey('a', 1, HOUR, clock.now), capKey('b', 2, HOUR, clock.now)];
+    const taken = keys();
+    expect(store.tryTake(taken).taken).toBe(true);
+    expect(store.tryTake(keys())).toEqual({ taken: false, full: 0 });
+    store.give(taken);
+    expect(store.tryTake(keys()).taken).toBe(true);
+    clock.now += HOUR; // a new window: giving back the old take must not free room in it
+    expect(store.tryTake(keys()).taken).toBe(true);
+    store.give(taken);
+    expect(store.tryTake(keys())).toEqual({ taken: false, full: 0 });
+  });
+
   it('an empty list is taken; the same counter twice in one call needs room for two', () => {
     const store = new InMemoryCapStore();
     expect(store.tryTake([]).taken).toBe(true);

@@ -28,6 +28,12 @@ export interface CapStore {
    * and answers taken; otherwise counts nothing. An empty list is taken.
    */
   tryTake(keys: readonly CapKey[]): CapTake;
+  /**
+   * Gives back what a successful `tryTake(keys)` counted, when the spans it admitted were not accepted
+   * after all (the gateway answered 503 because an export queue was full, and the client will resend).
+   * Counters whose window has since rolled over are left alone.
+   */
+  give(keys: readonly CapKey[]): void;
 }
 
 export const TAKEN: CapTake = Object.freeze({ taken: true });
@@ -107,6 +113,13 @@ export class InMemoryCapStore implements CapStore {
       if (windowEndMs < this.#earliestEnd) this.#earliestEnd = windowEndMs;
     }
     return TAKEN;
+  }
+
+  give(keys: readonly CapKey[]): void {
+    for (const k of keys) {
+      const slot = this.#slots.get(k.key);
+      if (slot !== undefined && slot.windowStartMs === k.windowStartMs && slot.count > 0) slot.count--;
+    }
   }
 
   /** Counters held (live windows, plus finished ones not yet swept). */

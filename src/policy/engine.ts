@@ -148,6 +148,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     const decisions: SpanDecision[] | undefined = explain ? [] : undefined;
     const outputs = new Map<string, OutputBuilder>();
     const discarded: Partial<Record<DiscardReason, number>> = {};
+    let capsTaken: CapKey[][] | undefined;
     const rejectedReasons: Partial<Record<RejectReason, number>> = {};
     const byEntity: Record<EntityName, number> = {};
     let received = 0;
@@ -343,6 +344,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         }
         if (keys !== undefined) {
           const took = capStore.tryTake(keys);
+          if (took.taken) (capsTaken ??= []).push(keys);
           if (!took.taken) {
             discard('cap_exceeded');
             finish?.('discard', rule.id, `${describeRule(rule)}; but cap '${applied![took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
@@ -385,10 +387,15 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       redactionsByEntity: byEntity,
     };
     if (decisions) result.decisions = decisions;
+    if (capsTaken) result.capsTaken = capsTaken;
     return result;
   }
 
-  return Object.freeze({ version, sources, process });
+  function releaseCaps(result: ProcessResult): void {
+    for (const keys of result.capsTaken ?? []) capStore.give(keys);
+  }
+
+  return Object.freeze({ version, sources, process, releaseCaps });
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

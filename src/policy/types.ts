@@ -3,6 +3,7 @@
  * The engine is pure and synchronous: spans in, decisions out (design.md, "Data flow").
  */
 import type { TracesData } from '../otlp/model.js';
+import type { CapKey } from './caps.js';
 import type { EntityName } from './detect/types.js';
 
 export const CLASSIFICATIONS = ['broad-use', 'tenant-only', 'eval-only', 'discard'] as const;
@@ -100,6 +101,11 @@ export interface ProcessResult {
   redactionsByEntity: Record<EntityName, number>;
   /** Present only when requested (explain, test, replay). */
   decisions?: SpanDecision[];
+  /**
+   * Cap counters this request used, one list per span; present only when caps applied. Handed back
+   * through `CompiledPolicy.releaseCaps` when the request is refused after processing.
+   */
+  capsTaken?: readonly (readonly CapKey[])[];
 }
 
 export interface ProcessOptions {
@@ -113,4 +119,9 @@ export interface CompiledPolicy {
   readonly version: string;
   readonly sources: readonly string[];
   process(data: TracesData, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
+  /**
+   * Undoes the cap counting of a `process` result whose spans were not accepted after all (the
+   * receiver answered 503 and the client will resend them): caps count spans accepted, not attempts.
+   */
+  releaseCaps(result: ProcessResult): void;
 }

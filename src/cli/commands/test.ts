@@ -110,6 +110,7 @@ export const testCommand: Command = {
     const recording: CompiledPolicy = {
       version: policy.version,
       sources: policy.sources,
+      releaseCaps: (result) => policy.releaseCaps(result),
       process: (data, ctx, options) => {
         const r = policy.process(data, ctx, options);
         results.push(r);
