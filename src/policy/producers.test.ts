@@ -9,9 +9,10 @@ import { decodeTracesJson } from '../otlp/decode-json.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { countSpans, type AnyValue, type TracesData } from '../otlp/model.js';
 import { loadPolicy } from './load.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const PRODUCERS = '/work/shared/fixtures/producers';
+const PRODUCERS = PRODUCERS_DIR;
 const FILES = ['otel-openai.json', 'traceloop.json', 'openinference.json', 'vercel-ai.json'];
 
 /** Every sensitive value the prompts and answers carry (fixtures/producers/README.md). */
