@@ -4,6 +4,8 @@
  *
  * - every region's possible national lengths and trunk prefix are read from the metadata once, so a
  *   digit string is only parsed for the regions where its length can be a number at all;
+ * - validity is decided from metadata regexes compiled once (phone-national.ts), with the library's
+ *   full parse only for the few number shapes that module leaves to it;
  * - verdicts are memoised in a small bounded LRU keyed by the normalised digit string. Real traffic
  *   repeats numbers (the same support line, the same customer), and parsing is the expensive part of
  *   phone detection. The cache holds booleans keyed by digits only; it never leaves the process and
@@ -11,6 +13,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { nationalVerdict } from './phone-national.js';
 
 interface RegionPlan {
   region: CountryCode;
@@ -31,7 +34,7 @@ interface RegionPlan {
  * every non-phone digit group cost hundreds of parses; numbers from any region are still recognised
  * when written with '+' or '00' and a country code, which is checked against every calling code.
  */
-const NATIONAL_REGIONS: readonly string[] = [
+export const NATIONAL_REGIONS: readonly string[] = [
   'US', 'GB', 'DE', 'FR', 'IN', 'BR', 'JP', 'ES', 'IT', 'NL', 'AU', 'CA', 'MX', 'CN', 'KR', 'RU', 'TR', 'PL',
   'BE', 'CH', 'AT', 'SE', 'NO', 'DK', 'FI', 'IE', 'PT', 'AR', 'CO', 'CL', 'PE', 'ZA', 'NG', 'KE', 'EG', 'SG',
   'HK', 'TW', 'NZ', 'AE', 'SA', 'IL', 'UA', 'RO', 'CZ', 'GR', 'HU', 'PH', 'ID', 'MY', 'TH', 'VN', 'PK', 'BD',
@@ -139,6 +142,12 @@ export function clearPhoneCache(): void {
   CACHE.clear();
 }
 
+/** The full parse, for the few numbers nationalVerdict leaves to the library. */
+function libraryValid(digits: string, region: CountryCode): boolean {
+  const n = parsePhoneNumberFromString(digits, region);
+  return n !== undefined && n.isValid();
+}
+
 /**
  * True when `digits` (a number written without a country code, trunk prefix included) is a valid
  * number in some region.
@@ -150,8 +159,7 @@ export function validNational(digits: string): boolean {
   let ok = false;
   for (const plan of PLANS) {
     if (!planFits(plan, digits)) continue;
-    const n = parsePhoneNumberFromString(digits, plan.region);
-    if (n !== undefined && n.isValid()) {
+    if (nationalVerdict(plan.region, digits) ?? libraryValid(digits, plan.region)) {
       ok = true;
       break;
     }

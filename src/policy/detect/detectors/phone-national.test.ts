@@ -1,0 +1,62 @@
+/**
+ * nationalVerdict must give libphonenumber-js's own answer whenever it answers at all. Numbers are
+ * generated per region from the shapes that take each path of the parse: trunk prefixes, the IDD
+ * prefix, the calling code without '+', carrier codes, every possible length, and random digits.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { nationalVerdict } from './phone-national.js';
+import { NATIONAL_REGIONS } from './phone-plan.js';
+
+/** Deterministic PRNG (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEADS = ['', '0', '00', '01', '011', '1', '15', '8', '810', '9', '90', '0011', '183', '044', '045', '2', '3', '4', '5', '6', '7'];
+
+function library(region: string, digits: string): boolean {
+  const n = parsePhoneNumberFromString(digits, region as CountryCode);
+  return n !== undefined && n.isValid();
+}
+
+describe('nationalVerdict agrees with libphonenumber-js', () => {
+  it.each(NATIONAL_REGIONS.map((r) => [r]))('%s', (region) => {
+    const random = rng(region.charCodeAt(0) * 256 + region.charCodeAt(1));
+    let answered = 0;
+    let valid = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const head = HEADS[Math.floor(random() * HEADS.length)] ?? '';
+      const length = 7 + Math.floor(random() * 9);
+      let digits = head;
+      while (digits.length < length) digits += String(Math.floor(random() * 10));
+      const fast = nationalVerdict(region, digits);
+      if (fast === undefined) continue;
+      answered++;
+      const truth = library(region, digits);
+      if (truth) valid++;
+      if (fast !== truth) disagreements.push(`${digits}: fast ${fast}, library ${truth}`);
+    }
+    expect(disagreements).toEqual([]);
+    // the fast path must carry most of the load, or the scan falls back to parsing
+    expect(answered).toBeGreaterThan(900);
+    expect(valid).toBeGreaterThan(0);
+  });
+
+  it('answers the textbook national numbers of several plans', () => {
+    expect(nationalVerdict('GB', '02079460018')).toBe(true);
+    expect(nationalVerdict('DE', '030901820')).toBe(true);
+    expect(nationalVerdict('FR', '0612345678')).toBe(true);
+    expect(nationalVerdict('US', '2015550123')).toBe(true);
+    expect(nationalVerdict('US', '0234567890')).toBe(false);
+    // the calling code written without '+' is read as an international number: the library decides
+    expect(nationalVerdict('US', '1234567890')).toBeUndefined();
+  });
+});
