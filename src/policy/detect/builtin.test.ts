@@ -112,6 +112,8 @@ table('IP_ADDRESS', [
   ['versions 1.2.3.4.5 and v1.2.3.4 and version 10.0.0.1', []],
   ['times 12:30:45 and 2025-01-03T22:55:00Z', []],
   ['C++ std::vector and a::b', []],
+  ['loopback ::1 and [::1]:8080 and 0:0:0:0:0:0:0:1', [['IP_ADDRESS', '::1'], ['IP_ADDRESS', '::1'], ['IP_ADDRESS', '0:0:0:0:0:0:0:1']]],
+  ['Ruby Foo::Bar::1 and ::2 and a::1', []],
 ]);
 
 table('MAC_ADDRESS', [

@@ -14,7 +14,7 @@
  */
 import type { Detector, EntityName, Finding, Scanner } from './types.js';
 import type { BuiltinDetector } from './regex-detector.js';
-import { computeTriggers, prefixUnion, type Triggers } from './triggers.js';
+import { computeTriggers, PrefixIndex, type Triggers } from './triggers.js';
 
 export interface ScannerOptions {
   /** Also run PII detectors inside base64 blobs (default false: blobs are left alone). */
@@ -129,9 +129,12 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const encodedAware = list.map((d) => (d as { scansEncoded?: boolean }).scansEncoded === true);
   const entities = Object.freeze([...new Set(list.map((d) => d.entity))]);
   const builtin = list as readonly Partial<BuiltinDetector>[];
-  // one regex pass answers "is any vendor prefix here?" for every prefix-anchored detector
+  // one pass over the text answers "which vendor prefixes are here?" for every prefix-anchored
+  // detector; for those the index is the prefilter (their mayMatch would search the same literals)
   const prefixed = builtin.map((d) => d.prefixes !== undefined && d.prefixes.length > 0);
-  const anyPrefix = prefixUnion(builtin.flatMap((d) => d.prefixes ?? []));
+  const prefixes = new PrefixIndex(builtin.map((d) => d.prefixes));
+  // reused by every scan: scan is synchronous, so no two scans of one scanner interleave
+  const hits = new Uint8Array(list.length);
   return {
     entities,
     scan(text: string): Finding[] {
@@ -139,12 +142,16 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
       const plain = blankJsonEscapes(text);
       const triggers = computeTriggers(plain);
       const masked = scanBase64 ? plain : blankBase64(plain, triggers);
-      const vendor = anyPrefix !== undefined && anyPrefix.test(plain);
+      hits.fill(0);
+      const vendor = !prefixes.empty && prefixes.mark(plain, hits);
       const found: Finding[] = [];
       for (let i = 0; i < list.length; i++) {
-        if (prefixed[i] && !vendor) continue;
         const d = list[i] as Detector & Partial<BuiltinDetector>;
         const view = encodedAware[i] ? plain : masked;
+        if (prefixed[i]) {
+          if (vendor && hits[i] === 1) d.find(view, found);
+          continue;
+        }
         const run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
         if (run) d.find(view, found);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTriggers, prefixUnion } from './triggers.js';
+import { computeTriggers, PrefixIndex } from './triggers.js';
 import { possibleInternational, validNational, VerdictCache } from './detectors/phone-plan.js';
 
 describe('shared trigger pass', () => {
@@ -23,11 +23,26 @@ describe('shared trigger pass', () => {
     expect(t.base64Run).toBe(250);
   });
 
-  it('unions literal prefixes into one regex, escaping metacharacters', () => {
-    const re = prefixUnion(['hvs.', 'ghp_', 'ghp_']);
-    expect(re?.test('token hvs.x')).toBe(true);
-    expect(re?.test('hvsAx')).toBe(false);
-    expect(prefixUnion([])).toBeUndefined();
+  it('counts Cisco MAC group dots, IPv6 hex colons and IBAN starts', () => {
+    expect(computeTriggers('0123.4567.89ab').quadDots).toBe(2);
+    expect(computeTriggers('v1.2.3 and 2024.1').quadDots).toBe(1);
+    expect(computeTriggers('host ::1 up').hexColons).toBe(1);
+    expect(computeTriggers('fe80::1ff:fe23').hexColons).toBe(3);
+    expect(computeTriggers('name: value, key : x').hexColons).toBe(0);
+    expect(computeTriggers('IBAN DE89 3704').letterDigitStarts).toBe(1);
+    expect(computeTriggers('A1 B22 x 12').letterDigitStarts).toBe(0);
+  });
+
+  it('finds literal prefixes per owner in one pass, including one-character and non-ASCII ones', () => {
+    const index = new PrefixIndex([['ghp_', 'hvs.'], undefined, ['hvs.'], ['é!'], ['$']]);
+    const hits = new Uint8Array(5);
+    expect(index.mark('token hvs.x and é!', hits)).toBe(true);
+    expect([...hits]).toEqual([1, 0, 1, 1, 0]);
+    hits.fill(0);
+    expect(index.mark('hvsAx ghp', hits)).toBe(false);
+    expect([...hits]).toEqual([0, 0, 0, 0, 0]);
+    expect(index.mark('ends with ghp_', hits)).toBe(true);
+    expect(new PrefixIndex([undefined, []]).empty).toBe(true);
   });
 });
 

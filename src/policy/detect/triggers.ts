@@ -2,9 +2,11 @@
  * The shared trigger pass (issue §6: "as few passes over each string as possible, with cheap
  * prefilters"). One loop over the UTF-16 code units of a string counts what the built-in detectors'
  * prefilters ask about (an '@', digit runs long enough for a card or a phone number, separators,
- * a base64 run), so each detector decides whether to run from a few integers instead of scanning the
- * string again. Vendor key prefixes are found by one native regex over the union of every detector's
- * prefixes, built once per scanner.
+ * a base64 run, MAC and IPv6 separators, IBAN starts), so each detector decides whether to run from a
+ * few integers instead of scanning the string again. Character classes come from one 128-entry
+ * table, so each code unit costs a load and a few bit tests. Vendor key prefixes are found by a
+ * PrefixIndex built once per scanner: one pass that looks up each pair of adjacent characters in a
+ * table and compares whole prefixes only where a pair starts one.
  */
 
 export interface Triggers {
@@ -21,10 +23,41 @@ export interface Triggers {
   base64Run: number;
   /** ':' or '-' right after exactly two hex digits, as between the octets of a MAC address. */
   octetSeparators: number;
+  /** '.' right after exactly four hex digits, as between the groups of a Cisco-style MAC address. */
+  quadDots: number;
+  /** ':' with a hex digit or ':' on both sides, as inside every IPv6 address with two groups (`::1` too). */
+  hexColons: number;
+  /** Two digits right after two or more ASCII letters, as at the start of an IBAN (`DE89`). */
+  letterDigitStarts: number;
 }
 
-function isLooseSeparator(c: number): boolean {
-  return c === 32 || c === 40 || c === 41 || c === 45 || c === 46 || c === 43 || c === 0xa0;
+const DIGIT = 1;
+const HEX_LETTER = 2;
+/** [A-Za-z+/]: the base64 alphabet other than digits. */
+const B64 = 4;
+const TIGHT_SEP = 8;
+const LOOSE_SEP = 16;
+const LETTER = 32;
+
+const CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+for (let c = 65; c <= 90; c++) CLASS[c] = B64 | LETTER | (c <= 70 ? HEX_LETTER : 0);
+for (let c = 97; c <= 122; c++) CLASS[c] = B64 | LETTER | (c <= 102 ? HEX_LETTER : 0);
+CLASS[43] = B64 | LOOSE_SEP; // +
+CLASS[47] = B64; // /
+CLASS[32] = TIGHT_SEP | LOOSE_SEP; // space
+CLASS[45] = TIGHT_SEP | LOOSE_SEP; // -
+CLASS[40] = LOOSE_SEP; // (
+CLASS[41] = LOOSE_SEP; // )
+CLASS[46] = LOOSE_SEP; // .
+
+function classOf(c: number): number {
+  if (c < 128) return CLASS[c] as number;
+  return c === 0xa0 ? LOOSE_SEP : 0;
+}
+
+function isHexOrColon(c: number): boolean {
+  return c === 58 || (c < 128 && ((CLASS[c] as number) & (DIGIT | HEX_LETTER)) !== 0);
 }
 
 export function computeTriggers(text: string): Triggers {
@@ -43,9 +76,17 @@ export function computeTriggers(text: string): Triggers {
   let b64Best = 0;
   let hex = 0;
   let octetSeparators = 0;
-  for (let i = 0; i < text.length; i++) {
+  let quadDots = 0;
+  let hexColons = 0;
+  let letters = 0;
+  let digits = 0;
+  let lettersBeforeDigits = 0;
+  let letterDigitStarts = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
+    const k = classOf(c);
+    if ((k & DIGIT) !== 0) {
       hex++;
       tight = tightGap <= 1 ? tight + 1 : 1;
       tightGap = 0;
@@ -54,38 +95,127 @@ export function computeTriggers(text: string): Triggers {
       if (tight > tightBest) tightBest = tight;
       if (loose > looseBest) looseBest = loose;
       b64++;
+      if (digits === 0) lettersBeforeDigits = letters;
+      digits++;
+      letters = 0;
+      if (digits === 2 && lettersBeforeDigits >= 2) letterDigitStarts++;
       continue;
     }
+    digits = 0;
     // a non-digit: extend the gap (separators) or end the runs
-    if (c === 32 || c === 45) tightGap++;
-    else tightGap = 2;
-    if (isLooseSeparator(c)) looseGap++;
-    else looseGap = 4;
-    if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) hex++;
+    tightGap = (k & TIGHT_SEP) !== 0 ? tightGap + 1 : 2;
+    looseGap = (k & LOOSE_SEP) !== 0 ? looseGap + 1 : 4;
+    if ((k & HEX_LETTER) !== 0) hex++;
     else {
       if (hex === 2 && (c === 58 || c === 45)) octetSeparators++;
+      else if (hex === 4 && c === 46) quadDots++;
       hex = 0;
     }
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) {
+    if ((k & B64) !== 0) {
       b64++;
       if (b64 > b64Best) b64Best = b64;
+      letters = (k & LETTER) !== 0 ? letters + 1 : 0;
       continue;
     }
+    letters = 0;
     if (b64 > b64Best) b64Best = b64;
     b64 = 0;
     if (c === 64) at++;
-    else if (c === 58) colon++;
-    else if (c === 61) equals++;
+    else if (c === 58) {
+      colon++;
+      if (i > 0 && isHexOrColon(text.charCodeAt(i - 1)) && i + 1 < n && isHexOrColon(text.charCodeAt(i + 1))) hexColons++;
+    } else if (c === 61) equals++;
     else if (c === 46) dot++;
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
-  return { tightDigits: tightBest, looseDigits: looseBest, at, colon, equals, dot, dash, base64Run: b64Best, octetSeparators };
+  return {
+    tightDigits: tightBest,
+    looseDigits: looseBest,
+    at,
+    colon,
+    equals,
+    dot,
+    dash,
+    base64Run: b64Best,
+    octetSeparators,
+    quadDots,
+    hexColons,
+    letterDigitStarts,
+  };
 }
 
-/** One regex that finds any of `prefixes` (escaped literals), or undefined when there are none. */
-export function prefixUnion(prefixes: readonly string[]): RegExp | undefined {
-  const unique = [...new Set(prefixes)].filter((p) => p.length > 0);
-  if (unique.length === 0) return undefined;
-  return new RegExp(unique.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+interface PrefixEntry {
+  prefix: string;
+  owners: readonly number[];
+}
+
+/**
+ * Which owners (detectors) have one of their literal prefixes in a text. Every prefix of two or more
+ * ASCII characters is filed under its first two characters in a 128×128 table; a prefix that does not
+ * fit (one character, non-ASCII) is searched with indexOf.
+ */
+export class PrefixIndex {
+  private readonly table = new Uint16Array(128 * 128);
+  private readonly buckets: PrefixEntry[][] = [];
+  private readonly loose: PrefixEntry[] = [];
+  readonly empty: boolean;
+
+  constructor(ownerPrefixes: readonly (readonly string[] | undefined)[]) {
+    const byPrefix = new Map<string, number[]>();
+    ownerPrefixes.forEach((prefixes, owner) => {
+      for (const p of prefixes ?? []) {
+        if (p.length === 0) continue;
+        const owners = byPrefix.get(p) ?? [];
+        if (!owners.includes(owner)) owners.push(owner);
+        byPrefix.set(p, owners);
+      }
+    });
+    for (const [prefix, owners] of byPrefix) {
+      const a = prefix.charCodeAt(0);
+      const b = prefix.charCodeAt(1);
+      if (prefix.length < 2 || a >= 128 || b >= 128) {
+        this.loose.push({ prefix, owners });
+        continue;
+      }
+      const key = a * 128 + b;
+      let slot = this.table[key] as number;
+      if (slot === 0) {
+        this.buckets.push([]);
+        slot = this.buckets.length;
+        this.table[key] = slot;
+      }
+      this.buckets[slot - 1]?.push({ prefix, owners });
+    }
+    this.empty = byPrefix.size === 0;
+  }
+
+  /** Sets `hits[owner] = 1` for each owner with a prefix in `text`; true when any was found. */
+  mark(text: string, hits: Uint8Array): boolean {
+    let any = false;
+    const n = text.length - 1;
+    let a = n >= 0 ? text.charCodeAt(0) : 0;
+    for (let i = 0; i < n; i++) {
+      const b = text.charCodeAt(i + 1);
+      if (a < 128 && b < 128) {
+        const slot = this.table[a * 128 + b] as number;
+        if (slot !== 0) {
+          for (const e of this.buckets[slot - 1] as PrefixEntry[]) {
+            if (text.startsWith(e.prefix, i)) {
+              for (const o of e.owners) hits[o] = 1;
+              any = true;
+            }
+          }
+        }
+      }
+      a = b;
+    }
+    for (const e of this.loose) {
+      if (text.includes(e.prefix)) {
+        for (const o of e.owners) hits[o] = 1;
+        any = true;
+      }
+    }
+    return any;
+  }
 }

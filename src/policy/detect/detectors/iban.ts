@@ -43,6 +43,8 @@ export const ibanDetector: BuiltinDetector = {
   entity: 'IBAN_CODE',
   patterns: [START],
   mayMatch: (text) => text.length >= 15 && IBAN_HINT.test(text),
+  // every IBAN starts with two letters and two digits (ISO 13616), counted by the trigger pass
+  triggered: (t, text) => t.letterDigitStarts > 0 && text.length >= 15,
   find(text: string, out: Finding[]): void {
     START.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -2,7 +2,8 @@
  * IP_ADDRESS. IPv4 dotted quads with octets 0–255 written without leading zeros (so `01.02.03.04`
  * is not read as octal-ambiguous), not inside a longer dotted sequence (`1.2.3.4.5`) and not a
  * version after `v`/`version`. IPv6 in every RF 4291/5952 text form: full, compressed `::`, with an
- * embedded IPv4 tail, with a zone id (`%eth0`); candidates are confirmed by node:net isIP.
+ * embedded IPv4 tail, with a zone id (`%eth0`), and the loopback `::1`; candidates are confirmed by
+ * node:net isIP.
  */
 import { isIP } from 'node:net';
 import type { Finding } from '../types.js';
@@ -33,12 +34,24 @@ function countChar(s: string, ch: string): number {
   return n;
 }
 
+/** `::1` in any of its text forms: every group zero except a last group of one. */
+function isLoopback(addr: string): boolean {
+  const last = addr.lastIndexOf(':');
+  if (!/^0{0,3}1$/.test(addr.slice(last + 1))) return false;
+  for (let i = 0; i < last; i++) {
+    const c = addr.charCodeAt(i);
+    if (c !== 48 && c !== 58) return false; // only '0' and ':' before the last group
+  }
+  return true;
+}
+
 export const ipv6Detector: BuiltinDetector = {
   name: 'ipv6',
   entity: 'IP_ADDRESS',
   patterns: [IPV6],
   mayMatch: (text) => text.includes(':'),
-  triggered: (t) => t.colon >= 2,
+  // every address the detector reports has a ':' between hex digits or next to another ':'
+  triggered: (t) => t.hexColons > 0,
   find(text: string, out: Finding[]): void {
     IPV6.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -46,10 +59,13 @@ export const ipv6Detector: BuiltinDetector = {
       let s = m[0];
       const pct = s.indexOf('%');
       const addr = pct >= 0 ? s.slice(0, pct) : s;
-      // `::1`-style one-group addresses and `a::b` code tokens carry no identity; require two groups
-      // and a group of 3+ hex digits, so `a::b` in code is not taken for an address
-      const groups = addr.split(':').filter((g) => g.length > 0);
-      if (countChar(addr, ':') < 2 || groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
+      // `a::b` code tokens are not addresses: require two groups and a group of 3+ hex digits; the
+      // loopback address (`::1`, `0:0:0:0:0:0:0:1`, RFC 4291 §2.5.3) is one however it is written
+      if (countChar(addr, ':') < 2) continue;
+      if (!isLoopback(addr)) {
+        const groups = addr.split(':').filter((g) => g.length > 0);
+        if (groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
+      }
       if (isIP(addr) !== 6) continue;
       if (pct >= 0 && isIP(s) !== 6) s = addr;
       out.push({ entity: 'IP_ADDRESS', start: m.index, end: m.index + s.length, detector: 'ipv6' });

@@ -15,6 +15,7 @@ export const macDetector = regexDetector({
   entity: 'MAC_ADDRESS',
   pattern: MAC,
   mayMatch: (text) => text.length >= 14 && MAC_HINT.test(text),
-  triggered: (t, text) => (t.octetSeparators >= 5 || t.dot >= 2) && text.length >= 14 && MAC_HINT.test(text),
+  // five octet separators, or two dots each after exactly four hex digits: counted by the trigger pass
+  triggered: (t) => t.octetSeparators >= 5 || t.quadDots >= 2,
   validate: (m) => !m[0].includes('.') || /[A-Fa-f]/.test(m[0]),
 });
