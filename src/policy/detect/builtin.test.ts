@@ -75,6 +75,8 @@ table('CREDIT_CARD', [
   ['all same 0000 0000 0000 0000', []],
   ['mixed separators 4111 1111-1111 1111', []],
   ['unknown issuer 9999 9999 9999 9995', []],
+  ['odd grouping 411 1111 1111 11111 and 4111 11111 1111 111', []],
+  ['13-digit visa 4222 2222 2222 2 and 4-4-4-4-3 4111 1111 1111 1111 003', [['CREDIT_CARD', '4222 2222 2222 2'], ['CREDIT_CARD', '4111 1111 1111 1111 003']]],
 ]);
 
 table('IBAN_CODE', [

@@ -103,9 +103,21 @@ export function blankBase64(text: string, triggers?: Triggers): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-/** Greedy overlap resolution: best rank, then longest, then leftmost; result sorted by start. */
+/** Greedy overlap resolution: best rank, then longest, then leftmost; result sorted by start. Sorts `found` in place. */
 export function mergeFindings(found: Finding[]): Finding[] {
   if (found.length <= 1) return found;
+  // the common case: nothing overlaps, so the greedy pass would keep every finding
+  found.sort((a, b) => a.start - b.start || a.end - b.end);
+  let reach = -1;
+  let overlaps = false;
+  for (const f of found) {
+    if (f.start < reach) {
+      overlaps = true;
+      break;
+    }
+    if (f.end > reach) reach = f.end;
+  }
+  if (!overlaps) return found;
   const ordered = [...found].sort(
     (a, b) => rankOf(b.entity) - rankOf(a.entity) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

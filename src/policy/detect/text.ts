@@ -20,10 +20,17 @@ export function isWordCode(c: number): boolean {
   return isAlnumCode(c) || c === 95;
 }
 
-/** Shannon entropy in bits per character. */
+/** Per-character counts for shannonEntropy, reused: the function is synchronous and not re-entrant. */
+const COUNTS = new Map<number, number>();
+
+/**
+ * Shannon entropy in bits per character. Terms are summed in order of each character's first
+ * occurrence, so the result is the same float whatever map backs the counts.
+ */
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
+  const counts = COUNTS;
+  counts.clear();
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     counts.set(c, (counts.get(c) ?? 0) + 1);

@@ -38,19 +38,36 @@ export function knownIssuer(d: string): boolean {
   return false;
 }
 
-/** Groups must be uniform: one separator kind, and the usual 4-4-4-4(-3) or 4-6-5/4-6-4 layouts. */
+/**
+ * Groups must be uniform: one separator kind, and the usual 4-4-4-4(-3) or 4-6-5/4-6-4 layouts.
+ * Read in one loop without splitting (runs for every 13–19 digit candidate).
+ */
 function wellGrouped(raw: string): boolean {
-  const hasSpace = raw.includes(' ');
-  const hasDash = raw.includes('-');
-  if (!hasSpace && !hasDash) return true;
-  if (hasSpace && hasDash) return false;
-  const lens = raw.split(hasSpace ? ' ' : '-').map((g) => g.length);
-  const shape = lens.join('-');
-  if (shape === '4-6-5' || shape === '4-6-4') return true;
+  let sep = 0;
+  let groups = 0;
+  let len = 0;
+  let first = 0;
+  let second = 0;
+  let leadingFours = true;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      len++;
+      continue;
+    }
+    if (sep === 0) sep = c;
+    else if (sep !== c) return false; // spaces and dashes mixed
+    if (groups === 0) first = len;
+    else if (groups === 1) second = len;
+    if (len !== 4) leadingFours = false;
+    groups++;
+    len = 0;
+  }
+  if (sep === 0) return true;
+  // 4-6-5 and 4-6-4 (Amex, Diners)
+  if (groups === 2 && first === 4 && second === 6 && (len === 5 || len === 4)) return true;
   // 4-4-4-4, 4-4-4-4-3, 4-4-4-1 (13-digit Visa) and 4-4-4-4-x up to 19 digits
-  for (let i = 0; i < lens.length - 1; i++) if (lens[i] !== 4) return false;
-  const last = lens[lens.length - 1] ?? 0;
-  return last >= 1 && last <= 4;
+  return leadingFours && len >= 1 && len <= 4;
 }
 
 export const creditCardDetector = regexDetector({

@@ -44,8 +44,10 @@ function localStart(text: string, at: number): number {
 
 function domainOk(domain: string): boolean {
   if (RETINA_ASSET.test(domain)) return false;
-  for (const label of domain.split('.')) {
-    if (label.startsWith('-') || label.endsWith('-')) return false;
+  // no label may start or end with '-' (RFC 1035 §2.3.1)
+  const last = domain.length - 1;
+  for (let i = domain.indexOf('-'); i >= 0; i = domain.indexOf('-', i + 1)) {
+    if (i === 0 || i === last || domain.charCodeAt(i - 1) === 46 || domain.charCodeAt(i + 1) === 46) return false;
   }
   return !FILE_EXTENSIONS.has(domain.slice(domain.lastIndexOf('.') + 1).toLowerCase());
 }
