@@ -20,26 +20,41 @@ export function isWordCode(c: number): boolean {
   return isAlnumCode(c) || c === 95;
 }
 
-/** Per-character counts for shannonEntropy, reused: the function is synchronous and not re-entrant. */
-const COUNTS = new Map<number, number>();
+/**
+ * Scratch space for shannonEntropy, reused across calls (the function is synchronous and not
+ * re-entrant): counts of ASCII code units in a typed array, others in a map, and the distinct code
+ * units in order of first occurrence.
+ */
+const ASCII_COUNTS = new Uint32Array(128);
+const OTHER_COUNTS = new Map<number, number>();
+const SEEN: number[] = [];
 
 /**
  * Shannon entropy in bits per character. Terms are summed in order of each character's first
- * occurrence, so the result is the same float whatever map backs the counts.
+ * occurrence (as iterating a Map of counts would), so the float is the same however counts are kept.
  */
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
-  const counts = COUNTS;
-  counts.clear();
+  SEEN.length = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) {
+      if ((ASCII_COUNTS[c] as number) === 0) SEEN.push(c);
+      ASCII_COUNTS[c] = (ASCII_COUNTS[c] as number) + 1;
+    } else {
+      const n = OTHER_COUNTS.get(c) ?? 0;
+      if (n === 0) SEEN.push(c);
+      OTHER_COUNTS.set(c, n + 1);
+    }
   }
   let h = 0;
-  for (const n of counts.values()) {
+  for (const c of SEEN) {
+    const n = c < 128 ? (ASCII_COUNTS[c] as number) : (OTHER_COUNTS.get(c) ?? 0);
+    if (c < 128) ASCII_COUNTS[c] = 0;
     const p = n / s.length;
     h -= p * Math.log2(p);
   }
+  OTHER_COUNTS.clear();
   return h;
 }
 

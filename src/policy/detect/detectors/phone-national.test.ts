@@ -4,7 +4,7 @@
  * prefix, the calling code without '+', carrier codes, every possible length, and random digits.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { nationalVerdict } from './phone-national.js';
 import { NATIONAL_REGIONS } from './phone-plan.js';
 
@@ -29,11 +29,14 @@ function library(region: string, digits: string): boolean {
 describe('nationalVerdict agrees with libphonenumber-js', () => {
   it.each(NATIONAL_REGIONS.map((r) => [r]))('%s', (region) => {
     const random = rng(region.charCodeAt(0) * 256 + region.charCodeAt(1));
+    // the region's calling code written without '+', alone and before a trunk prefix
+    const cc = getCountryCallingCode(region as CountryCode);
+    const heads = [...HEADS, cc, cc, `${cc}0`, `${cc}1`];
     let answered = 0;
     let valid = 0;
     const disagreements: string[] = [];
-    for (let i = 0; i < 1500; i++) {
-      const head = HEADS[Math.floor(random() * HEADS.length)] ?? '';
+    for (let i = 0; i < 2000; i++) {
+      const head = heads[Math.floor(random() * heads.length)] ?? '';
       const length = 7 + Math.floor(random() * 9);
       let digits = head;
       while (digits.length < length) digits += String(Math.floor(random() * 10));
@@ -46,7 +49,7 @@ describe('nationalVerdict agrees with libphonenumber-js', () => {
     }
     expect(disagreements).toEqual([]);
     // the fast path must carry most of the load, or the scan falls back to parsing
-    expect(answered).toBeGreaterThan(900);
+    expect(answered).toBeGreaterThan(1400);
     expect(valid).toBeGreaterThan(0);
   });
 
@@ -56,7 +59,10 @@ describe('nationalVerdict agrees with libphonenumber-js', () => {
     expect(nationalVerdict('FR', '0612345678')).toBe(true);
     expect(nationalVerdict('US', '2015550123')).toBe(true);
     expect(nationalVerdict('US', '0234567890')).toBe(false);
-    // the calling code written without '+' is read as an international number: the library decides
-    expect(nationalVerdict('US', '1234567890')).toBeUndefined();
+    // the calling code written without '+': read as international where only that reading fits
+    expect(nationalVerdict('US', '12015550123')).toBe(true);
+    expect(nationalVerdict('US', '1234567890')).toBe(false);
+    // an IDD prefix: left to the library
+    expect(nationalVerdict('US', '011442079460018')).toBeUndefined();
   });
 });

@@ -9,8 +9,9 @@
  * ones it does not reproduce, so the caller falls back to the library and the verdict is always the
  * library's own:
  *
- * 1. digits starting with the region's international (IDD) prefix or its calling code are read as
- *    international numbers by the library: not reproduced here (fallback);
+ * 1. digits starting with the region's international (IDD) prefix are read as international numbers
+ *    by the library: not reproduced here (fallback); digits starting with the region's calling code
+ *    are read as international when only that reading fits, as the library does;
  * 2. the national prefix for parsing (trunk prefix, carrier codes) is stripped when it matches and
  *    the rest is still a possible length for the region; a prefix rule whose capture groups match
  *    (carrier codes, rewrite rules such as AR's mobile "15" or BR's carrier selection) is not
@@ -148,6 +149,31 @@ function lengthPossible(lengths: readonly number[], n: number): boolean {
 }
 
 /**
+ * The library's extractNationalNumber: the national prefix for parsing is stripped when it matches,
+ * unless only the whole number fits the national pattern or the rest is an impossible length.
+ * `undefined` when the rule's capture groups match (carrier codes, rewrites): left to the library.
+ */
+function extractNational(plan: Plan, digits: string): string | undefined {
+  if (plan.prefixForParsing === undefined) return digits;
+  const m = plan.prefixForParsing.exec(digits);
+  if (m === null) return digits;
+  if (m.length > 1 && m[m.length - 1]) return undefined;
+  const stripped = digits.slice(m[0].length);
+  if (stripped === digits) return digits;
+  if (matches(plan.national, digits) && !matches(plan.national, stripped)) return digits;
+  if (plan.lengths === undefined) return stripped;
+  // the length is judged by the region the stripped number belongs to, when one is found
+  const within = regionWithin(plan.callingCode, stripped);
+  const lengths = within === undefined ? plan.lengths : planOf(within)?.lengths;
+  return lengths === undefined || lengthPossible(lengths, stripped.length) ? stripped : digits;
+}
+
+/** National significant numbers the library accepts at all (MIN/MAX_LENGTH_FOR_NSN). */
+function nsnLengthOk(nsn: string): boolean {
+  return nsn.length >= 2 && nsn.length <= 17;
+}
+
+/**
  * Whether `digits` (ASCII digits only, 7–17 of them) is a valid national number of `region`, as
  * libphonenumber-js would answer; `undefined` when the number takes a path this module does not
  * reproduce and the library must be asked.
@@ -155,30 +181,32 @@ function lengthPossible(lengths: readonly number[], n: number): boolean {
 export function nationalVerdict(region: string, digits: string): boolean | undefined {
   const plan = planOf(region);
   if (plan === undefined) return undefined;
-  // read as international by the library (IDD prefix, or the calling code written without '+')
+  // an IDD prefix makes the library read an international number: not reproduced here
   if (plan.idd !== undefined && plan.idd.test(digits)) return undefined;
-  if (digits.startsWith(plan.callingCode)) return undefined;
-  let nsn = digits;
-  if (plan.prefixForParsing !== undefined) {
-    const m = plan.prefixForParsing.exec(digits);
-    if (m !== null) {
-      // carrier codes and rewrite rules (capture groups) are left to the library
-      if (m.length > 1 && m[m.length - 1]) return undefined;
-      const stripped = digits.slice(m[0].length);
-      if (stripped !== digits) {
-        const keepWhole = matches(plan.national, digits) && !matches(plan.national, stripped);
-        if (!keepWhole) {
-          if (plan.lengths === undefined) nsn = stripped;
-          else {
-            // the length is judged by the region the stripped number belongs to, when one is found
-            const within = regionWithin(plan.callingCode, stripped);
-            const lengths = within === undefined ? plan.lengths : planOf(within)?.lengths;
-            if (lengths === undefined || lengthPossible(lengths, stripped.length)) nsn = stripped;
-          }
-        }
-      }
+  if (digits.startsWith(plan.callingCode)) {
+    // the calling code written without '+' (`1 800 …` in the US): the library reads the number as
+    // international when only the shorter reading fits the national pattern, or the whole is too long
+    const shorter = digits.slice(plan.callingCode.length);
+    const shortNsn = extractNational(plan, shorter);
+    const wholeNsn = extractNational(plan, digits);
+    if (shortNsn === undefined || wholeNsn === undefined) return undefined;
+    const maxLen = plan.lengths?.[plan.lengths.length - 1];
+    const international =
+      (!matches(plan.national, wholeNsn) && matches(plan.national, shortNsn)) || (maxLen !== undefined && wholeNsn.length > maxLen);
+    if (international) {
+      const main = planOf(JSON_METADATA.country_calling_codes[plan.callingCode]?.[0] ?? region);
+      if (main === undefined) return undefined;
+      const nsn = extractNational(main, shorter);
+      if (nsn === undefined) return undefined;
+      if (!nsnLengthOk(nsn)) return false;
+      const exact = regionWithin(plan.callingCode, nsn);
+      const final = exact === undefined ? main : planOf(exact);
+      return final !== undefined && typeFits(final, nsn);
     }
   }
+  const nsn = extractNational(plan, digits);
+  if (nsn === undefined) return undefined;
+  if (!nsnLengthOk(nsn)) return false;
   const exact = regionWithin(plan.callingCode, nsn) ?? region;
   const final = planOf(exact);
   return final !== undefined && typeFits(final, nsn);
