@@ -141,7 +141,7 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const encodedAware = list.map((d) => (d as { scansEncoded?: boolean }).scansEncoded === true);
   const entities = Object.freeze([...new Set(list.map((d) => d.entity))]);
   const builtin = list as readonly Partial<BuiltinDetector>[];
-  // one pass over the text answers "which vendor prefixes are here?" for every prefix-anchored
+  // the trigger pass also answers "which vendor prefixes are here?" for every prefix-anchored
   // detector; for those the index is the prefilter (their mayMatch would search the same literals)
   const prefixed = builtin.map((d) => d.prefixes !== undefined && d.prefixes.length > 0);
   const prefixes = new PrefixIndex(builtin.map((d) => d.prefixes));
@@ -152,10 +152,10 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
     scan(text: string): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
       const plain = blankJsonEscapes(text);
-      const triggers = computeTriggers(plain);
-      const masked = scanBase64 ? plain : blankBase64(plain, triggers);
       hits.fill(0);
-      const vendor = !prefixes.empty && prefixes.mark(plain, hits);
+      const triggers = computeTriggers(plain, prefixes, hits);
+      const masked = scanBase64 ? plain : blankBase64(plain, triggers);
+      const vendor = triggers.prefixFound;
       const found: Finding[] = [];
       for (let i = 0; i < list.length; i++) {
         const d = list[i] as Detector & Partial<BuiltinDetector>;

@@ -44,6 +44,18 @@ describe('shared trigger pass', () => {
     expect(index.mark('ends with ghp_', hits)).toBe(true);
     expect(new PrefixIndex([undefined, []]).empty).toBe(true);
   });
+
+  it('marks the same prefix owners inside the trigger pass as on their own', () => {
+    const index = new PrefixIndex([['ghp_', 'hvs.'], ['xoxb-'], ['$'], ['eyJ']]);
+    for (const text of ['ghp_abc and $5', 'xoxb- at start', 'nothing here', 'e', 'tail eyJ', 'xoxa-']) {
+      const alone = new Uint8Array(4);
+      const together = new Uint8Array(4);
+      const any = index.mark(text, alone);
+      expect(computeTriggers(text, index, together).prefixFound).toBe(any);
+      expect([...together]).toEqual([...alone]);
+    }
+    expect(computeTriggers('ghp_x').prefixFound).toBe(false);
+  });
 });
 
 describe('phone number plans', () => {

@@ -4,9 +4,9 @@
  * prefilters ask about (an '@', digit runs long enough for a card or a phone number, separators,
  * a base64 run, MAC and IPv6 separators, IBAN starts), so each detector decides whether to run from a
  * few integers instead of scanning the string again. Character classes come from one 128-entry
- * table, so each code unit costs a load and a few bit tests. Vendor key prefixes are found by a
- * PrefixIndex built once per scanner: one pass that looks up each pair of adjacent characters in a
- * table and compares whole prefixes only where a pair starts one.
+ * table, so each code unit costs a load and a few bit tests. Vendor key prefixes are found in the
+ * same pass through a PrefixIndex built once per scanner: each pair of adjacent characters is looked
+ * up in a table and whole prefixes are compared only where a pair starts one.
  */
 
 export interface Triggers {
@@ -29,6 +29,8 @@ export interface Triggers {
   hexColons: number;
   /** Two digits right after two or more ASCII letters, as at the start of an IBAN (`DE89`). */
   letterDigitStarts: number;
+  /** Some literal prefix of the PrefixIndex passed to computeTriggers occurs (its owners are marked). */
+  prefixFound: boolean;
 }
 
 const DIGIT = 1;
@@ -60,7 +62,15 @@ function isHexOrColon(c: number): boolean {
   return c === 58 || (c < 128 && ((CLASS[c] as number) & (DIGIT | HEX_LETTER)) !== 0);
 }
 
-export function computeTriggers(text: string): Triggers {
+/**
+ * One pass over `text`. With `prefixes` and `hits`, the same pass also marks in `hits` each owner of
+ * the index whose literal prefix occurs (see PrefixIndex.mark), so vendor prefixes cost no pass of
+ * their own.
+ */
+export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uint8Array): Triggers {
+  const table = prefixes !== undefined && hits !== undefined && !prefixes.empty ? prefixes.table : undefined;
+  let prefixFound = false;
+  let prev = 128;
   let tight = 0;
   let tightBest = 0;
   let tightGap = 0;
@@ -85,6 +95,11 @@ export function computeTriggers(text: string): Triggers {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (table !== undefined && (prev | c) < 128) {
+      const slot = table[prev * 128 + c] as number;
+      if (slot !== 0 && (prefixes as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array)) prefixFound = true;
+    }
+    prev = c;
     const k = classOf(c);
     if ((k & DIGIT) !== 0) {
       hex++;
@@ -129,6 +144,7 @@ export function computeTriggers(text: string): Triggers {
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
+  if (table !== undefined && (prefixes as PrefixIndex).markLoose(text, hits as Uint8Array)) prefixFound = true;
   return {
     tightDigits: tightBest,
     looseDigits: looseBest,
@@ -142,6 +158,7 @@ export function computeTriggers(text: string): Triggers {
     quadDots,
     hexColons,
     letterDigitStarts,
+    prefixFound,
   };
 }
 
@@ -156,7 +173,8 @@ interface PrefixEntry {
  * fit (one character, non-ASCII) is searched with indexOf.
  */
 export class PrefixIndex {
-  private readonly table = new Uint16Array(128 * 128);
+  /** First two characters of a prefix (a * 128 + b) → 1 + the bucket of prefixes that start so; 0 for none. */
+  readonly table = new Uint16Array(128 * 128);
   private readonly buckets: PrefixEntry[][] = [];
   private readonly loose: PrefixEntry[] = [];
   readonly empty: boolean;
@@ -197,19 +215,30 @@ export class PrefixIndex {
     let a = n >= 0 ? text.charCodeAt(0) : 0;
     for (let i = 0; i < n; i++) {
       const b = text.charCodeAt(i + 1);
-      if (a < 128 && b < 128) {
+      if ((a | b) < 128) {
         const slot = this.table[a * 128 + b] as number;
-        if (slot !== 0) {
-          for (const e of this.buckets[slot - 1] as PrefixEntry[]) {
-            if (text.startsWith(e.prefix, i)) {
-              for (const o of e.owners) hits[o] = 1;
-              any = true;
-            }
-          }
-        }
+        if (slot !== 0 && this.markAt(text, i, slot, hits)) any = true;
       }
       a = b;
     }
+    return this.markLoose(text, hits) || any;
+  }
+
+  /** Compares the prefixes filed under `slot` (the pair at `i`) with the text at `i`. */
+  markAt(text: string, i: number, slot: number, hits: Uint8Array): boolean {
+    let any = false;
+    for (const e of this.buckets[slot - 1] as PrefixEntry[]) {
+      if (text.startsWith(e.prefix, i)) {
+        for (const o of e.owners) hits[o] = 1;
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /** The prefixes too short or too wide for the pair table, searched with indexOf. */
+  markLoose(text: string, hits: Uint8Array): boolean {
+    let any = false;
     for (const e of this.loose) {
       if (text.includes(e.prefix)) {
         for (const o of e.owners) hits[o] = 1;
