@@ -31,6 +31,8 @@ describe('shared trigger pass', () => {
     expect(computeTriggers('name: value, key : x').hexColons).toBe(0);
     expect(computeTriggers('IBAN DE89 3704').letterDigitStarts).toBe(1);
     expect(computeTriggers('A1 B22 x 12').letterDigitStarts).toBe(0);
+    expect(computeTriggers('XDE89 5DE89 de89').letterDigitStarts).toBe(1);
+    expect(computeTriggers('https://a and x:/ y').schemeSeparators).toBe(1);
   });
 
   it('finds literal prefixes per owner in one pass, including one-character and non-ASCII ones', () => {

@@ -27,8 +27,10 @@ export interface Triggers {
   quadDots: number;
   /** ':' with a hex digit or ':' on both sides, as inside every IPv6 address with two groups (`::1` too). */
   hexColons: number;
-  /** Two digits right after two or more ASCII letters, as at the start of an IBAN (`DE89`). */
+  /** Two letters and two digits not inside a longer alphanumeric run before them, as an IBAN starts (`DE89`). */
   letterDigitStarts: number;
+  /** `://`, as after a URI scheme. */
+  schemeSeparators: number;
   /** Some literal prefix of the PrefixIndex passed to computeTriggers occurs (its owners are marked). */
   prefixFound: boolean;
 }
@@ -92,6 +94,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   let digits = 0;
   let lettersBeforeDigits = 0;
   let letterDigitStarts = 0;
+  let schemeSeparators = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -113,7 +116,10 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
       if (digits === 0) lettersBeforeDigits = letters;
       digits++;
       letters = 0;
-      if (digits === 2 && lettersBeforeDigits >= 2) letterDigitStarts++;
+      // exactly two letters before the digits, and no digit before the letters
+      if (digits === 2 && lettersBeforeDigits === 2 && (i < 4 || (classOf(text.charCodeAt(i - 4)) & DIGIT) === 0)) {
+        letterDigitStarts++;
+      }
       continue;
     }
     digits = 0;
@@ -138,6 +144,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     if (c === 64) at++;
     else if (c === 58) {
       colon++;
+      if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) schemeSeparators++;
       if (i > 0 && isHexOrColon(text.charCodeAt(i - 1)) && i + 1 < n && isHexOrColon(text.charCodeAt(i + 1))) hexColons++;
     } else if (c === 61) equals++;
     else if (c === 46) dot++;
@@ -158,6 +165,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     quadDots,
     hexColons,
     letterDigitStarts,
+    schemeSeparators,
     prefixFound,
   };
 }

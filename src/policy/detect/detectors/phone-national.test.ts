@@ -31,7 +31,7 @@ describe('nationalVerdict agrees with libphonenumber-js', () => {
     const random = rng(region.charCodeAt(0) * 256 + region.charCodeAt(1));
     // the region's calling code written without '+', alone and before a trunk prefix
     const cc = getCountryCallingCode(region as CountryCode);
-    const heads = [...HEADS, cc, cc, `${cc}0`, `${cc}1`];
+    const heads = [...HEADS, cc, cc, `${cc}0`, `${cc}1`, '0044', '0049', '0111', '01133', '00800', '0061', '00'];
     let answered = 0;
     let valid = 0;
     const disagreements: string[] = [];
@@ -49,7 +49,7 @@ describe('nationalVerdict agrees with libphonenumber-js', () => {
     }
     expect(disagreements).toEqual([]);
     // the fast path must carry most of the load, or the scan falls back to parsing
-    expect(answered).toBeGreaterThan(1400);
+    expect(answered).toBeGreaterThan(1800);
     expect(valid).toBeGreaterThan(0);
   });
 
@@ -62,7 +62,11 @@ describe('nationalVerdict agrees with libphonenumber-js', () => {
     // the calling code written without '+': read as international where only that reading fits
     expect(nationalVerdict('US', '12015550123')).toBe(true);
     expect(nationalVerdict('US', '1234567890')).toBe(false);
-    // an IDD prefix: left to the library
-    expect(nationalVerdict('US', '011442079460018')).toBeUndefined();
+    // after an IDD prefix: a calling code and a national number
+    expect(nationalVerdict('US', '011442079460018')).toBe(true);
+    expect(nationalVerdict('DE', '00442079460018')).toBe(true);
+    expect(nationalVerdict('DE', '00999123456')).toBe(false);
+    // a non-geographic calling code: left to the library
+    expect(nationalVerdict('DE', '0080012345678')).toBeUndefined();
   });
 });

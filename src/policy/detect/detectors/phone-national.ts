@@ -9,9 +9,10 @@
  * ones it does not reproduce, so the caller falls back to the library and the verdict is always the
  * library's own:
  *
- * 1. digits starting with the region's international (IDD) prefix are read as international numbers
- *    by the library: not reproduced here (fallback); digits starting with the region's calling code
- *    are read as international when only that reading fits, as the library does;
+ * 1. digits starting with the region's international (IDD) prefix are read as an international
+ *    number (calling code, then national number); digits starting with the region's calling code
+ *    are read as international when only that reading fits; non-geographic calling codes (+800 …)
+ *    are left to the library (fallback);
  * 2. the national prefix for parsing (trunk prefix, carrier codes) is stripped when it matches and
  *    the rest is still a possible length for the region; a prefix rule whose capture groups match
  *    (carrier codes, rewrite rules such as AR's mobile "15" or BR's carrier selection) is not
@@ -56,6 +57,7 @@ type Entry = readonly unknown[];
 const JSON_METADATA = metadata as unknown as {
   countries: Record<string, Entry>;
   country_calling_codes: Record<string, readonly string[]>;
+  nonGeographic?: Record<string, Entry>;
 };
 
 function str(entry: Entry, i: number): string | undefined {
@@ -174,6 +176,31 @@ function nsnLengthOk(nsn: string): boolean {
 }
 
 /**
+ * `rest` is what follows an IDD prefix: a calling code (E.164 codes are prefix-free, 1–3 digits) and
+ * a national number, judged in the calling code's main region and narrowed as the library does.
+ */
+function internationalVerdict(rest: string): boolean | undefined {
+  for (let len = 1; len <= 3 && len <= rest.length; len++) {
+    const code = rest.slice(0, len);
+    // non-geographic codes (+800, +882 …) have plans of their own: left to the library
+    if (JSON_METADATA.nonGeographic?.[code] !== undefined) return undefined;
+    const regions = JSON_METADATA.country_calling_codes[code];
+    if (regions === undefined) continue;
+    const main = planOf(regions[0] ?? '');
+    if (main === undefined) return undefined;
+    const number = rest.slice(len);
+    if (number === '') return false;
+    const nsn = extractNational(main, number);
+    if (nsn === undefined) return undefined;
+    if (!nsnLengthOk(nsn)) return false;
+    const exact = regionWithin(code, nsn);
+    const final = exact === undefined ? main : planOf(exact);
+    return final !== undefined && typeFits(final, nsn);
+  }
+  return false; // no calling code: the library finds no numbering plan
+}
+
+/**
  * Whether `digits` (ASCII digits only, 7–17 of them) is a valid national number of `region`, as
  * libphonenumber-js would answer; `undefined` when the number takes a path this module does not
  * reproduce and the library must be asked.
@@ -181,8 +208,13 @@ function nsnLengthOk(nsn: string): boolean {
 export function nationalVerdict(region: string, digits: string): boolean | undefined {
   const plan = planOf(region);
   if (plan === undefined) return undefined;
-  // an IDD prefix makes the library read an international number: not reproduced here
-  if (plan.idd !== undefined && plan.idd.test(digits)) return undefined;
+  // after the region's IDD prefix (`00`, `011` …) the library reads an international number, unless
+  // nothing or a '0' follows the prefix
+  const idd = plan.idd?.exec(digits);
+  if (idd != null) {
+    const rest = digits.slice(idd[0].length);
+    if (rest !== '' && rest.charCodeAt(0) !== 48) return internationalVerdict(rest);
+  }
   if (digits.startsWith(plan.callingCode)) {
     // the calling code written without '+' (`1 800 …` in the US): the library reads the number as
     // international when only the shorter reading fits the national pattern, or the whole is too long

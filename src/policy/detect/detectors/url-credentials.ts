@@ -12,7 +12,7 @@ export const urlCredentialsDetector = regexDetector({
   entity: 'URL_CREDENTIALS',
   pattern: USERINFO,
   mayMatch: (text) => text.includes('://') && text.includes('@'),
-  triggered: (t, text) => t.at > 0 && t.colon > 0 && text.includes('://'),
+  triggered: (t) => t.at > 0 && t.schemeSeparators > 0,
   validate: (m) => {
     const s = m[0];
     const colon = s.indexOf(':');
