@@ -67,12 +67,14 @@ function isHexOrColon(c: number): boolean {
 /**
  * One pass over `text`. With `prefixes` and `hits`, the same pass also marks in `hits` each owner of
  * the index whose literal prefix occurs (see PrefixIndex.mark), so vendor prefixes cost no pass of
- * their own.
+ * their own. Letters, the most common code units, take a short path that touches no separator state.
  */
 export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uint8Array): Triggers {
-  const table = prefixes !== undefined && hits !== undefined && !prefixes.empty ? prefixes.table : undefined;
+  const index = prefixes !== undefined && hits !== undefined && !prefixes.empty ? prefixes : undefined;
+  const table = index?.table;
   let prefixFound = false;
-  let prev = 128;
+  // the previous code unit when ASCII, else 0 (no prefix starts with NUL, see PrefixIndex)
+  let prev = 0;
   let tight = 0;
   let tightBest = 0;
   let tightGap = 0;
@@ -98,12 +100,35 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (table !== undefined && (prev | c) < 128) {
-      const slot = table[prev * 128 + c] as number;
-      if (slot !== 0 && (prefixes as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array)) prefixFound = true;
+    if (c >= 128) {
+      // non-ASCII: no class bit, except NBSP, a loose (phone) separator; ends every run
+      prev = 0;
+      digits = 0;
+      letters = 0;
+      tightGap = 2;
+      looseGap = c === 0xa0 ? looseGap + 1 : 4;
+      hex = 0;
+      if (b64 > b64Best) b64Best = b64;
+      b64 = 0;
+      continue;
+    }
+    if (table !== undefined) {
+      const slot = table[(prev << 7) | c] as number;
+      if (slot !== 0 && (index as PrefixIndex).mayStartAt(slot, text.charCodeAt(i + 1))) {
+        if ((index as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array)) prefixFound = true;
+      }
     }
     prev = c;
-    const k = classOf(c);
+    const k = CLASS[c] as number;
+    if ((k & LETTER) !== 0) {
+      hex = (hex + 1) * ((k & HEX_LETTER) >> 1); // +1 on a-f/A-F, else 0, without a branch
+      tightGap = 2;
+      looseGap = 4;
+      digits = 0;
+      b64++;
+      letters++;
+      continue;
+    }
     if ((k & DIGIT) !== 0) {
       hex++;
       tight = tightGap <= 1 ? tight + 1 : 1;
@@ -117,41 +142,36 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
       digits++;
       letters = 0;
       // exactly two letters before the digits, and no digit before the letters
-      if (digits === 2 && lettersBeforeDigits === 2 && (i < 4 || (classOf(text.charCodeAt(i - 4)) & DIGIT) === 0)) {
+      if (digits === 2 && lettersBeforeDigits === 2 && (i < 4 || ((CLASS[text.charCodeAt(i - 4)] ?? 0) & DIGIT) === 0)) {
         letterDigitStarts++;
       }
       continue;
     }
+    // punctuation, space, control: extend the separator gaps or end the digit runs
     digits = 0;
-    // a non-digit: extend the gap (separators) or end the runs
+    letters = 0;
     tightGap = (k & TIGHT_SEP) !== 0 ? tightGap + 1 : 2;
     looseGap = (k & LOOSE_SEP) !== 0 ? looseGap + 1 : 4;
-    if ((k & HEX_LETTER) !== 0) hex++;
-    else {
-      if (hex === 2 && (c === 58 || c === 45)) octetSeparators++;
-      else if (hex === 4 && c === 46) quadDots++;
-      hex = 0;
-    }
+    if (hex === 2 && (c === 58 || c === 45)) octetSeparators++;
+    else if (hex === 4 && c === 46) quadDots++;
+    hex = 0;
     if ((k & B64) !== 0) {
-      b64++;
-      if (b64 > b64Best) b64Best = b64;
-      letters = (k & LETTER) !== 0 ? letters + 1 : 0;
+      b64++; // '+' and '/'
       continue;
     }
-    letters = 0;
     if (b64 > b64Best) b64Best = b64;
     b64 = 0;
     if (c === 64) at++;
     else if (c === 58) {
       colon++;
-      if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) schemeSeparators++;
       if (i > 0 && isHexOrColon(text.charCodeAt(i - 1)) && i + 1 < n && isHexOrColon(text.charCodeAt(i + 1))) hexColons++;
+      if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) schemeSeparators++;
     } else if (c === 61) equals++;
     else if (c === 46) dot++;
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
-  if (table !== undefined && (prefixes as PrefixIndex).markLoose(text, hits as Uint8Array)) prefixFound = true;
+  if (index !== undefined && index.markLoose(text, hits as Uint8Array)) prefixFound = true;
   return {
     tightDigits: tightBest,
     looseDigits: looseBest,
@@ -184,6 +204,13 @@ export class PrefixIndex {
   /** First two characters of a prefix (a * 128 + b) → 1 + the bucket of prefixes that start so; 0 for none. */
   readonly table = new Uint16Array(128 * 128);
   private readonly buckets: PrefixEntry[][] = [];
+  /**
+   * Per bucket, a 128-bit set of the characters that follow its pair in some prefix, so common pairs
+   * ("wh", "do", "nt") are dismissed by one bit test; `open` buckets (a prefix is the pair alone or
+   * goes on with a non-ASCII character) are always compared.
+   */
+  private third = new Uint32Array(0);
+  private open = new Uint8Array(0);
   private readonly loose: PrefixEntry[] = [];
   readonly empty: boolean;
 
@@ -200,7 +227,7 @@ export class PrefixIndex {
     for (const [prefix, owners] of byPrefix) {
       const a = prefix.charCodeAt(0);
       const b = prefix.charCodeAt(1);
-      if (prefix.length < 2 || a >= 128 || b >= 128) {
+      if (prefix.length < 2 || a === 0 || a >= 128 || b >= 128) {
         this.loose.push({ prefix, owners });
         continue;
       }
@@ -214,6 +241,22 @@ export class PrefixIndex {
       this.buckets[slot - 1]?.push({ prefix, owners });
     }
     this.empty = byPrefix.size === 0;
+    this.third = new Uint32Array(this.buckets.length * 4);
+    this.open = new Uint8Array(this.buckets.length);
+    this.buckets.forEach((bucket, b) => {
+      for (const { prefix } of bucket) {
+        const t = prefix.charCodeAt(2);
+        if (prefix.length === 2 || t >= 128) this.open[b] = 1;
+        else this.third[b * 4 + (t >> 5)] = (this.third[b * 4 + (t >> 5)] as number) | (1 << (t & 31));
+      }
+    });
+  }
+
+  /** Whether a prefix filed under `slot` may continue with `next` (the code unit after the pair). */
+  mayStartAt(slot: number, next: number): boolean {
+    if (this.open[slot - 1] === 1) return true;
+    if (!(next < 128)) return false; // non-ASCII, or NaN past the end
+    return ((this.third[(slot - 1) * 4 + (next >> 5)] as number) & (1 << (next & 31))) !== 0;
   }
 
   /** Sets `hits[owner] = 1` for each owner with a prefix in `text`; true when any was found. */
@@ -225,7 +268,7 @@ export class PrefixIndex {
       const b = text.charCodeAt(i + 1);
       if ((a | b) < 128) {
         const slot = this.table[a * 128 + b] as number;
-        if (slot !== 0 && this.markAt(text, i, slot, hits)) any = true;
+        if (slot !== 0 && this.mayStartAt(slot, text.charCodeAt(i + 2)) && this.markAt(text, i, slot, hits)) any = true;
       }
       a = b;
     }

@@ -125,6 +125,42 @@ export function looksSecret(value: string, kind: SecretKeyKind): boolean {
   return classes >= 2 && entropy >= 3.0;
 }
 
+/**
+ * Judges the assignment at separator `sep` ('=' or ':'), appending a finding when its key names a
+ * secret and its value looks like one; returns where the search for the next separator resumes.
+ */
+function secretAt(text: string, sep: number, out: Finding[]): number {
+  const c = text.charCodeAt(sep);
+  let valueStart = sep + 1;
+  // ':=', '=>', '=='
+  const next = text.charCodeAt(valueStart);
+  if (next === 61 || next === 62) valueStart++;
+  if (c === 58 && next === 47) return sep + 1; // "://" is a URL, not an assignment
+  const keyEnd = c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep;
+  const keyStart = readKey(text, keyEnd);
+  if (keyStart < 0) return sep + 1;
+  const rawKey = text.slice(keyStart, keyEnd);
+  if (!KEY_HINT.test(rawKey)) return sep + 1;
+  const kind = secretKeyKind(rawKey.replace(/["'`\s]/g, ''));
+  if (kind === undefined) return sep + 1;
+  // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
+  let i = valueStart;
+  while (i < text.length && text.charCodeAt(i) === 32 && i - valueStart < 8) i++;
+  const quote = text.charCodeAt(i);
+  if (quote === 34 || quote === 39 || quote === 96) i++;
+  const scheme = /^(?:Bearer|Basic|Token|Digest|Bot|ApiKey|SSWS)\s+/i.exec(text.slice(i, i + 16));
+  if (scheme) i += scheme[0].length;
+  const start = i;
+  while (i < text.length && i - start < MAX_VALUE && !isValueStop(text.charCodeAt(i))) i++;
+  let end = i;
+  // a trailing sentence period is not part of the value
+  while (end > start && text.charCodeAt(end - 1) === 46) end--;
+  if (text.charCodeAt(i) === 40) return sep + 1; // getpass(), os.getenv(…): a call, not a literal
+  if (!looksSecret(text.slice(start, end), kind)) return sep + 1;
+  out.push({ entity: 'GENERIC_SECRET', start, end, detector: 'generic_secret' });
+  return end;
+}
+
 export const genericSecretDetector: BuiltinDetector = {
   name: 'generic_secret',
   entity: 'GENERIC_SECRET',
@@ -132,37 +168,14 @@ export const genericSecretDetector: BuiltinDetector = {
   mayMatch: (text) => text.includes('=') || text.includes(':'),
   triggered: (t) => t.equals > 0 || t.colon > 0,
   find(text: string, out: Finding[]): void {
-    for (let sep = 0; sep < text.length; sep++) {
-      const c = text.charCodeAt(sep);
-      if (c !== 61 && c !== 58) continue; // '=' or ':'
-      let valueStart = sep + 1;
-      // ':=', '=>', '=='
-      const next = text.charCodeAt(valueStart);
-      if (next === 61 || next === 62) valueStart++;
-      if (c === 58 && text.charCodeAt(sep + 1) === 47) continue; // "://" is a URL, not an assignment
-      const keyStart = readKey(text, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep);
-      if (keyStart < 0) continue;
-      const rawKey = text.slice(keyStart, c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep);
-      if (!KEY_HINT.test(rawKey)) continue;
-      const kind = secretKeyKind(rawKey.replace(/["'`\s]/g, ''));
-      if (kind === undefined) continue;
-      // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
-      let i = valueStart;
-      while (i < text.length && text.charCodeAt(i) === 32 && i - valueStart < 8) i++;
-      const quote = text.charCodeAt(i);
-      if (quote === 34 || quote === 39 || quote === 96) i++;
-      const scheme = /^(?:Bearer|Basic|Token|Digest|Bot|ApiKey|SSWS)\s+/i.exec(text.slice(i, i + 16));
-      if (scheme) i += scheme[0].length;
-      const start = i;
-      while (i < text.length && i - start < MAX_VALUE && !isValueStop(text.charCodeAt(i))) i++;
-      let end = i;
-      // a trailing sentence period is not part of the value
-      while (end > start && text.charCodeAt(end - 1) === 46) end--;
-      if (text.charCodeAt(i) === 40) continue; // getpass(), os.getenv(…): a call, not a literal
-      const value = text.slice(start, end);
-      if (!looksSecret(value, kind)) continue;
-      out.push({ entity: 'GENERIC_SECRET', start, end, detector: 'generic_secret' });
-      sep = end - 1;
+    // jump from separator to separator with indexOf rather than visiting every character
+    let eq = text.indexOf('=');
+    let colon = text.indexOf(':');
+    while (eq >= 0 || colon >= 0) {
+      const sep = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+      const resume = secretAt(text, sep, out);
+      if (eq >= 0 && eq < resume) eq = text.indexOf('=', resume);
+      if (colon >= 0 && colon < resume) colon = text.indexOf(':', resume);
     }
   },
 };
