@@ -116,6 +116,7 @@ table('IP_ADDRESS', [
   ['C++ std::vector and a::b', []],
   ['loopback ::1 and [::1]:8080 and 0:0:0:0:0:0:0:1', [['IP_ADDRESS', '::1'], ['IP_ADDRESS', '::1'], ['IP_ADDRESS', '0:0:0:0:0:0:0:1']]],
   ['Ruby Foo::Bar::1 and ::2 and a::1', []],
+  ['uncompressed with an IPv4 tail 0:0:0:0:0:ffff:192.0.2.128', [['IP_ADDRESS', '0:0:0:0:0:ffff:192.0.2.128']]],
 ]);
 
 table('MAC_ADDRESS', [

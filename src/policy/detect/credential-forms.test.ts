@@ -13,6 +13,7 @@ type Row = [input: string, expected: [string, string][]];
 const rows: Row[] = [
   ['<password>Xk9#mQ2vLp</password>', [['GENERIC_SECRET', 'Xk9#mQ2vLp']]],
   ['<db:Password>Xk9mQ2vLp7</db:Password>', [['GENERIC_SECRET', 'Xk9mQ2vLp7']]],
+  ['<note>Zx8kQ2mN9pL4w</note> | host | Zx8kQ2mN9pL4w |', []],
   ['<add key="DbPassword" value="Summer2024!" />', [['GENERIC_SECRET', 'Summer2024!']]],
   ['| DB_PASSWORD | Summer2024! |', [['GENERIC_SECRET', 'Summer2024!']]],
   ['| name | DB_PASSWORD | hunter-22x |', [['GENERIC_SECRET', 'hunter-22x']]],

@@ -33,6 +33,7 @@ describe('shared trigger pass', () => {
     expect(computeTriggers('A1 B22 x 12').letterDigitStarts).toBe(0);
     expect(computeTriggers('XDE89 5DE89 de89').letterDigitStarts).toBe(1);
     expect(computeTriggers('https://a and x:/ y').schemeSeparators).toBe(1);
+    expect(computeTriggers('fe80::1 and std::cout, 12:30').doubleColons).toBe(2);
   });
 
   it('finds literal prefixes per owner in one pass, including one-character and non-ASCII ones', () => {

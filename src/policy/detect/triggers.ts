@@ -29,6 +29,8 @@ export interface Triggers {
   hexColons: number;
   /** Two letters and two digits not inside a longer alphanumeric run before them, as an IBAN starts (`DE89`). */
   letterDigitStarts: number;
+  /** `::`, as in every compressed IPv6 address. */
+  doubleColons: number;
   /** `://`, as after a URI scheme. */
   schemeSeparators: number;
   /** Some literal prefix of the PrefixIndex passed to computeTriggers occurs (its owners are marked). */
@@ -97,6 +99,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   let lettersBeforeDigits = 0;
   let letterDigitStarts = 0;
   let schemeSeparators = 0;
+  let doubleColons = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -165,7 +168,9 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     else if (c === 58) {
       colon++;
       if (i > 0 && isHexOrColon(text.charCodeAt(i - 1)) && i + 1 < n && isHexOrColon(text.charCodeAt(i + 1))) hexColons++;
-      if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) schemeSeparators++;
+      const next = text.charCodeAt(i + 1);
+      if (next === 58) doubleColons++;
+      else if (next === 47 && text.charCodeAt(i + 2) === 47) schemeSeparators++;
     } else if (c === 61) equals++;
     else if (c === 46) dot++;
     else if (c === 45) dash++;
@@ -185,6 +190,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     quadDots,
     hexColons,
     letterDigitStarts,
+    doubleColons,
     schemeSeparators,
     prefixFound,
   };

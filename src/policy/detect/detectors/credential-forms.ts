@@ -9,7 +9,7 @@
  * same strength test as every other generic secret (secretKeyKind, looksSecret).
  */
 import { regexDetector } from '../regex-detector.js';
-import { looksSecret, secretKeyKind } from './generic-secret.js';
+import { hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
 
 /** `<name>value</name>`; the closing name is compared in the validator (no backreference). */
 const XML_ELEMENT = /<([A-Za-z_][\w.:\-]{0,63})>([^<>\s]{1,256})<\/([A-Za-z_][\w.:\-]{0,63})>/dg;
@@ -50,7 +50,8 @@ export const xmlSecretDetector = regexDetector({
   name: 'xml_secret',
   entity: 'GENERIC_SECRET',
   pattern: XML_ELEMENT,
-  mayMatch: (text) => text.includes('</'),
+  // the element name must name a secret
+  mayMatch: (text) => text.includes('</') && hasSecretWord(text),
   validate(m) {
     const name = m[1] ?? '';
     if (name !== m[3]) return false;
@@ -64,7 +65,7 @@ export const xmlKeyValueSecretDetector = regexDetector({
   name: 'xml_key_value_secret',
   entity: 'GENERIC_SECRET',
   pattern: XML_KEY_VALUE,
-  mayMatch: (text) => text.includes('value'),
+  mayMatch: (text) => text.includes('value') && hasSecretWord(text),
   validate(m) {
     const kind = secretKeyKind(m[1] ?? '');
     if (kind === undefined || !looksSecret(m[2] ?? '', kind)) return false;
@@ -76,7 +77,7 @@ export const tableSecretDetector = regexDetector({
   name: 'table_secret',
   entity: 'GENERIC_SECRET',
   pattern: TABLE_ROW,
-  mayMatch: (text) => text.includes('|'),
+  mayMatch: (text) => text.includes('|') && hasSecretWord(text),
   validate(m) {
     const kind = secretKeyKind(m[1] ?? '');
     if (kind === undefined || !looksSecret(m[2] ?? '', kind)) return false;

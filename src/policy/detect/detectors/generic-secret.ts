@@ -83,6 +83,22 @@ export function isSecretKey(key: string): boolean {
 /** Substrings every secret key name contains one of; rejects most keys before word splitting. */
 const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|pin|otp|mdp|kennwort|contrase|pat|senha|clave|wachtwoord|passord|lösenord|losenord|salasana|has[lł]o|parola|adgangskode/i;
 
+/**
+ * Whether `text` holds any word a secret key could be named with. The keys these detectors read are
+ * ASCII, and every key secretKeyKind accepts contains a KEY_HINT substring, so when this is false no
+ * key=value, spoken, XML or table secret can be found and those detectors skip the text. The last
+ * answer is kept, because several detectors ask about the same view of the same string in one scan.
+ */
+let lastHintText: string | undefined;
+let lastHint = false;
+export function hasSecretWord(text: string): boolean {
+  if (text !== lastHintText) {
+    lastHint = KEY_HINT.test(text);
+    lastHintText = text;
+  }
+  return lastHint;
+}
+
 function isKeyChar(c: number): boolean {
   return isAlnumCode(c) || c === 95 || c === 45 || c === 46; // _ - .
 }
@@ -165,8 +181,8 @@ export const genericSecretDetector: BuiltinDetector = {
   name: 'generic_secret',
   entity: 'GENERIC_SECRET',
   patterns: [],
-  mayMatch: (text) => text.includes('=') || text.includes(':'),
-  triggered: (t) => t.equals > 0 || t.colon > 0,
+  mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretWord(text),
+  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretWord(text),
   find(text: string, out: Finding[]): void {
     // jump from separator to separator with indexOf rather than visiting every character
     let eq = text.indexOf('=');
@@ -191,7 +207,7 @@ export const spokenSecretDetector = regexDetector({
   name: 'spoken_secret',
   entity: 'GENERIC_SECRET',
   pattern: SPOKEN,
-  mayMatch: (text) => KEY_HINT.test(text),
+  mayMatch: hasSecretWord,
   validate(m, text) {
     if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
     let value = m[1] ?? '';

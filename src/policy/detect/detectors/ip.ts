@@ -50,8 +50,9 @@ export const ipv6Detector: BuiltinDetector = {
   entity: 'IP_ADDRESS',
   patterns: [IPV6],
   mayMatch: (text) => text.includes(':'),
-  // every address the detector reports has a ':' between hex digits or next to another ':'
-  triggered: (t) => t.hexColons > 0,
+  // an IPv6 address is compressed (`::`) or spells out its groups: eight, or six before an IPv4
+  // tail, so six or more colons between hex digits (RFC 4291 §2.2)
+  triggered: (t) => t.doubleColons > 0 || t.hexColons >= 6,
   find(text: string, out: Finding[]): void {
     IPV6.lastIndex = 0;
     let m: RegExpExecArray | null;
