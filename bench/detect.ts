@@ -4,8 +4,9 @@
  * Two workloads: (1) texts shaped like the labelled PII corpus (support requests, pasted code, tool
  * results, log lines), scanned one value at a time as the engine does; (2) clean prose with no PII,
  * where the prefilters should let most detectors skip their regexes. The phone verdict cache is
- * emptied before every round for the cold numbers (each number parsed once per round, as if never
- * seen) and kept for the warm ones (traffic that repeats numbers). Prints numbers; asserts nothing.
+ * emptied before every round for the cold numbers (each number judged once per round, as if never
+ * seen) and kept for the warm ones (traffic that repeats numbers). Each line is the median of five
+ * samples taken after a JIT warm-up, with the range of the samples. Prints numbers; asserts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
@@ -48,9 +49,8 @@ function prose(random: () => number, chars: number): string {
   return out;
 }
 
-function measure(name: string, values: readonly string[], cold: boolean, minMs = 2000): void {
-  const bytes = values.reduce((a, v) => a + Buffer.byteLength(v), 0);
-  for (const v of values) scanner.scan(v); // warm up JIT
+/** One timed sample: whole rounds over `values` for at least `minMs`; MB/s and findings per round. */
+function sample(values: readonly string[], bytes: number, cold: boolean, minMs: number): { mbPerSec: number; usPerValue: number; findings: number } {
   let rounds = 0;
   let findings = 0;
   const t0 = performance.now();
@@ -61,11 +61,30 @@ function measure(name: string, values: readonly string[], cold: boolean, minMs =
     rounds++;
     elapsed = performance.now() - t0;
   } while (elapsed < minMs);
-  const mbPerSec = (bytes * rounds) / 1e6 / (elapsed / 1000);
-  const perValueUs = (elapsed * 1000) / (rounds * values.length);
+  return {
+    mbPerSec: (bytes * rounds) / 1e6 / (elapsed / 1000),
+    usPerValue: (elapsed * 1000) / (rounds * values.length),
+    findings: findings / rounds,
+  };
+}
+
+/**
+ * Warms the JIT on the workload first (so "cold" means an empty phone cache, not unoptimised code),
+ * then takes SAMPLES timed samples and prints the median, with the range: on a shared machine other
+ * processes slow single samples down, and the median is the steadier figure.
+ */
+const SAMPLES = 5;
+function measure(name: string, values: readonly string[], cold: boolean): void {
+  const bytes = values.reduce((a, v) => a + Buffer.byteLength(v), 0);
+  sample(values, bytes, cold, 1000);
+  const runs = Array.from({ length: SAMPLES }, () => sample(values, bytes, cold, 500)).sort((a, b) => a.mbPerSec - b.mbPerSec);
+  const median = runs[Math.floor(SAMPLES / 2)] as (typeof runs)[number];
+  const low = (runs[0] as (typeof runs)[number]).mbPerSec;
+  const high = (runs[SAMPLES - 1] as (typeof runs)[number]).mbPerSec;
   console.log(
-    `${name.padEnd(34)} ${mbPerSec.toFixed(1).padStart(7)} MB/s   ${perValueUs.toFixed(1).padStart(7)} µs/value   ` +
-      `${values.length} values, ${(bytes / 1024).toFixed(0)} KiB, ${(findings / rounds).toFixed(0)} findings/round`,
+    `${name.padEnd(34)} ${median.mbPerSec.toFixed(1).padStart(7)} MB/s (${low.toFixed(1)}–${high.toFixed(1)})   ` +
+      `${median.usPerValue.toFixed(1).padStart(7)} µs/value   ` +
+      `${values.length} values, ${(bytes / 1024).toFixed(0)} KiB, ${median.findings.toFixed(0)} findings/round`,
   );
 }
 
