@@ -47,7 +47,11 @@ function rankOf(entity: EntityName): number {
   return RANK[entity] ?? 2;
 }
 
-/** Same-length copy of `text` with JSON string escapes replaced by spaces. */
+function isHexCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Same-length copy of `text` with JSON string escapes replaced by spaces; `text` itself when there are none. */
 export function blankJsonEscapes(text: string): string {
   let i = text.indexOf('\\');
   if (i < 0) return text;
@@ -55,13 +59,21 @@ export function blankJsonEscapes(text: string): string {
   let from = 0;
   while (i >= 0 && i < text.length - 1) {
     const c = text.charCodeAt(i + 1);
-    let len = 0;
+    let blank = '';
     // \" \\ \/ \b \f \n \r \t (RFC 8259 §7)
-    if (c === 34 || c === 92 || c === 47 || c === 98 || c === 102 || c === 110 || c === 114 || c === 116) len = 2;
-    else if (c === 117 && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))) len = 6;
-    if (len > 0) {
-      out += text.slice(from, i) + ' '.repeat(len);
-      from = i + len;
+    if (c === 34 || c === 92 || c === 47 || c === 98 || c === 102 || c === 110 || c === 114 || c === 116) blank = '  ';
+    else if (
+      c === 117 &&
+      isHexCode(text.charCodeAt(i + 2)) &&
+      isHexCode(text.charCodeAt(i + 3)) &&
+      isHexCode(text.charCodeAt(i + 4)) &&
+      isHexCode(text.charCodeAt(i + 5))
+    ) {
+      blank = '      '; // \uXXXX
+    }
+    if (blank !== '') {
+      out += text.slice(from, i) + blank;
+      from = i + blank.length;
       i = text.indexOf('\\', from);
     } else {
       i = text.indexOf('\\', i + 1);

@@ -150,7 +150,18 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
       }
       continue;
     }
-    // punctuation, space, control: extend the separator gaps or end the digit runs
+    if (c === 32) {
+      // a space, the next most common: a separator inside card, SSN and phone digit runs
+      digits = 0;
+      letters = 0;
+      tightGap++;
+      looseGap++;
+      hex = 0;
+      if (b64 > b64Best) b64Best = b64;
+      b64 = 0;
+      continue;
+    }
+    // punctuation, control: extend the separator gaps or end the digit runs
     digits = 0;
     letters = 0;
     tightGap = (k & TIGHT_SEP) !== 0 ? tightGap + 1 : 2;
