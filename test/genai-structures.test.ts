@@ -151,4 +151,17 @@ describe('GenAI structures are redacted in place, structure kept', () => {
     expect(JSON.parse(getStringAttribute(span.events[0]!.attributes, 'gen_ai.event.content')!)).toEqual({ content: '<STRIPE_KEY>' });
     expect(span.links[0]!.spanId).toBe('d4'.repeat(8));
   });
+
+  it("keeps the called service's address (server.address) and redacts the caller's (client.address)", () => {
+    const { span } = run(
+      chatSpan({
+        attributes: [
+          { key: 'server.address', value: str('10.2.0.15') },
+          { key: 'client.address', value: str('203.0.113.77') },
+        ],
+      }),
+    );
+    expect(getStringAttribute(span.attributes, 'server.address')).toBe('10.2.0.15');
+    expect(getStringAttribute(span.attributes, 'client.address')).toBe('<IP_ADDRESS>');
+  });
 });

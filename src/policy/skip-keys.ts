@@ -67,6 +67,9 @@ export const DEFAULT_SKIP_KEYS: readonly string[] = [
   'http.response.status_code',
   'http.status_code',
   'server.port',
+  // The service the instrumented app called (the model provider's host or IP, semconv `server.*`):
+  // infrastructure, not a person. `client.address`, the caller's IP, is personal data and IS scanned.
+  'server.address',
 ];
 
 export interface KeyMatcher {
