@@ -36,7 +36,7 @@ function isBlank(c: number): boolean {
 }
 
 /** What the walk needs of a string redactor; TextRedactor is the engine's. */
-export type LeafRedactor = Pick<TextRedactor, 'redact'>;
+export type LeafRedactor = Pick<TextRedactor, 'redact'> & Partial<Pick<TextRedactor, 'redactMember'>>;
 
 /**
  * Deepest nesting accepted. Such depth only comes from hostile or broken producers; the document is
@@ -234,7 +234,8 @@ function walk(t: string, pass: Pass | undefined, rootPath: string): number {
         if (i < 0) return BAD;
         if (pass !== undefined) {
           const s = decoded;
-          const r = redactValue(s, pass, track ? valuePath(kinds, paths, counts, member) : '');
+          const key = kinds[kinds.length - 1] === OBJECT ? memberKey : undefined;
+          const r = redactValue(s, pass, track ? valuePath(kinds, paths, counts, member) : '', key);
           if (r !== s) replace(pass, t, start, i, JSON.stringify(r));
         }
       } else if (c === MINUS || isDigit(c)) i = numberEnd(t, i);
@@ -281,6 +282,8 @@ function valuePath(kinds: number[], paths: string[], counts: number[], member: s
 
 /** Set by readMember: the path of the member just read (explain only). */
 let memberPath = '';
+/** Set by readMember on a redacting pass: the decoded key of the member whose value comes next. */
+let memberKey = '';
 
 /**
  * An object member's key and colon, from `t[i]`; returns the index where its value starts. Keys are
@@ -293,6 +296,7 @@ function readMember(t: string, i: number, pass: Pass | undefined, objectPath: st
   if (i < 0) return BAD;
   if (pass !== undefined) {
     const key = decoded;
+    memberKey = key;
     const records = pass.acc.records;
     const before = records === undefined ? 0 : records.length;
     const k = pass.leaf.redact(key, pass.acc, pass.field, pass.track ? `${objectPath}(key)` : undefined);
@@ -312,13 +316,18 @@ function replace(pass: Pass, t: string, start: number, end: number, text: string
   pass.last = end;
 }
 
-/** A string value: JSON inside it is opened (up to the depth bound), anything else is scanned as text. */
-function redactValue(s: string, pass: Pass, path: string): string {
+/**
+ * A string value: JSON inside it is opened (up to the depth bound), anything else is scanned as text;
+ * an object member's value is scanned with its key as context (`"phone": "40.67.09.27"`).
+ */
+function redactValue(s: string, pass: Pass, path: string, key: string | undefined): string {
   if (pass.depth < pass.maxDepth && looksLikeJson(s)) {
     const inner = redactJsonText(s, pass.leaf, pass.acc, pass.field, pass.maxDepth, path, pass.depth + 1);
     if (inner !== undefined) return inner;
   }
-  return pass.leaf.redact(s, pass.acc, pass.field, pass.track ? path : undefined);
+  const jsonPath = pass.track ? path : undefined;
+  if (key !== undefined && pass.leaf.redactMember !== undefined) return pass.leaf.redactMember(key, s, pass.acc, pass.field, jsonPath);
+  return pass.leaf.redact(s, pass.acc, pass.field, jsonPath);
 }
 
 /**

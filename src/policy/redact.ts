@@ -69,21 +69,68 @@ export class TextRedactor {
     if (text.length === 0) return text;
     const findings = this.scanner.scan(text);
     if (findings.length === 0) return text;
+    return this.apply(text, findings, acc, field, jsonPath);
+  }
+
+  /**
+   * Like `redact`, for the string value of a JSON object member. The value is scanned on its own (so
+   * anchored custom patterns such as `^[0-9]{6}$` still see just the value) and, when the key names the
+   * kind of context detectors rely on (`"phone": "40.67.09.27"`, `"password": "…"`), also as
+   * `key: value`, the way it would read in prose or in `key=value` config. Only what lies in the value
+   * is redacted (the key is redacted on its own).
+   */
+  redactMember(key: string, text: string, acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
+    if (key.length === 0 || key.length > MAX_CONTEXT_KEY || !CONTEXT_KEY.test(key)) return this.redact(text, acc, field, jsonPath);
+    if (text.length === 0) return text;
+    const alone = this.scanner.scan(text);
+    const offset = key.length + 2;
+    const withKey: Finding[] = [];
+    for (const f of this.scanner.scan(`${key}: ${text}`)) {
+      if (f.end > offset) withKey.push({ ...f, start: Math.max(0, f.start - offset), end: f.end - offset });
+    }
+    if (withKey.length === 0) return alone.length === 0 ? text : this.apply(text, alone, acc, field, jsonPath);
+    return this.apply(text, union(alone, withKey), acc, field, jsonPath);
+  }
+
+  /** Replaces sorted, non-overlapping findings. */
+  private apply(text: string, findings: readonly Finding[], acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
     const location: Location = acc.records === undefined ? NO_LOCATION : jsonPath === undefined ? { field } : { field, jsonPath };
     let out = '';
     let pos = 0;
     for (const f of findings) {
-      if (f.start < pos) continue; // the scanner promises no overlaps; never emit a value twice if one slips
+      const { start, end } = f;
+      if (start < pos) continue; // the scanner promises no overlaps; never emit a value twice if one slips
       const action = this.actions.actionFor(f.entity);
-      const replacement = replacementFor(action, f.entity, text.slice(f.start, f.end));
+      const replacement = replacementFor(action, f.entity, text.slice(start, end));
       if (action.kind === 'drop_span') acc.dropSpan = true;
       else if (action.kind === 'drop_attribute') acc.dropAttribute = true;
       acc.note(f, action, location, replacement);
-      out += text.slice(pos, f.start) + replacement;
-      pos = f.end;
+      out += text.slice(pos, start) + replacement;
+      pos = end;
     }
     return out + text.slice(pos);
   }
+}
+
+/** Longer keys are not data labels but data: their value is scanned without them. */
+const MAX_CONTEXT_KEY = 64;
+
+/**
+ * Keys naming the context detectors read before a value: phone words, secret and credential words,
+ * SSN and account words. Any other key adds nothing a detector would use, so it costs no second scan.
+ */
+const CONTEXT_KEY = /phone|tel|mobile|cell|fax|contact|number|pass|pwd|secret|token|key|credential|auth|ssn|social|iban|account|card/i;
+
+/** Both scans' findings as one sorted, non-overlapping list; of two that overlap the longer wins. */
+function union(a: readonly Finding[], b: readonly Finding[]): Finding[] {
+  const all = [...a, ...b].sort((x, y) => x.start - y.start || y.end - y.start - (x.end - x.start));
+  const out: Finding[] = [];
+  for (const f of all) {
+    const last = out[out.length - 1];
+    if (last === undefined || f.start >= last.end) out.push(f);
+    else if (f.end - f.start > last.end - last.start) out[out.length - 1] = f;
+  }
+  return out;
 }
 
 const NO_LOCATION: Location = Object.freeze({ field: '' });
