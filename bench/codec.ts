@@ -3,37 +3,13 @@
  * fresh ids), decoded and encoded in protobuf and JSON. Prints MB/s (of the encoded body) and spans/s.
  * Run: node --import tsx bench/codec.ts
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { decodeTracesJson } from '../src/otlp/decode-json.js';
 import { decodeTracesProtobuf } from '../src/otlp/decode-protobuf.js';
 import { encodeTracesJson } from '../src/otlp/encode-json.js';
 import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
-import type { Span, TracesData } from '../src/otlp/model.js';
+import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
 
-const DIR = new URL('../../shared/fixtures/producers/', import.meta.url);
-const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'];
 const BATCH = 100;
-
-function load(name: string): TracesData {
-  const r = decodeTracesProtobuf(readFileSync(new URL(`${name}.pb`, DIR)));
-  if (!r.ok) throw new Error(`${name}: ${r.error}`);
-  return r.value;
-}
-
-/** A batch of BATCH spans cycling through the fixture's spans, each with new ids, one trace per 5. */
-function batchOf(data: TracesData): TracesData {
-  const rs = data.resourceSpans[0]!;
-  const ss = rs.scopeSpans[0]!;
-  const source = rs.scopeSpans.flatMap((s) => s.spans);
-  const spans: Span[] = [];
-  let traceId = '';
-  for (let i = 0; i < BATCH; i++) {
-    if (i % 5 === 0) traceId = randomBytes(16).toString('hex');
-    spans.push({ ...source[i % source.length]!, traceId, spanId: randomBytes(8).toString('hex') });
-  }
-  return { resourceSpans: [{ ...rs, scopeSpans: [{ ...ss, spans }] }] };
-}
 
 function measure(fn: () => unknown, minMs = 600): number {
   for (let i = 0; i < 50; i++) fn(); // warm up the JIT
@@ -57,7 +33,7 @@ interface Row {
 
 const rows: Row[] = [];
 for (const producer of PRODUCERS) {
-  const batch = batchOf(load(producer));
+  const batch = batchOf(loadProducer(producer), BATCH);
   const pb = encodeTracesProtobuf(batch);
   const json = encodeTracesJson(batch);
   const jsonBytes = Buffer.from(json);

@@ -13,8 +13,6 @@
  * batch allocates, including the redacted output copies it returns (those are real allocations too).
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -27,40 +25,18 @@ if (gc === undefined) {
   process.exit(r.status ?? 1);
 }
 
-const { decodeTracesProtobuf } = await import('../src/otlp/decode-protobuf.js');
+const { PRODUCERS, batchOf, loadProducer } = await import('./support/producer-batches.js');
 const { loadPolicy } = await import('../src/policy/load.js');
 type TracesData = import('../src/otlp/model.js').TracesData;
-type Span = import('../src/otlp/model.js').Span;
 type AnyValue = import('../src/otlp/model.js').AnyValue;
 type KeyValue = import('../src/otlp/model.js').KeyValue;
 type CompiledPolicy = import('../src/policy/types.js').CompiledPolicy;
 
 const ROOT = new URL('../', import.meta.url);
-const FIXTURES = new URL('../../shared/fixtures/producers/', import.meta.url);
-const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'];
 const POLICIES: Record<string, string> = { 'redact-all': 'policies/examples/redact-all.yaml', default: 'policies/default.yaml' };
 const BATCH = 100;
 /** Unauthenticated: the fixtures name their tenant in the resource (tenant.id), as a Collector would. */
 const CTX = {};
-
-function load(name: string): TracesData {
-  const r = decodeTracesProtobuf(readFileSync(new URL(`${name}.pb`, FIXTURES)));
-  if (!r.ok) throw new Error(`${name}: ${r.error}`);
-  return r.value;
-}
-
-function batchOf(data: TracesData): TracesData {
-  const rs = data.resourceSpans[0]!;
-  const ss = rs.scopeSpans[0]!;
-  const source = data.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
-  const spans: Span[] = [];
-  let traceId = '';
-  for (let i = 0; i < BATCH; i++) {
-    if (i % 5 === 0) traceId = randomBytes(16).toString('hex');
-    spans.push({ ...source[i % source.length]!, traceId, spanId: randomBytes(8).toString('hex') });
-  }
-  return { resourceSpans: [{ ...rs, scopeSpans: [{ ...ss, spans }] }] };
-}
 
 function valueBytes(v: AnyValue): number {
   if (v.kind === 'string') return Buffer.byteLength(v.value);
@@ -131,7 +107,7 @@ const num = (v: number, w: number) => v.toFixed(v >= 100 ? 0 : 1).padStart(w);
 for (const [pname, ppath] of Object.entries(POLICIES)) {
   const p = policy(ppath);
   for (const producer of PRODUCERS) {
-    const batch = batchOf(load(producer));
+    const batch = batchOf(loadProducer(producer), BATCH);
     const bytes = stringBytes(batch);
     const first = p.process(batch, CTX);
     const redactions = Object.values(first.redactionsByEntity).reduce((a, b) => a + b, 0);

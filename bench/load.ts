@@ -14,19 +14,16 @@
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { decodeTracesProtobuf } from '../src/otlp/decode-protobuf.js';
 import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
-import type { ResourceSpans, TracesData } from '../src/otlp/model.js';
+import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures/producers');
 
 const { values: args } = parseArgs({
   options: {
@@ -42,36 +39,6 @@ const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
-
-/** Every span of every protobuf fixture, each with its own resource, as templates. */
-function loadTemplates(): ResourceSpans[] {
-  const out: ResourceSpans[] = [];
-  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.pb')).sort()) {
-    const r = decodeTracesProtobuf(readFileSync(path.join(FIXTURES, f)));
-    if (!r.ok) throw new Error(`${f}: ${r.error}`);
-    for (const rs of r.value.resourceSpans)
-      for (const ss of rs.scopeSpans)
-        for (const span of ss.spans) out.push({ ...rs, scopeSpans: [{ ...ss, spans: [span] }] });
-  }
-  return out;
-}
-
-function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
-}
-
-/** A request of `n` spans cycling through the templates, each trace fresh so sampling varies. */
-function buildBatch(templates: ResourceSpans[], n: number, offset: number): Uint8Array {
-  const resourceSpans: ResourceSpans[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = templates[(offset + i) % templates.length]!;
-    const ss = t.scopeSpans[0]!;
-    const span = { ...ss.spans[0]!, traceId: hex(16), spanId: hex(8), parentSpanId: '' };
-    resourceSpans.push({ ...t, scopeSpans: [{ ...ss, spans: [span] }] });
-  }
-  const data: TracesData = { resourceSpans };
-  return encodeTracesProtobuf(data);
-}
 
 function startSink(): Promise<{ port: number; requests: () => number; close: () => void }> {
   let requests = 0;
@@ -127,8 +94,8 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const templates = loadTemplates();
-  const batches = Array.from({ length: 64 }, (_, i) => buildBatch(templates, BATCH, i * 7));
+  const producers = PRODUCERS.map(loadProducer);
+  const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
   const sink = await startSink();
   const [port, telemetryPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));

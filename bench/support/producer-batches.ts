@@ -1,0 +1,65 @@
+/**
+ * Requests shaped like real GenAI traffic, for every benchmark: the spans of the producer fixtures
+ * (../shared/fixtures/producers, four real instrumentations), replicated with fresh ids, each span
+ * under its own resource and scope so tenants and instrumentation identities stay as captured.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
+import type { InstrumentationScope, Resource, ResourceSpans, Span, TracesData } from '../../src/otlp/model.js';
+import { PRODUCERS_DIR } from '../../test/support/shared.js';
+
+export const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'] as const;
+export type Producer = (typeof PRODUCERS)[number];
+
+/** Spans per trace in generated batches: traces of a few spans, as agents and chains emit. */
+const SPANS_PER_TRACE = 5;
+
+export function loadProducer(name: Producer): TracesData {
+  const r = decodeTracesProtobuf(readFileSync(path.join(PRODUCERS_DIR, `${name}.pb`)));
+  if (!r.ok) throw new Error(`${name}: ${r.error}`);
+  return r.value;
+}
+
+interface Source {
+  rs: ResourceSpans;
+  scope: InstrumentationScope;
+  scopeSchemaUrl: string;
+  span: Span;
+}
+
+function sourcesOf(data: readonly TracesData[]): Source[] {
+  const out: Source[] = [];
+  for (const d of data)
+    for (const rs of d.resourceSpans)
+      for (const ss of rs.scopeSpans) for (const span of ss.spans) out.push({ rs, scope: ss.scope, scopeSchemaUrl: ss.schemaUrl, span });
+  return out;
+}
+
+/**
+ * A request of `size` spans cycling through the spans of `data`, starting at `offset`, with fresh
+ * trace and span ids. Consecutive spans from one captured resource and scope share one entry.
+ */
+export function batchOf(data: TracesData | readonly TracesData[], size = 100, offset = 0): TracesData {
+  const sources = sourcesOf(Array.isArray(data) ? data : [data as TracesData]);
+  if (sources.length === 0) throw new Error('no spans to replicate');
+  const resourceSpans: ResourceSpans[] = [];
+  let lastResource: Resource | undefined;
+  let lastScope: InstrumentationScope | undefined;
+  let traceId = '';
+  for (let i = 0; i < size; i++) {
+    const s = sources[(offset + i) % sources.length]!;
+    if (i % SPANS_PER_TRACE === 0) traceId = randomBytes(16).toString('hex');
+    const span: Span = { ...s.span, traceId, spanId: randomBytes(8).toString('hex') };
+    const current = resourceSpans[resourceSpans.length - 1];
+    if (current !== undefined && lastResource === s.rs.resource && lastScope === s.scope) {
+      current.scopeSpans[0]!.spans.push(span);
+    } else {
+      resourceSpans.push({ resource: s.rs.resource, schemaUrl: s.rs.schemaUrl, scopeSpans: [{ scope: s.scope, schemaUrl: s.scopeSchemaUrl, spans: [span] }] });
+      lastResource = s.rs.resource;
+      lastScope = s.scope;
+    }
+  }
+  return { resourceSpans };
+}
