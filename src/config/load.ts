@@ -81,6 +81,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       endpoint: http?.endpoint ?? { ...DEFAULTS.receiverEndpoint },
       maxRequestBodyBytes: http?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
       maxValueDepth: DEFAULTS.maxValueDepth,
+      maxInflightBodyBytes: http?.max_inflight_body_size ?? DEFAULTS.maxInflightBodyBytes,
       ...(tokens && { auth: { tokens } }),
     },
     policyPath: resolvePath(raw.policy),

@@ -40,6 +40,7 @@ const Receivers = z.strictObject({
           .strictObject({
             endpoint: Endpoint.optional(),
             max_request_body_size: ByteSize.optional(),
+            max_inflight_body_size: ByteSize.optional(),
           })
           .optional(),
       })

@@ -15,6 +15,8 @@ export interface ReceiverConfig {
   maxRequestBodyBytes: number;
   /** Deepest AnyValue nesting accepted (OTLP values nest arrays and kvlists). */
   maxValueDepth: number;
+  /** Body bytes (after decompression) all requests in flight may hold together; past it, 503. */
+  maxInflightBodyBytes: number;
   /** Present when every request must carry a bearer token. */
   auth?: { tokens: AuthToken[] };
 }
@@ -40,6 +42,7 @@ export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
+  maxInflightBodyBytes: 256 * 1024 * 1024,
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,

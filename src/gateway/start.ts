@@ -124,7 +124,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const pipeline = createPipeline({ policy, router, metrics, logger });
     const turns = new CpuTurns();
     const app = createReceiverApp({
-      limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes, maxValueDepth: config.receiver.maxValueDepth },
+      limits: {
+        maxRequestBodyBytes: config.receiver.maxRequestBodyBytes,
+        maxValueDepth: config.receiver.maxValueDepth,
+        maxInflightBodyBytes: config.receiver.maxInflightBodyBytes,
+      },
       auth: config.receiver.auth,
       // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
       handle: async (data, ctx) => {

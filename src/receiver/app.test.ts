@@ -357,6 +357,36 @@ describe('503: export queues full', () => {
   });
 });
 
+describe('503: too many request bytes in flight', () => {
+  it('answers 503 with Retry-After while other requests hold the budget, and serves again once they finish', async () => {
+    const h = new Harness();
+    const app = h.app({ limits: { maxRequestBodyBytes: 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 50 * 1024 } });
+    const body = readFileSync(join(FIXTURES, 'traceloop.pb'));
+    // A client trickling a large body: 48 KiB arrive, then it stalls, holding them.
+    let finish!: () => void;
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(48 * 1024));
+        finish = () => controller.close();
+      },
+    });
+    const slow = post(app, stalled, { 'content-type': PB });
+    await new Promise((r) => setTimeout(r, 20));
+
+    const refused = await post(app, body, { 'content-type': PB });
+    expect(body.byteLength).toBeGreaterThan(2 * 1024); // more than the 2 KiB left
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(h.handled).toHaveLength(0);
+
+    finish();
+    expect((await slow).status).toBe(400); // 48 KiB of zeros is not a valid request: its bytes are released anyway
+    const served = await post(app, body, { 'content-type': PB });
+    expect(served.status).toBe(200);
+    expect(h.handled).toHaveLength(1);
+  });
+});
+
 describe('bad input loses nothing accepted before', () => {
   it('interleaved good and bad requests: every good one reaches the pipeline once, bad ones never', async () => {
     const app = h.app();

@@ -21,6 +21,8 @@ import type { AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { contentCodingOf, encodingOf } from './content-type.js';
 import { ProblemError, problems, type Problem } from './problem.js';
+import type { ContentCoding } from './content-type.js';
+import { InflightBudget } from './inflight-budget.js';
 import { readBody } from './read-body.js';
 import { encodeStatus } from './status-body.js';
 import type { HandleTraces } from './types.js';
@@ -34,12 +36,17 @@ export interface ReceiverLogger {
   error(obj: object, msg: string): void;
 }
 
+/** Default for receivers.otlp.protocols.http.max_inflight_body_size. */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 256 * 1024 * 1024;
+
 export interface ReceiverDeps {
   limits: {
     /** Body limit in bytes, raw and after decompression. */
     maxRequestBodyBytes: number;
     /** Deepest AnyValue nesting accepted by the decoder. */
     maxValueDepth: number;
+    /** Body bytes all requests in flight may hold together; past it, 503 + Retry-After. */
+    maxInflightBodyBytes?: number;
   };
   /** When present (even empty), every request needs a bearer token from this table. */
   auth?: { tokens: readonly AuthToken[] } | undefined;
@@ -74,6 +81,8 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   const decodeLimits = { maxDepth: deps.limits.maxValueDepth };
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
   const tooLarge = problems.tooLarge(limit);
+  const inflight = new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
+  const busy = problems.unavailable(1);
 
   const app = new Hono<Env>();
 
@@ -108,11 +117,33 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > limit) throw new ProblemError(tooLarge);
 
-    const body = await readBody(c.req.raw.body, coding, limit);
+    // The bytes this request holds stay taken until it is answered (decoded spans live that long).
+    let held = 0;
+    try {
+      return await receive(c, encoding, coding, tenant, (n) => {
+        if (!inflight.tryTake(n)) return false;
+        held += n;
+        return true;
+      });
+    } finally {
+      inflight.release(held);
+    }
+  });
+
+  async function receive(
+    c: Context<Env>,
+    encoding: Encoding,
+    coding: ContentCoding,
+    tenant: string | undefined,
+    take: (bytes: number) => boolean,
+  ): Promise<Response> {
+    const body = await readBody(c.req.raw.body, coding, limit, take);
     if (!body.ok) {
       switch (body.reason) {
         case 'too_large':
           throw new ProblemError(tooLarge);
+        case 'busy':
+          throw new ProblemError(busy);
         case 'bad_encoding':
           throw new ProblemError(problems.badRequest(body.message));
         case 'aborted':
@@ -134,7 +165,7 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
         ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } }
         : {};
     return success(response, encoding);
-  });
+  }
 
   app.all(TRACES_PATH, () => {
     throw new ProblemError(problems.methodNotAllowed());

@@ -14,6 +14,8 @@ import type { ContentCoding } from './content-type.js';
 export type ReadBodyResult =
   | { ok: true; bytes: Uint8Array }
   | { ok: false; reason: 'too_large' }
+  /** The receiver-wide in-flight budget had no room for this body: the client should retry later. */
+  | { ok: false; reason: 'busy' }
   | { ok: false; reason: 'bad_encoding'; message: string }
   | { ok: false; reason: 'aborted' };
 
@@ -39,6 +41,8 @@ export async function readBody(
   body: ReadableStream<Uint8Array> | null,
   coding: ContentCoding,
   limit: number,
+  /** Called with each decompressed chunk's size before it is kept; false stops reading ('busy'). */
+  take: (bytes: number) => boolean = () => true,
 ): Promise<ReadBodyResult> {
   if (body === null) return { ok: true, bytes: new Uint8Array(0) };
   const reader = body.getReader();
@@ -47,9 +51,14 @@ export async function readBody(
   // Set before tearing the pipeline down: stream teardown may surface as a different error (an
   // AbortError from the destroyed source), so the flag, not the error, says why we stopped.
   let exceeded = false;
+  let busy = false;
   const overLimit = (): Error => {
     exceeded = true;
     return new RangeError('body over limit');
+  };
+  const noRoom = (): Error => {
+    busy = true;
+    return new RangeError('no room in the in-flight budget');
   };
   try {
     const first = await reader.read();
@@ -72,6 +81,7 @@ export async function readBody(
       for await (const chunk of stream) {
         total += chunk.byteLength;
         if (total > limit) throw overLimit();
+        if (!take(chunk.byteLength)) throw noRoom();
         chunks.push(chunk);
       }
     };
@@ -79,6 +89,7 @@ export async function readBody(
     else await pipeline(Readable.from(source(), { objectMode: false }), decompressor(coding, first.value), sink);
   } catch (err) {
     if (exceeded) return { ok: false, reason: 'too_large' };
+    if (busy) return { ok: false, reason: 'busy' };
     const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('Z_')) {
       // zlib's message names the defect ("incorrect header check", "unexpected end of file").
