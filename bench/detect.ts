@@ -13,20 +13,10 @@ import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
 import { clearPhoneCache } from '../src/policy/detect/detectors/phone-plan.js';
 import { PII_DEV_CORPUS } from '../test/support/shared.js';
+import { mulberry32 } from '../test/support/rng.js';
 
 const path = process.argv[2] ?? PII_DEV_CORPUS;
 const scanner = createScanner(builtinDetectors('all'));
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'the a model answer user request please can you summarise this report about our quarterly results and ' +
@@ -89,7 +79,7 @@ function measure(name: string, values: readonly string[], cold: boolean): void {
 }
 
 const corpus = parseCorpus(readFileSync(path, 'utf8')).map((c) => c.text);
-const random = rng(42);
+const random = mulberry32(42);
 const cleanShort = Array.from({ length: 2000 }, () => prose(random, 200 + Math.floor(random() * 400)));
 const cleanLong = Array.from({ length: 40 }, () => prose(random, 32_000));
 const jsonEscaped = corpus.map((t) => JSON.stringify(JSON.stringify({ role: 'user', content: t })));

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseGatewayConfig } from '../config/index.js';
 import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import { getStringAttribute } from '../otlp/model.js';
 import { createLogger } from '../telemetry/logger.js';
 import { genAiTraces } from '../../test/support/spans.js';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
 import { startGateway, type RunningGateway } from './start.js';
+import { gatewayConfig } from '../../test/support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let gateway: RunningGateway | undefined;
@@ -49,14 +49,12 @@ describe('policy hot reload', () => {
       'service: { telemetry: { metrics: { address: "127.0.0.1:0" } } }',
       '',
     ].join('\n');
-    const parsed = parseGatewayConfig(text, join(dir, 'loopgate.yaml'), { env: {} });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const lines: string[] = [];
     const logger = createLogger({
       level: 'info',
       destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }),
     });
-    gateway = await startGateway(parsed.config, { env: {}, logger, watchPolicy: true });
+    gateway = await startGateway(gatewayConfig(text, join(dir, 'loopgate.yaml')), { env: {}, logger, watchPolicy: true });
     const gw = gateway;
     const send = async (): Promise<void> => {
       const res = await fetch(`${gw.receiverUrl}/v1/traces`, {

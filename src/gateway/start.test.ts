@@ -8,15 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
-import { parseGatewayConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/types.js';
 import { decodeResponse } from '../otlp/index.js';
 import { countSpans, getStringAttribute } from '../otlp/model.js';
 import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
 import { silentLogger } from '../telemetry/logger.js';
-import { formatDiagnostic } from '../yaml/index.js';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
 import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { gatewayConfig } from '../../test/support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = PRODUCERS_DIR;
@@ -44,9 +43,7 @@ function config(sinkUrl: string, extra: { exporter?: string; receivers?: string;
     '    metrics: { address: 127.0.0.1:0 }',
     `  shutdown_timeout: ${extra.shutdownTimeout ?? '5s'}`,
   ].join('\n');
-  const r = parseGatewayConfig(text, join(ROOT, 'test-loopgate.yaml'), { env: {} });
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.config;
+  return gatewayConfig(text, join(ROOT, 'test-loopgate.yaml'));
 }
 
 let sink: OtlpSink | undefined;

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeResponse, encodeTraces } from '../otlp/index.js';
@@ -14,6 +14,7 @@ import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js'
 import { createReceiverApp, type ReceiverDeps } from './app.js';
 import type { HandleResult } from './types.js';
 import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { gzipBomb } from '../../test/support/gzip-bomb.js';
 
 const FIXTURES = PRODUCERS_DIR;
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.pb') || f.endsWith('.json'));
@@ -302,15 +303,7 @@ describe('413: too large, measured after decompression', () => {
   });
 
   it('stops a 1 GiB gzip bomb at the 20 MiB default, fast', async () => {
-    // 64 MiB of zeros gzip-compressed by streaming zlib, as 16 concatenated members: 1 GiB inflated.
-    const gz = createGzip({ level: 9 });
-    const parts: Buffer[] = [];
-    gz.on('data', (c: Buffer) => parts.push(c));
-    const zeros = Buffer.alloc(1 << 20);
-    for (let i = 0; i < 64; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
-    await new Promise<void>((r) => gz.end(r));
-    const member = Buffer.concat(parts);
-    const bomb = Buffer.concat(Array.from({ length: 16 }, () => member));
+    const bomb = await gzipBomb(); // 1 GiB inflated
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
 
     const before = process.memoryUsage();

@@ -1,6 +1,7 @@
-import { createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readBody } from './read-body.js';
+import { gzipBomb } from '../../test/support/gzip-bomb.js';
 
 function streamOf(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -12,21 +13,6 @@ function streamOf(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 }
 
 const payload = Buffer.from('x'.repeat(10_000));
-
-/**
- * 1 GiB of zeros as gzip (about 1 MiB): a decompression bomb. Built with streaming zlib from 64 MiB of
- * zeros, repeated as 16 gzip members (RFC 1952 allows concatenated members; gunzip reads them all).
- */
-async function gzipBomb(): Promise<Buffer> {
-  const gz = createGzip({ level: 9 });
-  const parts: Buffer[] = [];
-  gz.on('data', (c: Buffer) => parts.push(c));
-  const zeros = Buffer.alloc(1 << 20);
-  for (let i = 0; i < 64; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
-  await new Promise<void>((r) => gz.end(r));
-  const member = Buffer.concat(parts);
-  return Buffer.concat(Array.from({ length: 16 }, () => member));
-}
 
 describe('readBody', () => {
   it('reads identity bodies in several chunks', async () => {

@@ -7,11 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startOtlpSink } from '../../test/support/otlp-sink.js';
-import { parseGatewayConfig } from '../config/load.js';
 import { startGateway } from '../gateway/start.js';
-import { formatDiagnostic } from '../yaml/index.js';
 import { createLogger } from './logger.js';
 import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { gatewayConfig } from '../../test/support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = PRODUCERS_DIR;
@@ -42,9 +41,7 @@ describe('gateway logs', () => {
       'routes: { broad-use: [otlphttp/sink] }',
       'service: { telemetry: { metrics: { address: "127.0.0.1:0" } }, shutdown_timeout: 5s }',
     ].join('\n');
-    const parsed = parseGatewayConfig(text, join(ROOT, 'x.yaml'), { env: {} });
-    if (!parsed.ok) throw new Error(parsed.errors.map(formatDiagnostic).join('\n'));
-    const gateway = await startGateway(parsed.config, { env: {}, logger });
+    const gateway = await startGateway(gatewayConfig(text, join(ROOT, 'x.yaml')), { env: {}, logger });
     try {
       const post = (body: Uint8Array | string, type: string) =>
         fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': type }, body });

@@ -14,12 +14,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseGatewayConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
 import { countSpans, getStringAttribute } from '../../src/otlp/model.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
+import { gatewayConfig } from '../support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, '../shared/fixtures/producers');
@@ -60,9 +60,7 @@ describe.skipIf(!COLLECTOR)('behind a real OpenTelemetry Collector (otel-collect
       'service: { telemetry: { metrics: { address: "127.0.0.1:0" } } }',
       '',
     ].join('\n');
-    const parsed = parseGatewayConfig(text, join(dir, 'loopgate.yaml'), { env: {} });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    gateway = await startGateway(parsed.config, { env: {}, logger: createLogger({ level: 'silent' }) });
+    gateway = await startGateway(gatewayConfig(text, join(dir, 'loopgate.yaml')), { env: {}, logger: createLogger({ level: 'silent' }) });
 
     // The shipped Collector config, moved to free loopback ports and quieted; nothing else changed.
     const [grpc, http] = [await freePort(), await freePort()];

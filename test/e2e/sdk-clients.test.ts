@@ -17,11 +17,11 @@ import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseGatewayConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
 import { getAttribute, getStringAttribute, type Span } from '../../src/otlp/model.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
+import { gatewayConfig } from '../support/gateway-config.js';
 
 const TOKENS = { acme: 'acme-token-0f4c1d', globex: 'globex-token-8e21ab' } as const;
 
@@ -122,9 +122,7 @@ async function start(exporterExtra: Partial<Record<keyof Sinks, string>> = {}): 
     .join('\n');
   const configPath = join(dir, 'loopgate.yaml');
   writeFileSync(configPath, text);
-  const parsed = parseGatewayConfig(text, configPath, { env: {} });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  gateway = await startGateway(parsed.config, { env: {}, logger: createLogger({ level: 'silent' }) });
+  gateway = await startGateway(gatewayConfig(text, configPath), { env: {}, logger: createLogger({ level: 'silent' }) });
   return { gateway, sinks };
 }
 

@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseGatewayConfig } from '../../src/config/index.js';
 import { startGateway } from '../../src/gateway/start.js';
 import { encodeTracesProtobuf } from '../../src/otlp/encode-protobuf.js';
 import { getStringAttribute, newSpan, str, type Span, type TracesData } from '../../src/otlp/model.js';
 import { f2, type CorpusCase } from '../../src/policy/detect/corpus-eval.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { startOtlpSink } from './otlp-sink.js';
+import { gatewayConfig } from './gateway-config.js';
 
 export const LOCATIONS = ['gen_ai.input.messages', 'attribute', 'event'] as const;
 export type EvalLocation = (typeof LOCATIONS)[number];
@@ -128,9 +128,7 @@ export async function evaluateThroughGateway(cases: readonly CorpusCase[], polic
   ].join('\n');
   const configPath = join(dir, 'loopgate.yaml');
   writeFileSync(configPath, configText);
-  const parsed = parseGatewayConfig(configText, configPath, { env: {} });
-  if (!parsed.ok) throw new Error(`eval config: ${JSON.stringify(parsed.errors)}`);
-  const gateway = await startGateway(parsed.config, { env: {}, logger: createLogger({ level: 'silent' }) });
+  const gateway = await startGateway(gatewayConfig(configText, configPath), { env: {}, logger: createLogger({ level: 'silent' }) });
   try {
     const byId = new Map<string, CorpusCase>();
     const spans = cases.map((c, i) => {

@@ -7,17 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { nationalVerdict } from './phone-national.js';
 import { NATIONAL_REGIONS } from './phone-plan.js';
-
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../../test/support/rng.js';
 
 const HEADS = ['', '0', '00', '01', '011', '1', '15', '8', '810', '9', '90', '0011', '183', '044', '045', '2', '3', '4', '5', '6', '7'];
 
@@ -28,7 +18,7 @@ function library(region: string, digits: string): boolean {
 
 describe('nationalVerdict agrees with libphonenumber-js', () => {
   it.each(NATIONAL_REGIONS.map((r) => [r]))('%s', (region) => {
-    const random = rng(region.charCodeAt(0) * 256 + region.charCodeAt(1));
+    const random = mulberry32(region.charCodeAt(0) * 256 + region.charCodeAt(1));
     // the region's calling code written without '+', alone and before a trunk prefix
     const cc = getCountryCallingCode(region as CountryCode);
     const heads = [...HEADS, cc, cc, `${cc}0`, `${cc}1`, '0044', '0049', '0111', '01133', '00800', '0061', '00'];
