@@ -9,10 +9,10 @@
  */
 import type { Encoding } from './codec.js';
 
-const JSON_PREFIX = '{"resourceSpans":[';
-const JSON_SUFFIX = ']}';
-const utf8Decoder = new TextDecoder();
-const utf8Encoder = new TextEncoder();
+const utf8 = new TextEncoder();
+const JSON_PREFIX = utf8.encode('{"resourceSpans":[');
+const JSON_SUFFIX = utf8.encode(']}');
+const COMMA = 0x2c;
 
 /** One request holding every request's spans, in order; undefined when the bodies cannot be merged. */
 export function mergeEncodedRequests(bodies: readonly Uint8Array[], encoding: Encoding): Uint8Array | undefined {
@@ -32,13 +32,31 @@ function concatBytes(bodies: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+function hasAt(body: Uint8Array, part: Uint8Array, at: number): boolean {
+  if (at < 0 || at + part.byteLength > body.byteLength) return false;
+  for (let i = 0; i < part.byteLength; i++) if (body[at + i] !== part[i]) return false;
+  return true;
+}
+
+/** Splices the arrays' contents as bytes: the prefix, suffix and comma are ASCII, so no decoding. */
 function mergeJson(bodies: readonly Uint8Array[]): Uint8Array | undefined {
-  const parts: string[] = [];
+  const inners: Uint8Array[] = [];
+  let size = JSON_PREFIX.byteLength + JSON_SUFFIX.byteLength;
   for (const b of bodies) {
-    const text = utf8Decoder.decode(b);
-    if (!text.startsWith(JSON_PREFIX) || !text.endsWith(JSON_SUFFIX)) return undefined;
-    const inner = text.slice(JSON_PREFIX.length, text.length - JSON_SUFFIX.length);
-    if (inner.length > 0) parts.push(inner);
+    const end = b.byteLength - JSON_SUFFIX.byteLength;
+    if (!hasAt(b, JSON_PREFIX, 0) || !hasAt(b, JSON_SUFFIX, end) || end < JSON_PREFIX.byteLength) return undefined;
+    if (end === JSON_PREFIX.byteLength) continue; // an empty request adds nothing
+    inners.push(b.subarray(JSON_PREFIX.byteLength, end));
+    size += end - JSON_PREFIX.byteLength + (inners.length > 1 ? 1 : 0);
   }
-  return utf8Encoder.encode(JSON_PREFIX + parts.join(',') + JSON_SUFFIX);
+  const out = new Uint8Array(size);
+  out.set(JSON_PREFIX, 0);
+  let at = JSON_PREFIX.byteLength;
+  inners.forEach((inner, i) => {
+    if (i > 0) out[at++] = COMMA;
+    out.set(inner, at);
+    at += inner.byteLength;
+  });
+  out.set(JSON_SUFFIX, at);
+  return out;
 }
