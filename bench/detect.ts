@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
 import { clearPhoneCache } from '../src/policy/detect/detectors/phone-plan.js';
-import { PII_DEV_CORPUS } from '../test/support/shared.js';
+import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { mulberry32 } from '../test/support/rng.js';
 
 const path = process.argv[2] ?? PII_DEV_CORPUS;

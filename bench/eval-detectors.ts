@@ -1,12 +1,12 @@
 /**
  * Detection quality on a labelled corpus: per-entity recall, look-alike keep-rate and F2.
  *   npx tsx bench/eval-detectors.ts [corpus.jsonl] [--verbose]
- * Default corpus: ../shared/corpus/pii-dev.jsonl beside the repository (or $LOOPGATE_PII_CORPUS).
+ * Default corpus: test/corpus/pii-dev.jsonl.
  */
 import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import { f2, parseCorpus, scoreCorpus } from '../src/policy/detect/corpus-eval.js';
-import { PII_DEV_CORPUS } from '../test/support/shared.js';
+import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');

@@ -3,18 +3,19 @@
  * policies/examples/redact-all.yaml → exporter → sink), per entity: recall, look-alikes kept, F2.
  *
  *   npm run eval:pii [-- CORPUS.jsonl] [--verbose]
- * Default corpus: ../shared/corpus/pii-dev.jsonl (or $LOOPGATE_PII_CORPUS).
+ * Default corpus: test/corpus/pii-dev.jsonl (or $LOOPGATE_PII_CORPUS).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
+import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { evaluateThroughGateway, formatEvalTable } from '../test/support/pii-gateway-eval.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const corpusPath =
-  args.find((a) => !a.startsWith('--')) ?? process.env.LOOPGATE_PII_CORPUS ?? path.resolve(ROOT, '../shared/corpus/pii-dev.jsonl');
+  args.find((a) => !a.startsWith('--')) ?? process.env.LOOPGATE_PII_CORPUS ?? PII_DEV_CORPUS;
 const policy = path.join(ROOT, 'policies/examples/redact-all.yaml');
 
 const cases = parseCorpus(readFileSync(corpusPath, 'utf8'));

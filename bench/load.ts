@@ -3,7 +3,7 @@
  *
  * Starts `loopgate serve` as a child process (the compiled dist/, as production runs it) on the
  * redact-all policy, with an OTLP/HTTP exporter pointed at a local sink in this process. Sends
- * 100-span protobuf batches shaped like ../shared/fixtures/producers (real instrumentation spans,
+ * 100-span protobuf batches shaped like test/fixtures/producers (real instrumentation spans,
  * fresh ids) from several concurrent keep-alive connections for a fixed time, and reports:
  *   - spans/s accepted by the gateway and spans/s that reached the sink,
  *   - spans per CPU-second of the gateway process (user+system from /proc), which is what a

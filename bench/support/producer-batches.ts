@@ -1,6 +1,6 @@
 /**
  * Requests shaped like real GenAI traffic, for every benchmark: the spans of the producer fixtures
- * (../shared/fixtures/producers, four real instrumentations), replicated with fresh ids, each span
+ * (test/fixtures/producers, four real instrumentations), replicated with fresh ids, each span
  * under its own resource and scope so tenants and instrumentation identities stay as captured.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
 import type { InstrumentationScope, Resource, ResourceSpans, Span, TracesData } from '../../src/otlp/model.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 export const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'] as const;
 export type Producer = (typeof PRODUCERS)[number];

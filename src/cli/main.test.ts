@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './commands/types.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/cli/main.ts');

@@ -10,7 +10,7 @@ import type { ClassOutput, CompiledPolicy } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createPipeline } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = PRODUCERS_DIR;

@@ -14,7 +14,7 @@ import { countSpans, getStringAttribute } from '../otlp/model.js';
 import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 import { gatewayConfig } from '../../test/support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

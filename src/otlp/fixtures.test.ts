@@ -11,7 +11,7 @@ import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { AnyValue, KeyValue, TracesData } from './model.js';
 import { countSpans, getStringAttribute } from './model.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 const DIR = PRODUCERS_DIR;
 const producers = readdirSync(DIR)

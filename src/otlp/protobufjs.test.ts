@@ -19,7 +19,7 @@ import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { AnyValue, KeyValue, TracesData } from './model.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 function fixture(name: string): TracesData {
   const r = decodeTracesProtobuf(readFileSync(`${PRODUCERS_DIR}/${name}.pb`));

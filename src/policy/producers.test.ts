@@ -9,7 +9,7 @@ import { decodeTracesJson } from '../otlp/decode-json.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { countSpans, type AnyValue, type TracesData } from '../otlp/model.js';
 import { loadPolicy } from './load.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PRODUCERS = PRODUCERS_DIR;

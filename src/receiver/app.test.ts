@@ -13,7 +13,7 @@ import type { RequestContext } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createReceiverApp, type ReceiverDeps } from './app.js';
 import type { HandleResult } from './types.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 import { gzipBomb } from '../../test/support/gzip-bomb.js';
 
 const FIXTURES = PRODUCERS_DIR;

@@ -4,7 +4,7 @@ import { encodeTracesJson } from '../otlp/encode-json.js';
 import { countSpans } from '../otlp/model.js';
 import { batch, span } from '../policy/test-helpers.js';
 import { parseTraceRequests } from './requests.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 
 const one = encodeTracesJson(batch({ 'tenant.id': 'acme' }, span(), span()));
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { startOtlpSink } from '../../test/support/otlp-sink.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from './logger.js';
-import { PRODUCERS_DIR } from '../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 import { gatewayConfig } from '../../test/support/gateway-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -20,9 +20,10 @@ import { countSpans, getStringAttribute } from '../../src/otlp/model.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
 import { gatewayConfig } from '../support/gateway-config.js';
+import { PRODUCERS_DIR } from '../support/fixture-paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FIXTURES = resolve(ROOT, '../shared/fixtures/producers');
+const FIXTURES = PRODUCERS_DIR;
 const COLLECTOR = process.env.LOOPGATE_OTELCOL;
 const TOKEN = 'collector-token-5b1e';
 

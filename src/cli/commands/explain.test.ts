@@ -10,7 +10,7 @@ import { builtinDetectors, createScanner } from '../../policy/detect/index.js';
 import { batch, span } from '../../policy/test-helpers.js';
 import { main } from '../main.js';
 import type { CliIO } from './types.js';
-import { PRODUCERS_DIR } from '../../../test/support/shared.js';
+import { PRODUCERS_DIR } from '../../../test/support/fixture-paths.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PRODUCERS = PRODUCERS_DIR;

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinDetectors, createScanner } from './index.js';
 import { parseCorpus, scoreCorpus } from './corpus-eval.js';
-import { PII_DEV_CORPUS } from '../../../test/support/shared.js';
+import { PII_DEV_CORPUS } from '../../../test/support/fixture-paths.js';
 
 const CORPUS = PII_DEV_CORPUS;
 
-describe.skipIf(!existsSync(CORPUS))('labelled PII corpus (dev set)', () => {
+describe('labelled PII corpus (dev set)', () => {
   const score = scoreCorpus(createScanner(builtinDetectors('all')), parseCorpus(readFileSync(CORPUS, 'utf8')));
 
   it('catches at least 99% of labelled values overall', () => {
