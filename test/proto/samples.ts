@@ -2,6 +2,8 @@
  * Hand-built requests for codec tests: every field of every message set to a non-default value, every
  * AnyValue kind, int64 and fixed64 extremes, non-finite doubles, empty bytes and nested kvlists.
  */
+import type { LogRecord, LogsData } from '../../src/otlp/logs-model.js';
+import { newLogRecord } from '../../src/otlp/logs-model.js';
 import type { AnyValue, KeyValue, Span, TracesData } from '../../src/otlp/model.js';
 import { newSpan } from '../../src/otlp/model.js';
 
@@ -118,6 +120,47 @@ export function everyFieldRequest(): TracesData {
         scopeSpans: [],
         schemaUrl: '',
       },
+    ],
+  };
+}
+
+/** A logs request exercising every LogRecord field, every body kind and unknown severity numbers. */
+export function everyFieldLogsRequest(): LogsData {
+  const record: LogRecord = {
+    timeUnixNano: 18446744073709551615n,
+    observedTimeUnixNano: 1700000000000000001n,
+    severityNumber: 17,
+    severityText: 'ERROR ✓',
+    body: { kind: 'kvlist', values: [kv('content', { kind: 'string', value: 'hello' }), kv('parts', { kind: 'array', values: [{ kind: 'kvlist', values: everyValueKind() }] })] },
+    attributes: everyValueKind(),
+    droppedAttributesCount: 4294967295,
+    flags: 0x301,
+    traceId: '0123456789abcdef0123456789abcdef',
+    spanId: 'fedcba9876543210',
+    eventName: 'gen_ai.client.inference.operation.details',
+  };
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', { kind: 'string', value: 'svc' }), ...everyValueKind()], droppedAttributesCount: 3 },
+        scopeLogs: [
+          {
+            scope: { name: 'scope', version: '1.2.3', attributes: everyValueKind(), droppedAttributesCount: 7 },
+            logRecords: [
+              record,
+              newLogRecord({ body: { kind: 'string', value: 'plain text body' }, severityNumber: 99 }),
+              newLogRecord({ body: { kind: 'int', value: 0n }, severityNumber: -1 }),
+              newLogRecord({ body: { kind: 'array', values: [] } }),
+              newLogRecord({ body: { kind: 'bytes', value: new Uint8Array([1, 2]) }, traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }),
+              newLogRecord(),
+            ],
+            schemaUrl: 'https://opentelemetry.io/schemas/1.37.0',
+          },
+          { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords: [], schemaUrl: '' },
+        ],
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+      },
+      { resource: { attributes: [], droppedAttributesCount: 0 }, scopeLogs: [], schemaUrl: '' },
     ],
   };
 }

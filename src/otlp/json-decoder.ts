@@ -1,0 +1,317 @@
+/**
+ * What the OTLP/JSON decoders of the three signals share (decode-json.ts for traces,
+ * decode-logs-json.ts, decode-metrics-json.ts): the proto3 JSON mapping of scalars as the OTLP spec
+ * narrows it (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding), the common/v1 and
+ * resource/v1 messages, and the entry point.
+ *
+ * Lenient where the proto3 JSON mapping allows it:
+ * - trace/span ids are hex strings (not base64), either case;
+ * - 64-bit integers are accepted as decimal strings or JSON numbers. JSON.parse turns numbers into
+ *   doubles, so a number above 2^53 has already lost precision before we see it: senders that need
+ *   exact values send strings, as the mapping recommends (and as our encoders do);
+ * - enums are integers, or their names;
+ * - field names are lowerCamelCase, or the proto's snake_case; unknown fields are ignored; `null`
+ *   means "not set";
+ * - doubles are numbers, or the strings "NaN", "Infinity", "-Infinity" (or a numeric string);
+ * - bytes values are base64 (standard or URL-safe alphabet).
+ * The body is parsed with JSON.parse (iterative in V8, so deep nesting cannot overflow the stack) and
+ * then walked; AnyValue nesting is bounded by `limits.maxDepth`, checked before descending.
+ */
+import { Buffer } from 'node:buffer';
+import type { DecodeLimits } from './codec.js';
+import { DecodeFailure, failWithin } from './decode-failure.js';
+import { canonicalHex, isHex } from './hex.js';
+import { effectiveMaxDepth, nestingError } from './limits.js';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model.js';
+import type { Decoded } from './proto-decoder.js';
+
+/**
+ * Parses `body` as JSON and runs `run` over its root object; `request` names the message in the error
+ * for a root that is not an object. Exceptions never leave the codec.
+ */
+export function decodeJsonWith<T>(
+  body: Uint8Array | string,
+  limits: DecodeLimits,
+  request: string,
+  run: (root: JsonObject, maxDepth: number) => T,
+): Decoded<T> {
+  try {
+    let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark is not JSON
+    let root: unknown;
+    try {
+      root = JSON.parse(text);
+    } catch {
+      // JSON.parse's message quotes the input; errors never carry payload text.
+      return { ok: false, error: 'body is not valid JSON' };
+    }
+    if (!isObject(root)) return { ok: false, error: `body must be a JSON object (${request})` };
+    return { ok: true, value: run(root, effectiveMaxDepth(limits)) };
+  } catch (e) {
+    if (e instanceof DecodeFailure) return { ok: false, error: e.message };
+    if (e instanceof RangeError) return { ok: false, error: 'request too deeply nested' };
+    return { ok: false, error: `malformed JSON request: ${e instanceof Error ? e.name : 'error'}` };
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// ---- scalar fields: `null`/absent means the proto3 default ----
+
+export function object(v: unknown, name: string): JsonObject | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (!isObject(v)) throw new DecodeFailure(`${name}: object expected`);
+  return v;
+}
+
+export function array(v: unknown, name: string): unknown[] {
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) throw new DecodeFailure(`${name}: array expected`);
+  return v;
+}
+
+export function string(v: unknown, name: string): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  throw new DecodeFailure(`${name}: string expected`);
+}
+
+const UINT_RE = /^[0-9]+$/;
+const INT_RE = /^-?[0-9]+$/;
+const MAX_UINT32 = 0xffffffff;
+const MAX_UINT64 = 0xffffffffffffffffn;
+const MIN_INT64 = -0x8000000000000000n;
+const MAX_INT64 = 0x7fffffffffffffffn;
+
+/** uint32 (counts) and fixed32 (flags): a number or a decimal string in [0, 2^32). */
+export function uint32(v: unknown, name: string): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'string' && UINT_RE.test(v) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_UINT32) return n;
+  throw new DecodeFailure(`${name}: unsigned 32-bit integer expected`);
+}
+
+/** An enum: its integer (int32), or one of its names. */
+export function enumValue(v: unknown, name: string, names: Readonly<Record<string, number>>): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'string') {
+    const byName = names[v];
+    if (byName !== undefined && Object.hasOwn(names, v)) return byName;
+    if (!INT_RE.test(v)) throw new DecodeFailure(`${name}: unknown enum value`);
+    v = Number(v);
+  }
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return v;
+  throw new DecodeFailure(`${name}: enum integer expected`);
+}
+
+/** A 64-bit integer from a decimal string or a JSON number, range-checked. */
+export function int64Of(v: unknown, name: string, signed: boolean): bigint {
+  if (v === null || v === undefined) return 0n;
+  let b: bigint;
+  if (typeof v === 'string') {
+    if (!(signed ? INT_RE : UINT_RE).test(v) || v.length > 21) throw new DecodeFailure(`${name}: integer string expected`);
+    b = BigInt(v);
+  } else if (typeof v === 'number' && Number.isInteger(v)) {
+    b = BigInt(v);
+  } else throw new DecodeFailure(`${name}: integer expected (number or decimal string)`);
+  if (signed ? b < MIN_INT64 || b > MAX_INT64 : b < 0n || b > MAX_UINT64) {
+    throw new DecodeFailure(`${name}: out of range for ${signed ? 'int64' : 'uint64'}`);
+  }
+  return b;
+}
+
+export function double(v: unknown, name: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    if (v === 'NaN') return NaN;
+    if (v === 'Infinity') return Infinity;
+    if (v === '-Infinity') return -Infinity;
+    const n = v.trim() === '' ? NaN : Number(v);
+    if (Number.isFinite(n)) return n;
+  }
+  throw new DecodeFailure(`${name}: number expected`);
+}
+
+// Standard or URL-safe alphabet, optional padding. Linear: no nested quantifiers.
+const BASE64_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+export function bytes(v: unknown, name: string): Uint8Array {
+  if (typeof v !== 'string' || !BASE64_RE.test(v) || v.length % 4 === 1) throw new DecodeFailure(`${name}: base64 string expected`);
+  const b = Buffer.from(v, 'base64');
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
+/** A hex id of `size` bytes, or '' when `allowEmpty` and absent/empty. */
+export function id(v: unknown, name: string, size: number, allowEmpty: boolean): string {
+  if (v === null || v === undefined) v = '';
+  if (typeof v !== 'string') throw new DecodeFailure(`invalid ${name}: hex string expected`);
+  if (v === '' && allowEmpty) return '';
+  if (v.length !== size * 2) throw new DecodeFailure(`invalid ${name}: ${size * 2} hex digits expected, got ${v.length}`);
+  if (!isHex(v)) throw new DecodeFailure(`invalid ${name}: not hex`);
+  return canonicalHex(v);
+}
+
+/**
+ * The common messages; each signal's decoder extends this. Members are looked up by both their
+ * lowerCamelCase and snake_case names; a repeated member given twice keeps the last one.
+ */
+export class JsonDecoder {
+  constructor(protected readonly maxDepth: number) {}
+
+  /** Decodes each entry of a repeated message member with `entry`; failures name `name[i]`. */
+  protected list<T>(v: unknown, name: string, entry: (item: unknown) => T): T[] {
+    const items = array(v, name);
+    const out: T[] = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        out.push(entry(items[i]));
+      } catch (e) {
+        failWithin(e, `${name}[${i}]`);
+      }
+    }
+    return out;
+  }
+
+  /** A singular message member, decoded with `decode` when present; failures name `name`. */
+  protected message<T>(v: unknown, name: string, decode: (o: JsonObject) => T): T | undefined {
+    const o = object(v, name);
+    if (o === undefined) return undefined;
+    try {
+      return decode(o);
+    } catch (e) {
+      failWithin(e, name);
+    }
+  }
+
+  protected resource(o: JsonObject): Resource {
+    const r: Resource = { attributes: [], droppedAttributesCount: 0 };
+    for (const k in o) {
+      const val = o[k];
+      switch (k) {
+        case 'attributes':
+          r.attributes = this.attributes(val);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          r.droppedAttributesCount = uint32(val, 'droppedAttributesCount');
+          break;
+      }
+    }
+    return r;
+  }
+
+  protected scope(o: JsonObject): InstrumentationScope {
+    const s: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+    for (const k in o) {
+      const val = o[k];
+      switch (k) {
+        case 'name':
+          s.name = string(val, 'name');
+          break;
+        case 'version':
+          s.version = string(val, 'version');
+          break;
+        case 'attributes':
+          s.attributes = this.attributes(val);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          s.droppedAttributesCount = uint32(val, 'droppedAttributesCount');
+          break;
+      }
+    }
+    return s;
+  }
+
+  /** A top-level attribute list; failures name the attribute index. */
+  protected attributes(v: unknown): KeyValue[] {
+    const list = array(v, 'attributes');
+    const out: KeyValue[] = [];
+    for (let i = 0; i < list.length; i++) {
+      try {
+        out.push(this.keyValue(list[i], 0));
+      } catch (e) {
+        failWithin(e, `attributes[${i}]`);
+      }
+    }
+    return out;
+  }
+
+  /** `depth` counts the arrays/kvlists enclosing this KeyValue. */
+  protected keyValue(v: unknown, depth: number): KeyValue {
+    const o = object(v, 'key/value') ?? {};
+    let key = '';
+    let value: AnyValue = { kind: 'empty' };
+    for (const k in o) {
+      if (k === 'key') key = string(o[k], 'key');
+      else if (k === 'value') {
+        const av = object(o[k], 'value');
+        if (av) value = this.anyValue(av, depth);
+      }
+    }
+    return { key, value };
+  }
+
+  /**
+   * `depth` counts the arrays/kvlists enclosing this value; entering one more checks the limit first,
+   * so this recursion is at most maxDepth levels deep whatever the input.
+   * Several oneof members set at once is malformed; as in protobuf, the last one wins.
+   */
+  protected anyValue(o: JsonObject, depth: number): AnyValue {
+    let v: AnyValue = { kind: 'empty' };
+    for (const k in o) {
+      const val = o[k];
+      if (val === null || val === undefined) continue;
+      switch (k) {
+        case 'stringValue':
+        case 'string_value':
+          v = { kind: 'string', value: string(val, 'stringValue') };
+          break;
+        case 'boolValue':
+        case 'bool_value':
+          if (typeof val !== 'boolean') throw new DecodeFailure('boolValue: boolean expected');
+          v = { kind: 'bool', value: val };
+          break;
+        case 'intValue':
+        case 'int_value':
+          v = { kind: 'int', value: int64Of(val, 'intValue', true) };
+          break;
+        case 'doubleValue':
+        case 'double_value':
+          v = { kind: 'double', value: double(val, 'doubleValue') };
+          break;
+        case 'bytesValue':
+        case 'bytes_value':
+          v = { kind: 'bytes', value: bytes(val, 'bytesValue') };
+          break;
+        case 'arrayValue':
+        case 'array_value': {
+          if (depth >= this.maxDepth) throw nestingError(this.maxDepth);
+          const list = array(object(val, 'arrayValue')?.['values'], 'arrayValue.values');
+          const values: AnyValue[] = [];
+          for (let i = 0; i < list.length; i++) {
+            const item = object(list[i], 'arrayValue.values[]');
+            values.push(item ? this.anyValue(item, depth + 1) : { kind: 'empty' });
+          }
+          v = { kind: 'array', values };
+          break;
+        }
+        case 'kvlistValue':
+        case 'kvlist_value': {
+          if (depth >= this.maxDepth) throw nestingError(this.maxDepth);
+          const list = array(object(val, 'kvlistValue')?.['values'], 'kvlistValue.values');
+          const values: KeyValue[] = [];
+          for (let i = 0; i < list.length; i++) values.push(this.keyValue(list[i], depth + 1));
+          v = { kind: 'kvlist', values };
+          break;
+        }
+      }
+    }
+    return v;
+  }}
