@@ -1,5 +1,6 @@
 /**
- * The OTLP codecs (traces and logs): protobuf and JSON, decode and encode, plus the export response.
+ * The OTLP codecs of the three signals: protobuf and JSON, decode and encode, plus the export response.
+ * Per-signal dispatch is signal.ts's CODECS table; decodeTraces/encodeTraces are its trace entries' shorthand.
  * Decoders never throw on bad input; they return `{ ok: false, error }`, which the receiver maps to 400.
  */
 import type { DecodeLimits, DecodeResult, Encoding } from './codec.js';
@@ -9,11 +10,6 @@ import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { TracesData } from './model.js';
-import { decodeLogsJson } from './decode-logs-json.js';
-import { decodeLogsProtobuf, type LogsDecodeResult } from './decode-logs-protobuf.js';
-import { encodeLogsJson } from './encode-logs-json.js';
-import { encodeLogsProtobuf } from './encode-logs-protobuf.js';
-import type { LogsData } from './logs-model.js';
 
 export * from './codec.js';
 export { decodeTracesJson } from './decode-json.js';
@@ -25,6 +21,11 @@ export { decodeLogsJson } from './decode-logs-json.js';
 export { decodeLogsProtobuf, type LogsDecodeResult } from './decode-logs-protobuf.js';
 export { encodeLogsJson } from './encode-logs-json.js';
 export { encodeLogsProtobuf } from './encode-logs-protobuf.js';
+export { decodeMetricsJson } from './decode-metrics-json.js';
+export { decodeMetricsProtobuf, type MetricsDecodeResult } from './decode-metrics-protobuf.js';
+export { encodeMetricsJson } from './encode-metrics-json.js';
+export { encodeMetricsProtobuf } from './encode-metrics-protobuf.js';
+export * from './signal.js';
 
 export function decodeTraces(body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
   return encoding === 'json' ? decodeTracesJson(body, limits) : decodeTracesProtobuf(body, limits);
@@ -36,10 +37,3 @@ export function encodeTraces(data: TracesData, encoding: Encoding): Uint8Array {
   return encoding === 'json' ? utf8.encode(encodeTracesJson(data)) : encodeTracesProtobuf(data);
 }
 
-export function decodeLogs(body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): LogsDecodeResult {
-  return encoding === 'json' ? decodeLogsJson(body, limits) : decodeLogsProtobuf(body, limits);
-}
-
-export function encodeLogs(data: LogsData, encoding: Encoding): Uint8Array {
-  return encoding === 'json' ? utf8.encode(encodeLogsJson(data)) : encodeLogsProtobuf(data);
-}

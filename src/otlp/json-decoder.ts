@@ -108,6 +108,20 @@ export function enumValue(v: unknown, name: string, names: Readonly<Record<strin
   throw new DecodeFailure(`${name}: enum integer expected`);
 }
 
+/** An int32 or sint32: a number or a decimal string in [-2^31, 2^31). */
+export function int32(v: unknown, name: string): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'string' && INT_RE.test(v) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff) return n;
+  throw new DecodeFailure(`${name}: 32-bit integer expected`);
+}
+
+export function bool(v: unknown, name: string): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v !== 'boolean') throw new DecodeFailure(`${name}: boolean expected`);
+  return v;
+}
+
 /** A 64-bit integer from a decimal string or a JSON number, range-checked. */
 export function int64Of(v: unknown, name: string, signed: boolean): bigint {
   if (v === null || v === undefined) return 0n;

@@ -13,9 +13,9 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model
 /** A JSON string literal; JSON.stringify is the native, fast and correct escaper. */
 export const q = JSON.stringify as (s: string) => string;
 
-/** `,"name":[...]` for a non-empty attribute list, '' otherwise. */
-export function attributesField(attrs: readonly KeyValue[]): string {
-  return attrs.length === 0 ? '' : ',"attributes":' + keyValues(attrs);
+/** `,"attributes":[...]` (or another KeyValue list's name) for a non-empty list, '' otherwise. */
+export function attributesField(attrs: readonly KeyValue[], name = 'attributes'): string {
+  return attrs.length === 0 ? '' : ',"' + name + '":' + keyValues(attrs);
 }
 
 export function countField(name: string, n: number): string {

@@ -22,7 +22,7 @@ import { decodeLogsProtobuf, type LogsDecodeResult } from './decode-logs-protobu
 import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeLogsJson } from './encode-logs-json.js';
 import { encodeLogsProtobuf } from './encode-logs-protobuf.js';
-import { decodeLogs, encodeLogs } from './index.js';
+import { CODECS } from './signal.js';
 import { countLogRecords, newLogRecord, type LogsData } from './logs-model.js';
 import { emptyResource, emptyScope, getStringAttribute } from './model.js';
 
@@ -58,9 +58,12 @@ describe('logs codec: round trips', () => {
     expect(decodeLogsJson(encodeLogsJson(data))).toEqual({ ok: true, value: data });
   });
 
-  it('decodeLogs/encodeLogs dispatch on the encoding', () => {
+  it('the signal table dispatches logs on the encoding', () => {
     const data = everyFieldLogsRequest();
-    for (const enc of ['protobuf', 'json'] as const) expect(decodeLogs(encodeLogs(data, enc), enc)).toEqual({ ok: true, value: data });
+    for (const enc of ['protobuf', 'json'] as const) expect(CODECS.logs.decode(CODECS.logs.encode(data, enc), enc)).toEqual({ ok: true, value: data });
+    expect(CODECS.logs.count(data)).toBe(6);
+    expect(CODECS.logs.grpcMethod).toBe('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
+    expect(CODECS.traces.grpcMethod).toBe('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
   });
 
   it('writes OTLP/JSON: one line, 64-bit integers as strings, hex ids, eventName, the body as an AnyValue', () => {
