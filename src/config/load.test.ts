@@ -81,10 +81,13 @@ describe('gateway config', () => {
       'otlphttp/tenant': { type: 'otlphttp', endpoint: 'http://tenant-store.internal:4318/{tenant}' },
       'file/eval': { type: 'file', path: '/etc/loopgate/data/eval-only.jsonl' },
     });
+    // Bare routes are the span routes; logs and metrics are not served.
     expect(c.routes).toEqual({
-      'broad-use': ['otlphttp/broad'],
-      'tenant-only': ['otlphttp/tenant'],
-      'eval-only': ['file/eval'],
+      traces: {
+        'broad-use': ['otlphttp/broad'],
+        'tenant-only': ['otlphttp/tenant'],
+        'eval-only': ['file/eval'],
+      },
     });
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 0 }, logLevel: 'debug', shutdownTimeoutMs: 10_000 });
   });
@@ -93,7 +96,7 @@ describe('gateway config', () => {
     const c = ok('policy: p.yaml\n');
     expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 256 * 1024 * 1024 });
     expect(c.exporters).toEqual({});
-    expect(c.routes).toEqual({});
+    expect(c.routes).toEqual({ traces: {} });
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });
   });
 
@@ -106,6 +109,37 @@ describe('gateway config', () => {
   it('refuses a route to an exporter that does not exist, at the list item', () => {
     const text = 'policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\nroutes:\n  broad-use: [file/a, file/b]\n';
     expect(errors(text)).toEqual([`${FILE}:6:23: routes.broad-use[1]: unknown exporter 'file/b'; defined exporters: file/a`]);
+  });
+
+  it('reads routes per signal: traces and logs by class, metrics as one list; a signal not named is not served', () => {
+    const text = [
+      'policy: p.yaml',
+      'exporters:',
+      '  file/a: { path: a.jsonl }',
+      '  file/m: { path: m.jsonl }',
+      'routes:',
+      '  traces: { broad-use: [file/a] }',
+      '  logs: { tenant-only: [file/a, file/a] }',
+      '  metrics: [file/m]',
+      '',
+    ].join('\n');
+    expect(ok(text).routes).toEqual({ traces: { 'broad-use': ['file/a'] }, logs: { 'tenant-only': ['file/a'] }, metrics: ['file/m'] });
+    expect(ok('policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { eval-only: [file/a] }\n').routes).toEqual({ logs: { 'eval-only': ['file/a'] } });
+  });
+
+  it('refuses mixing the bare and the per-signal forms, at the bare key', () => {
+    const text = 'policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { broad-use: [file/a] }\n  broad-use: [file/a]\n';
+    expect(errors(text)).toEqual([`${FILE}:5:14: routes.broad-use: 'broad-use' beside 'logs': with routes per signal, span routes go under 'traces' (routes.traces.broad-use)`]);
+  });
+
+  it('names the per-signal key of an unknown exporter, and refuses classes under metrics', () => {
+    const text = 'policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { tenant-only: [file/a, file/zz] }\n  metrics: [file/yy]\n';
+    expect(errors(text)).toEqual([
+      `${FILE}:4:33: routes.logs.tenant-only[1]: unknown exporter 'file/zz'; defined exporters: file/a`,
+      `${FILE}:5:13: routes.metrics[0]: unknown exporter 'file/yy'; defined exporters: file/a`,
+    ]);
+    expect(errors('policy: p.yaml\nroutes:\n  metrics: { broad-use: [] }\n')[0]).toMatch(/:3:12: routes\.metrics: /);
+    expect(errors('policy: p.yaml\nroutes:\n  logs: { discard: [] }\n')[0]).toMatch(/routes\.logs: unknown key 'discard'; expected one of broad-use, tenant-only, eval-only/);
   });
 
   it('refuses unknown keys at their position, inside exporters too', () => {

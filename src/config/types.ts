@@ -1,6 +1,6 @@
 /** The loaded gateway config: defaults filled, units parsed, paths absolute. What `startGateway` takes. */
 import type { ExporterOptions } from '../export/options.js';
-import type { ExportClass } from '../policy/types.js';
+import type { SignalRoutes } from '../export/types.js';
 import type { LogLevel } from '../telemetry/logger.js';
 import type { HostPort } from './units.js';
 
@@ -17,7 +17,7 @@ export interface ReceiverConfig {
   maxValueDepth: number;
   /** Body bytes (after decompression) all requests in flight may hold together; past it, 503. */
   maxInflightBodyBytes: number;
-  /** Present when every request must carry a bearer token. */
+  /** Present when every request must carry a bearer token (HTTP and gRPC alike). */
   auth?: { tokens: AuthToken[] };
 }
 
@@ -34,7 +34,8 @@ export interface GatewayConfig {
   /** Absolute path of the policy file or folder (resolved against the config file's folder). */
   policyPath: string;
   exporters: Record<string, ExporterOptions>;
-  routes: Partial<Record<ExportClass, readonly string[]>>;
+  /** Per signal; bare `routes:` in the file is `traces` here. A signal absent is not served. */
+  routes: SignalRoutes;
   service: ServiceConfig;
 }
 

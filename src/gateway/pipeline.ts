@@ -1,18 +1,26 @@
 /**
- * The gateway's pipeline for one decoded request: policy, then router.
+ * The gateway's pipeline for one request, whatever its transport: the receivers (HTTP and gRPC) hand it
+ * the raw body; it decodes, runs the policy and routes.
  *
- *   spansReceived → policy.process (pure) → router.route (atomic admission) → answer
+ *   { signal, encoding, body, ctx } → served? → policyStep (pure: decode + policy) → router.route
+ *   (atomic admission) → PipelineResult (receiver/types.ts), which each receiver maps to its protocol
+ *   in one place
+ *
+ * `policyStep` is a pure function of (request, compiled policy, limits) returning a structured-clonable
+ * value, so it can move into a worker thread; everything stateful (router, queues, metrics, caps
+ * release) stays here, on the main thread.
  *
  * Rejections, discards and redactions are counted only once the router has admitted the request. A
  * request refused because a queue is full is resent by the client; counting its outcome now as well
- * would count the same spans twice. Received spans are counted on every attempt: that counter measures
- * traffic, and refusals show separately as loopgate_spans_refused_queue_full.
+ * would count the same records twice. Received records are counted on every attempt: that counter
+ * measures traffic, and refusals show separately as loopgate_*_refused_queue_full.
  */
-import { countSpans, type TracesData } from '../otlp/model.js';
+import type { DecodeLimits } from '../otlp/codec.js';
+import { CODECS, countItems, decodeRequest, type Signal, type SignalRequest } from '../otlp/signal.js';
 import type { SpanRouter } from '../export/types.js';
+import type { PipelineResult, RawRequest } from '../receiver/types.js';
 import type { CompiledPolicy, DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { HandleResult } from '../receiver/types.js';
 import type { PolicyHolder } from './policy-holder.js';
 
 export interface PipelineLogger {
@@ -24,9 +32,11 @@ export interface PipelineDeps {
   router: SpanRouter;
   metrics: GatewayMetrics;
   logger: PipelineLogger;
+  /** Decoder limits (AnyValue depth); the receivers have already bounded the size. */
+  limits: DecodeLimits;
 }
 
-/** Running totals for the shutdown summary. */
+/** Running totals for the shutdown summary (records of every signal). */
 export interface PipelineStats {
   requestsAdmitted: number;
   requestsRefused: number;
@@ -37,13 +47,40 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  /** Synchronous (policy and admission are both synchronous); assignable to the receiver's HandleTraces. */
-  handle: (data: TracesData, ctx: RequestContext) => HandleResult;
+  /** Synchronous: decode, policy and admission all are. */
+  handle(request: RawRequest): PipelineResult;
   readonly stats: Readonly<PipelineStats>;
 }
 
+/** The pure step: bytes and context in, the policy's result (or why the bytes are refused) out. */
+export type PolicyStep =
+  /** `engineFailed`: the engine threw on the request as a whole, so every record was discarded. */
+  | { ok: true; result: ProcessResult; engineFailed: boolean }
+  | { ok: false; message: string };
+
+/** Decodes a raw request; the failure is the message a client is answered with (400 / INVALID_ARGUMENT). */
+export function decodeRaw(request: RawRequest, limits: DecodeLimits): { ok: true; value: SignalRequest } | { ok: false; message: string } {
+  const decoded = decodeRequest(request.signal, request.body, request.encoding, limits);
+  if (decoded.ok) return decoded;
+  return { ok: false, message: `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}` };
+}
+
+export function policyStep(request: RawRequest, policy: CompiledPolicy, limits: DecodeLimits): PolicyStep {
+  const decoded = decodeRaw(request, limits);
+  if (!decoded.ok) return decoded;
+  const received = countItems(decoded.value);
+  try {
+    return { ok: true, result: policy.processSignal(decoded.value, request.ctx), engineFailed: false };
+  } catch {
+    // The engine discards a record it fails on; if it fails on the whole request, fail closed the same
+    // way: nothing is forwarded, every record is counted as discarded (principles 1 and 2).
+    const result: ProcessResult = { outputs: [], received, rejected: { count: 0, reasons: {}, message: '' }, discarded: { engine_error: received }, redactionsByEntity: {} };
+    return { ok: true, result, engineFailed: true };
+  }
+}
+
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { policy, router, metrics, logger } = deps;
+  const { policy, router, metrics, logger, limits } = deps;
   const stats: PipelineStats = {
     requestsAdmitted: 0,
     requestsRefused: 0,
@@ -52,51 +89,46 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     spansRejected: 0,
     spansDiscarded: 0,
   };
+  const notServed = new Map<Signal, string>();
 
-  function process(compiled: CompiledPolicy, data: TracesData, ctx: RequestContext, received: number): ProcessResult {
-    try {
-      return compiled.process(data, ctx);
-    } catch (err) {
-      // The engine discards a span it fails on; if it fails on the whole request, fail closed the same
-      // way: nothing is forwarded, every span is counted as discarded (principles 1 and 2).
-      logger.error({ policyVersion: compiled.version, spans: received, error: err instanceof Error ? err.name : 'unknown' }, 'policy engine failed on a request; its spans are discarded');
-      return {
-        outputs: [],
-        received,
-        rejected: { count: 0, reasons: {}, message: '' },
-        discarded: { engine_error: received },
-        redactionsByEntity: {},
-      };
+  const handle = (request: RawRequest): PipelineResult => {
+    const { signal } = request;
+    if (!router.serves(signal)) {
+      let message = notServed.get(signal);
+      if (message === undefined) notServed.set(signal, (message = `this gateway has no routes for ${signal}: add routes.${signal} to its config`));
+      return { status: 'not_served', message };
     }
-  }
-
-  const handle = (data: TracesData, ctx: RequestContext): HandleResult => {
-    const received = countSpans(data);
-    metrics.spansReceived(received);
-    stats.spansReceived += received;
 
     const compiled = policy.current;
-    const result = process(compiled, data, ctx, received);
+    const step = policyStep(request, compiled, limits);
+    if (!step.ok) return { status: 'invalid', message: step.message };
+    const result = step.result;
+    const received = result.received;
+    metrics.spansReceived(received, signal);
+    stats.spansReceived += received;
+    if (step.engineFailed) {
+      logger.error({ signal, policyVersion: compiled.version, records: received }, 'policy engine failed on a request; its records are discarded');
+    }
+
     const routed = router.route(result.outputs);
     if (routed.status === 'unavailable') {
-      // The client will resend these spans: caps count accepted spans, not attempts.
+      // The client will resend these records: caps count accepted records, not attempts.
       compiled.releaseCaps(result);
       stats.requestsRefused++;
       return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
     }
 
     stats.requestsAdmitted++;
-    metrics.spansAccepted(received - result.rejected.count);
+    metrics.spansAccepted(received - result.rejected.count, signal);
     stats.spansRouted += routed.routed;
     stats.spansDiscarded += routed.noRoute; // the router counts its 'no_route' metric itself
     for (const reason in result.rejected.reasons) {
-      const n = result.rejected.reasons[reason as RejectReason] ?? 0;
-      metrics.spansRejected(n, reason as RejectReason);
+      metrics.spansRejected(result.rejected.reasons[reason as RejectReason] ?? 0, reason as RejectReason, signal);
     }
     stats.spansRejected += result.rejected.count;
     for (const reason in result.discarded) {
       const n = result.discarded[reason as DiscardReason] ?? 0;
-      metrics.spansDiscarded(n, reason as DiscardReason);
+      metrics.spansDiscarded(n, reason as DiscardReason, signal);
       stats.spansDiscarded += n;
     }
     for (const entity in result.redactionsByEntity) metrics.redactions(result.redactionsByEntity[entity] ?? 0, entity);
@@ -106,3 +138,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return { handle, stats };
 }
+
+export type { PipelineResult, RawRequest };

@@ -17,6 +17,9 @@ import { createRouter } from '../export/factory.js';
 import type { SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { createReceiverApp } from '../receiver/app.js';
+import { InflightBudget } from '../receiver/inflight-budget.js';
+import type { HandleRequest } from '../receiver/types.js';
+import type { CompiledPolicy } from '../policy/types.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
 import { closeServer, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
@@ -66,6 +69,19 @@ export class StartupError extends Error {
   constructor(readonly lines: readonly string[]) {
     super(lines.join('\n'));
     this.name = 'StartupError';
+  }
+}
+
+/**
+ * Logs are served (routes.logs) but no rule of the policy names `signal_type`, so every log record
+ * would be discarded as no_rule_matched: fail closed, and worth saying once at start and reload.
+ */
+function warnUnclassifiedLogs(router: SpanRouter, policy: CompiledPolicy, logger: Logger): void {
+  if (router.serves('logs') && !policy.classifies.has('logs')) {
+    logger.warn(
+      { policyVersion: policy.version },
+      "routes.logs is configured but no policy rule applies to log records (a rule applies to them when its 'when' names signal_type): every log record will be discarded as no_rule_matched",
+    );
   }
 }
 
@@ -121,20 +137,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => telemetryServer.close());
 
-    const pipeline = createPipeline({ policy, router, metrics, logger });
+    const pipeline = createPipeline({ policy, router, metrics, logger, limits: { maxDepth: config.receiver.maxValueDepth } });
+    warnUnclassifiedLogs(router, policy.current, logger);
     const turns = new CpuTurns();
+    // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
+    const handle: HandleRequest = async (request) => {
+      await turns.next();
+      return pipeline.handle(request);
+    };
+    // One budget for the bytes every request in flight holds, whichever protocol it came in on.
+    const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
     const app = createReceiverApp({
-      limits: {
-        maxRequestBodyBytes: config.receiver.maxRequestBodyBytes,
-        maxValueDepth: config.receiver.maxValueDepth,
-        maxInflightBodyBytes: config.receiver.maxInflightBodyBytes,
-      },
+      limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes },
+      inflight,
       auth: config.receiver.auth,
-      // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
-      handle: async (data, ctx) => {
-        await turns.next();
-        return pipeline.handle(data, ctx);
-      },
+      handle,
       metrics,
       logger,
     });
@@ -195,6 +212,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }
       const previous = policy.swap(next.policy);
       metrics.policyLoaded(next.policy.version, 'success');
+      warnUnclassifiedLogs(router, next.policy, logger);
       logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
       return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
     };

@@ -124,3 +124,30 @@ export function encodeRequest(request: SignalRequest, encoding: Encoding): Uint8
 export function countItems(request: SignalRequest): number {
   return (CODECS[request.signal] as SignalCodec<typeof request.data>).count(request.data);
 }
+
+/**
+ * The signal an OTLP/JSON request is for, from its one top-level member (`resourceSpans`,
+ * `resourceLogs`, `resourceMetrics`, or their snake_case names); undefined when it names none. For
+ * files, which carry no Content-Type path to say it: explain, test and replay read any of them.
+ */
+export function signalOfJson(root: unknown): Signal | undefined {
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return undefined;
+  for (const k of Object.keys(root)) {
+    if (k === 'resourceSpans' || k === 'resource_spans') return 'traces';
+    if (k === 'resourceLogs' || k === 'resource_logs') return 'logs';
+    if (k === 'resourceMetrics' || k === 'resource_metrics') return 'metrics';
+  }
+  return undefined;
+}
+
+/** One request holding the resources of several of the same signal, in order. */
+export function joinRequests<S extends Signal>(signal: S, parts: readonly SignalDataMap[S][]): SignalDataMap[S] {
+  switch (signal) {
+    case 'traces':
+      return { resourceSpans: (parts as readonly unknown[] as TracesData[]).flatMap((p) => p.resourceSpans) } as SignalDataMap[S];
+    case 'logs':
+      return { resourceLogs: (parts as readonly unknown[] as LogsData[]).flatMap((p) => p.resourceLogs) } as SignalDataMap[S];
+    default:
+      return { resourceMetrics: (parts as readonly unknown[] as MetricsData[]).flatMap((p) => p.resourceMetrics) } as SignalDataMap[S];
+  }
+}

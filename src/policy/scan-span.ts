@@ -1,12 +1,16 @@
 /**
- * Walks every string a span carries and redacts it, copy-on-write: the input span is never modified;
- * a new object is built only along the path to a changed value, and untouched sub-objects are shared.
+ * Walks every string a span or a log record carries and redacts it, copy-on-write: the input record
+ * is never modified; a new object is built only along the path to a changed value, and untouched
+ * sub-objects are shared.
  *
  * Looked at: span name, status message, span attributes, event names and attributes, link attributes;
- * resource and scope attributes are done once per resource/scope by the engine with the same walker.
+ * a log record's body (a string, or the kvlists and arrays GenAI events put message parts in, which
+ * keep their shape), attributes, event name and severity text; resource and scope attributes are done
+ * once per resource/scope by the engine with the same walker.
  * Attribute values: strings (plain, or JSON opened by json-walk), arrays and kvlists (nested, bounded).
  * Keys in the skip list are never scanned.
  */
+import type { LogRecord } from '../otlp/logs-model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink } from '../otlp/model.js';
 import { looksLikeJson, redactJsonText } from './json-walk.js';
 import type { RedactionAccount, TextRedactor } from './redact.js';
@@ -144,6 +148,20 @@ export class SpanScanner {
       events: events ?? span.events,
       links: links ?? span.links,
     };
+  }
+
+  /**
+   * A log record. The body is not an attribute, so drop_attribute found in it degrades to replace (as
+   * for span names): the value is gone either way, and the rest of the message stays.
+   */
+  logRecord(rec: LogRecord, acc: RedactionAccount): LogRecord {
+    const body = this.#value(rec.body, 'log.body', acc, 0);
+    acc.dropAttribute = false;
+    const attributes = this.attributes(rec.attributes, 'log.attributes', acc);
+    const eventName = this.#field(rec.eventName, 'log.event_name', acc);
+    const severityText = this.#field(rec.severityText, 'log.severity_text', acc);
+    if (body === rec.body && attributes === rec.attributes && eventName === rec.eventName && severityText === rec.severityText) return rec;
+    return { ...rec, body, attributes, eventName, severityText };
   }
 
   resource(r: Resource, acc: RedactionAccount): Resource {

@@ -1,10 +1,18 @@
 /**
  * The domain of the policy engine: classes, request context, decisions and results.
- * The engine is pure and synchronous: spans in, decisions out (design.md, "Data flow").
+ * The engine is pure and synchronous: records in, decisions out (design.md, "Data flow"). A record is a
+ * span or a log record (both are classified) or a metric data point (scanned and forwarded, never
+ * classified).
  */
+import type { LogsData } from '../otlp/logs-model.js';
+import type { MetricsData } from '../otlp/metrics-model.js';
 import type { TracesData } from '../otlp/model.js';
+import type { SignalRequest } from '../otlp/signal.js';
 import type { CapKey } from './caps.js';
+import type { RecordSignal } from './conditions.js';
 import type { EntityName } from './detect/types.js';
+
+export type { RecordSignal } from './conditions.js';
 
 export const CLASSIFICATIONS = ['broad-use', 'tenant-only', 'eval-only', 'discard'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -12,7 +20,7 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export type ExportClass = Exclude<Classification, 'discard'>;
 export const EXPORT_CLASSES: readonly ExportClass[] = ['broad-use', 'tenant-only', 'eval-only'];
 
-/** Why a span accepted by the receiver was not exported. Every one is counted (principle 2). */
+/** Why a record accepted by the receiver was not exported. Every one is counted (principle 2). */
 export type DiscardReason =
   | 'no_rule_matched' // fail closed: no classification rule matched
   | 'rule' // a rule classified it `discard`
@@ -23,7 +31,7 @@ export type DiscardReason =
   | 'engine_error' // the engine threw on this span: discarded, never forwarded unredacted
   | 'no_route'; // its class has no exporter in `routes` (design.md: a class not listed is exported nowhere)
 
-/** Why a span was refused back to the client (partial_success.rejected_spans). */
+/** Why a record was refused back to the client (partial_success.rejected_spans / _log_records / _data_points). */
 export type RejectReason = 'tenant_mismatch' | 'tenant_missing';
 
 /** What the receiver knows about the request, before the policy runs. */
@@ -66,10 +74,16 @@ export interface RedactionRecord {
   replacement?: string;
 }
 
-/** A per-span account of what the engine decided, for explain/test/replay. Never holds raw values. */
+/**
+ * A per-record account of what the engine decided (a span's, or a log record's), for
+ * explain/test/replay. Never holds raw values.
+ */
 export interface SpanDecision {
+  signal: RecordSignal;
+  /** The record's trace and span ids ('' when a log record has none). */
   traceId: string;
   spanId: string;
+  /** The span name, or the log record's event name, as the policy redacted it. */
   name: string;
   tenant: string | undefined;
   tenantSource: 'auth' | 'resource' | 'default' | 'none';
@@ -83,33 +97,47 @@ export interface SpanDecision {
   redactions: RedactionRecord[];
 }
 
-/** The spans of one class for one tenant, redacted copies stamped with their custody. */
-export interface ClassOutput {
-  class: ExportClass;
+/** An account of one decision, whatever the record. */
+export type RecordDecision = SpanDecision;
+
+interface OutputOf<S, C, D> {
+  signal: S;
+  /** The class the records were given; metrics are not classified. */
+  class: C;
   tenant: string | undefined;
-  data: TracesData;
-  spanCount: number;
+  data: D;
+  /** Spans, log records or data points in `data`. */
+  count: number;
 }
+
+/**
+ * The records of one class for one tenant, redacted copies stamped with their custody (spans, log
+ * records), or one tenant's redacted data points (metrics, unclassified and unstamped).
+ */
+export type ClassOutput =
+  | OutputOf<'traces', ExportClass, TracesData>
+  | OutputOf<'logs', ExportClass, LogsData>
+  | OutputOf<'metrics', undefined, MetricsData>;
 
 export interface ProcessResult {
   outputs: ClassOutput[];
-  /** Spans in the request. accepted = exported-bound + discarded + rejected. */
+  /** Records in the request. accepted = exported-bound + discarded + rejected. */
   received: number;
   rejected: { count: number; reasons: Partial<Record<RejectReason, number>>; message: string };
   discarded: Partial<Record<DiscardReason, number>>;
   /** Redactions per entity across the request, for metrics. */
   redactionsByEntity: Record<EntityName, number>;
-  /** Present only when requested (explain, test, replay). */
+  /** Present only when requested (explain, test, replay); never for metrics. */
   decisions?: SpanDecision[];
   /**
-   * Cap counters this request used, one list per span; present only when caps applied. Handed back
+   * Cap counters this request used, one list per record; present only when caps applied. Handed back
    * through `CompiledPolicy.releaseCaps` when the request is refused after processing.
    */
   capsTaken?: readonly (readonly CapKey[])[];
 }
 
 export interface ProcessOptions {
-  /** Collect per-span decisions (explain/test/replay). Off on the hot path. */
+  /** Collect per-record decisions (explain/test/replay). Off on the hot path. */
   explain?: boolean;
 }
 
@@ -118,10 +146,15 @@ export interface CompiledPolicy {
   /** Short content hash of the policy: the `loopgate.policy.version` stamp. */
   readonly version: string;
   readonly sources: readonly string[];
+  /** The signals some rule of the policy (base or a tenant's override) applies to. */
+  readonly classifies: ReadonlySet<RecordSignal>;
+  /** A traces request: `processSignal({ signal: 'traces', data }, …)`. */
   process(data: TracesData, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
+  /** A request of any signal. */
+  processSignal(request: SignalRequest, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
   /**
-   * Undoes the cap counting of a `process` result whose spans were not accepted after all (the
-   * receiver answered 503 and the client will resend them): caps count spans accepted, not attempts.
+   * Undoes the cap counting of a `process` result whose records were not accepted after all (the
+   * receiver answered 503 and the client will resend them): caps count records accepted, not attempts.
    */
   releaseCaps(result: ProcessResult): void;
 }

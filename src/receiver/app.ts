@@ -1,21 +1,23 @@
 /**
  * The OTLP/HTTP receiver (specification: opentelemetry.io/docs/specs/otlp/#otlphttp) as a Hono app.
  *
- *   POST /v1/traces   application/x-protobuf | application/json, Content-Encoding gzip | deflate | identity
+ *   POST /v1/traces, /v1/logs, /v1/metrics   application/x-protobuf | application/json,
+ *                                            Content-Encoding gzip | deflate | identity
  *
- * Checks run cheapest first and before the body is read: method (405), bearer token (401), media type
- * and content coding (415), declared length (413); then the body is streamed under the limit (413
- * after decompression), decoded (400), and handed to the pipeline (200, with partial_success when
- * spans were refused; 503 + Retry-After when the export queues are full).
+ * Transport only. Checks run cheapest first and before the body is read: method (405), bearer token
+ * (401), media type and content coding (415), declared length (413); then the body is streamed under
+ * the limit (413 after decompression) and handed, raw, to the pipeline, whose answer is mapped here:
+ * 200 (with partial_success when records were refused), 400 when it does not decode, 404 when the
+ * signal has no routes, 503 + Retry-After when the export queues are full.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
  */
 import { Hono, type Context } from 'hono';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
-import { decodeTraces } from '../otlp/index.js';
 import { encodeResponse } from '../otlp/response.js';
 import type { ExportTraceServiceResponse } from '../otlp/model.js';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import type { AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -25,9 +27,9 @@ import type { ContentCoding } from './content-type.js';
 import { InflightBudget } from './inflight-budget.js';
 import { readBody } from './read-body.js';
 import { encodeStatus } from './status-body.js';
-import type { HandleTraces } from './types.js';
+import type { HandleRequest, PipelineResult } from './types.js';
 
-export const TRACES_PATH = '/v1/traces';
+export const TRACES_PATH = CODECS.traces.path;
 
 /** The subset of a pino logger the receiver uses. Given ids and counts only, never payload values. */
 export interface ReceiverLogger {
@@ -43,14 +45,14 @@ export interface ReceiverDeps {
   limits: {
     /** Body limit in bytes, raw and after decompression. */
     maxRequestBodyBytes: number;
-    /** Deepest AnyValue nesting accepted by the decoder. */
-    maxValueDepth: number;
     /** Body bytes all requests in flight may hold together; past it, 503 + Retry-After. */
     maxInflightBodyBytes?: number;
   };
+  /** The receiver-wide budget, shared with the gRPC receiver; one is made from the limits when absent. */
+  inflight?: InflightBudget;
   /** When present (even empty), every request needs a bearer token from this table. */
   auth?: { tokens: readonly AuthToken[] } | undefined;
-  handle: HandleTraces;
+  handle: HandleRequest;
   metrics: GatewayMetrics;
   logger: ReceiverLogger;
 }
@@ -67,8 +69,8 @@ function respond(c: Context<Env>, problem: Problem): Response {
   return new Response(encodeStatus(problem.grpcCode, problem.message, encoding), { status: problem.status, headers });
 }
 
-function success(response: ExportTraceServiceResponse, encoding: Encoding): Response {
-  return new Response(encodeResponse(response, encoding), {
+function success(response: ExportTraceServiceResponse, encoding: Encoding, signal: Signal): Response {
+  return new Response(encodeResponse(response, encoding, signal), {
     status: 200,
     headers: { 'content-type': CONTENT_TYPE[encoding] },
   });
@@ -78,10 +80,9 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   // Everything derived from the options is computed once here, not per request.
   const { handle, metrics, logger } = deps;
   const limit = deps.limits.maxRequestBodyBytes;
-  const decodeLimits = { maxDepth: deps.limits.maxValueDepth };
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
   const tooLarge = problems.tooLarge(limit);
-  const inflight = new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
+  const inflight = deps.inflight ?? new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
   const busy = problems.unavailable(1);
 
   const app = new Hono<Env>();
@@ -89,10 +90,10 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   app.use('*', async (c, next) => {
     c.set('encoding', encodingOf(c.req.header('content-type')));
     await next();
-    metrics.requests(c.res.status, c.get('encoding') ?? 'unknown');
+    metrics.requests(c.res.status, c.get('encoding') ?? 'unknown', 'http');
   });
 
-  app.post(TRACES_PATH, async (c) => {
+  const exportHandler = (signal: Signal) => async (c: Context<Env>): Promise<Response> => {
     let tenant: string | undefined;
     if (authenticate) {
       const auth = authenticate(c.req.header('authorization'));
@@ -120,7 +121,7 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     // The bytes this request holds stay taken until it is answered (decoded spans live that long).
     let held = 0;
     try {
-      return await receive(c, encoding, coding, tenant, (n) => {
+      return await receive(c, signal, encoding, coding, tenant, (n) => {
         if (!inflight.tryTake(n)) return false;
         held += n;
         return true;
@@ -128,10 +129,11 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     } finally {
       inflight.release(held);
     }
-  });
+  };
 
   async function receive(
     c: Context<Env>,
+    signal: Signal,
     encoding: Encoding,
     coding: ContentCoding,
     tenant: string | undefined,
@@ -151,25 +153,18 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
       }
     }
 
-    const decoded = decodeTraces(body.bytes, encoding, decodeLimits);
-    if (!decoded.ok) {
-      logger.debug({ encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
-      throw new ProblemError(problems.badRequest(`cannot decode ${encoding} ExportTraceServiceRequest: ${decoded.error}`));
-    }
-
-    const result = await handle(decoded.value, { authTenant: tenant });
-    if (result.status === 'unavailable') throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
-    // OTLP: partial_success must be left unset when everything was accepted.
-    const response: ExportTraceServiceResponse =
-      result.rejected.count > 0
-        ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } }
-        : {};
-    return success(response, encoding);
+    const result = await handle({ signal, encoding, body: body.bytes, ctx: { authTenant: tenant } });
+    if (result.status === 'invalid') logger.debug({ signal, encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
+    return answer(result, encoding, signal);
   }
 
-  app.all(TRACES_PATH, () => {
-    throw new ProblemError(problems.methodNotAllowed());
-  });
+  for (const signal of SIGNALS) {
+    const path = CODECS[signal].path;
+    app.post(path, exportHandler(signal));
+    app.all(path, () => {
+      throw new ProblemError(problems.methodNotAllowed());
+    });
+  }
 
   app.notFound((c) => respond(c, problems.notFound()));
 
@@ -182,4 +177,22 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   });
 
   return app;
+}
+
+/** The pipeline's answer as OTLP/HTTP: the one place its statuses are chosen. */
+function answer(result: PipelineResult, encoding: Encoding, signal: Signal): Response {
+  switch (result.status) {
+    case 'accepted': {
+      // OTLP: partial_success must be left unset when everything was accepted.
+      const response: ExportTraceServiceResponse =
+        result.rejected.count > 0 ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } } : {};
+      return success(response, encoding, signal);
+    }
+    case 'invalid':
+      throw new ProblemError(problems.badRequest(result.message));
+    case 'unavailable':
+      throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
+    case 'not_served':
+      throw new ProblemError(problems.notServed(result.message));
+  }
 }
