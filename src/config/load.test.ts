@@ -149,8 +149,8 @@ describe('gateway config', () => {
       expect.stringMatching(/:6:32: .*max_request_body_size: expected a size/),
       expect.stringMatching(/:10:15: exporters\["otlphttp\/x"\]\.endpoint: expected an http:\/\/ or https:\/\/ URL/),
       expect.stringMatching(/:11:15: exporters\["otlphttp\/x"\]\.encoding: expected one of "protobuf", "json"/),
-      expect.stringMatching(/:12:14: exporters\["otlphttp\/x"\]\.timeout: expected a string, got number 10/),
-      expect.stringMatching(/:13:12: exporters\["kafka\/y"\]: exporter id 'kafka\/y' must be <type>\/<name>/),
+      expect.stringMatching(/:12:14: exporters\["otlphttp\/x"\]\.timeout: expected a duration with a unit .*, got the bare number 10/),
+      expect.stringMatching(/:13:12: exporters\["kafka\/y"\]: exporter id 'kafka\/y' must be <type> or <type>\/<name>/),
       expect.stringMatching(/:15:21: service\.shutdown_timeout: expected a duration/),
     ]);
   });
