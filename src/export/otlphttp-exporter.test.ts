@@ -137,6 +137,17 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     expect(await send(make({ timeoutMs: 10_000 }), item(), ac.signal)).toEqual({ status: 'retryable', error: 'aborted' });
   });
 
+  it('stops when the signal aborts while the body is being compressed', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    const e = make({ timeoutMs: 10_000 });
+    const ac = new AbortController();
+    const it1 = item();
+    const result = e.export(it1, e.encode(it1), ac.signal); // runs up to the gzip, then yields
+    ac.abort();
+    expect(await result).toEqual({ status: 'retryable', error: 'aborted' });
+    expect(sink.received).toHaveLength(0);
+  });
+
   it('reuses one keep-alive connection across sequential exports', async () => {
     sink = await startOtlpSink();
     const e = make();

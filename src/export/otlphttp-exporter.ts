@@ -131,6 +131,11 @@ export class OtlpHttpExporter implements Exporter {
         finish({ status: 'retryable', error: `timeout after ${this.timeoutMs}ms` });
       }, this.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Aborted while the body was being compressed: the listener came too late to hear it.
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
 
       try {
         req = this.transport.request(
