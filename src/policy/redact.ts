@@ -21,6 +21,8 @@ export class RedactionAccount {
   dropSpan = false;
   /** Set while one attribute is redacted: its value asked for the attribute to be dropped. */
   dropAttribute = false;
+  /** Client-sent `loopgate.*` attributes dropped (scan-span.ts); added to dropped_attributes_count. */
+  strippedAttributes = 0;
   entities: Set<EntityName> | undefined;
   /** Per-entity counts; undefined until something is found. */
   byEntity: Map<EntityName, number> | undefined;
