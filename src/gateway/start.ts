@@ -25,6 +25,7 @@ import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
 import { InMemoryCapStore } from '../policy/caps.js';
+import { createCapAdmission } from './cap-admission.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
@@ -89,9 +90,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   };
 
   try {
-    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
-    const capStore = new InMemoryCapStore();
-    const loaded = loadPolicy(config.policyPath, { env, capStore });
+    const loaded = loadPolicy(config.policyPath, { env });
     for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
     if (!loaded.ok) {
       metrics.policyLoaded('', 'failure');
@@ -121,7 +120,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => telemetryServer.close());
 
-    const pipeline = createPipeline({ policy, router, metrics, logger });
+    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
+    const caps = createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger });
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps });
     const turns = new CpuTurns();
     const app = createReceiverApp({
       limits: {
@@ -184,7 +185,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {
-      const next = loadPolicy(config.policyPath, { env, capStore });
+      const next = loadPolicy(config.policyPath, { env });
       for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
       if (!next.ok) {
         metrics.policyLoaded(policy.current.version, 'failure');
