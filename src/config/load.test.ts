@@ -166,6 +166,63 @@ describe('gateway config', () => {
     expect(dup[0]).not.toContain('s3cret');
   });
 
+  it('reads cap_store.redis with env expansion, defaults and TLS paths resolved; unset keeps caps in memory', () => {
+    expect(ok('policy: p.yaml\n').capStore).toBeUndefined();
+    const text = [
+      'policy: p.yaml',
+      'cap_store:',
+      '  redis:',
+      '    endpoint: ${env:REDIS_ADDR}',
+      '    password: ${env:REDIS_PASSWORD}',
+      '    db: ${env:REDIS_DB}',
+      '    tls: { ca_file: certs/ca.pem, server_name_override: redis.internal }',
+      '    key_prefix: "prod:caps:"',
+      '    timeout: 250ms',
+      '    on_unavailable: open',
+      '',
+    ].join('\n');
+    expect(ok(text, { REDIS_ADDR: 'redis.internal:6380', REDIS_PASSWORD: 'pw', REDIS_DB: '2' }).capStore).toEqual({
+      redis: {
+        host: 'redis.internal',
+        port: 6380,
+        password: 'pw',
+        db: 2,
+        tls: { caFile: '/etc/loopgate/certs/ca.pem', insecureSkipVerify: false, serverName: 'redis.internal' },
+        keyPrefix: 'prod:caps:',
+        timeoutMs: 250,
+        onUnavailable: 'open',
+      },
+    });
+    expect(ok('policy: p.yaml\ncap_store: { redis: { endpoint: "127.0.0.1:6379" } }\n').capStore).toEqual({
+      redis: { host: '127.0.0.1', port: 6379, db: 0, keyPrefix: 'loopgate:cap:', timeoutMs: 100, onUnavailable: 'closed' },
+    });
+  });
+
+  it('refuses a bad cap_store at its position', () => {
+    const text = [
+      'policy: p.yaml',
+      'cap_store:',
+      '  redis:',
+      '    endpoint: "127.0.0.1:0"',
+      '    db: two',
+      '    timeout: 0s',
+      '    on_unavailable: maybe',
+      '    tls: { cert_file: c.pem }',
+      '    pool: 4',
+      '',
+    ].join('\n');
+    expect(errors(text)).toEqual([
+      expect.stringMatching(/:5:9: cap_store\.redis\.db: expected a database number/),
+      expect.stringMatching(/:6:14: cap_store\.redis\.timeout: must be more than 0/),
+      expect.stringMatching(/:7:21: cap_store\.redis\.on_unavailable: expected one of "closed", "open"/),
+      expect.stringMatching(/:9:5: cap_store\.redis: unknown key 'pool'/),
+    ]);
+    expect(errors('policy: p.yaml\ncap_store:\n  redis:\n    endpoint: "127.0.0.1:0"\n')).toEqual([expect.stringMatching(/:4:15: cap_store\.redis\.endpoint: expected the Redis host:port/)]);
+    expect(errors('policy: p.yaml\ncap_store:\n  redis:\n    endpoint: "r:6379"\n    tls: { cert_file: c.pem }\n')).toEqual([expect.stringMatching(/:5:10: cap_store\.redis\.tls: tls\.cert_file and tls\.key_file go together/)]);
+    expect(errors('policy: p.yaml\ncap_store: {}\n')[0]).toMatch(/:2:12: cap_store: missing required key .redis./);
+    expect(errors('policy: p.yaml\ncap_store:\n  redis:\n    endpoint: ${env:REDIS_ADDR}\n')[0]).toMatch(/:4:15: .*REDIS_ADDR/);
+  });
+
   it('reads a file from disk and reports a missing one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loopgate-config-'));
     await writeFile(join(dir, 'loopgate.yaml'), 'policy: policies/p.yaml\n');

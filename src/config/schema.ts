@@ -136,11 +136,45 @@ const Service = z.strictObject({
   shutdown_timeout: Duration.optional(),
 });
 
+/** TLS to the cap store, in the Collector's `configtls` words; the block's presence turns TLS on. */
+const ClientTls = z.strictObject({
+  ca_file: NonEmpty.optional(),
+  cert_file: NonEmpty.optional(),
+  key_file: NonEmpty.optional(),
+  insecure_skip_verify: z.boolean().optional(),
+  server_name_override: NonEmpty.optional(),
+});
+
+/**
+ * Where caps are counted. Unset: in this process's memory (one replica). `redis`: one Redis shared by
+ * every replica, so "at most N per window" holds across all of them.
+ */
+const CapStore = z.strictObject({
+  redis: z
+    .strictObject({
+      endpoint: Endpoint,
+      username: NonEmpty.optional(),
+      password: z.string().optional(),
+      // `${env:REDIS_DB}` expands to text: a whole number either way.
+      db: z.union([z.number().int().min(0), z.string().regex(/^\d+$/, 'expected a database number such as 0').transform(Number)]).optional(),
+      tls: ClientTls.optional(),
+      key_prefix: NonEmpty.optional(),
+      timeout: Duration.refine((ms) => ms > 0, 'must be more than 0: a cap check needs time to answer').optional(),
+      on_unavailable: z.enum(['closed', 'open']).optional(),
+    })
+    .refine((r) => r.endpoint.port > 0, { message: 'expected the Redis host:port, e.g. redis.internal:6379 (port 0 is for listening)', path: ['endpoint'] })
+    .refine((r) => (r.tls?.cert_file === undefined) === (r.tls?.key_file === undefined), {
+      message: 'tls.cert_file and tls.key_file go together (a client certificate needs its key)',
+      path: ['tls'],
+    }),
+});
+
 export const GatewayConfigSchema = z.strictObject({
   receivers: Receivers.optional(),
   policy: NonEmpty,
   exporters: Exporters.optional(),
   routes: Routes.optional(),
+  cap_store: CapStore.optional(),
   service: Service.optional(),
 });
 

@@ -24,8 +24,8 @@ import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
-import { InMemoryCapStore } from '../policy/caps.js';
 import { createCapAdmission } from './cap-admission.js';
+import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
@@ -121,7 +121,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     cleanups.push(() => telemetryServer.close());
 
     // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
-    const caps = createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger });
+    const opened = await openCapStore(config.capStore, logger).catch((err: unknown) => {
+      throw new StartupError([`${config.file}: ${(err as Error).message}`]);
+    });
+    cleanups.push(() => opened.store.close());
+    const caps = createCapAdmission({ ...opened, metrics, logger });
     const pipeline = createPipeline({ policy, router, metrics, logger, caps });
     const turns = new CpuTurns();
     const app = createReceiverApp({
@@ -179,6 +183,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         receiverListening = false;
         await router.drain(deadline);
         await router.shutdown();
+        await opened.store.close();
         await telemetryServer.close();
         await telemetry.shutdown();
         logger.info({ ...pipeline.stats, durationMs: Date.now() - started }, 'loopgate stopped');
