@@ -102,15 +102,15 @@ class OutputBuilder {
   ) {}
 
   /** Spans arrive in input order, so "same resource/scope as the last one" is all the grouping needed. */
-  add(inRs: ResourceSpans, resource: Resource, inSs: ScopeSpans, scope: InstrumentationScope, span: Span): void {
+  add(inRs: ResourceSpans, resource: Resource, rsSchemaUrl: string, inSs: ScopeSpans, scope: InstrumentationScope, ssSchemaUrl: string, span: Span): void {
     if (this.#lastRsKey !== inRs) {
-      this.#lastRs = { resource, scopeSpans: [], schemaUrl: inRs.schemaUrl };
+      this.#lastRs = { resource, scopeSpans: [], schemaUrl: rsSchemaUrl };
       this.resourceSpans.push(this.#lastRs);
       this.#lastRsKey = inRs;
       this.#lastSsKey = undefined;
     }
     if (this.#lastSsKey !== inSs) {
-      this.#lastSs = { scope, spans: [], schemaUrl: inSs.schemaUrl };
+      this.#lastSs = { scope, spans: [], schemaUrl: ssSchemaUrl };
       this.#lastRs!.scopeSpans.push(this.#lastSs);
       this.#lastSsKey = inSs;
     }
@@ -204,9 +204,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
       // The resource is shared by every span under it, whatever their class: redact it once.
       let resource: Resource;
+      let rsSchemaUrl: string;
       const resAcc = new RedactionAccount(explain);
       try {
         resource = eff.scanner.resource(rs.resource, resAcc);
+        rsSchemaUrl = eff.scanner.field(rs.schemaUrl, 'resource_spans.schema_url', resAcc);
       } catch {
         for (const ss of rs.scopeSpans) {
           for (const span of ss.spans) {
@@ -221,9 +223,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       for (const ss of rs.scopeSpans) {
         if (ss.spans.length === 0) continue;
         let scope: InstrumentationScope;
+        let ssSchemaUrl: string;
         const scopeAcc = new RedactionAccount(explain);
         try {
           scope = eff.scanner.scope(ss.scope, scopeAcc);
+          ssSchemaUrl = eff.scanner.field(ss.schemaUrl, 'scope_spans.schema_url', scopeAcc);
         } catch {
           for (const span of ss.spans) {
             discard('engine_error');
@@ -235,7 +239,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
         for (const span of ss.spans) {
           try {
-            handleSpan(rs, resource, resAcc, ss, scope, scopeAcc, span, tenant, tr.source, contract, eff);
+            handleSpan(rs, resource, rsSchemaUrl, resAcc, ss, scope, ssSchemaUrl, scopeAcc, span, tenant, tr.source, contract, eff);
           } catch {
             // Fail closed (principle 1): whatever was half-built for this span is dropped with it.
             discard('engine_error');
@@ -248,9 +252,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     function handleSpan(
       rs: ResourceSpans,
       resource: Resource,
+      rsSchemaUrl: string,
       resAcc: RedactionAccount,
       ss: ScopeSpans,
       scope: InstrumentationScope,
+      ssSchemaUrl: string,
       scopeAcc: RedactionAccount,
       span: Span,
       tenant: string | undefined,
@@ -366,7 +372,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         out = new OutputBuilder(cls, tenant, outputs.size);
         outputs.set(groupKey, out);
       }
-      out.add(rs, resource, ss, scope, stamped);
+      out.add(rs, resource, rsSchemaUrl, ss, scope, ssSchemaUrl, stamped);
 
       if (keys !== undefined) {
         const request: CapRequest = { keys, capIds: capIds!, at: out.lastAdded() };
