@@ -9,7 +9,8 @@ import { RedisCapStore } from '../policy/caps-redis.js';
 import { batch, exportedSpans, policyOf, span } from '../policy/test-helpers.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopMetrics } from '../telemetry/metrics-types.js';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
+import { describeWithPeers } from '../../test/support/peers.js';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import { createCapAdmission, type OnUnavailable } from './cap-admission.js';
 
 const policy = policyOf({
@@ -74,10 +75,10 @@ describe('cap admission, in memory', () => {
   });
 });
 
-describeWithRedis('cap admission, Redis killed and restarted', (redisServer) => {
+describeWithPeers('cap admission, Redis killed and restarted', ['redisServer'], (peer) => {
   let server: RedisServer;
   beforeAll(async () => {
-    server = await startRedisServer(redisServer());
+    server = await startRedisServer(peer.redisServer);
   });
   afterAll(async () => {
     await server?.kill();

@@ -9,7 +9,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryCapStore, type CapKey, type CapStore } from './caps.js';
 import { DEFAULT_GRACE_MS, RedisCapStore } from './caps-redis.js';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
+import { describeWithPeers } from '../../test/support/peers.js';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -82,13 +83,13 @@ describe('cap store contract: in memory', () => {
   contract(async () => new InMemoryCapStore());
 });
 
-describeWithRedis('cap store contract: Redis (a real redis-server)', (redisServer) => {
+describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServer'], (peer) => {
   let server: RedisServer;
   const open: CapStore[] = [];
   let inspect: Redis;
 
   beforeAll(async () => {
-    server = await startRedisServer(redisServer());
+    server = await startRedisServer(peer.redisServer);
     inspect = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
     await inspect.connect();
   });
@@ -139,7 +140,7 @@ describeWithRedis('cap store contract: Redis (a real redis-server)', (redisServe
   });
 
   it('answers unavailable, without throwing or waiting, while Redis is down, and counts again once it is back', async () => {
-    const own = await startRedisServer(redisServer());
+    const own = await startRedisServer(peer.redisServer);
     try {
       const s = await store({ port: own.port });
       const k = [key('k', 1, HOUR, Date.now())];
@@ -169,7 +170,7 @@ describeWithRedis('cap store contract: Redis (a real redis-server)', (redisServe
   });
 
   it('connects with a password to the configured database, and reports a wrong password as an error reply', async () => {
-    const own = await startRedisServer(redisServer(), { args: ['--requirepass', 'pw-ok'] });
+    const own = await startRedisServer(peer.redisServer, { args: ['--requirepass', 'pw-ok'] });
     try {
       const prefix = 'db3:';
       const good = new RedisCapStore({ host: '127.0.0.1', port: own.port, password: 'pw-ok', db: 3, keyPrefix: prefix, timeoutMs: 2_000 });

@@ -1,53 +1,12 @@
 /**
  * A real redis-server for the shared cap store's tests: started on a free loopback port with nothing
  * persisted, killed with SIGKILL, and restarted on the same port (the gateway reconnects to the
- * address it was configured with).
+ * address it was configured with). The binary comes from the peers module:
  *
- * Finding the binary: LOOPGATE_REDIS_SERVER, else `redis-server` on PATH (Debian: apt-get install
- * redis-server; `bash scripts/peers.sh` installs it where it can). A suite that needs it is described
- * with `describeWithRedis`: without the binary it is skipped with ONE line saying how to get it, and
- * under CI it fails instead, because CI never skips.
+ *   describeWithPeers('…', ['redisServer'], (peer) => { … startRedisServer(peer.redisServer) … });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { describe, it } from 'vitest';
-
-export function findRedisServer(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  const candidates = env.LOOPGATE_REDIS_SERVER ? [env.LOOPGATE_REDIS_SERVER] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'redis-server'));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-const isCI = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
-
-/** `describe` for a suite that needs redis-server; `body` gets the binary's path. */
-export function describeWithRedis(title: string, body: (redisServer: () => string) => void): void {
-  const bin = findRedisServer();
-  if (bin !== undefined) {
-    describe(title, () => body(() => bin));
-    return;
-  }
-  const line = `suite "${title}" skipped: no redis-server (LOOPGATE_REDIS_SERVER is not set and none is on PATH). Get it: apt-get install redis-server, or bash scripts/peers.sh`;
-  if (isCI()) {
-    describe(title, () => it('has redis-server (CI never skips)', () => {
-      throw new Error(line.replace('skipped', 'cannot run in CI'));
-    }));
-    return;
-  }
-  console.warn(line);
-  describe.skip(title, () => body(() => {
-    throw new Error(line);
-  }));
-}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
