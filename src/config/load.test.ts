@@ -166,6 +166,38 @@ describe('gateway config', () => {
     expect(dup[0]).not.toContain('s3cret');
   });
 
+  it('reads cap_store.redis with env expansion, defaults and TLS paths resolved; unset keeps caps in memory', () => {
+    expect(ok('policy: p.yaml\n').capStore).toBeUndefined();
+    const text = [
+      'policy: p.yaml',
+      'cap_store:',
+      '  redis:',
+      '    endpoint: ${env:REDIS_ADDR}',
+      '    password: ${env:REDIS_PASSWORD}',
+      '    db: ${env:REDIS_DB}',
+      '    tls: { ca_file: certs/ca.pem, server_name_override: redis.internal }',
+      '    key_prefix: "prod:caps:"',
+      '    timeout: 250ms',
+      '    on_unavailable: open',
+      '',
+    ].join('\n');
+    expect(ok(text, { REDIS_ADDR: 'redis.internal:6380', REDIS_PASSWORD: 'pw', REDIS_DB: '2' }).capStore).toEqual({
+      redis: {
+        host: 'redis.internal',
+        port: 6380,
+        password: 'pw',
+        db: 2,
+        tls: { caFile: '/etc/loopgate/certs/ca.pem', insecureSkipVerify: false, serverName: 'redis.internal' },
+        keyPrefix: 'prod:caps:',
+        timeoutMs: 250,
+        onUnavailable: 'open',
+      },
+    });
+    expect(ok('policy: p.yaml\ncap_store: { redis: { endpoint: "127.0.0.1:6379" } }\n').capStore).toEqual({
+      redis: { host: '127.0.0.1', port: 6379, db: 0, keyPrefix: 'loopgate:cap:', timeoutMs: 100, onUnavailable: 'closed' },
+    });
+  });
+
   it('reads a file from disk and reports a missing one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loopgate-config-'));
     await writeFile(join(dir, 'loopgate.yaml'), 'policy: policies/p.yaml\n');
