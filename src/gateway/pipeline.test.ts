@@ -74,21 +74,21 @@ class ScriptedRouter implements SpanRouter {
 const logger = { error: () => {} };
 
 describe('pipeline', () => {
-  it('runs the policy, routes its outputs and counts rejections, discards and redactions once admitted', () => {
+  it('runs the policy, routes its outputs and counts rejections, discards and redactions once admitted', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics });
     const data = fixture('traceloop.pb'); // resource tenant.id=globex
     const spans = countSpans(data);
 
-    const ok = pipeline.handle(raw('traceloop.pb'));
+    const ok = await pipeline.handle(raw('traceloop.pb'));
     expect(ok).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
     expect(router.routed[0]!.reduce((n, o) => n + o.count, 0)).toBe(spans);
     expect(counts.get('received')).toBe(spans);
     expect(counts.get('redactions:EMAIL_ADDRESS')).toBeGreaterThan(0);
 
     // Authenticated as another tenant: every span contradicts the token and is refused.
-    const refused = pipeline.handle(raw('traceloop.pb', { authTenant: 'acme' }));
+    const refused = await pipeline.handle(raw('traceloop.pb', { authTenant: 'acme' }));
     expect(refused.status).toBe('accepted');
     expect(refused.status === 'accepted' && refused.rejected.count).toBe(spans);
     expect(refused.status === 'accepted' && refused.rejected.message).toMatch(/tenant/);
@@ -98,7 +98,7 @@ describe('pipeline', () => {
     expect(pipeline.stats).toMatchObject({ requestsAdmitted: 2, spansReceived: 2 * spans, spansRouted: spans, spansRejected: spans });
   });
 
-  it('gives back the cap room a refused request used, so its resend is not capped out', () => {
+  it('gives back the cap room a refused request used, so its resend is not capped out', async () => {
     const data = raw('vercel-ai.pb');
     const spans = countSpans(fixture('vercel-ai.pb'));
     const dir = mkdtempSync(join(tmpdir(), 'loopgate-caps-'));
@@ -115,26 +115,26 @@ describe('pipeline', () => {
     router.answers.push({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/x' });
     const pipeline = pipelineOf({ policy: new PolicyHolder(loaded.policy), router, metrics });
 
-    expect(pipeline.handle(data).status).toBe('unavailable');
-    expect(pipeline.handle(data).status).toBe('accepted');
+    expect((await pipeline.handle(data)).status).toBe('unavailable');
+    expect((await pipeline.handle(data)).status).toBe('accepted');
     expect(router.routed[1]!.reduce((n, o) => n + o.count, 0)).toBe(spans);
     expect(counts.get('discarded:cap_exceeded')).toBeUndefined();
     // The cap still holds for spans beyond it.
-    expect(pipeline.handle(data).status).toBe('accepted');
+    expect((await pipeline.handle(data)).status).toBe('accepted');
     expect(counts.get('discarded:cap_exceeded')).toBe(spans);
   });
 
-  it('counts nothing but traffic for a request refused on a full queue, so its resend is counted once', () => {
+  it('counts nothing but traffic for a request refused on a full queue, so its resend is counted once', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     router.answers.push({ status: 'unavailable', retryAfterSeconds: 5, exporter: 'otlphttp/x' });
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics });
 
-    expect(pipeline.handle(raw('vercel-ai.pb'))).toEqual({ status: 'unavailable', retryAfterSeconds: 5 });
+    expect(await pipeline.handle(raw('vercel-ai.pb'))).toEqual({ status: 'unavailable', retryAfterSeconds: 5 });
     const afterRefusal = counts.get('redactions:EMAIL_ADDRESS');
     expect(afterRefusal).toBeUndefined();
 
-    expect(pipeline.handle(raw('vercel-ai.pb')).status).toBe('accepted');
+    expect((await pipeline.handle(raw('vercel-ai.pb'))).status).toBe('accepted');
     const once = counts.get('redactions:EMAIL_ADDRESS')!;
     expect(once).toBeGreaterThan(0);
     const spans = countSpans(fixture('vercel-ai.pb'));
@@ -142,14 +142,13 @@ describe('pipeline', () => {
     expect(pipeline.stats).toMatchObject({ requestsRefused: 1, requestsAdmitted: 1, spansRouted: spans });
   });
 
-  it('fails closed when the engine throws on a request: nothing routed, every span discarded as engine_error', () => {
+  it('fails closed when the engine throws on a request: nothing routed, every span discarded as engine_error', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const broken: CompiledPolicy = {
       version: 'broken',
       sources: [],
       classifies: new Set(),
-      releaseCaps: () => {},
       process: () => {
         throw new RangeError('engine bug');
       },
@@ -159,16 +158,16 @@ describe('pipeline', () => {
     };
     const pipeline = pipelineOf({ policy: new PolicyHolder(broken), router, metrics });
     const data = fixture('openinference.json');
-    expect(pipeline.handle(raw('openinference.json'))).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
+    expect(await pipeline.handle(raw('openinference.json'))).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
     expect(router.routed).toEqual([[]]);
     expect(counts.get('discarded:engine_error')).toBe(countSpans(data));
   });
 
-  it('uses the policy the holder has when the request arrives (atomic swap)', () => {
+  it('uses the policy the holder has when the request arrives (atomic swap)', async () => {
     const router = new ScriptedRouter();
     const holder = new PolicyHolder(redactAll());
     const pipeline = pipelineOf({ policy: holder, router, metrics: noopMetrics });
-    pipeline.handle(raw('otel-openai.pb'));
+    await pipeline.handle(raw('otel-openai.pb'));
     const discard = (data: TracesData) => ({
       outputs: [],
       received: countSpans(data),
@@ -180,46 +179,45 @@ describe('pipeline', () => {
       version: 'v2',
       sources: [],
       classifies: new Set(['traces']),
-      releaseCaps: () => {},
       process: discard,
       processSignal: (request) => discard(request.data as TracesData),
     };
     expect(holder.swap(discardAll).version).toBe(redactAll().version);
-    pipeline.handle(raw('otel-openai.pb'));
+    await pipeline.handle(raw('otel-openai.pb'));
     expect(router.routed[0]!.length).toBeGreaterThan(0);
     expect(router.routed[1]).toEqual([]);
     expect(pipeline.stats.spansDiscarded).toBe(countSpans(fixture('otel-openai.pb')));
   });
 
-  it('answers invalid for a body that does not decode, naming the message, and counts nothing', () => {
+  it('answers invalid for a body that does not decode, naming the message, and counts nothing', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics });
-    const r = pipeline.handle({ signal: 'logs', encoding: 'json', body: new TextEncoder().encode('{"resourceLogs":7}'), ctx: {} });
+    const r = await pipeline.handle({ signal: 'logs', encoding: 'json', body: new TextEncoder().encode('{"resourceLogs":7}'), ctx: {} });
     expect(r).toEqual({ status: 'invalid', message: 'cannot decode json ExportLogsServiceRequest: resourceLogs: array expected' });
     expect(router.routed).toEqual([]);
     expect(counts.size).toBe(0);
   });
 
-  it('answers not_served for a signal without routes, before decoding anything', () => {
+  it('answers not_served for a signal without routes, before decoding anything', async () => {
     const router = new ScriptedRouter();
     router.served = new Set(['traces']);
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics: noopMetrics });
-    expect(pipeline.handle({ signal: 'metrics', encoding: 'protobuf', body: new Uint8Array([0xff]), ctx: {} })).toEqual({
+    expect(await pipeline.handle({ signal: 'metrics', encoding: 'protobuf', body: new Uint8Array([0xff]), ctx: {} })).toEqual({
       status: 'not_served',
       message: 'this gateway has no routes for metrics: add routes.metrics to its config',
     });
     expect(router.routed).toEqual([]);
   });
 
-  it('runs a logs request through the policy and counts it as log records, not spans', () => {
+  it('runs a logs request through the policy and counts it as log records, not spans', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics });
     const request = raw('js-openai.logs.pb', {}, 'logs', PRODUCERS_LOGS_DIR);
     const decoded = CODECS.logs.decode(request.body, 'protobuf');
     const records = decoded.ok ? CODECS.logs.count(decoded.value) : 0;
-    expect(pipeline.handle(request)).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
+    expect(await pipeline.handle(request)).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
     expect(router.routed[0]!.map((o) => [o.signal, o.class, o.count])).toEqual([['logs', 'broad-use', records]]);
     expect(counts.get('logs:received')).toBe(records);
     expect(counts.get('logs:accepted')).toBe(records);

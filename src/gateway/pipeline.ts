@@ -2,13 +2,13 @@
  * The gateway's pipeline for one request, whatever its transport: the receivers (HTTP and gRPC) hand it
  * the raw body; it decodes, runs the policy and routes.
  *
- *   { signal, encoding, body, ctx } → served? → policyStep (pure: decode + policy) → router.route
- *   (atomic admission) → PipelineResult (receiver/types.ts), which each receiver maps to its protocol
- *   in one place
+ *   { signal, encoding, body, ctx } → served? → policyStep (pure: decode + policy) → caps.admit (one
+ *   atomic take) → router.route (atomic admission) → PipelineResult (receiver/types.ts), which each
+ *   receiver maps to its protocol in one place
  *
  * `policyStep` is a pure function of (request, compiled policy, limits) returning a structured-clonable
- * value, so it can move into a worker thread; everything stateful (router, queues, metrics, caps
- * release) stays here, on the main thread.
+ * value, so it can move into a worker thread; everything stateful (cap store, router, queues,
+ * metrics) stays here, on the main thread.
  *
  * Rejections, discards and redactions are counted only once the router has admitted the request. A
  * request refused because a queue is full is resent by the client; counting its outcome now as well
@@ -21,6 +21,8 @@ import type { SpanRouter } from '../export/types.js';
 import type { PipelineResult, RawRequest } from '../receiver/types.js';
 import type { CompiledPolicy, DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
+import { InMemoryCapStore } from '../policy/caps.js';
+import { createCapAdmission, type CapAdmission } from './cap-admission.js';
 import type { PolicyHolder } from './policy-holder.js';
 
 export interface PipelineLogger {
@@ -32,8 +34,10 @@ export interface PipelineDeps {
   router: SpanRouter;
   metrics: GatewayMetrics;
   logger: PipelineLogger;
-  /** Decoder limits (AnyValue depth); the receivers have already bounded the size. */
+  /** Decoder limits (AnyValue depth, decoded size); the receivers have already bounded the body. */
   limits: DecodeLimits;
+  /** The cap step (cap-admission.ts); by default one process's counters, in memory. */
+  caps?: CapAdmission;
 }
 
 /** Running totals for the shutdown summary (records of every signal). */
@@ -47,8 +51,8 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  /** Synchronous: decode, policy and admission all are. */
-  handle(request: RawRequest): PipelineResult;
+  /** Asynchronous only for the cap store's answer; decode, policy and admission are synchronous. */
+  handle(request: RawRequest): Promise<PipelineResult>;
   readonly stats: Readonly<PipelineStats>;
 }
 
@@ -56,13 +60,21 @@ export interface Pipeline {
 export type PolicyStep =
   /** `engineFailed`: the engine threw on the request as a whole, so every record was discarded. */
   | { ok: true; result: ProcessResult; engineFailed: boolean }
-  | { ok: false; message: string };
+  /** The request was refused before the policy ran: undecodable, too large decoded, or no room. */
+  | { ok: false; refused: Extract<PipelineResult, { status: 'invalid' | 'too_large' | 'unavailable' }> };
 
-/** Decodes a raw request; the failure is the message a client is answered with (400 / INVALID_ARGUMENT). */
-export function decodeRaw(request: RawRequest, limits: DecodeLimits): { ok: true; value: SignalRequest } | { ok: false; message: string } {
-  const decoded = decodeRequest(request.signal, request.body, request.encoding, limits);
+/**
+ * Decodes a raw request, charging what it builds to its `budget` (the receiver's share of the
+ * in-flight budget) when it has one. A refusal is the answer for the client: `invalid` (malformed),
+ * `too_large` (decodes to more memory than one request may take) or `unavailable` (requests in flight
+ * hold the budget: retry).
+ */
+export function decodeRaw(request: RawRequest, limits: DecodeLimits): { ok: true; value: SignalRequest } | Extract<PolicyStep, { ok: false }> {
+  const decoded = decodeRequest(request.signal, request.body, request.encoding, limits, request.budget);
   if (decoded.ok) return decoded;
-  return { ok: false, message: `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}` };
+  if (decoded.refusal === 'busy') return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1 } };
+  const message = `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}`;
+  return { ok: false, refused: { status: decoded.refusal === 'too_large' ? 'too_large' : 'invalid', message } };
 }
 
 export function policyStep(request: RawRequest, policy: CompiledPolicy, limits: DecodeLimits): PolicyStep {
@@ -81,6 +93,7 @@ export function policyStep(request: RawRequest, policy: CompiledPolicy, limits: 
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { policy, router, metrics, logger, limits } = deps;
+  const caps = deps.caps ?? createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger: { warn() {}, info() {} } });
   const stats: PipelineStats = {
     requestsAdmitted: 0,
     requestsRefused: 0,
@@ -91,7 +104,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
   const notServed = new Map<Signal, string>();
 
-  const handle = (request: RawRequest): PipelineResult => {
+  const handle = async (request: RawRequest): Promise<PipelineResult> => {
     const { signal } = request;
     if (!router.serves(signal)) {
       let message = notServed.get(signal);
@@ -101,24 +114,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     const compiled = policy.current;
     const step = policyStep(request, compiled, limits);
-    if (!step.ok) return { status: 'invalid', message: step.message };
-    const result = step.result;
-    const received = result.received;
+    if (!step.ok) return step.refused;
+    const received = step.result.received;
     metrics.spansReceived(received, signal);
     stats.spansReceived += received;
     if (step.engineFailed) {
       logger.error({ signal, policyVersion: compiled.version, records: received }, 'policy engine failed on a request; its records are discarded');
     }
 
+    const settled = await caps.admit(step.result);
+    const result = settled.result;
     const routed = router.route(result.outputs);
     if (routed.status === 'unavailable') {
       // The client will resend these records: caps count accepted records, not attempts.
-      compiled.releaseCaps(result);
+      await caps.release(settled);
       stats.requestsRefused++;
       return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
     }
 
     stats.requestsAdmitted++;
+    caps.commit(settled);
     metrics.spansAccepted(received - result.rejected.count, signal);
     stats.spansRouted += routed.routed;
     stats.spansDiscarded += routed.noRoute; // the router counts its 'no_route' metric itself

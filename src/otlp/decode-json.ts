@@ -31,10 +31,12 @@ import type {
   Status,
   TracesData,
 } from './model.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './proto-fields.js';
 
-export function decodeTracesJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
-  return decodeJsonWith(body, limits, 'ExportTraceServiceRequest', (root, maxDepth) => new TracesJsonDecoder(maxDepth).tracesData(root));
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeTracesJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
+  return decodeJsonWith(body, limits, budget, 'ExportTraceServiceRequest', (root, maxDepth, b) => new TracesJsonDecoder(maxDepth, b).tracesData(root));
 }
 
 const SPAN_KIND_NAMES: Readonly<Record<string, number>> = {
@@ -61,6 +63,7 @@ class TracesJsonDecoder extends JsonDecoder {
         resourceSpans.length = 0;
         for (let i = 0; i < list.length; i++) {
           try {
+            this.budget.charge(DECODED_COST.resourceSpans);
             resourceSpans.push(this.resourceSpans(list[i]));
           } catch (e) {
             failWithin(e, `resourceSpans[${i}]`);
@@ -96,6 +99,7 @@ class TracesJsonDecoder extends JsonDecoder {
           scopeSpans.length = 0;
           for (let i = 0; i < list.length; i++) {
             try {
+              this.budget.charge(DECODED_COST.scopeSpans);
               scopeSpans.push(this.scopeSpans(list[i]));
             } catch (e) {
               failWithin(e, `scopeSpans[${i}]`);
@@ -136,6 +140,7 @@ class TracesJsonDecoder extends JsonDecoder {
           spans.length = 0;
           for (let i = 0; i < list.length; i++) {
             try {
+              this.budget.charge(DECODED_COST.span);
               spans.push(this.span(list[i]));
             } catch (e) {
               failWithin(e, `spans[${i}]`);
@@ -218,6 +223,7 @@ class TracesJsonDecoder extends JsonDecoder {
           events.length = 0;
           for (let i = 0; i < list.length; i++) {
             try {
+              this.budget.charge(DECODED_COST.event);
               events.push(this.event(list[i]));
             } catch (e) {
               failWithin(e, `events[${i}]`);
@@ -234,6 +240,7 @@ class TracesJsonDecoder extends JsonDecoder {
           links.length = 0;
           for (let i = 0; i < list.length; i++) {
             try {
+              this.budget.charge(DECODED_COST.link);
               links.push(this.link(list[i]));
             } catch (e) {
               failWithin(e, `links[${i}]`);

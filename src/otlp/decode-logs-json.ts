@@ -11,10 +11,12 @@ import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from './logs-model.
 import { newLogRecord } from './logs-model.js';
 import { emptyResource, emptyScope } from './model.js';
 import type { LogsDecodeResult } from './decode-logs-protobuf.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './proto-fields.js';
 
-export function decodeLogsJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): LogsDecodeResult {
-  return decodeJsonWith(body, limits, 'ExportLogsServiceRequest', (root, maxDepth) => new LogsJsonDecoder(maxDepth).logsData(root));
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeLogsJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): LogsDecodeResult {
+  return decodeJsonWith(body, limits, budget, 'ExportLogsServiceRequest', (root, maxDepth, b) => new LogsJsonDecoder(maxDepth, b).logsData(root));
 }
 
 /** SeverityNumber names (logs.proto): SEVERITY_NUMBER_TRACE = 1 … SEVERITY_NUMBER_FATAL4 = 24. */
@@ -31,7 +33,7 @@ class LogsJsonDecoder extends JsonDecoder {
   logsData(o: JsonObject): LogsData {
     let resourceLogs: ResourceLogs[] = [];
     for (const k in o) {
-      if (k === 'resourceLogs' || k === 'resource_logs') resourceLogs = this.list(o[k], 'resourceLogs', (v) => this.resourceLogs(v));
+      if (k === 'resourceLogs' || k === 'resource_logs') resourceLogs = this.list(o[k], 'resourceLogs', DECODED_COST.resourceLogs, (v) => this.resourceLogs(v));
     }
     return { resourceLogs };
   }
@@ -47,7 +49,7 @@ class LogsJsonDecoder extends JsonDecoder {
           break;
         case 'scopeLogs':
         case 'scope_logs':
-          out.scopeLogs = this.list(val, 'scopeLogs', (s) => this.scopeLogs(s));
+          out.scopeLogs = this.list(val, 'scopeLogs', DECODED_COST.scopeLogs, (s) => this.scopeLogs(s));
           break;
         case 'schemaUrl':
         case 'schema_url':
@@ -69,7 +71,7 @@ class LogsJsonDecoder extends JsonDecoder {
           break;
         case 'logRecords':
         case 'log_records':
-          out.logRecords = this.list(val, 'logRecords', (r) => this.logRecord(r));
+          out.logRecords = this.list(val, 'logRecords', DECODED_COST.logRecord, (r) => this.logRecord(r));
           break;
         case 'schemaUrl':
         case 'schema_url':

@@ -2,12 +2,13 @@
  * Decodes a protobuf ExportLogsServiceRequest (collector/logs/v1/logs_service.proto) into the log model,
  * by hand and in one pass, with the rules of proto-decoder.ts. Log records' trace_id and span_id are
  * optional (logs.proto: "[Optional]"): empty, or 16 and 8 bytes. A body with no value set, or none, is
- * the `empty` AnyValue (logs-model.ts).
+ * the `empty` AnyValue (logs-model.ts). Every element is charged to the decode budget as it is built.
  */
 import type { DecodeLimits } from './codec.js';
 import { DEFAULT_DECODE_LIMITS } from './codec.js';
 import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from './logs-model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { decodeWith, ProtoDecoder, type Decoded } from './proto-decoder.js';
 import {
   LogRecordField,
@@ -22,8 +23,9 @@ import { failWithin } from './proto-reader.js';
 
 export type LogsDecodeResult = Decoded<LogsData>;
 
-export function decodeLogsProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): LogsDecodeResult {
-  return decodeWith(body, limits, (r, maxDepth) => new LogsDecoder(r, maxDepth), (d) => d.logsData());
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeLogsProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): LogsDecodeResult {
+  return decodeWith(body, limits, budget, (r, maxDepth, b) => new LogsDecoder(r, maxDepth, b), (d) => d.logsData());
 }
 
 class LogsDecoder extends ProtoDecoder {
@@ -36,6 +38,7 @@ class LogsDecoder extends ProtoDecoder {
       if (tag >>> 3 === LogsDataField.RESOURCE_LOGS) {
         this.expect(tag, WireType.LEN, 'resource_logs');
         const e = r.lengthEnd(end);
+        this.budget.charge(DECODED_COST.resourceLogs);
         try {
           resourceLogs.push(this.resourceLogs(e));
         } catch (err) {
@@ -62,6 +65,7 @@ class LogsDecoder extends ProtoDecoder {
         case ResourceLogsField.SCOPE_LOGS: {
           this.expect(tag, WireType.LEN, 'scope_logs');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.scopeLogs);
           try {
             scopeLogs.push(this.scopeLogs(e));
           } catch (err) {
@@ -71,7 +75,7 @@ class LogsDecoder extends ProtoDecoder {
         }
         case ResourceLogsField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -96,6 +100,7 @@ class LogsDecoder extends ProtoDecoder {
         case ScopeLogsField.LOG_RECORDS: {
           this.expect(tag, WireType.LEN, 'log_records');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.logRecord);
           try {
             logRecords.push(this.logRecord(e));
           } catch (err) {
@@ -105,7 +110,7 @@ class LogsDecoder extends ProtoDecoder {
         }
         case ScopeLogsField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -146,7 +151,7 @@ class LogsDecoder extends ProtoDecoder {
           break;
         case LogRecordField.SEVERITY_TEXT:
           this.expect(tag, WireType.LEN, 'severity_text');
-          severityText = r.string(r.lengthEnd(end));
+          severityText = this.str(r.lengthEnd(end));
           break;
         case LogRecordField.BODY:
           this.expect(tag, WireType.LEN, 'body');
@@ -174,7 +179,7 @@ class LogsDecoder extends ProtoDecoder {
           break;
         case LogRecordField.EVENT_NAME:
           this.expect(tag, WireType.LEN, 'event_name');
-          eventName = r.string(r.lengthEnd(end));
+          eventName = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);

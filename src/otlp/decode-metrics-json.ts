@@ -26,10 +26,12 @@ import type {
 } from './metrics-model.js';
 import { emptyBuckets } from './metrics-model.js';
 import { emptyResource, emptyScope } from './model.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './proto-fields.js';
 
-export function decodeMetricsJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): MetricsDecodeResult {
-  return decodeJsonWith(body, limits, 'ExportMetricsServiceRequest', (root, maxDepth) => new MetricsJsonDecoder(maxDepth).metricsData(root));
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeMetricsJson(body: Uint8Array | string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): MetricsDecodeResult {
+  return decodeJsonWith(body, limits, budget, 'ExportMetricsServiceRequest', (root, maxDepth, b) => new MetricsJsonDecoder(maxDepth, b).metricsData(root));
 }
 
 const TEMPORALITY_NAMES: Readonly<Record<string, number>> = {
@@ -46,12 +48,16 @@ function scalarDouble(v: unknown, name: string): number {
   return v === null || v === undefined ? 0 : double(v, name);
 }
 
-function uint64List(v: unknown, name: string): bigint[] {
-  return array(v, name).map((x, i) => int64Of(x, `${name}[${i}]`, false));
+function uint64List(v: unknown, name: string, budget: DecodeBudget): bigint[] {
+  const items = array(v, name);
+  budget.charge(items.length * DECODED_COST.repeatedScalar);
+  return items.map((x, i) => int64Of(x, `${name}[${i}]`, false));
 }
 
-function doubleList(v: unknown, name: string): number[] {
-  return array(v, name).map((x, i) => double(x, `${name}[${i}]`));
+function doubleList(v: unknown, name: string, budget: DecodeBudget): number[] {
+  const items = array(v, name);
+  budget.charge(items.length * DECODED_COST.repeatedScalar);
+  return items.map((x, i) => double(x, `${name}[${i}]`));
 }
 
 /** Member names of Metric.data's oneof, camelCase and snake_case. */
@@ -68,7 +74,7 @@ class MetricsJsonDecoder extends JsonDecoder {
   metricsData(o: JsonObject): MetricsData {
     let resourceMetrics: ResourceMetrics[] = [];
     for (const k in o) {
-      if (k === 'resourceMetrics' || k === 'resource_metrics') resourceMetrics = this.list(o[k], 'resourceMetrics', (v) => this.resourceMetrics(v));
+      if (k === 'resourceMetrics' || k === 'resource_metrics') resourceMetrics = this.list(o[k], 'resourceMetrics', DECODED_COST.resourceMetrics, (v) => this.resourceMetrics(v));
     }
     return { resourceMetrics };
   }
@@ -84,7 +90,7 @@ class MetricsJsonDecoder extends JsonDecoder {
           break;
         case 'scopeMetrics':
         case 'scope_metrics':
-          out.scopeMetrics = this.list(val, 'scopeMetrics', (s) => this.scopeMetrics(s));
+          out.scopeMetrics = this.list(val, 'scopeMetrics', DECODED_COST.scopeMetrics, (s) => this.scopeMetrics(s));
           break;
         case 'schemaUrl':
         case 'schema_url':
@@ -105,7 +111,7 @@ class MetricsJsonDecoder extends JsonDecoder {
           out.scope = this.message(val, 'scope', (s) => this.scope(s)) ?? out.scope;
           break;
         case 'metrics':
-          out.metrics = this.list(val, 'metrics', (m) => this.metric(m));
+          out.metrics = this.list(val, 'metrics', DECODED_COST.metric, (m) => this.metric(m));
           break;
         case 'schemaUrl':
         case 'schema_url':
@@ -168,15 +174,15 @@ class MetricsJsonDecoder extends JsonDecoder {
     }
     switch (kind) {
       case 'gauge':
-        return { kind, dataPoints: this.list(points, 'dataPoints', (p) => this.numberPoint(p)) };
+        return { kind, dataPoints: this.list(points, 'dataPoints', DECODED_COST.dataPoint, (p) => this.numberPoint(p)) };
       case 'sum':
-        return { kind, dataPoints: this.list(points, 'dataPoints', (p) => this.numberPoint(p)), aggregationTemporality: temporality, isMonotonic: monotonic };
+        return { kind, dataPoints: this.list(points, 'dataPoints', DECODED_COST.dataPoint, (p) => this.numberPoint(p)), aggregationTemporality: temporality, isMonotonic: monotonic };
       case 'histogram':
-        return { kind, dataPoints: this.list(points, 'dataPoints', (p) => this.histogramPoint(p)), aggregationTemporality: temporality };
+        return { kind, dataPoints: this.list(points, 'dataPoints', DECODED_COST.dataPoint, (p) => this.histogramPoint(p)), aggregationTemporality: temporality };
       case 'exponentialHistogram':
-        return { kind, dataPoints: this.list(points, 'dataPoints', (p) => this.exponentialPoint(p)), aggregationTemporality: temporality };
+        return { kind, dataPoints: this.list(points, 'dataPoints', DECODED_COST.dataPoint, (p) => this.exponentialPoint(p)), aggregationTemporality: temporality };
       case 'summary':
-        return { kind, dataPoints: this.list(points, 'dataPoints', (p) => this.summaryPoint(p)) };
+        return { kind, dataPoints: this.list(points, 'dataPoints', DECODED_COST.dataPoint, (p) => this.summaryPoint(p)) };
     }
   }
 
@@ -211,7 +217,7 @@ class MetricsJsonDecoder extends JsonDecoder {
           p.value = this.numberValue(k, val, p.value);
           break;
         case 'exemplars':
-          p.exemplars = this.list(val, 'exemplars', (e) => this.exemplar(e));
+          p.exemplars = this.list(val, 'exemplars', DECODED_COST.exemplar, (e) => this.exemplar(e));
           break;
         case 'flags':
           p.flags = uint32(val, 'flags');
@@ -258,14 +264,14 @@ class MetricsJsonDecoder extends JsonDecoder {
           break;
         case 'bucketCounts':
         case 'bucket_counts':
-          p.bucketCounts = uint64List(val, 'bucketCounts');
+          p.bucketCounts = uint64List(val, 'bucketCounts', this.budget);
           break;
         case 'explicitBounds':
         case 'explicit_bounds':
-          p.explicitBounds = doubleList(val, 'explicitBounds');
+          p.explicitBounds = doubleList(val, 'explicitBounds', this.budget);
           break;
         case 'exemplars':
-          p.exemplars = this.list(val, 'exemplars', (e) => this.exemplar(e));
+          p.exemplars = this.list(val, 'exemplars', DECODED_COST.exemplar, (e) => this.exemplar(e));
           break;
         case 'flags':
           p.flags = uint32(val, 'flags');
@@ -288,7 +294,7 @@ class MetricsJsonDecoder extends JsonDecoder {
     for (const k in o) {
       const val = o[k];
       if (k === 'offset') b.offset = int32(val, `${name}.offset`);
-      else if (k === 'bucketCounts' || k === 'bucket_counts') b.bucketCounts = uint64List(val, `${name}.bucketCounts`);
+      else if (k === 'bucketCounts' || k === 'bucket_counts') b.bucketCounts = uint64List(val, `${name}.bucketCounts`, this.budget);
     }
     return b;
   }
@@ -346,7 +352,7 @@ class MetricsJsonDecoder extends JsonDecoder {
           p.flags = uint32(val, 'flags');
           break;
         case 'exemplars':
-          p.exemplars = this.list(val, 'exemplars', (e) => this.exemplar(e));
+          p.exemplars = this.list(val, 'exemplars', DECODED_COST.exemplar, (e) => this.exemplar(e));
           break;
         case 'min':
           p.min = optDouble(val, 'min');
@@ -388,7 +394,7 @@ class MetricsJsonDecoder extends JsonDecoder {
           break;
         case 'quantileValues':
         case 'quantile_values':
-          p.quantileValues = this.list(val, 'quantileValues', (q) => this.quantile(q));
+          p.quantileValues = this.list(val, 'quantileValues', DECODED_COST.repeatedScalar, (q) => this.quantile(q));
           break;
         case 'flags':
           p.flags = uint32(val, 'flags');

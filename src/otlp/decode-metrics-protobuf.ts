@@ -6,6 +6,7 @@
  * zigzag-encoded), proto3 `optional` doubles (presence kept), and repeated scalars, which a parser must
  * accept packed (one length-delimited field) or not (one field per element), whichever the sender chose
  * (protobuf encoding spec, "Packed Repeated Fields"). Exemplar ids are optional: empty, or 16/8 bytes.
+ * Every element is charged to the decode budget as it is built, repeated scalars included.
  */
 import type { DecodeLimits } from './codec.js';
 import { DEFAULT_DECODE_LIMITS } from './codec.js';
@@ -26,6 +27,7 @@ import type {
 } from './metrics-model.js';
 import { emptyBuckets } from './metrics-model.js';
 import type { InstrumentationScope, KeyValue, Resource } from './model.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { decodeWith, ProtoDecoder, type Decoded } from './proto-decoder.js';
 import {
   BucketsField,
@@ -48,8 +50,9 @@ import { DecodeFailure } from './proto-reader.js';
 
 export type MetricsDecodeResult = Decoded<MetricsData>;
 
-export function decodeMetricsProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): MetricsDecodeResult {
-  return decodeWith(body, limits, (r, maxDepth) => new MetricsDecoder(r, maxDepth), (d) => d.metricsData());
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeMetricsProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): MetricsDecodeResult {
+  return decodeWith(body, limits, budget, (r, maxDepth, b) => new MetricsDecoder(r, maxDepth, b), (d) => d.metricsData());
 }
 
 /** sint32's zigzag: 0 → 0, 1 → -1, 2 → 1, … */
@@ -68,6 +71,7 @@ class MetricsDecoder extends ProtoDecoder {
       const tag = r.tag();
       if (tag >>> 3 === MetricsDataField.RESOURCE_METRICS) {
         this.expect(tag, WireType.LEN, 'resource_metrics');
+        this.budget.charge(DECODED_COST.resourceMetrics);
         resourceMetrics.push(this.within(r.lengthEnd(end), 'resource_metrics', resourceMetrics.length, (e) => this.resourceMetrics(e)));
       } else r.skip(tag & 7, end);
     }
@@ -89,11 +93,12 @@ class MetricsDecoder extends ProtoDecoder {
           break;
         case ResourceMetricsField.SCOPE_METRICS:
           this.expect(tag, WireType.LEN, 'scope_metrics');
+          this.budget.charge(DECODED_COST.scopeMetrics);
           scopeMetrics.push(this.within(r.lengthEnd(end), 'scope_metrics', scopeMetrics.length, (e) => this.scopeMetrics(e)));
           break;
         case ResourceMetricsField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -117,11 +122,12 @@ class MetricsDecoder extends ProtoDecoder {
           break;
         case ScopeMetricsField.METRICS:
           this.expect(tag, WireType.LEN, 'metrics');
+          this.budget.charge(DECODED_COST.metric);
           metrics.push(this.within(r.lengthEnd(end), 'metrics', metrics.length, (e) => this.metric(e)));
           break;
         case ScopeMetricsField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -140,15 +146,15 @@ class MetricsDecoder extends ProtoDecoder {
       switch (field) {
         case MetricField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          m.name = r.string(r.lengthEnd(end));
+          m.name = this.str(r.lengthEnd(end));
           break;
         case MetricField.DESCRIPTION:
           this.expect(tag, WireType.LEN, 'description');
-          m.description = r.string(r.lengthEnd(end));
+          m.description = this.str(r.lengthEnd(end));
           break;
         case MetricField.UNIT:
           this.expect(tag, WireType.LEN, 'unit');
-          m.unit = r.string(r.lengthEnd(end));
+          m.unit = this.str(r.lengthEnd(end));
           break;
         case MetricField.GAUGE:
         case MetricField.SUM:
@@ -185,6 +191,7 @@ class MetricsDecoder extends ProtoDecoder {
       switch (tag >>> 3) {
         case MetricDataField.DATA_POINTS: {
           this.expect(tag, WireType.LEN, 'data_points');
+          this.budget.charge(DECODED_COST.dataPoint);
           points.push(this.within(r.lengthEnd(end), 'data_points', points.length, (e) => this.dataPoint(e, kind)));
           break;
         }
@@ -259,12 +266,14 @@ class MetricsDecoder extends ProtoDecoder {
   private repeated8<T>(tag: number, end: number, name: string, read: () => T, into: T[]): void {
     const r = this.r;
     if ((tag & 7) === WireType.I64) {
+      this.budget.charge(DECODED_COST.repeatedScalar);
       into.push(read());
       return;
     }
     this.expect(tag, WireType.LEN, name);
     const e = r.lengthEnd(end);
     if ((e - r.pos) % 8 !== 0) throw new DecodeFailure(`${name}: packed length ${e - r.pos} is not a multiple of 8`);
+    this.budget.charge(((e - r.pos) / 8) * DECODED_COST.repeatedScalar);
     while (r.pos < e) into.push(read());
   }
 
@@ -272,12 +281,16 @@ class MetricsDecoder extends ProtoDecoder {
   private repeatedUint64(tag: number, end: number, name: string, into: bigint[]): void {
     const r = this.r;
     if ((tag & 7) === WireType.VARINT) {
+      this.budget.charge(DECODED_COST.repeatedScalar);
       into.push(BigInt.asUintN(64, r.int64()));
       return;
     }
     this.expect(tag, WireType.LEN, name);
     const e = r.lengthEnd(end);
-    while (r.pos < e) into.push(BigInt.asUintN(64, r.int64()));
+    while (r.pos < e) {
+      this.budget.charge(DECODED_COST.repeatedScalar);
+      into.push(BigInt.asUintN(64, r.int64()));
+    }
     if (r.pos !== e) throw new DecodeFailure(`${name}: packed varint runs past its field`);
   }
 
@@ -493,6 +506,7 @@ class MetricsDecoder extends ProtoDecoder {
           break;
         case S.QUANTILE_VALUES:
           this.expect(tag, WireType.LEN, 'quantile_values');
+          this.budget.charge(DECODED_COST.repeatedScalar);
           p.quantileValues.push(this.within(r.lengthEnd(end), 'quantile_values', p.quantileValues.length, (e) => this.quantile(e)));
           break;
         case S.FLAGS:
@@ -528,6 +542,7 @@ class MetricsDecoder extends ProtoDecoder {
 
   private exemplar(tag: number, end: number, into: Exemplar[]): void {
     this.expect(tag, WireType.LEN, 'exemplars');
+    this.budget.charge(DECODED_COST.exemplar);
     into.push(this.within(this.r.lengthEnd(end), 'exemplars', into.length, (e) => this.exemplarBody(e)));
   }
 

@@ -5,7 +5,8 @@
  * The shared rules (bounds checks, error paths, wire types, depth bounds) are proto-decoder.ts's; here
  * in addition span trace_id/span_id must be 16/8 bytes (trace.proto: other lengths are invalid ids, a
  * 400), parent_span_id and link ids may be empty, otherwise 8/16 bytes. Invalid UTF-8 is replaced with
- * U+FFFD (see proto-reader.ts).
+ * U+FFFD (see proto-reader.ts). Spans, events, links and their groups are charged to the decode budget
+ * (limits.ts) as they are built.
  */
 import type { DecodeLimits, DecodeResult } from './codec.js';
 import { DEFAULT_DECODE_LIMITS } from './codec.js';
@@ -33,11 +34,13 @@ import {
   TracesDataField,
   WireType,
 } from './proto-fields.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
 import { decodeWith, ProtoDecoder } from './proto-decoder.js';
 import { DecodeFailure, failWithin } from './proto-reader.js';
 
-export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
-  return decodeWith(body, limits, (r, maxDepth) => new Decoder(r, maxDepth), (d) => d.tracesData());
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
+  return decodeWith(body, limits, budget, (r, maxDepth, b) => new Decoder(r, maxDepth, b), (d) => d.tracesData());
 }
 
 class Decoder extends ProtoDecoder {
@@ -50,6 +53,7 @@ class Decoder extends ProtoDecoder {
       if (tag >>> 3 === TracesDataField.RESOURCE_SPANS) {
         this.expect(tag, WireType.LEN, 'resource_spans');
         const e = r.lengthEnd(end);
+        this.budget.charge(DECODED_COST.resourceSpans);
         try {
           resourceSpans.push(this.resourceSpans(e));
         } catch (err) {
@@ -82,6 +86,7 @@ class Decoder extends ProtoDecoder {
         case ResourceSpansField.SCOPE_SPANS: {
           this.expect(tag, WireType.LEN, 'scope_spans');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.scopeSpans);
           try {
             scopeSpans.push(this.scopeSpans(e));
           } catch (err) {
@@ -91,7 +96,7 @@ class Decoder extends ProtoDecoder {
         }
         case ResourceSpansField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -122,6 +127,7 @@ class Decoder extends ProtoDecoder {
         case ScopeSpansField.SPANS: {
           this.expect(tag, WireType.LEN, 'spans');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.span);
           try {
             spans.push(this.span(e));
           } catch (err) {
@@ -131,7 +137,7 @@ class Decoder extends ProtoDecoder {
         }
         case ScopeSpansField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -172,7 +178,7 @@ class Decoder extends ProtoDecoder {
           break;
         case SpanField.TRACE_STATE:
           this.expect(tag, WireType.LEN, 'trace_state');
-          traceState = r.string(r.lengthEnd(end));
+          traceState = this.str(r.lengthEnd(end));
           break;
         case SpanField.PARENT_SPAN_ID:
           this.expect(tag, WireType.LEN, 'parent_span_id');
@@ -184,7 +190,7 @@ class Decoder extends ProtoDecoder {
           break;
         case SpanField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          name = r.string(r.lengthEnd(end));
+          name = this.str(r.lengthEnd(end));
           break;
         case SpanField.KIND:
           this.expect(tag, WireType.VARINT, 'kind');
@@ -210,6 +216,7 @@ class Decoder extends ProtoDecoder {
         case SpanField.EVENTS: {
           this.expect(tag, WireType.LEN, 'events');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.event);
           try {
             events.push(this.event(e));
           } catch (err) {
@@ -224,6 +231,7 @@ class Decoder extends ProtoDecoder {
         case SpanField.LINKS: {
           this.expect(tag, WireType.LEN, 'links');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.link);
           try {
             links.push(this.link(e));
           } catch (err) {
@@ -285,7 +293,7 @@ class Decoder extends ProtoDecoder {
           break;
         case EventField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          ev.name = r.string(r.lengthEnd(end));
+          ev.name = this.str(r.lengthEnd(end));
           break;
         case EventField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -319,7 +327,7 @@ class Decoder extends ProtoDecoder {
           break;
         case LinkField.TRACE_STATE:
           this.expect(tag, WireType.LEN, 'trace_state');
-          link.traceState = r.string(r.lengthEnd(end));
+          link.traceState = this.str(r.lengthEnd(end));
           break;
         case LinkField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -348,7 +356,7 @@ class Decoder extends ProtoDecoder {
       switch (tag >>> 3) {
         case StatusField.MESSAGE:
           this.expect(tag, WireType.LEN, 'message');
-          into.message = r.string(r.lengthEnd(end));
+          into.message = this.str(r.lengthEnd(end));
           break;
         case StatusField.CODE:
           this.expect(tag, WireType.VARINT, 'code');

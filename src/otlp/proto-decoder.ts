@@ -10,28 +10,35 @@
  * - a known field with the wrong wire type is an error; unknown fields are skipped by wire type;
  * - AnyValue nesting is bounded by `limits.maxDepth`, checked before descending, so the recursion depth
  *   is bounded by the limit and never by the input;
+ * - every element built is charged to a DecodeBudget (limits.ts) before it is kept, so a small body
+ *   cannot decode to unbounded memory (20 MiB of empty links is refused after the budget's worth);
  * - a message field that occurs twice is merged into the first, as protobuf parsers do.
  */
 import type { DecodeLimits } from './codec.js';
 import { bytesToHex } from './hex.js';
-import { effectiveMaxDepth, nestingError } from './limits.js';
+import { budgetFor, DECODED_COST, effectiveMaxDepth, nestingError, type DecodeBudget } from './limits.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model.js';
 import { AnyValueField, KeyValueField, ListField, ResourceField, ScopeField, WireType } from './proto-fields.js';
 import { DecodeFailure, failWithin, overrun, ProtoReader, wrongWireType } from './proto-reader.js';
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+/** `refusal` is set when the body was over a size budget rather than malformed (limits.ts). */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string; refusal?: 'too_large' | 'busy' };
 
-/** Runs a decoder over `body`; exceptions never leave the codec (design principle 6). */
+/**
+ * Runs a decoder over `body`; exceptions never leave the codec (design principle 6). `budget`: what
+ * the decoded model may cost (default: one of `limits.maxDecodedBytes`).
+ */
 export function decodeWith<T, D extends ProtoDecoder>(
   body: Uint8Array,
   limits: DecodeLimits,
-  make: (r: ProtoReader, maxDepth: number) => D,
+  budget: DecodeBudget | undefined,
+  make: (r: ProtoReader, maxDepth: number, budget: DecodeBudget) => D,
   run: (d: D) => T,
 ): Decoded<T> {
   try {
-    return { ok: true, value: run(make(new ProtoReader(body), effectiveMaxDepth(limits))) };
+    return { ok: true, value: run(make(new ProtoReader(body), effectiveMaxDepth(limits), budget ?? budgetFor(limits))) };
   } catch (e) {
-    if (e instanceof DecodeFailure) return { ok: false, error: e.message };
+    if (e instanceof DecodeFailure) return e.refusal ? { ok: false, error: e.message, refusal: e.refusal } : { ok: false, error: e.message };
     // Not reachable by design; kept so a bug can never surface as an exception to the receiver.
     if (e instanceof RangeError) return { ok: false, error: 'request too deeply nested' };
     return { ok: false, error: `malformed protobuf: ${e instanceof Error ? e.name : 'error'}` };
@@ -42,7 +49,15 @@ export class ProtoDecoder {
   constructor(
     protected readonly r: ProtoReader,
     protected readonly maxDepth: number,
+    protected readonly budget: DecodeBudget,
   ) {}
+
+  /** A string field, charged to the budget before it is built. */
+  protected str(end: number): string {
+    const n = end - this.r.pos;
+    if (n > 0) this.budget.charge(n + DECODED_COST.string);
+    return this.r.string(end);
+  }
 
   /** Checks the wire type of a known field (a mismatch is malformed input, not an unknown field). */
   protected expect(tag: number, wt: number, name: string): void {
@@ -72,6 +87,7 @@ export class ProtoDecoder {
     if (n !== size && !(allowEmpty && n === 0)) {
       throw new DecodeFailure(`invalid ${name}: ${size} bytes expected, got ${n}`);
     }
+    if (n > 0) this.budget.charge(2 * n + DECODED_COST.string);
     const hex = bytesToHex(r.buf, r.pos, end);
     r.pos = end;
     return hex;
@@ -104,11 +120,11 @@ export class ProtoDecoder {
       switch (tag >>> 3) {
         case ScopeField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          into.name = r.string(r.lengthEnd(end));
+          into.name = this.str(r.lengthEnd(end));
           break;
         case ScopeField.VERSION:
           this.expect(tag, WireType.LEN, 'version');
-          into.version = r.string(r.lengthEnd(end));
+          into.version = this.str(r.lengthEnd(end));
           break;
         case ScopeField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -137,6 +153,7 @@ export class ProtoDecoder {
   /** `depth` counts the arrays/kvlists enclosing this KeyValue. */
   protected keyValue(end: number, depth: number): KeyValue {
     const r = this.r;
+    this.budget.charge(DECODED_COST.keyValue);
     let key = '';
     let value: AnyValue | undefined;
     while (r.pos < end) {
@@ -144,7 +161,7 @@ export class ProtoDecoder {
       switch (tag >>> 3) {
         case KeyValueField.KEY:
           this.expect(tag, WireType.LEN, 'key');
-          key = r.string(r.lengthEnd(end));
+          key = this.str(r.lengthEnd(end));
           break;
         case KeyValueField.VALUE:
           this.expect(tag, WireType.LEN, 'value');
@@ -164,6 +181,7 @@ export class ProtoDecoder {
    */
   protected anyValue(end: number, depth: number): AnyValue {
     const r = this.r;
+    this.budget.charge(DECODED_COST.anyValue);
     // The oneof's last field on the wire wins (protobuf encoding spec, "Oneofs").
     let v: AnyValue = { kind: 'empty' };
     while (r.pos < end) {
@@ -171,7 +189,7 @@ export class ProtoDecoder {
       switch (tag >>> 3) {
         case AnyValueField.STRING:
           this.expect(tag, WireType.LEN, 'string_value');
-          v = { kind: 'string', value: r.string(r.lengthEnd(end)) };
+          v = { kind: 'string', value: this.str(r.lengthEnd(end)) };
           break;
         case AnyValueField.BOOL:
           this.expect(tag, WireType.VARINT, 'bool_value');
@@ -197,10 +215,13 @@ export class ProtoDecoder {
           v = { kind: 'kvlist', values: this.kvlistValues(r.lengthEnd(end), depth + 1) };
           break;
         }
-        case AnyValueField.BYTES:
+        case AnyValueField.BYTES: {
           this.expect(tag, WireType.LEN, 'bytes_value');
-          v = { kind: 'bytes', value: r.bytes(r.lengthEnd(end)) };
+          const e = r.lengthEnd(end);
+          this.budget.charge(e - r.pos + DECODED_COST.bytes);
+          v = { kind: 'bytes', value: r.bytes(e) };
           break;
+        }
         default:
           r.skip(tag & 7, end);
       }

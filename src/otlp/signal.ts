@@ -19,6 +19,7 @@ import { encodeTracesProtobuf } from './encode-protobuf.js';
 import { countLogRecords, type LogsData } from './logs-model.js';
 import { countDataPoints, type MetricsData } from './metrics-model.js';
 import { countSpans, type TracesData } from './model.js';
+import type { DecodeBudget } from './limits.js';
 import type { Decoded } from './proto-decoder.js';
 
 export const SIGNALS = ['traces', 'logs', 'metrics'] as const;
@@ -45,7 +46,8 @@ export interface SignalCodec<D> {
   readonly unit: { one: string; many: string };
   /** The top-level JSON member of the request, `{"resourceLogs":[…]}`, which merging splices. */
   readonly jsonRoot: string;
-  decode(body: Uint8Array, encoding: Encoding, limits?: DecodeLimits): Decoded<D>;
+  /** `budget`: what the decoded model may cost (limits.ts); default one of `limits.maxDecodedBytes`. */
+  decode(body: Uint8Array, encoding: Encoding, limits?: DecodeLimits, budget?: DecodeBudget): Decoded<D>;
   encode(data: D, encoding: Encoding): Uint8Array;
   count(data: D): number;
 }
@@ -58,8 +60,8 @@ function codec<D>(
   service: string,
   unit: SignalCodec<D>['unit'],
   jsonRoot: string,
-  pb: { decode: (b: Uint8Array, l: DecodeLimits) => Decoded<D>; encode: (d: D) => Uint8Array },
-  json: { decode: (b: Uint8Array, l: DecodeLimits) => Decoded<D>; encode: (d: D) => string },
+  pb: { decode: (b: Uint8Array, l: DecodeLimits, budget?: DecodeBudget) => Decoded<D>; encode: (d: D) => Uint8Array },
+  json: { decode: (b: Uint8Array, l: DecodeLimits, budget?: DecodeBudget) => Decoded<D>; encode: (d: D) => string },
   count: (d: D) => number,
 ): SignalCodec<D> {
   return Object.freeze({
@@ -69,8 +71,8 @@ function codec<D>(
     request,
     unit,
     jsonRoot,
-    decode: (body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS) =>
-      encoding === 'json' ? json.decode(body, limits) : pb.decode(body, limits),
+    decode: (body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget) =>
+      encoding === 'json' ? json.decode(body, limits, budget) : pb.decode(body, limits, budget),
     encode: (data: D, encoding: Encoding) => (encoding === 'json' ? utf8.encode(json.encode(data)) : pb.encode(data)),
     count,
   });
@@ -110,8 +112,8 @@ export const CODECS: { readonly [S in Signal]: SignalCodec<SignalDataMap[S]> } =
 };
 
 /** Decodes a request of `signal`, tagged with its signal. */
-export function decodeRequest(signal: Signal, body: Uint8Array, encoding: Encoding, limits?: DecodeLimits): Decoded<SignalRequest> {
-  const r = CODECS[signal].decode(body, encoding, limits);
+export function decodeRequest(signal: Signal, body: Uint8Array, encoding: Encoding, limits?: DecodeLimits, budget?: DecodeBudget): Decoded<SignalRequest> {
+  const r = CODECS[signal].decode(body, encoding, limits, budget);
   return r.ok ? { ok: true, value: { signal, data: r.value } as SignalRequest } : r;
 }
 

@@ -3,13 +3,13 @@
  * condition holds, each with the counter key its `key` parts name, in the window the clock is in.
  */
 import { getAttribute, type KeyValue } from '../otlp/model.js';
-import { windowStart, type CapKey } from './caps.js';
+import { boundedCapKey, windowStart, type CapKey } from './caps.js';
 import type { CompiledCap } from './compiled.js';
 import type { EvalContext } from './conditions.js';
 import type { Signals } from './signals.js';
 import type { Clock, ExportClass } from './types.js';
 
-/** `cap.id` and each key part's value, joined by NUL (which no part contains unescaped meaning for). */
+/** `cap.id` and each key part's value, joined by NUL; bounded in length (caps.ts boundedCapKey). */
 export function capKey(cap: CompiledCap, cls: ExportClass, rule: string, tenant: string | undefined, attributes: readonly KeyValue[], resource: readonly KeyValue[], signals: Signals): string {
   let key = cap.id;
   for (const part of cap.key) {
@@ -27,22 +27,23 @@ export function capKey(cap: CompiledCap, cls: ExportClass, rule: string, tenant:
     }
     key += `\u0000${v}`;
   }
-  return key;
+  return boundedCapKey(key);
 }
 
-export interface CapRequest {
-  caps: CompiledCap[];
+/** A record's counters, with the id of the cap each one counts for. */
+export interface CapClaim {
+  capIds: string[];
   keys: CapKey[];
 }
 
 /** The caps that apply to a record of class `cls` decided by `rule`; undefined when none does. */
-export function capRequest(caps: readonly CompiledCap[], cls: ExportClass, rule: string, e: EvalContext, clock: Clock): CapRequest | undefined {
-  let out: CapRequest | undefined;
+export function capClaim(caps: readonly CompiledCap[], cls: ExportClass, rule: string, e: EvalContext, clock: Clock): CapClaim | undefined {
+  let out: CapClaim | undefined;
   for (const cap of caps) {
     if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
     if (cap.cond !== undefined && !cap.cond.test(e)) continue;
-    out ??= { caps: [], keys: [] };
-    out.caps.push(cap);
+    out ??= { capIds: [], keys: [] };
+    out.capIds.push(cap.id);
     out.keys.push({
       key: capKey(cap, cls, rule, e.tenant, e.attributes, e.resource, e.signals),
       limit: cap.limit,

@@ -8,7 +8,6 @@
  * policy written for spans classifies no log record until someone says it should (they are then
  * discarded as no_rule_matched: fail closed), and no span rule can start sending logs to broad-use.
  */
-import type { CapStore } from './caps.js';
 import type { CompiledCondition, RecordSignal } from './conditions.js';
 import type { Threshold } from './sample.js';
 import type { SpanScanner } from './scan-span.js';
@@ -62,7 +61,6 @@ export interface EngineParts {
   base: Effective;
   perTenant: ReadonlyMap<string, Effective>;
   clock: Clock;
-  capStore: CapStore;
 }
 
 /** The signals a condition is evaluated for (see the module comment). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { getStringAttribute, str, type AnyValue } from '../otlp/model.js';
 import { mulberry32 } from '../../test/support/rng.js';
-import { InMemoryCapStore } from './caps.js';
+import { withLocalCaps } from './caps.js';
 import { attr, batch, exportedLogs, exportedSpans, logBatch, logRecord, policyOf, span } from './test-helpers.js';
 
 const EMAIL = 'maria.garcia@example.org';
@@ -82,16 +82,17 @@ describe('which rules see log records', () => {
   });
 
   it('keep_always rules and caps follow the same rule: unnamed ones count spans only', () => {
-    const caps = new InMemoryCapStore();
     const policy = (capWhen: object | undefined) =>
-      policyOf(
+      withLocalCaps(
+        policyOf(
         {
           version: 1,
           tenants: { default_contract: { eval: true } },
           rules: [{ id: 'all-eval', when: { signal_type: ['traces', 'logs'] }, class: 'eval-only' }],
-          caps: [{ id: 'one', key: ['tenant'], limit: 1, window: '1d', ...(capWhen ? { when: capWhen } : {}) }],
-        },
-        { capStore: caps, clock: { nowMs: () => 0 } },
+            caps: [{ id: 'one', key: ['tenant'], limit: 1, window: '1d', ...(capWhen ? { when: capWhen } : {}) }],
+          },
+          { clock: { nowMs: () => 0 } },
+        ),
       );
     const spansOnly = policy(undefined);
     const three = () => logBatch({ 'tenant.id': 'acme' }, logRecord(), logRecord(), logRecord());

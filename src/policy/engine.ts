@@ -1,20 +1,21 @@
 /**
- * The policy engine: `processSignal` is the hot path. Pure and synchronous apart from the injected cap
- * store and clock; never mutates the input batch (new record objects are built for outputs, untouched
- * sub-objects are shared read-only).
+ * The policy engine: `processSignal` is the hot path. Pure and synchronous (the clock is injected);
+ * never mutates the input batch (new record objects are built for outputs, untouched sub-objects are
+ * shared read-only).
  *
  * One core for spans and log records (records.ts adapts each). Per resource: resolve the tenant (auth
  * first, then the resource attribute; a contradiction is refused), pick that tenant's compiled policy,
  * redact the resource once. Per record, in this order: tenant check → redact → drop_span action →
  * classify (first matching rule of the record's signal; none → discard) → the tenant's contract →
- * sampling (keep_always first) → caps → stamp and group by (class, tenant). Any exception while
- * handling a record discards that record as engine_error: fail closed, never forwarded.
+ * sampling (keep_always first) → stamp and group by (class, tenant) → claim caps. Caps are claimed,
+ * not counted: a record that caps apply to goes into its output with a CapRequest, and the caller
+ * takes the whole request's caps in one call to its CapStore (caps.ts). Any exception while handling a
+ * record discards that record as engine_error: fail closed, never forwarded.
  * Metrics are not classified: metrics-policy.ts scans and forwards them.
  */
 import type { InstrumentationScope, Resource } from '../otlp/model.js';
 import type { SignalRequest } from '../otlp/signal.js';
-import type { CapKey } from './caps.js';
-import { capRequest } from './cap-keys.js';
+import { capClaim } from './cap-keys.js';
 import { contractAllows, firstMatchingRule } from './classify.js';
 import type { EngineParts } from './compiled.js';
 import type { EvalContext, RecordSignal } from './conditions.js';
@@ -30,6 +31,7 @@ import { stampAttributes } from './stamp.js';
 import { contractFor, resolveTenant, spanContradictsTenant } from './tenant.js';
 import type {
   Classification,
+  CapRequest,
   ClassOutput,
   CompiledPolicy,
   DiscardReason,
@@ -44,7 +46,7 @@ import type {
 export type { CompiledCap, CompiledRule, Effective, KeepRule } from './compiled.js';
 
 export function createEngine(parts: EngineParts): CompiledPolicy {
-  const { version, tenants, base, perTenant, clock, capStore } = parts;
+  const { version, tenants, base, perTenant, clock } = parts;
   const sources = Object.freeze([...parts.sources]);
   const classifies = new Set<RecordSignal>();
   for (const eff of [base, ...perTenant.values()]) {
@@ -57,7 +59,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     const decisions: SpanDecision[] | undefined = explain ? [] : undefined;
     const outputs = new Map<string, OutputBuilder<R>>();
     const discarded: Partial<Record<DiscardReason, number>> = {};
-    let capsTaken: CapKey[][] | undefined;
+    let capRequests: CapRequest[] | undefined;
     const rejectedReasons: Partial<Record<RejectReason, number>> = {};
     const byEntity: Record<EntityName, number> = {};
     let received = 0;
@@ -100,9 +102,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
       // The resource is shared by every record under it, whatever their class: redact it once.
       let resource: Resource;
+      let rsSchemaUrl: string;
       const resAcc = new RedactionAccount(explain);
       try {
         resource = eff.scanner.resource(rg.resource, resAcc);
+        rsSchemaUrl = eff.scanner.field(rg.schemaUrl, 'resource.schema_url', resAcc);
       } catch {
         for (const sg of rg.scopes) {
           for (let i = 0; i < sg.records.length; i++) discard('engine_error');
@@ -115,9 +119,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       for (const sg of rg.scopes) {
         if (sg.records.length === 0) continue;
         let scope: InstrumentationScope;
+        let ssSchemaUrl: string;
         const scopeAcc = new RedactionAccount(explain);
         try {
           scope = eff.scanner.scope(sg.scope, scopeAcc);
+          ssSchemaUrl = eff.scanner.field(sg.schemaUrl, 'scope.schema_url', scopeAcc);
         } catch {
           for (let i = 0; i < sg.records.length; i++) discard('engine_error');
           decideAll(sg.records, tenant, tr.source, 'the engine failed while redacting the scope', { discardReason: 'engine_error' });
@@ -127,7 +133,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
         for (const record of sg.records) {
           try {
-            handleRecord(rg, resource, resAcc, sg, scope, scopeAcc, record, tenant, tr.source);
+            handleRecord(rg, resource, rsSchemaUrl, resAcc, sg, scope, ssSchemaUrl, scopeAcc, record, tenant, tr.source);
           } catch {
             // Fail closed (principle 1): whatever was half-built for this record is dropped with it.
             discard('engine_error');
@@ -139,9 +145,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       function handleRecord(
         rg: ResourceGroup<R>,
         resource: Resource,
+        rsSchemaUrl: string,
         resAcc: RedactionAccount,
         sg: ScopeGroup<R>,
         scope: InstrumentationScope,
+        ssSchemaUrl: string,
         scopeAcc: RedactionAccount,
         record: R,
         tenant: string | undefined,
@@ -208,29 +216,24 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
           return;
         }
 
-        if (rules.caps.length > 0) {
-          // Every cap that applies is taken in one atomic call: a record refused by one cap uses up no
-          // room in the others.
-          const request = capRequest(rules.caps, cls, rule.id, e, clock);
-          if (request !== undefined) {
-            const took = capStore.tryTake(request.keys);
-            if (!took.taken) {
-              discard('cap_exceeded');
-              finish?.('discard', rule.id, `${describeRule(rule)}; but cap '${request.caps[took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling.account);
-              return;
-            }
-            (capsTaken ??= []).push(request.keys);
-          }
-        }
+        // Every cap that applies is claimed together: the store takes all of them or none, so a record
+        // refused by one cap uses up no room in the others. The claim is built before the record joins
+        // its output: a condition that throws must leave nothing behind (fail closed).
+        const claim = rules.caps.length > 0 ? capClaim(rules.caps, cls, rule.id, e, clock) : undefined;
 
         const stamped = adapter.withAttributes(redacted, stampAttributes(adapter.attributes(redacted), cls, rule.id, version, acc.count, contract.retention));
         const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
         let out = outputs.get(groupKey);
         if (out === undefined) {
-          out = new OutputBuilder<R>(cls, tenant);
+          out = new OutputBuilder<R>(cls, tenant, outputs.size);
           outputs.set(groupKey, out);
         }
-        out.add(rg, resource, sg, scope, stamped);
+        out.add(rg, resource, rsSchemaUrl, sg, scope, ssSchemaUrl, stamped);
+        if (claim !== undefined) {
+          const request: CapRequest = { keys: claim.keys, capIds: claim.capIds, at: out.lastAdded() };
+          if (decisions) request.decision = decisions.length;
+          (capRequests ??= []).push(request);
+        }
         addEntities(acc);
         finish?.(cls, rule.id, describeRule(rule), {}, sampling.account);
       }
@@ -244,7 +247,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       redactionsByEntity: byEntity,
     };
     if (decisions) result.decisions = decisions;
-    if (capsTaken) result.capsTaken = capsTaken;
+    if (capRequests) result.capRequests = capRequests;
     return result;
   }
 
@@ -259,17 +262,12 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     }
   }
 
-  function releaseCaps(result: ProcessResult): void {
-    for (const keys of result.capsTaken ?? []) capStore.give(keys);
-  }
-
   return Object.freeze({
     version,
     sources,
     classifies,
     process: (data, ctx, options) => processSignal({ signal: 'traces', data }, ctx, options),
     processSignal,
-    releaseCaps,
   } satisfies CompiledPolicy);
 }
 

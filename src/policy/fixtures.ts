@@ -17,6 +17,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODECS, joinRequests, signalOfJson, type SignalRequest } from '../otlp/signal.js';
+import { withLocalCaps } from './caps.js';
 import { EXPORT_CLASSES, STAMP, type CompiledPolicy, type ProcessResult, type RequestContext } from './types.js';
 
 export interface FixtureMismatch {
@@ -54,7 +55,9 @@ export function runFixtures(policy: CompiledPolicy, dir: string, options: Fixtur
         .sort()
         .map((d) => join(dir, d))
         .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'input.json')));
-  const cases = caseDirs.map((d) => runCase(policy, d, options));
+  // Cases run in order against one set of in-memory cap counters, as one replica would count them.
+  const counted = withLocalCaps(policy);
+  const cases = caseDirs.map((d) => runCase(counted, d, options));
   return { ok: cases.length > 0 && cases.every((c) => c.ok), cases };
 }
 

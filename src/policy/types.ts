@@ -26,6 +26,7 @@ export type DiscardReason =
   | 'rule' // a rule classified it `discard`
   | 'sampled_out' // probabilistic sampling
   | 'cap_exceeded' // a per-key-per-window cap was full
+  | 'cap_store_unavailable' // the shared cap store did not answer in time: the cap counts as reached (fail closed)
   | 'drop_span_action' // a detector action said drop the span
   | 'tenant_contract' // the tenant's data-use contract forbids the class
   | 'engine_error' // the engine threw on this span: discarded, never forwarded unredacted
@@ -130,10 +131,39 @@ export interface ProcessResult {
   /** Present only when requested (explain, test, replay); never for metrics. */
   decisions?: SpanDecision[];
   /**
-   * Cap counters this request used, one list per record; present only when caps applied. Handed back
-   * through `CompiledPolicy.releaseCaps` when the request is refused after processing.
+   * The records (spans, log records) caps apply to, in input order; present only when some did. They
+   * sit in `outputs` already (stamped, redacted) and stay there only if the cap store takes room for
+   * them: `settleCaps` (caps.ts) removes the refused ones. The engine never counts a cap itself, so it
+   * stays pure and a shared store (Redis) can take a whole request's caps in one atomic call.
    */
-  capsTaken?: readonly (readonly CapKey[])[];
+  capRequests?: readonly CapRequest[];
+}
+
+/**
+ * One record's claim on its caps (a span's or a log record's): every cap that applies, taken all or
+ * none.
+ *
+ * Everything here is plain data (indices, strings, numbers), so a result can cross a worker-thread
+ * boundary. The seam for a policy step running in a worker (which returns encoded bodies, not span
+ * objects): the worker would encode each span that has a CapRequest as its own piece (its resource,
+ * scope and the span), keep it out of its output's body, and hand back the pieces with `at.output`;
+ * the main thread takes the caps and appends the admitted pieces to their output's body. Appending is
+ * a merge for both encodings: parsing concatenated protobuf messages appends their repeated fields
+ * (protobuf encoding spec, "Concatenating messages"), and JSON bodies merge by `resourceSpans`
+ * (src/otlp/merge.ts).
+ */
+export interface CapRequest {
+  /** Counters, in the policy's cap order. */
+  keys: readonly CapKey[];
+  /** The cap id of each key, for explain ("cap 'per-tenant-daily' is full"). */
+  capIds: readonly string[];
+  /**
+   * Where the record sits in `outputs`: outputs[output].data.resourceSpans[resource].scopeSpans[scope]
+   * .spans[span] (for logs resourceLogs, scopeLogs, logRecords; `span` is the record's index).
+   */
+  at: { output: number; resource: number; scope: number; span: number };
+  /** Index of the record's entry in `decisions`, when decisions were collected. */
+  decision?: number;
 }
 
 export interface ProcessOptions {
@@ -148,13 +178,8 @@ export interface CompiledPolicy {
   readonly sources: readonly string[];
   /** The signals some rule of the policy (base or a tenant's override) applies to. */
   readonly classifies: ReadonlySet<RecordSignal>;
-  /** A traces request: `processSignal({ signal: 'traces', data }, …)`. */
+  /** A traces request: `processSignal({ signal: 'traces', data }, …)`. Pure: caps are claimed in `capRequests`, never counted here (see caps.ts). */
   process(data: TracesData, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
-  /** A request of any signal. */
+  /** A request of any signal; pure, as `process`. */
   processSignal(request: SignalRequest, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
-  /**
-   * Undoes the cap counting of a `process` result whose records were not accepted after all (the
-   * receiver answered 503 and the client will resend them): caps count records accepted, not attempts.
-   */
-  releaseCaps(result: ProcessResult): void;
 }

@@ -7,19 +7,27 @@
  * Transport only. Checks run cheapest first and before the body is read: method (405), bearer token
  * (401), media type and content coding (415), declared length (413); then the body is streamed under
  * the limit (413 after decompression) and handed, raw, to the pipeline, whose answer is mapped here:
- * 200 (with partial_success when records were refused), 400 when it does not decode, 404 when the
- * signal has no routes, 503 + Retry-After when the export queues are full.
+ * 200 (with partial_success when records were refused), 400 when it does not decode, 413 when it
+ * decodes to more memory than one request may take, 404 when the signal has no routes, 503 +
+ * Retry-After when the export queues are full or requests in flight already hold the in-flight budget.
+ *
+ * Memory: one InflightBudget for the whole receiver (shared with the gRPC receiver) holds every
+ * request's body while it is read and then, as the pipeline decodes it (the DecodeBudget handed over
+ * with the raw body draws from it), an estimate of what decoding made of it, until the request is
+ * answered. One request may decode to at most `maxDecodedBytes` (16 × the body limit by default, and
+ * at most half the in-flight budget), else 413.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
  */
 import { Hono, type Context } from 'hono';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
+import { DecodeBudget, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/index.js';
 import { encodeResponse } from '../otlp/response.js';
 import type { ExportTraceServiceResponse } from '../otlp/model.js';
 import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { AuthToken } from '../config/types.js';
+import { DEFAULTS, type AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { contentCodingOf, encodingOf } from './content-type.js';
 import { ProblemError, problems, type Problem } from './problem.js';
@@ -38,15 +46,23 @@ export interface ReceiverLogger {
   error(obj: object, msg: string): void;
 }
 
-/** Default for receivers.otlp.protocols.http.max_inflight_body_size. */
-export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 256 * 1024 * 1024;
+/** Default for receivers.otlp.protocols.http.max_inflight_body_size: the config's default, one constant. */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = DEFAULTS.maxInflightBodyBytes;
 
 export interface ReceiverDeps {
   limits: {
     /** Body limit in bytes, raw and after decompression. */
     maxRequestBodyBytes: number;
-    /** Body bytes all requests in flight may hold together; past it, 503 + Retry-After. */
+    /**
+     * Memory all requests in flight may hold together: bodies while read, then the decoded model
+     * (estimated); past it, 503 + Retry-After.
+     */
     maxInflightBodyBytes?: number;
+    /**
+     * Estimated memory one decoded request may take; past it, 413. Default
+     * min(16 × maxRequestBodyBytes, maxInflightBodyBytes / 2).
+     */
+    maxDecodedBytes?: number;
   };
   /** The receiver-wide budget, shared with the gRPC receiver; one is made from the limits when absent. */
   inflight?: InflightBudget;
@@ -76,6 +92,15 @@ function success(response: ExportTraceServiceResponse, encoding: Encoding, signa
   });
 }
 
+/**
+ * 16 decoded bytes per body byte (otlp/limits.ts), and at most half the in-flight budget: a request
+ * that could never be admitted is told so (413) instead of to retry (503), and one request never
+ * holds the whole budget.
+ */
+export function defaultMaxDecodedBytes(maxRequestBodyBytes: number, maxInflightBytes: number): number {
+  return Math.floor(Math.min(DECODED_BYTES_PER_BODY_BYTE * maxRequestBodyBytes, maxInflightBytes / 2));
+}
+
 export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   // Everything derived from the options is computed once here, not per request.
   const { handle, metrics, logger } = deps;
@@ -83,6 +108,7 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
   const tooLarge = problems.tooLarge(limit);
   const inflight = deps.inflight ?? new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
+  const maxDecoded = deps.limits.maxDecodedBytes ?? defaultMaxDecodedBytes(limit, inflight.capacityBytes);
   const busy = problems.unavailable(1);
 
   const app = new Hono<Env>();
@@ -118,16 +144,16 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > limit) throw new ProblemError(tooLarge);
 
-    // The bytes this request holds stay taken until it is answered (decoded spans live that long).
-    let held = 0;
+    // What this request holds of the in-flight budget stays taken until it is answered.
+    const hold = { bytes: 0 };
     try {
       return await receive(c, signal, encoding, coding, tenant, (n) => {
         if (!inflight.tryTake(n)) return false;
-        held += n;
+        hold.bytes += n;
         return true;
       });
     } finally {
-      inflight.release(held);
+      inflight.release(hold.bytes);
     }
   };
 
@@ -153,7 +179,9 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
       }
     }
 
-    const result = await handle({ signal, encoding, body: body.bytes, ctx: { authTenant: tenant } });
+    // Decoding draws from the same in-flight budget as the body (held until the request is answered).
+    const budget = new DecodeBudget(maxDecoded, take);
+    const result = await handle({ signal, encoding, body: body.bytes, ctx: { authTenant: tenant }, budget });
     if (result.status === 'invalid') logger.debug({ signal, encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
     return answer(result, encoding, signal);
   }
@@ -190,6 +218,8 @@ function answer(result: PipelineResult, encoding: Encoding, signal: Signal): Res
     }
     case 'invalid':
       throw new ProblemError(problems.badRequest(result.message));
+    case 'too_large':
+      throw new ProblemError(problems.decodedTooLarge(result.message));
     case 'unavailable':
       throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
     case 'not_served':

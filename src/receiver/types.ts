@@ -5,6 +5,7 @@
  * maps the answer to its protocol in one place.
  */
 import type { Encoding } from '../otlp/codec.js';
+import type { DecodeBudget } from '../otlp/limits.js';
 import type { Signal } from '../otlp/signal.js';
 import type { RequestContext } from '../policy/types.js';
 
@@ -15,6 +16,12 @@ export interface RawRequest {
   /** The request body after decompression, within the receiver's size limit. */
   body: Uint8Array;
   ctx: RequestContext;
+  /**
+   * What decoding may take of the receiver's in-flight budget (otlp/limits.ts): the receiver holds it
+   * until the request is answered. Absent: the decoder's own limit (limits.maxDecodedBytes). A budget
+   * drawing from a pool is main-thread state; a policy step in a worker gets a byte count instead.
+   */
+  budget?: DecodeBudget;
 }
 
 /** The pipeline's answer. */
@@ -23,6 +30,8 @@ export type PipelineResult =
   | { status: 'accepted'; rejected: { count: number; message: string } }
   /** The body does not decode (or nests too deep): the client must not resend it. */
   | { status: 'invalid'; message: string }
+  /** The body decodes to more memory than one request may take: resending it cannot help. */
+  | { status: 'too_large'; message: string }
   /** Nothing was admitted: the client is told to retry. */
   | { status: 'unavailable'; retryAfterSeconds: number }
   /** No route is configured for this signal: refused rather than accepted and dropped. */

@@ -8,7 +8,11 @@
  * loopgate_metric_points_*). For each signal, accepted = routed-or-failed-to-encode + discarded.
  */
 import type { Signal } from '../otlp/signal.js';
+import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
+
+/** Spans a cap refused, by why: its counter was full, or the shared store did not answer (fail closed). */
+export type CapRefusal = 'cap_exceeded' | 'cap_store_unavailable';
 
 export interface GatewayMetrics {
   /** `protocol` is the transport: 'http' or 'grpc'; `encoding` protobuf, json or unknown. */
@@ -32,6 +36,12 @@ export interface GatewayMetrics {
   /** Observed gauges are read from callbacks. */
   observeQueue(exporter: string, read: () => { bytes: number; items: number; capacityBytes: number }): void;
   policyLoaded(version: string, outcome: 'success' | 'failure'): void;
+  /** One call to the cap store (one per request that claims caps), its latency and outcome. */
+  capStoreCall(operation: 'take' | 'give', seconds: number, outcome: 'ok' | CapStoreFailure): void;
+  /** Spans of admitted requests refused by a cap. Also counted in spansDiscarded with the same reason. */
+  spansCapped(n: number, reason: CapRefusal): void;
+  /** Spans admitted past their caps uncounted, because the store did not answer and on_unavailable is open. */
+  spansCapUnchecked(n: number): void;
 }
 
 export const noopMetrics: GatewayMetrics = {
@@ -48,4 +58,7 @@ export const noopMetrics: GatewayMetrics = {
   redactions() {},
   observeQueue() {},
   policyLoaded() {},
+  capStoreCall() {},
+  spansCapped() {},
+  spansCapUnchecked() {},
 };

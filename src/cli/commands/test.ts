@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { unifiedDiff } from '../../explain/fixture-diff.js';
+import { withLocalCaps } from '../../policy/caps.js';
 import { classText, runFixtures, type FixtureCaseResult } from '../../policy/fixtures.js';
 import { loadPolicy } from '../../policy/load.js';
 import { EXPORT_CLASSES, type CompiledPolicy, type ProcessResult } from '../../policy/types.js';
@@ -90,7 +91,8 @@ export const testCommand: Command = {
 
     // The runner calls `process` once per case whose input decodes, in case order; recording the
     // results lets the diff below show exactly what was compared, without running anything twice.
-    const policy = loaded.policy;
+    // Caps counted in this process, across the cases in order, as one replica would count them.
+    const policy = withLocalCaps(loaded.policy);
     const results: ProcessResult[] = [];
     const record = (r: ProcessResult): ProcessResult => {
       results.push(r);
@@ -100,7 +102,6 @@ export const testCommand: Command = {
       version: policy.version,
       sources: policy.sources,
       classifies: policy.classifies,
-      releaseCaps: (result) => policy.releaseCaps(result),
       process: (data, ctx, options) => record(policy.process(data, ctx, options)),
       processSignal: (request, ctx, options) => record(policy.processSignal(request, ctx, options)),
     };
