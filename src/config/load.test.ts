@@ -111,6 +111,14 @@ describe('gateway config', () => {
     expect(errors(text)).toEqual([`${FILE}:6:23: routes.broad-use[1]: unknown exporter 'file/b'; defined exporters: file/a`]);
   });
 
+  it('serves OTLP/gRPC when protocols.grpc is present, even empty, on 127.0.0.1:4317 by default', () => {
+    expect(ok('policy: p.yaml\n').receiver.grpc).toBeUndefined();
+    expect(ok('policy: p.yaml\nreceivers:\n  otlp:\n    protocols:\n      grpc:\n').receiver.grpc).toEqual({ endpoint: { host: '127.0.0.1', port: 4317 }, maxRequestBodyBytes: 20 * 1024 * 1024 });
+    expect(ok('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { endpoint: 0.0.0.0:14317, max_request_body_size: 4MiB } } } }\n').receiver.grpc).toEqual({ endpoint: { host: '0.0.0.0', port: 14317 }, maxRequestBodyBytes: 4 * 1024 * 1024 });
+    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { http: { endpoint: 127.0.0.1:5000 }, grpc: { endpoint: 127.0.0.1:5000 } } } }\n')[0]).toMatch(/receivers\.otlp\.protocols\.grpc\.endpoint: port 5000 is already taken by receivers\.otlp\.protocols\.http\.endpoint/);
+    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { max_recv_msg_size_mib: 4 } } } }\n')[0]).toMatch(/unknown key 'max_recv_msg_size_mib'; expected one of endpoint, max_request_body_size/);
+  });
+
   it('reads routes per signal: traces and logs by class, metrics as one list; a signal not named is not served', () => {
     const text = [
       'policy: p.yaml',

@@ -91,9 +91,14 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
     });
   }
   const http = raw.receivers?.otlp.protocols?.http;
+  // `grpc:` with nothing under it (null in YAML) serves gRPC with the defaults, as the Collector does.
+  const protocols = raw.receivers?.otlp.protocols;
+  const grpcServed = protocols !== undefined && Object.hasOwn(protocols, 'grpc') && protocols.grpc !== undefined;
+  const grpcRaw = protocols?.grpc ?? undefined;
   errors.push(...sharedPorts(
     [
       { path: ['receivers', 'otlp', 'protocols', 'http', 'endpoint'], at: http?.endpoint ?? DEFAULTS.receiverEndpoint },
+      ...(grpcServed ? [{ path: ['receivers', 'otlp', 'protocols', 'grpc', 'endpoint'], at: grpcRaw?.endpoint ?? DEFAULTS.grpcEndpoint }] : []),
       { path: ['service', 'telemetry', 'metrics', 'address'], at: raw.service?.telemetry?.metrics?.address ?? DEFAULTS.metricsAddress },
     ],
     parsed.diagnosticAt,
@@ -109,6 +114,12 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       maxValueDepth: DEFAULTS.maxValueDepth,
       maxInflightBodyBytes: http?.max_inflight_body_size ?? DEFAULTS.maxInflightBodyBytes,
       ...(tokens && { auth: { tokens } }),
+      ...(grpcServed && {
+        grpc: {
+          endpoint: grpcRaw?.endpoint ?? { ...DEFAULTS.grpcEndpoint },
+          maxRequestBodyBytes: grpcRaw?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
+        },
+      }),
     },
     policyPath: resolvePath(raw.policy),
     exporters,

@@ -81,6 +81,7 @@ const HttpProtocol = z
   .strictObject({
     endpoint: Endpoint.optional(),
     max_request_body_size: PositiveByteSize.optional(),
+    /** All requests in flight, on either protocol, together. */
     max_inflight_body_size: PositiveByteSize.optional(),
   })
   .superRefine((http, ctx) => {
@@ -93,11 +94,21 @@ const HttpProtocol = z
     if (problem) ctx.addIssue({ code: 'custom', path: [http.max_inflight_body_size !== undefined ? 'max_inflight_body_size' : 'max_request_body_size'], message: problem });
   });
 
+/** Present (even empty) to serve OTLP/gRPC, as in the Collector; absent, only OTLP/HTTP listens. */
+const GrpcProtocol = z
+  .strictObject({
+    endpoint: Endpoint.optional(),
+    /** One message, compressed and after decompression. */
+    max_request_body_size: PositiveByteSize.optional(),
+  })
+  .nullable();
+
 const Receivers = z.strictObject({
   otlp: z.strictObject({
     protocols: z
       .strictObject({
         http: HttpProtocol.optional(),
+        grpc: GrpcProtocol.optional(),
       })
       .optional(),
     auth: Auth.optional(),

@@ -19,6 +19,14 @@ export interface ReceiverConfig {
   maxInflightBodyBytes: number;
   /** Present when every request must carry a bearer token (HTTP and gRPC alike). */
   auth?: { tokens: AuthToken[] };
+  /** Present when OTLP/gRPC is served (receivers.otlp.protocols.grpc). */
+  grpc?: GrpcReceiverConfig;
+}
+
+export interface GrpcReceiverConfig {
+  endpoint: HostPort;
+  /** Limit on one request message after decompression (and on the compressed one). */
+  maxRequestBodyBytes: number;
 }
 
 export interface ServiceConfig {
@@ -57,6 +65,7 @@ export interface GatewayConfig {
 
 export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
+  grpcEndpoint: { host: '127.0.0.1', port: 4317 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
   // bodies and their decoded models (receiver/app.ts); one request may take at most half

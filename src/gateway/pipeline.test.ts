@@ -130,7 +130,7 @@ describe('pipeline', () => {
     router.answers.push({ status: 'unavailable', retryAfterSeconds: 5, exporter: 'otlphttp/x' });
     const pipeline = pipelineOf({ policy: new PolicyHolder(redactAll()), router, metrics });
 
-    expect(await pipeline.handle(raw('vercel-ai.pb'))).toEqual({ status: 'unavailable', retryAfterSeconds: 5 });
+    expect(await pipeline.handle(raw('vercel-ai.pb'))).toEqual({ status: 'unavailable', retryAfterSeconds: 5, reason: 'queue_full' });
     const afterRefusal = counts.get('redactions:EMAIL_ADDRESS');
     expect(afterRefusal).toBeUndefined();
 

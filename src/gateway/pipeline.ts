@@ -72,7 +72,7 @@ export type PolicyStep =
 export function decodeRaw(request: RawRequest, limits: DecodeLimits): { ok: true; value: SignalRequest } | Extract<PolicyStep, { ok: false }> {
   const decoded = decodeRequest(request.signal, request.body, request.encoding, limits, request.budget);
   if (decoded.ok) return decoded;
-  if (decoded.refusal === 'busy') return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1 } };
+  if (decoded.refusal === 'busy') return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
   const message = `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}`;
   return { ok: false, refused: { status: decoded.refusal === 'too_large' ? 'too_large' : 'invalid', message } };
 }
@@ -129,7 +129,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // The client will resend these records: caps count accepted records, not attempts.
       await caps.release(settled);
       stats.requestsRefused++;
-      return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
+      return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds, reason: 'queue_full' };
     }
 
     stats.requestsAdmitted++;

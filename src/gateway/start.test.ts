@@ -16,6 +16,7 @@ import { silentLogger } from '../telemetry/logger.js';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
 import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 import { gatewayConfig } from '../../test/support/gateway-config.js';
+import { closeGrpcClients, grpcExport } from '../../test/support/grpc-client.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = PRODUCERS_DIR;
@@ -81,6 +82,30 @@ describe('startGateway', () => {
     expect(text).toMatch(/^loopgate_log_records_accepted_total 4$/m);
     expect(text).toMatch(/^loopgate_log_records_exported_total\{exporter="otlphttp\/sink"\} 4$/m);
     expect(text).toMatch(/^loopgate_metric_points_exported_total\{exporter="otlphttp\/sink"\} 1$/m);
+  });
+
+  it('serves OTLP/gRPC beside OTLP/HTTP: one pipeline, the same answers, the same counters', async () => {
+    sink = await startOtlpSink();
+    const routes = ['  traces: { broad-use: [otlphttp/sink] }', '  logs: { broad-use: [otlphttp/sink] }'];
+    gateway = await startGateway(config(sink.url, { routes, receivers: '      grpc: { endpoint: 127.0.0.1:0 }' }), { env: {}, logger: silentLogger() });
+    expect(gateway.grpcAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(gateway.grpcAddress).not.toMatch(/:0$/);
+    const spans = readFileSync(join(FIXTURES, 'vercel-ai.pb'));
+    const logs = readFileSync(join(PRODUCERS_LOGS_DIR, 'python-openai-v2-legacy.logs.pb'));
+    expect((await grpcExport(gateway.grpcAddress!, 'traces', spans, { gzip: true })).code).toBe(0);
+    expect((await grpcExport(gateway.grpcAddress!, 'logs', logs)).code).toBe(0);
+    expect((await grpcExport(gateway.grpcAddress!, 'metrics', new Uint8Array(0))).code).toBe(12); // UNIMPLEMENTED: no metrics routes
+    const n = countSpans((decodeTracesProtobuf(spans) as { ok: true; value: never }).value);
+    await sink.waitForSpans(n);
+    await sink.waitForRecords('logs', 11);
+    const wire = JSON.stringify([sink.spans(), sink.logRecords()], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    for (const v of ['daniel.okafor@example.net', '536-22-8174', 'jane.doe@example.com']) expect(wire).not.toContain(v);
+    const text = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(text).toMatch(new RegExp(`^loopgate_spans_accepted_total ${n}$`, 'm'));
+    expect(text).toMatch(/^loopgate_log_records_accepted_total 11$/m);
+    expect(text).toMatch(/^loopgate_grpc_requests_total\{code="0",method="\/opentelemetry\.proto\.collector\.logs\.v1\.LogsService\/Export"\} 1$/m);
+    expect(text).toMatch(/^loopgate_grpc_requests_total\{code="12",method="\/opentelemetry\.proto\.collector\.metrics\.v1\.MetricsService\/Export"\} 1$/m);
+    closeGrpcClients();
   });
 
   it('answers 404 for a signal its routes do not name, and accepts nothing of it', async () => {

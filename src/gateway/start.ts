@@ -17,6 +17,7 @@ import { createRouter } from '../export/factory.js';
 import type { SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { createReceiverApp } from '../receiver/app.js';
+import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
 import { InflightBudget } from '../receiver/inflight-budget.js';
 import type { HandleRequest } from '../receiver/types.js';
 import type { CompiledPolicy } from '../policy/types.js';
@@ -50,6 +51,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:4318 with the port actually bound; POST traces to `${receiverUrl}/v1/traces`. */
   readonly receiverUrl: string;
+  /** `host:port` of the OTLP/gRPC receiver with the port actually bound; undefined when gRPC is not configured. */
+  readonly grpcAddress: string | undefined;
   /** e.g. http://127.0.0.1:8888: /metrics, /healthz, /readyz. */
   readonly telemetryUrl: string;
   readonly policy: PolicyHolder;
@@ -168,12 +171,31 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await closeServer(server);
+    });
+
+    // OTLP/gRPC, when configured: the same pipeline, auth and in-flight budget.
+    let grpc: GrpcReceiver | undefined;
+    let grpcAddress: string | undefined;
+    const grpcConfig = config.receiver.grpc;
+    if (grpcConfig) {
+      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger });
+      const port = await grpc.listen(grpcConfig.endpoint.host, grpcConfig.endpoint.port).catch((err: unknown) => {
+        throw new StartupError([describeListenError('receivers.otlp.protocols.grpc.endpoint', grpcConfig.endpoint, err)]);
+      });
+      const g = grpc;
+      cleanups.push(() => g.close(Date.now()));
+      grpcAddress = `${formatHost(grpcConfig.endpoint.host)}:${port}`;
+    }
     receiverListening = true;
     const receiverUrl = urlOf(bound);
 
     logger.info(
       {
         receiver: receiverUrl,
+        ...(grpcAddress !== undefined && { grpc: grpcAddress }),
         telemetry: telemetryServer.url,
         policyVersion: policy.current.version,
         exporters: Object.keys(config.exporters),
@@ -193,10 +215,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         shuttingDown = true;
         logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: no new requests, draining export queues');
         // Stop accepting; requests in flight finish (their spans are enqueued before they are answered).
-        const closed = closeServer(server);
+        const closed = Promise.all([closeServer(server), grpc?.close(deadline)]);
         const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
         await Promise.race([closed, timer]);
         server.closeAllConnections();
+        await grpc?.close(Date.now());
         receiverListening = false;
         await router.drain(deadline);
         await router.shutdown();
@@ -229,7 +252,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       });
     }
 
-    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
+    return { receiverUrl, grpcAddress, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
   } catch (err) {
     await unwind();
     throw err;

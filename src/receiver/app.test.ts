@@ -409,7 +409,7 @@ describe('415: unsupported media type or coding', () => {
 
 describe('503: export queues full', () => {
   it('answers 503 with Retry-After, in the request encoding', async () => {
-    h.next = { status: 'unavailable', retryAfterSeconds: 5 };
+    h.next = { status: 'unavailable', retryAfterSeconds: 5, reason: 'queue_full' };
     for (const [file, type] of [['otel-openai.pb', PB], ['otel-openai.json', JSON_TYPE]] as const) {
       const res = await post(h.app(), readFileSync(join(FIXTURES, file)), { 'content-type': type });
       expect(res.status).toBe(503);

@@ -32,8 +32,11 @@ export type PipelineResult =
   | { status: 'invalid'; message: string }
   /** The body decodes to more memory than one request may take: resending it cannot help. */
   | { status: 'too_large'; message: string }
-  /** Nothing was admitted: the client is told to retry. */
-  | { status: 'unavailable'; retryAfterSeconds: number }
+  /**
+   * Nothing was admitted: the client is told to retry. `reason`: an export queue is full, or requests
+   * in flight hold the memory budget (gRPC tells these apart: UNAVAILABLE, RESOURCE_EXHAUSTED).
+   */
+  | { status: 'unavailable'; retryAfterSeconds: number; reason: 'queue_full' | 'busy' }
   /** No route is configured for this signal: refused rather than accepted and dropped. */
   | { status: 'not_served'; message: string };
 
