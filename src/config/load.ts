@@ -83,6 +83,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
   ));
   if (errors.length > 0) return { ok: false, errors };
 
+  const redis = raw.cap_store?.redis;
   const config: GatewayConfig = {
     file: resolve(file),
     receiver: {
@@ -95,6 +96,29 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
     policyPath: resolvePath(raw.policy),
     exporters,
     routes,
+    ...(redis && {
+      capStore: {
+        redis: {
+          host: redis.endpoint.host,
+          port: redis.endpoint.port,
+          ...(redis.username !== undefined && { username: redis.username }),
+          ...(redis.password !== undefined && redis.password !== '' && { password: redis.password }),
+          db: redis.db ?? 0,
+          ...(redis.tls && {
+            tls: {
+              ...(redis.tls.ca_file !== undefined && { caFile: resolvePath(redis.tls.ca_file) }),
+              ...(redis.tls.cert_file !== undefined && { certFile: resolvePath(redis.tls.cert_file) }),
+              ...(redis.tls.key_file !== undefined && { keyFile: resolvePath(redis.tls.key_file) }),
+              insecureSkipVerify: redis.tls.insecure_skip_verify ?? false,
+              ...(redis.tls.server_name_override !== undefined && { serverName: redis.tls.server_name_override }),
+            },
+          }),
+          keyPrefix: redis.key_prefix ?? DEFAULTS.capStoreKeyPrefix,
+          timeoutMs: redis.timeout ?? DEFAULTS.capStoreTimeoutMs,
+          onUnavailable: redis.on_unavailable ?? 'closed',
+        },
+      },
+    }),
     service: {
       metricsAddress: raw.service?.telemetry?.metrics?.address ?? { ...DEFAULTS.metricsAddress },
       logLevel: raw.service?.telemetry?.logs?.level ?? DEFAULTS.logLevel,

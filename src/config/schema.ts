@@ -11,7 +11,7 @@
  *
  * The zod schemas are the single source of the shape; `GatewayConfigFile` is derived from them.
  * Sections: units → receivers → exporters (shared retry and queue, then one schema per type in
- * EXPORTER_SCHEMAS) → routes → service.
+ * EXPORTER_SCHEMAS) → routes and service → cap store.
  */
 import { z } from 'zod';
 import { DEFAULT_RETRY, type ExporterOptions, type FileExporterOptions, type OtlpHttpExporterOptions } from '../export/options.js';
@@ -218,11 +218,55 @@ const Service = z.strictObject({
   shutdown_timeout: DurationInput.transform(parsedBy(parseDurationValue, timerDuration(true))).optional(),
 });
 
+// ---- cap store ----
+
+/** TLS to the cap store, in the Collector's `configtls` words; the block's presence turns TLS on. */
+const ClientTls = z
+  .strictObject({
+    ca_file: NonEmpty.optional(),
+    cert_file: NonEmpty.optional(),
+    key_file: NonEmpty.optional(),
+    insecure_skip_verify: z.boolean().optional(),
+    server_name_override: NonEmpty.optional(),
+  })
+  .superRefine((tls, ctx) => {
+    if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [tls.cert_file === undefined ? 'key_file' : 'cert_file'], message: 'cert_file and key_file go together: a client certificate needs its key' });
+    }
+  });
+
+/** `${env:REDIS_DB}` expands to text: a whole number written either way. */
+const DatabaseNumber = z.union([z.number(), z.string()]).transform(
+  parsedBy((v: number | string): Parsed<number> => {
+    if (typeof v === 'number') return { ok: true, value: v };
+    return /^\d+$/.test(v.trim()) ? { ok: true, value: Number(v) } : { ok: false, error: `expected a database number such as 0, got '${v}'` };
+  }, wholeNumber(0)),
+);
+
+/**
+ * Where caps are counted. Unset: in this process's memory (one replica). `redis`: one Redis shared by
+ * every replica, so "at most N per window" holds across all of them.
+ */
+const CapStore = z.strictObject({
+  redis: z.strictObject({
+    endpoint: z.string().transform(parsedBy(parseHostPort, (hp) => (hp.port > 0 ? undefined : 'needs the Redis port, e.g. redis.internal:6379 (port 0 is for listening)'))),
+    username: NonEmpty.optional(),
+    password: z.string().optional(),
+    db: DatabaseNumber.optional(),
+    tls: ClientTls.optional(),
+    key_prefix: NonEmpty.optional(),
+    /** One cap check per request; past it the check counts as unavailable. */
+    timeout: TimerDuration.optional(),
+    on_unavailable: z.enum(['closed', 'open']).optional(),
+  }),
+});
+
 export const GatewayConfigSchema = z.strictObject({
   receivers: Receivers.optional(),
   policy: NonEmpty,
   exporters: Exporters.optional(),
   routes: Routes.optional(),
+  cap_store: CapStore.optional(),
   service: Service.optional(),
 });
 
