@@ -41,6 +41,10 @@ const Receivers = z.strictObject({
             endpoint: Endpoint.optional(),
             max_request_body_size: ByteSize.optional(),
             max_inflight_body_size: ByteSize.optional(),
+            read_header_timeout: Duration.optional(),
+            read_timeout: Duration.optional(),
+            idle_timeout: Duration.optional(),
+            max_connections: z.number().int().min(1).optional(),
           })
           .optional(),
       })
