@@ -23,7 +23,7 @@ import { decodeTraces, DecodeBudget, DECODED_BYTES_PER_BODY_BYTE } from '../otlp
 import { encodeResponse } from '../otlp/response.js';
 import type { ExportTraceServiceResponse, TracesData } from '../otlp/model.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { AuthToken } from '../config/types.js';
+import { DEFAULTS, type AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { contentCodingOf, encodingOf } from './content-type.js';
 import { ProblemError, problems, type Problem } from './problem.js';
@@ -42,8 +42,8 @@ export interface ReceiverLogger {
   error(obj: object, msg: string): void;
 }
 
-/** Default for receivers.otlp.protocols.http.max_inflight_body_size. */
-export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 512 * 1024 * 1024;
+/** Default for receivers.otlp.protocols.http.max_inflight_body_size: the config's default, one constant. */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = DEFAULTS.maxInflightBodyBytes;
 
 export interface ReceiverDeps {
   limits: {
