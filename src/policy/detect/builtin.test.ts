@@ -23,7 +23,7 @@ table('EMAIL_ADDRESS', [
   ['write to jane.doe@example.com today', [['EMAIL_ADDRESS', 'jane.doe@example.com']]],
   ['plus tag: jane+billing@mail.example.co.uk.', [['EMAIL_ADDRESS', 'jane+billing@mail.example.co.uk']]],
   ['UPPER: JOHN.SMITH@EXAMPLE.ORG', [['EMAIL_ADDRESS', 'JOHN.SMITH@EXAMPLE.ORG']]],
-  ['From: "Jane" <jane_d-1@sub.dept.uni-heidelberg.de>', [['EMAIL_ADDRESS', 'jane_d-1@sub.dept.uni-heidelberg.de']]],
+  ['From: "Jane" <jane_d-1@sub.dept.uni-heidelberg.de>', [['PERSON', 'Jane'], ['EMAIL_ADDRESS', 'jane_d-1@sub.dept.uni-heidelberg.de']]],
   ['<a href="mailto:o.brien@acme.io">mail</a>', [['EMAIL_ADDRESS', "o.brien@acme.io"]]],
   ['{"email":"kim@example.com","n":1}', [['EMAIL_ADDRESS', 'kim@example.com']]],
   ['long tld a@b.photography', [['EMAIL_ADDRESS', 'a@b.photography']]],
@@ -243,9 +243,10 @@ describe('precision: look-alikes that must never be flagged', () => {
 describe('registry', () => {
   it('lists every entity and selects by name', () => {
     expect(BUILTIN_ENTITIES).toContain('URL_CREDENTIALS');
-    expect(BUILTIN_ENTITIES.length).toBe(22);
+    expect(BUILTIN_ENTITIES.length).toBe(23);
     expect(isBuiltinEntity('EMAIL_ADDRESS')).toBe(true);
-    expect(isBuiltinEntity('PERSON')).toBe(false);
+    expect(isBuiltinEntity('PERSON')).toBe(true);
+    expect(isBuiltinEntity('NOT_AN_ENTITY')).toBe(false);
     const ip = builtinDetectors(['IP_ADDRESS']);
     expect(ip.map((d) => d.entity)).toEqual(['IP_ADDRESS', 'IP_ADDRESS']);
   });

@@ -28,11 +28,13 @@ import { privateKeyDetector } from './detectors/private-key.js';
 import { urlCredentialsDetector } from './detectors/url-credentials.js';
 import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
+import { personDetector } from './detectors/person.js';
 import { cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
   ['EMAIL_ADDRESS', [emailDetector]],
+  ['PERSON', [personDetector]],
   ['PHONE_NUMBER', [phoneDetector]],
   ['CREDIT_CARD', [creditCardDetector]],
   ['IBAN_CODE', [ibanDetector]],
