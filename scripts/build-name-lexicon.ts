@@ -70,7 +70,7 @@ for m in pkgutil.iter_modules(P.__path__):
     prov = importlib.import_module("faker.providers.person." + m.name).Provider
     for a in dir(prov):
         if a.startswith("_") or callable(getattr(prov, a)): continue
-        if ("first_name" in a or "last_name" in a) and "format" not in a:
+        if ("first" in a or "last" in a) and "name" in a and "format" not in a and "pair" not in a:
             vals = [x for x in names(getattr(prov, a)) if isinstance(x, str)]
             out["first" if "first" in a else "last"] += vals
 print(json.dumps(out))

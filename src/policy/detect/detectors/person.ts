@@ -44,6 +44,7 @@ import {
   PLACE,
   PLACE_PREFIX,
   SIGNOFF,
+  SYLLABLE,
   TITLE,
   SEED1,
   SEED2,
@@ -199,6 +200,8 @@ function tokenize(text: string, table: WordTable): number {
       let f = table.probeHashed(h1, h2, i - start);
       // a hyphenated word not listed whole ("Jean-Pierre", "Kim Min-jun") takes its parts' name flags
       if (f === 0 && hyphen) f = hyphenFlags(text, start, i, table);
+      else if (f === 0 && kind === 2 && i - start > 4 && text.charCodeAt(start) === 0x627 && text.charCodeAt(start + 1) === 0x644) f = table.probe(text, start + 2, i) & NAME; // ال + name
+      else if (f === 0 && firstUpper && lower > 0 && syllableName(text, start, i, table)) f = FIRST | SYLLABLE;
       tF[n] = f;
     }
     n++;
@@ -208,17 +211,35 @@ function tokenize(text: string, table: WordTable): number {
 
 function hyphenFlags(text: string, start: number, end: number, table: WordTable): number {
   let from = start;
-  let flags = -1;
+  let flags = 0;
+  let syllables = 0;
   for (let i = start; i <= end; i++) {
     if (i === end || text.charCodeAt(i) === 45) {
-      if (i - from < 2) return 0;
-      const f = table.probe(text, from, i) & (NAME | COMMON);
-      if ((f & NAME) === 0) return 0;
-      flags = flags < 0 ? f : flags & f ? (flags | f) & ~(flags & COMMON ? 0 : COMMON) : flags | f;
+      if (i - from < 1) return 0;
+      const f = table.probe(text, from, i);
+      if ((f & NAME) !== 0) flags |= f & NAME;
+      else if ((f & SYLLABLE) !== 0) syllables++;
+      else return 0;
       from = i + 1;
     }
   }
-  return flags < 0 ? 0 : flags & ~COMMON;
+  // "Min-jun", "Ji-hoon": romanised Korean given names; "Jean-Pierre", "Al-Hassan": listed parts
+  return syllables > 0 ? FIRST | SYLLABLE : flags;
+}
+
+/** An unlisted capitalised word made wholly of two or three romanised name syllables ("Zhiwei", "Seoyeon"). */
+function syllableName(text: string, start: number, end: number, table: WordTable): boolean {
+  const len = end - start;
+  if (len < 4 || len > 12) return false;
+  const split = (from: number, parts: number): boolean => {
+    if (from === end) return parts >= 2;
+    if (parts === 3) return false;
+    for (let l = Math.min(6, end - from); l >= 1; l--) {
+      if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && split(from + l, parts + 1)) return true;
+    }
+    return false;
+  };
+  return split(start, 0);
 }
 
 /**
@@ -361,6 +382,18 @@ function cueAfter(text: string, j: number): boolean {
   return false;
 }
 
+/** "see you at 6 - Maria", "— Chidi", "~Ngozi" ending a message or a line. */
+function dashSignoff(text: string, i: number, j: number): boolean {
+  if (j - i > 2 || (tShape[i] !== CAP && tShape[i] !== NOCASE)) return false;
+  let e = tE[j] as number;
+  while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 46 || text.charCodeAt(e) === 33)) e++;
+  if (e < text.length && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) return false;
+  let s = (tS[i] as number) - 1;
+  while (s >= 0 && text.charCodeAt(s) === 32) s--;
+  const c = text.charCodeAt(s);
+  return (c === 45 || c === 0x2014 || c === 0x2013 || c === 126) && (s === 0 || text.charCodeAt(s - 1) === 32 || text.charCodeAt(s - 1) === 10 || c === 126);
+}
+
 /**
  * Word `i` can be part of a name chain. A capitalised common word may continue one (surnames such
  * as Hopper, Baker, Fisher), never start it ("Ask Priya").
@@ -371,6 +404,7 @@ function nameish(i: number, continuing = false): boolean {
   if (shape === CJK) return false;
   if ((f & NAME) !== 0 || f === 0) return true;
   if (continuing && f === COMMON && shape === CAP) return true;
+  if (shape === CAP && (f & ~(SYLLABLE | COMMON | PARTICLE | TITLE)) === 0 && (f & SYLLABLE) !== 0) return true; // "Mei", "Wei" beside a surname
   return shape === LOWER && (f & PARTICLE) !== 0; // "van", "de", "bin" inside a name
 
 }
@@ -418,10 +452,12 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
     else if (shape === LOWER) lowers++;
     else nocase++;
     if ((f & (NON_PERSON | CALENDAR_WORD)) !== 0 || allowed(text, k, hints)) {
-      if ((f & NAME) === 0 || words === 1 || allowed(text, k, hints)) return NO;
+      const titled = cue === Cue.Strong && i > 0 && ((tF[i - 1] as number) & TITLE) !== 0;
+      if ((f & NAME) === 0 || allowed(text, k, hints) || (words === 1 && !titled)) return NO;
       weak++;
-    } else if ((f & NAME) === 0) unknown++;
-    else if ((f & AMBIGUOUS) !== 0) weak++;
+    } else if ((f & NAME) === 0 && (f & SYLLABLE) !== 0 && shape === CAP) weak++;
+    else if ((f & NAME) === 0) unknown++;
+    else if ((f & AMBIGUOUS) !== 0 || (f & (SYLLABLE | LAST)) === SYLLABLE) weak++;
     else strong++;
     if (k === j || words > 1) lastHasLast = (f & LAST) !== 0;
   }
@@ -433,24 +469,35 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
 
   if (cue !== Cue.None) {
     if (lowers > 0 && cue !== Cue.Named && strong + weak < words) return NO;
-    if (cue === Cue.Intro && strong + weak === 0 && !(caps === words && unknown === words)) return NO;
+    if (cue === Cue.Intro && strong + weak === 0 && !(caps + nocase === words && unknown === words)) return NO;
     if (words === 1 && ((tF[i] as number) & (NOT_AFTER_CUE | COMMON)) !== 0 && strong === 0 && (cue !== Cue.Strong || lowers > 0)) return NO;
     if (unknown === words && ((tF[i] as number) & NOT_AFTER_CUE) !== 0) return NO;
     if (words === 1 && ((tF[i] as number) & (PLACE)) !== 0 && cue === Cue.Intro) return NO;
     return YES;
   }
-  if (nocase > 0) return words >= 2 && unknown === 0 && strong >= 1 ? YES : NO;
+  if (nocase > 0) return words >= 2 && strong >= 1 ? YES : NO;
   if (lowers > 0) {
-    // lower case: first name then surname, both listed, one of them unambiguous
-    return words >= 2 && lowers === words && unknown === 0 && strong >= 1 && (firstFlags & FIRST) !== 0 && lastHasLast ? YES : NO;
+    if (words < 2 || lowers !== words || (firstFlags & NAME) === 0) return NO;
+    // lower case: listed names, one of them unambiguous
+    if (unknown === 0 && strong >= 1) return YES;
+    // or an unambiguous first name and an unlisted word ("harriet thornbury")
+    return words === 2 && unknown === 1 && (firstFlags & FIRST) !== 0 && (firstFlags & AMBIGUOUS) === 0 && (tE[j] as number) - (tS[j] as number) >= 4 ? YES : NO;
   }
-  if (uppers > 0) return words >= 2 && unknown === 0 && strong >= 1 && uppers === words ? YES : NO;
+  if (uppers > 0) return words >= 2 && strong >= 1 && unknown < words && uppers === words ? YES : NO;
   if (words >= 2 || initials > 0) {
     if (initials > 0 && words >= 1) return strong + weak + unknown === words && (strong > 0 || lastHasLast || unknown > 0) ? YES : NO;
     if (strong >= 1) return YES;
+    // unlisted capitalised words in running prose, after a lower-case word: "I spoke with Zhiwei Guo"
+    if (unknown + weak === words && unknown >= 1 && words <= 3 && i > 0 && !sentenceStart(text, i) && tShape[i - 1] === LOWER) {
+      const prev = tF[i - 1] as number;
+      const next = j + 1 < tokenCount ? (tF[j + 1] as number) : 0;
+      if ((prev & (DETERMINER | LOCATIVE)) === 0 && (next & ORG_SUFFIX) === 0 && singleSpace(text, tE[i - 1] as number, tS[i] as number)) return YES;
+    }
     const firstOk = (firstFlags & FIRST) !== 0 && (firstFlags & (NON_PERSON | CALENDAR_WORD)) === 0;
     // two ambiguous words that pair as first name and surname: Will Smith, Mark Brown
     if (weak >= 2 && firstOk && lastHasLast && unknown === 0) return YES;
+    // family name first, then a romanised given name: "Park Ji-hoon", "Lin Mei"
+    if (words === 2 && weak === 2 && (firstFlags & LAST) !== 0 && ((tF[j] as number) & SYLLABLE) !== 0) return YES;
     // an ambiguous first name and an unlisted capitalised word, in running prose: "met Grace Hopper"
     if (words === 2 && weak === 1 && unknown === 1 && firstOk && i > 0 && !sentenceStart(text, i)) {
       const prev = tF[i - 1] as number;
@@ -462,7 +509,8 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
   if (strong === 1) return YES;
   if (weak !== 1) return NO;
   const f = tF[i] as number;
-  if ((f & (NON_PERSON | CALENDAR_WORD)) !== 0 || (f & FIRST) === 0) return NO;
+  if ((f & SYLLABLE) !== 0) return NO;
+  if ((f & (NON_PERSON | CALENDAR_WORD | NOT_AFTER_CUE)) !== 0 || (f & FIRST) === 0) return NO;
   if (sentenceStart(text, i)) return NO;
   if (i === 0) return NO;
   const prev = tF[i - 1] as number;
@@ -504,9 +552,19 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
     }
     // a particle does not end a name ("Maria de")
     while (j > i && tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0 && shape !== LOWER) j--;
-    // without case, a name ends at its last listed word ("محمد أحمد وصل")
-    if (shape === NOCASE) while (j > i && ((tF[j] as number) & NAME) === 0) j--;
-    const verdict = judgeChain(text, i, j, cue === Cue.None && cueAfter(text, j) ? Cue.Strong : cue, hints);
+    // without case, a name ends one word after its last listed word ("خالد المصري", not the verb after it)
+    if (shape === NOCASE) {
+      let last = i;
+      let listed = 0;
+      for (let k = i; k <= j; k++) {
+        if (((tF[k] as number) & NAME) !== 0) {
+          last = k;
+          listed++;
+        }
+      }
+      j = Math.min(j, listed >= 2 ? last : last + 1);
+    }
+    const verdict = judgeChain(text, i, j, cue === Cue.None && (cueAfter(text, j) || dashSignoff(text, i, j)) ? Cue.Strong : cue, hints);
     if (verdict !== NO) {
       if (verdict === YES) push(out, text, i, j);
       i = j + 1;
@@ -887,6 +945,12 @@ function findCjk(text: string, n: number, out: Found[], table: WordTable): void 
         }
         if (tUsed[i] === 1) continue;
       }
+    }
+    // a short run right after a greeting, introduction or title: "hey 建国,", "its 秀英 here"
+    if (i > 0 && run.length <= 4 && ((tF[i - 1] as number) & (GREETING | INTRODUCER | TITLE | SIGNOFF)) !== 0 && base - (tE[i - 1] as number) <= 2) {
+      out.push({ start: base, end });
+      tUsed[i] = 1;
+      continue;
     }
     for (const p of starts) {
       if (p >= run.length) continue;

@@ -8,6 +8,9 @@ import { NAME_GROUPS } from './names-data.js';
 import {
   CALENDAR,
   DETERMINERS,
+  FOREIGN_FUNCTION_WORDS,
+  NAME_SYLLABLES,
+  ROMANISED_SURNAMES,
   GREETINGS,
   INTRODUCERS,
   LOCATIVES,
@@ -44,10 +47,12 @@ export const ORG_SUFFIX = 1 << 15;
 export const NOT_AFTER_CUE = 1 << 16;
 /** Articles and possessives: a capitalised common word after one is a noun ("a Grace period"). */
 export const DETERMINER = 1 << 17;
+/** A syllable of romanised Chinese or Korean given names (NAME_SYLLABLES). */
+export const SYLLABLE = 1 << 18;
 
 export const NAME = FIRST | LAST;
 /** Flags that make a name-list word ambiguous: it needs more evidence than its capital letter. */
-export const AMBIGUOUS = COMMON | PLACE | NON_PERSON | CALENDAR_WORD;
+export const AMBIGUOUS = COMMON | PLACE | NON_PERSON | CALENDAR_WORD | NOT_AFTER_CUE;
 
 /** Lower-case of each code unit below FOLD_LIMIT that lower-cases to one code unit (Latin, Greek, Cyrillic, Armenian). */
 const FOLD_LIMIT = 0x590;
@@ -222,6 +227,9 @@ function build(): WordTable {
   addAll(t, PERSON_NAME_QUALIFIERS, NAME_QUALIFIER);
   addAll(t, NOT_NAMES_AFTER_CUES, NOT_AFTER_CUE);
   addAll(t, DETERMINERS, DETERMINER);
+  addAll(t, FOREIGN_FUNCTION_WORDS, NOT_AFTER_CUE);
+  addAll(t, NAME_SYLLABLES, SYLLABLE);
+  addAll(t, ROMANISED_SURNAMES, LAST);
   for (const w of NAMES_FIRST.split(' ')) t.remove(w, COMMON);
   return t;
 }

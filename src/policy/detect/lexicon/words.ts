@@ -195,5 +195,49 @@ export const NOT_NAMES_AFTER_CUES =
   'chief doc love dear honey sweetie darling babe baby kids children mom mum dad mother father grandma grandpa ' +
   'morning afternoon evening night day today tomorrow there here guys, bot assistant model agent gpt ai';
 
+/** Capitalised function words of other languages (German "Sie", polite "Usted") that are never names. */
+export const FOREIGN_FUNCTION_WORDS =
+  'sie ihr ihnen ich wir bitte rufen schreiben senden danke vielen herzlichen liebe grüße vous nous merci usted ustedes ' +
+  'você vocês lei loro voi noi jij hij zij wij jullie u ni ni vi han hon ssn dob ein eine der die das und oder';
+
 /** Articles, possessives and quantifiers before a noun. */
 export const DETERMINERS = 'the a an this that these those my your our their his her its some any no every each another whose which what';
+
+/**
+ * Syllables of romanised Chinese (Hanyu Pinyin, without tones) and Korean (Revised Romanization and
+ * the common McCune-Reischauer-style spellings) given names: "Zhiwei" is zhi+wei, "Ji-hoon" ji+hoon.
+ * A word that is not listed but splits wholly into two or three of these is read as a given name.
+ */
+export const NAME_SYLLABLES =
+  // pinyin
+  'a ai an ang ao ba bai ban bang bao bei ben bi bian biao bin bing bo bu cai can cang cao ce cen ceng cha chai chan ' +
+  'chang chao chen cheng chi chong chou chu chuan chuang chun chuo ci cong cui cun da dai dan dang dao de deng di dian ' +
+  'diao die ding dong dou du duan dui dun duo e en er fa fan fang fei fen feng fu gai gan gang gao ge gen geng gong ' +
+  'gou gu gua guan guang gui gun guo hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji ' +
+  'jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun kai kan kang kao ke ken keng kong kou ku kuan kuang kui ' +
+  'kun kuo lai lan lang lao le lei leng li lian liang liao lie lin ling liu long lou lu luan lun luo lv lü ma mai man ' +
+  'mang mao mei men meng mi mian miao min ming mo mou mu na nai nan nang nao ne nei neng ni nian niang niao nie nin ' +
+  'ning niu nong nu nuan nuo ou pan pang pei peng pi pian piao pin ping po pu qi qia qian qiang qiao qie qin qing ' +
+  'qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru ruan rui run ruo sai san sang sao se sen seng sha ' +
+  'shan shang shao she shen sheng shi shou shu shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta ' +
+  'tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi ' +
+  'xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yong you yu yuan yue yun ' +
+  'za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuan zhuang ' +
+  'zhui zhun zhuo zi zong zou zu zuan zui zun zuo ' +
+  // Korean
+  'min jun seo yeon ji hoon ha eun do yun su bin jae won ye jin hyun woo young soo sung jung hee kyung mi sook ja ' +
+  'seung ho joon chan hye hyo yoon bo ra na da in gyu tae il yong gi ki sang dong chul hwan nam kwang myung sun ok ' +
+  'joo ju seok suk hak hun sik wook geun jeong kyu beom bum yeong eon ah';
+
+/** Romanised Korean, Chinese (pinyin) and Vietnamese family names (surnames the name lists spell otherwise or lack). */
+export const ROMANISED_SURNAMES =
+  'kim lee yi rhee park pak bak choi choe jung jeong chung kang cho jo yoon yun jang chang lim im han oh seo suh shin ' +
+  'sin kwon gwon hwang ahn an song yoo yu ryu hong jeon jun ko go moon mun yang son sohn bae baek paek heo hur nam ' +
+  'shim sim noh roh ha kwak gwak sung seong cha joo ju woo koo ku min jin chae won cheon bang gong hyun ham byun byeon ' +
+  'yeom yeo choo chu seok seol gil yeon pyo myung ki ban geum ok yook maeng tak kook eo eun pyeon ye kyung bong ' +
+  'hwangbo namgung jegal seonwoo dokgo ' +
+  'wang li zhang liu chen huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie tang feng deng cao ' +
+  'peng zeng xiao tian dong yuan pan jiang cai du ye cheng wei su lv lu ding ren shen yao cui zhong tan fan jin shi ' +
+  'liao jia xia fu fang bai zou meng xiong qin qiu hou yin xue yan duan lei long tao mao hao gu shao wan qian dai mo ' +
+  'kong xiang ou yang situ zhuge ouyang ' +
+  'nguyen nguyễn tran trần le lê pham phạm hoang hoàng huynh huỳnh phan vu vũ vo võ dang đặng bui bùi do đỗ ho hồ ngo ngô duong dương ly lý';
