@@ -39,3 +39,17 @@ describe('detection-breadth development corpus', () => {
     expect(kept(l), detail(l)).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+describe('secret vectors (vendor layouts in 15 assignment syntaxes; placeholders, wrong lengths, variables)', () => {
+  it('catches ≥ 97% of true positives', () => {
+    const tp = slice('secret-tp/*');
+    expect(tp.n).toBeGreaterThan(200);
+    expect(recall(tp), detail(tp)).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('keeps ≥ 90% of false positives', () => {
+    const fp = slice('secret-fp/*');
+    expect(fp.keepN).toBeGreaterThan(60);
+    expect(kept(fp), detail(fp)).toBeGreaterThanOrEqual(0.9);
+  });
+});

@@ -29,7 +29,8 @@ import { urlCredentialsDetector } from './detectors/url-credentials.js';
 import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
 import { personDetector } from './detectors/person.js';
-import { cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
+import { callPairSecretDetector, cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
+import { shapedTokenDetector, vendorTokenDetector } from './detectors/vendor-tokens.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
@@ -64,7 +65,10 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
       xmlKeyValueSecretDetector,
       tableSecretDetector,
       cliSecretDetector,
+      callPairSecretDetector,
       knownTokenDetector,
+      vendorTokenDetector,
+      shapedTokenDetector,
       hexTokenDetector,
     ],
   ],
