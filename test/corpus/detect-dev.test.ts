@@ -53,3 +53,17 @@ describe('secret vectors (vendor layouts in 15 assignment syntaxes; placeholders
     expect(kept(fp), detail(fp)).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe("Presidio's entity set (documented formats and check digits)", () => {
+  it('finds ≥ 97% of positives', () => {
+    const pos = slice('presidio-pos/*');
+    expect(pos.n).toBeGreaterThan(80);
+    expect(recall(pos), detail(pos)).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('keeps ≥ 95% of negatives (bad checksums, reserved ranges, no context, invalid IBANs not taken for phones)', () => {
+    const neg = slice('presidio-neg/*');
+    expect(neg.keepN).toBeGreaterThan(80);
+    expect(kept(neg), detail(neg)).toBeGreaterThanOrEqual(0.95);
+  });
+});

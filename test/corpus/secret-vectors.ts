@@ -30,7 +30,7 @@ const FAMILIES: readonly [string, string, Make][] = [
   ['github-pat', 'GITHUB_TOKEN', cat('ghp_', mixed(AN, 36))],
   ['github-fine-grained', 'GH_TOKEN', cat('github_pat_', mixed(AN, 22), '_', mixed(AN, 59))],
   ['gitlab-pat', 'GITLAB_TOKEN', cat('glpat-', mixed(URLSAFE, 20))],
-  ['gitlab-routable', 'GITLAB_TOKEN', cat('glpat-', mixed(AN, 27), '.01.', s(LAN, 7))],
+  ['gitlab-routable', 'GITLAB_TOKEN', cat('glpat-', mixed(AN, 27), '.01', s(LAN, 7))],
   ['gitlab-runner', 'CI_RUNNER_TOKEN', cat('glrt-t1_', mixed(AN, 27), '.01', s(LAN, 7))],
   ['slack-bot', 'SLACK_BOT_TOKEN', cat('xoxb-', s(DIG, 12), '-', s(DIG, 13), '-', mixed(AN, 24))],
   ['slack-webhook', 'SLACK_WEBHOOK', cat('https://hooks.slack.com/services/T', s(UP + DIG, 8), '/B', s(UP + DIG, 10), '/', mixed(AN, 24))],

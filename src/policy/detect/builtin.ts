@@ -29,17 +29,27 @@ import { urlCredentialsDetector } from './detectors/url-credentials.js';
 import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
 import { personDetector } from './detectors/person.js';
+import { cryptoDetector } from './detectors/crypto.js';
+import { dateOfBirthDetector } from './detectors/date-of-birth.js';
+import {
+  abaRoutingDetector,
+  ssnContextDetector,
+  ukNhsDetector,
+  usBankNumberDetector,
+  usDriverLicenseDetector,
+  usItinDetector,
+  usPassportDetector,
+} from './detectors/national-ids.js';
 import { callPairSecretDetector, cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
 import { shapedTokenDetector, vendorTokenDetector } from './detectors/vendor-tokens.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
   ['EMAIL_ADDRESS', [emailDetector]],
-  ['PERSON', [personDetector]],
   ['PHONE_NUMBER', [phoneDetector]],
   ['CREDIT_CARD', [creditCardDetector]],
   ['IBAN_CODE', [ibanDetector]],
-  ['US_SSN', [ssnDetector]],
+  ['US_SSN', [ssnDetector, ssnContextDetector]],
   ['IP_ADDRESS', [ipv4Detector, ipv6Detector]],
   ['MAC_ADDRESS', [macDetector]],
   ['AWS_ACCESS_KEY', [awsAccessKeyDetector]],
@@ -72,6 +82,15 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
       hexTokenDetector,
     ],
   ],
+  ['PERSON', [personDetector]],
+  ['CRYPTO', [cryptoDetector]],
+  ['UK_NHS', [ukNhsDetector]],
+  ['ABA_ROUTING_NUMBER', [abaRoutingDetector]],
+  ['US_ITIN', [usItinDetector]],
+  ['US_PASSPORT', [usPassportDetector]],
+  ['US_DRIVER_LICENSE', [usDriverLicenseDetector]],
+  ['US_BANK_NUMBER', [usBankNumberDetector]],
+  ['DATE_OF_BIRTH', [dateOfBirthDetector]],
 ]);
 
 export const BUILTIN_ENTITIES: readonly EntityName[] = Object.freeze([...REGISTRY.keys()]);

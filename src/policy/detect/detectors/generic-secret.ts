@@ -181,7 +181,8 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   }
   const keyStart = readKey(text, keyEnd);
   if (keyStart < 0) return sep + 1;
-  const rawKey = text.slice(keyStart, keyEnd);
+  // `apiToken string` (a declared type after the name): the name is the key
+  const rawKey = text.slice(keyStart, keyEnd).split(/[ :]/)[0] as string;
   const hinted = KEY_HINT.test(rawKey);
   if (!hinted && !hasVendorWord(rawKey)) return sep + 1;
   const kind = hinted ? secretKeyKind(rawKey.replace(/["'`\s\]\[]/g, '')) : undefined;

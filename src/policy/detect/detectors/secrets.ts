@@ -85,7 +85,7 @@ export const gitlabTokenDetector = family(
   'gitlab_token',
   'GITLAB_TOKEN',
   // routable tokens end in '.' + a two-character version and a seven-character CRC (base36)
-  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{16,300}(?:\\.[0-9a-z]{2}[0-9a-z]{7})?|GR1348941[A-Za-z0-9_\\-]{16,64})',
+  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{16,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7})?|GR1348941[A-Za-z0-9_\\-]{16,64})',
   ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glsoat-', 'gloas-', 'glcbt-', 'glimt-', 'glagent-', 'glffct-', 'glft-', 'glwt-', 'glsat-', 'GR1348941'],
   randomAfter(4),
 );

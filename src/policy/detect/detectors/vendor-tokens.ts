@@ -56,7 +56,7 @@ const FAMILIES: readonly [readonly string[], string][] = [
   [['t1.'], 't1\\.[A-Za-z0-9_\\-]{20,400}={0,2}\\.[A-Za-z0-9_\\-]{86}={0,2}'], // Yandex access token
   [['NRJS-'], 'NRJS-[a-f0-9]{19}'], // New Relic browser
   [['_gitlab_session='], '_gitlab_session=[0-9a-z]{32}'],
-  [['glrt-t'], 'glrt-t\\d_[0-9A-Za-z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}'], // GitLab runner, routable
+  [['glrt-t'], 'glrt-t\\d_[0-9A-Za-z_\\-]{27,300}\\.[0-9a-z]{2}\\.?[0-9a-z]{7}'], // GitLab runner, routable
   [['sk_prod_', 'rk_prod_'], '[sr]k_prod_[A-Za-z0-9]{10,99}'], // Stripe (prod mode)
   [['xoxe-'], 'xoxe-\\d-[A-Za-z0-9]{146}'], // Slack configuration refresh token
   [['access-sandbox-', 'access-development-', 'access-production-'], 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'], // Plaid
@@ -85,7 +85,8 @@ function decodedJwt(b64: string): boolean {
 
 function vendorValid(s: string): boolean {
   if (s.startsWith('ZXlK')) return decodedJwt(s);
-  if (s.startsWith('https://') || s.startsWith('access-') || s.startsWith('AGE-SECRET-KEY-1')) return true;
+  if (s.startsWith('AGE-SECRET-KEY-1')) return new Set(s.slice(16)).size >= 16; // random, not a repeated placeholder
+  if (s.startsWith('https://') || s.startsWith('access-')) return true;
   const sep = s.includes('_') ? '_' : s.includes('.') ? '.' : '-';
   return random(s.slice(s.indexOf(sep) + 1));
 }
