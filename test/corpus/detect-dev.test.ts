@@ -67,3 +67,16 @@ describe("Presidio's entity set (documented formats and check digits)", () => {
     expect(kept(neg), detail(neg)).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+describe('STREET_ADDRESS (postal layouts of nine countries and US military mail, in template sentences)', () => {
+  it('finds ≥ 90% of addresses', () => {
+    const a = slice('address/*');
+    expect(a.n).toBeGreaterThanOrEqual(90);
+    expect(recall(a), detail(a)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('keeps phrases that only share words with addresses ("2024 Google Drive", "via Slack")', () => {
+    const l = slice('address-lookalike/*');
+    expect(kept(l), detail(l)).toBeGreaterThanOrEqual(0.9);
+  });
+});

@@ -125,11 +125,78 @@ function personCases(g: Gen, out: DevCase[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// STREET_ADDRESS: the layouts of national postal formats (USPS Publication 28, Royal Mail, Canada Post,
+// Deutsche Post, La Poste, Correos, Poste Italiane, PostNL) with generated street and city names, in
+// Presidio-evaluator-style template sentences; look-alikes that share words with addresses.
+
+const US_SUFFIXES = ['Street', 'St', 'Avenue', 'Ave', 'Road', 'Rd', 'Boulevard', 'Blvd', 'Lane', 'Ln', 'Drive', 'Dr', 'Court', 'Ct', 'Place', 'Way', 'Terrace', 'Circle', 'Meadow', 'Crossing', 'Heights', 'Ridge', 'Pike', 'Parkway', 'Trail', 'Square', 'Loop', 'Crescent', 'Mews', 'Gardens', 'Hollow', 'Vista', 'Springs', 'Junction', 'Plaza'];
+const STATES = ['CA', 'NY', 'TX', 'OR', 'WA', 'FL', 'IL', 'MA', 'GA', 'CO', 'AZ', 'NC', 'OH', 'MI', 'PA', 'NJ', 'VA', 'MN'];
+const CITY_PARTS = ['Laura', 'Johnmouth', 'Michelle', 'Jessica', 'Springfield', 'Riverton', 'Oakdale', 'Brookhaven', 'Fairview', 'Georgetown', 'Millbrook', 'Ashford', 'Clayton', 'Kingsport'];
+const CITY_PREFIXES = ['', '', 'New ', 'East ', 'West ', 'Lake ', 'Port ', 'North ', 'South '];
+const STREET_NAMES = ['Andrew', 'Maple', 'Oak', 'Cedar', 'Willow', 'Highland', 'Jefferson', 'Lincoln', 'Sunset', 'Park', 'Church', 'Mill', 'Harbor', 'Chestnut', 'Elm', 'Lakeview', 'Ridgeway', 'Walnut', 'Evergreen', 'Baker'];
+
+function usAddress(g: Gen): string {
+  const unit = g.chance(0.3) ? ` ${g.pick(['Apt.', 'Suite', 'Unit', 'Apt'])} ${g.int(1, 999)}` : '';
+  const street = `${g.int(1, 9999)} ${g.pick(STREET_NAMES)}${g.chance(0.3) ? ' ' + g.pick(STREET_NAMES) : ''} ${g.pick(US_SUFFIXES)}${unit}`;
+  const city = `${g.pick(CITY_PREFIXES)}${g.pick(CITY_PARTS)}`;
+  return `${street}${g.pick([', ', '\n'])}${city}, ${g.pick(STATES)} ${g.int(10000, 99999)}${g.chance(0.2) ? '-' + g.int(1000, 9999) : ''}`;
+}
+
+const ADDRESS_FORMATS: readonly ((g: Gen) => string)[] = [
+  usAddress,
+  usAddress,
+  usAddress,
+  (g) => `${g.int(1, 300)} ${g.pick(STREET_NAMES)} ${g.pick(['Road', 'Street', 'Lane', 'Close', 'Gardens'])}, ${g.pick(['London', 'Leeds', 'Bristol', 'Manchester'])} ${g.pick(['SW1A', 'NW1', 'LS1', 'BS8', 'M4'])} ${g.int(1, 9)}${g.pick(['AA', 'XE', 'QP', 'DN'])}`,
+  (g) => `${g.int(1, 999)} ${g.pick(STREET_NAMES)} ${g.pick(['Street', 'Avenue', 'Crescent'])}, ${g.pick(['Toronto', 'Ottawa', 'Calgary'])}, ${g.pick(['ON', 'AB', 'BC'])} ${g.pick(['K1A', 'M5V', 'T2P'])} ${g.int(0, 9)}${g.pick(['B1', 'A6', 'N4'])}`,
+  (g) => `${g.pick(['Haupt', 'Linden', 'Goethe', 'Bahnhof', 'Schiller'])}${g.pick(['straße', 'str.', 'weg', 'allee', 'platz'])} ${g.int(1, 200)}${g.pick(['', 'a', 'b'])}, ${g.int(10000, 99999)} ${g.pick(['Berlin', 'München', 'Hamburg', 'Köln'])}`,
+  (g) => `${g.int(1, 120)} ${g.pick(['rue', 'avenue', 'boulevard'])} ${g.pick(['de Rivoli', 'Victor Hugo', 'des Lilas', 'du Général Leclerc'])}, ${g.int(10000, 95999)} ${g.pick(['Paris', 'Lyon', 'Nantes'])}`,
+  (g) => `${g.pick(['Calle', 'Avenida', 'Via', 'Rua', 'Corso'])} ${g.pick(['Mayor', 'Roma', 'Garibaldi', 'Augusta', 'Libertad'])} ${g.int(1, 200)}, ${g.int(10000, 59999)} ${g.pick(['Madrid', 'Roma', 'Lisboa', 'Milano'])}`,
+  (g) => `${g.pick(['Keizers', 'Heren', 'Prinsen'])}gracht ${g.int(1, 700)}, ${g.int(1000, 9999)} ${g.pick(['CJ', 'AB', 'KL'])} Amsterdam`,
+  (g) => `PSC ${g.int(1000, 9999)}, Box ${g.int(1000, 9999)}\nAPO ${g.pick(['AA', 'AE', 'AP'])} ${g.int(10000, 99999)}`,
+];
+
+const ADDRESS_TEMPLATES: readonly ((a: string, g: Gen) => string)[] = [
+  (a) => `I live at ${a}`,
+  (a) => `My address is ${a}.`,
+  (a) => `Please ship the order to ${a}`,
+  (a, g) => `${g.pick(['Ms. Rivera', 'The customer', 'He'])} lives at ${a} with two cats`,
+  (a) => `Our new office: ${a}`,
+  (a) => `Billing address\n${a}`,
+  (a) => `{"shipping_address": "${a.replace(/\n/g, '\\n')}", "status": "pending"}`,
+  (a) => `Return the device to ${a} within 30 days.`,
+  (a) => `${a}`,
+  (a) => `The package was left at ${a} yesterday`,
+];
+
+const ADDRESS_LOOK_ALIKES: readonly [string, string][] = [
+  ['2024 Google Drive', 'The 2024 Google Drive update broke sharing.'],
+  ['via Slack', 'Send me the logs via Slack please.'],
+  ['3 Main Street', 'We ordered 3 Main Street banners for the fair.'],
+  ['Route 66', 'The Route 66 playlist is on repeat.'],
+  ['5 Park Avenue', 'Season 5 Park Avenue episodes drop Friday.'],
+  ['10 Downing', 'Top 10 Downing tips for new managers.'],
+  ['Wall Street', 'Wall Street closed higher on Monday.'],
+  ['Baker Street', 'The Baker Street station is closed for repairs.'],
+  ['100 Way', 'There must be a 100 Way better approach.'],
+  ['Abbey Road', 'Abbey Road is their best album.'],
+];
+
+function addressCases(g: Gen, out: DevCase[]): void {
+  for (let k = 0; k < 90; k++) {
+    const a = g.pick(ADDRESS_FORMATS)(g);
+    const t = g.pick(ADDRESS_TEMPLATES);
+    out.push({ id: '', slice: 'address/template', text: t(a, g), pii: [{ entity: 'STREET_ADDRESS', value: a }], keep: [] });
+  }
+  for (const [value, text] of ADDRESS_LOOK_ALIKES) out.push({ id: '', slice: 'address-lookalike/phrase', text, pii: [], keep: [value] });
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 export function generateDetectDev(seed = DETECT_DEV_SEED): DevCase[] {
   const g = new Gen(mulberry32(seed));
   const out: DevCase[] = [];
   personCases(g, out);
+  addressCases(g, out);
   secretCases(g, out);
   presidioCases(g, out);
   return out.map((c, i) => ({ ...c, id: `detect-${String(i).padStart(5, '0')}` }));

@@ -245,7 +245,7 @@ describe('precision: look-alikes that must never be flagged', () => {
 describe('registry', () => {
   it('lists every entity and selects by name', () => {
     expect(BUILTIN_ENTITIES).toContain('URL_CREDENTIALS');
-    expect(BUILTIN_ENTITIES.length).toBe(31);
+    expect(BUILTIN_ENTITIES.length).toBe(32);
     expect(isBuiltinEntity('EMAIL_ADDRESS')).toBe(true);
     expect(isBuiltinEntity('PERSON')).toBe(true);
     expect(isBuiltinEntity('NOT_AN_ENTITY')).toBe(false);

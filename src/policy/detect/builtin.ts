@@ -30,6 +30,7 @@ import { genericSecretDetector, spokenSecretDetector } from './detectors/generic
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
 import { personDetector } from './detectors/person.js';
 import { cryptoDetector } from './detectors/crypto.js';
+import { streetAddressDetector } from './detectors/street-address.js';
 import { dateOfBirthDetector } from './detectors/date-of-birth.js';
 import {
   abaRoutingDetector,
@@ -83,6 +84,7 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
     ],
   ],
   ['PERSON', [personDetector]],
+  ['STREET_ADDRESS', [streetAddressDetector]],
   ['CRYPTO', [cryptoDetector]],
   ['UK_NHS', [ukNhsDetector]],
   ['ABA_ROUTING_NUMBER', [abaRoutingDetector]],

@@ -92,3 +92,16 @@ table('more secret families', [
   ['TELEGRAM_BOT_TOKEN=1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7', [['GENERIC_SECRET', '1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7']]],
   ['shopify shpat_1a2b3c4d5e6f7a8b9c0d1e2f3a4b (too short)', []],
 ]);
+
+table('STREET_ADDRESS', [
+  ['Ship to 1600 Amphitheatre Pkwy, Mountain View, CA 94043 today', [['STREET_ADDRESS', '1600 Amphitheatre Pkwy, Mountain View, CA 94043']]],
+  ['I live at 221B Baker Street, London NW1 6XE.', [['STREET_ADDRESS', '221B Baker Street, London NW1 6XE']]],
+  ['Hauptstraße 5, 10115 Berlin', [['STREET_ADDRESS', 'Hauptstraße 5, 10115 Berlin']]],
+  ['12 rue de Rivoli, 75001 Paris', [['STREET_ADDRESS', '12 rue de Rivoli, 75001 Paris']]],
+  ['Keizersgracht 123, 1015 CJ Amsterdam', [['STREET_ADDRESS', 'Keizersgracht 123, 1015 CJ Amsterdam']]],
+  ['address: 742 Evergreen Terrace', [['STREET_ADDRESS', '742 Evergreen Terrace']]],
+  ['PSC 4115, Box 7815\nAPO AE 41903', [['STREET_ADDRESS', 'PSC 4115, Box 7815\nAPO AE 41903']]],
+  ['The 2024 Google Drive update broke sharing.', []],
+  ['Send me the logs via Slack please.', []],
+  ['We ordered 3 Main Street banners.', []],
+]);
