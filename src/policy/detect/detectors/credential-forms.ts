@@ -9,8 +9,8 @@
  * same strength test as every other generic secret (secretKeyKind, looksSecret).
  */
 import { regexDetector } from '../regex-detector.js';
-import { hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
-import { hasVendorWord, vendorValue } from './vendor-keys.js';
+import { hasSecretOrVendorWord, hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
+import { vendorValue } from './vendor-keys.js';
 
 /** `<name>value</name>`; the closing name is compared in the validator (no backreference). */
 const XML_ELEMENT = /<([A-Za-z_][\w.:\-]{0,63})>\s{0,64}([^<>\s]{1,256})\s{0,64}<\/([A-Za-z_][\w.:\-]{0,63})>/dg;
@@ -52,7 +52,7 @@ export const xmlSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: XML_ELEMENT,
   // the element name must name a secret
-  mayMatch: (text) => text.includes('</') && (hasSecretWord(text) || hasVendorWord(text)),
+  mayMatch: (text) => text.includes('</') && hasSecretOrVendorWord(text),
   validate(m) {
     const name = m[1] ?? '';
     if (name !== m[3]) return false;

@@ -80,6 +80,6 @@ export const cryptoDetector = regexDetector({
   entity: 'CRYPTO',
   pattern: ADDRESS,
   mayMatch: (text) => text.length >= 26,
-  triggered: (t) => t.base64Run >= 14,
+  triggered: (t) => t.base64Run >= 26, // legacy addresses are 26–35 characters, SegWit ones 42 or 62
   validate: (m) => (m[0][0] === 'b' || m[0][0] === 'B' ? bech32Valid(m[0]) : base58CheckValid(m[0])),
 });

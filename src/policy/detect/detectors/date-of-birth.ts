@@ -7,6 +7,7 @@
  */
 import { regexDetector } from '../regex-detector.js';
 import { contextBefore } from '../text.js';
+import { BIRTH_WORDS } from './context-words.js';
 
 const MONTH =
   '(?:jan(?:uary|vier|uar)?|feb(?:ruary|rero|ruar)?|f[ée]v(?:rier)?|mar(?:ch|s|zo|ço)?|m[äa]rz|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maggio|maio|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust)?|ao[uû]t|ago(?:sto)?|sep(?:t|tember|tiembre|tembre)?|set(?:embro|tembre)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|ott(?:obre)?|out(?:ubro)?|nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|d[ée]c(?:embre)?|dez(?:ember|embro)?|dic(?:iembre|embre)?)\\.?';
@@ -36,6 +37,7 @@ export const dateOfBirthDetector = regexDetector({
   entity: 'DATE_OF_BIRTH',
   pattern: DATE,
   mayMatch: (text) => HINT.test(text),
+  prefixes: BIRTH_WORDS,
   validate(m, text) {
     if (!calendarDate(m[0])) return false;
     let before = contextBefore(text, m.index, 48);

@@ -13,7 +13,7 @@
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
 import { allSame, charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
-import { hasVendorWord, vendorValue } from './vendor-keys.js';
+import { VENDOR_WORDS_SOURCE, hasVendorWord, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
 const MAX_VALUE = 256;
@@ -91,13 +91,23 @@ const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|
  * answer is kept, because several detectors ask about the same view of the same string in one scan.
  */
 let lastHintText: string | undefined;
-let lastHint = false;
-export function hasSecretWord(text: string): boolean {
+let lastHint = 0;
+/** One pass answers both questions: a secret-naming word (bit 1) and a vendor keyword (bit 2). */
+const SECRET_OR_VENDOR = new RegExp(`(${KEY_HINT.source})|(${VENDOR_WORDS_SOURCE})`, 'i');
+function hints(text: string): number {
   if (text !== lastHintText) {
-    lastHint = KEY_HINT.test(text);
+    const m = SECRET_OR_VENDOR.exec(text);
+    lastHint = m === null ? 0 : m[1] !== undefined ? 1 | (hasVendorWord(text) ? 2 : 0) : 2;
     lastHintText = text;
   }
   return lastHint;
+}
+export function hasSecretWord(text: string): boolean {
+  return (hints(text) & 1) !== 0;
+}
+/** A secret-naming word or a vendor keyword: what the key=value readers need to run at all. */
+export function hasSecretOrVendorWord(text: string): boolean {
+  return hints(text) !== 0;
 }
 
 function isKeyChar(c: number): boolean {
@@ -209,8 +219,8 @@ export const genericSecretDetector: BuiltinDetector = {
   name: 'generic_secret',
   entity: 'GENERIC_SECRET',
   patterns: [],
-  mayMatch: (text) => (text.includes('=') || text.includes(':')) && (hasSecretWord(text) || hasVendorWord(text)),
-  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && (hasSecretWord(text) || hasVendorWord(text)),
+  mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretOrVendorWord(text),
+  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretOrVendorWord(text),
   find(text: string, out: Finding[]): void {
     // jump from separator to separator with indexOf rather than visiting every character
     let eq = text.indexOf('=');

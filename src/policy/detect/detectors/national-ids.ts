@@ -18,6 +18,7 @@
 import { regexDetector } from '../regex-detector.js';
 import { allSame, contextBefore, digitsOf } from '../text.js';
 import { ssnValid } from './ssn.js';
+import { BANK_WORDS, LICENSE_WORDS, PASSPORT_WORDS, SSN_WORDS } from './context-words.js';
 
 /** True when a context word occurs in the clause before `start` (not across a full stop or a line break). */
 function context(text: string, start: number, re: RegExp, width = 48): boolean {
@@ -47,6 +48,7 @@ export const ukNhsDetector = regexDetector({
   entity: 'UK_NHS',
   pattern: NHS,
   mayMatch: (text) => /\d{3}[ \-]?\d{3}[ \-]?\d{4}/.test(text),
+  // named, or grouped: a solid ten-digit run needs the context word
   triggered: (t) => t.tightDigits >= 10,
   validate(m, text) {
     const digits = digitsOf(m[0]);
@@ -101,7 +103,8 @@ export const usPassportDetector = regexDetector({
   name: 'us_passport',
   entity: 'US_PASSPORT',
   pattern: PASSPORT,
-  mayMatch: (text) => /passport|pasaporte|passeport|reisepass|travel document/i.test(text),
+  mayMatch: (text) => PASSPORT_WORDS.some((w) => text.includes(w)),
+  prefixes: PASSPORT_WORDS,
   validate: (m, text) => !allSame(digitsOf(m[0])) && context(text, m.index, PASSPORT_CONTEXT),
 });
 
@@ -114,7 +117,8 @@ export const usDriverLicenseDetector = regexDetector({
   name: 'us_driver_license',
   entity: 'US_DRIVER_LICENSE',
   pattern: LICENSE,
-  mayMatch: (text) => /licen[cs]e|\bdl\b|\bdln\b|\bcdl\b|driver/i.test(text),
+  mayMatch: (text) => LICENSE_WORDS.some((w) => text.includes(w)),
+  prefixes: LICENSE_WORDS,
   validate: (m, text) => !allSame(digitsOf(m[0])) && /\d/.test(m[0]) && context(text, m.index, LICENSE_CONTEXT),
 });
 
@@ -125,7 +129,8 @@ export const usBankNumberDetector = regexDetector({
   name: 'us_bank_number',
   entity: 'US_BANK_NUMBER',
   pattern: BANK,
-  mayMatch: (text) => /account|acct|checking|savings|a\/c/i.test(text),
+  mayMatch: (text) => BANK_WORDS.some((w) => text.includes(w)),
+  prefixes: BANK_WORDS,
   validate: (m, text) => !allSame(m[0]) && context(text, m.index, BANK_CONTEXT, 40) && !/\b(?:order|invoice|ticket|tracking|customer id|reference|ref)\b/.test(contextBefore(text, m.index, 24)),
 });
 
@@ -138,7 +143,8 @@ export const ssnContextDetector = regexDetector({
   name: 'us_ssn_context',
   entity: 'US_SSN',
   pattern: SSN_ODD,
-  mayMatch: (text) => /ssn|social|soc|ss#/i.test(text),
+  mayMatch: (text) => SSN_WORDS.some((w) => text.includes(w)),
+  prefixes: SSN_WORDS,
   validate: (m, text) => ssnValid(digitsOf(m[0])) && context(text, m.index, SSN_CONTEXT),
 });
 

@@ -220,8 +220,21 @@ const SUFFIXED = /(?<![\w\u00c0-\u024f\-.])[A-Z\u00c0-\u00de][\w\u00c0-\u024f\-.
 const NAME_SUFFIX = /(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|graben|gracht|straat|laan|kade|singel|plein|gatan|gata|vägen|vej|gade|veien|gate)$/i;
 
 /** Name-first: "Hauptstraße 5, 10115 Berlin", "Calle Mayor 3, 28013 Madrid", "Keizersgracht 123, 1015 CJ Amsterdam". */
+/** A street-name ending right before a number ("…straße 5", "…gracht 123"): the cheap test that lets the one-word name-first regex run. */
+function suffixBeforeNumber(text: string): boolean {
+  for (let i = text.indexOf(' '); i > 0 && i < text.length - 1; i = text.indexOf(' ', i + 1)) {
+    const d = text.charCodeAt(i + 1);
+    if (d < 48 || d > 57) continue;
+    const end = text.charCodeAt(i - 1) === 44 ? i - 1 : i;
+    if (NAME_SUFFIX.test(text.slice(Math.max(0, end - 8), end))) return true;
+  }
+  return false;
+}
+const TYPE_WORD = /(?:Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Cours|Calle|Avenida|Av\.|Paseo|Plaza|Carrera|Camino|Carretera|Ronda|Via|Viale|Corso|Piazza|Largo|Vicolo|Strada|Rua|Travessa|Praça|Estrada|Alameda) [A-Z]/;
+
 function nameFirst(text: string, out: Finding[]): void {
-  for (const re of [TYPE_FIRST, SUFFIXED]) {
+  const regexes = [...(TYPE_WORD.test(text) ? [TYPE_FIRST] : []), ...(suffixBeforeNumber(text) ? [SUFFIXED] : [])];
+  for (const re of regexes) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {

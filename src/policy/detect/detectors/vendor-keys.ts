@@ -104,7 +104,8 @@ export function vendorValue(key: string, value: string): boolean {
 }
 
 /** Any vendor keyword occurs in `text` (lower-cased): the readers' prefilter. */
-const ANY_VENDOR = new RegExp([...VENDORS.keys()].join('|'), 'i');
+export const VENDOR_WORDS_SOURCE = [...VENDORS.keys()].join('|');
+const ANY_VENDOR = new RegExp(VENDOR_WORDS_SOURCE, 'i');
 export function hasVendorWord(text: string): boolean {
   return ANY_VENDOR.test(text);
 }

@@ -10,7 +10,7 @@
  * keys, Twitter bearer tokens), each still an exact shape.
  */
 import type { Finding } from '../types.js';
-import { regexDetector, type BuiltinDetector, type Verdict } from '../regex-detector.js';
+import type { BuiltinDetector } from '../regex-detector.js';
 import { jwtHeaderValid } from './jwt.js';
 
 /** family: [literal prefixes, pattern body (starting with one of the prefixes)]. */
@@ -113,12 +113,18 @@ export const vendorTokenDetector: BuiltinDetector = {
 };
 
 /**
- * Layouts without a literal prefix: Azure AD client secrets (3 characters, a digit, "Q~", 31–34),
- * Telegram bot tokens (bot id, ':', "AA" + 33), Discord bot tokens (base64 user id, 6, 27–38), Mailchimp
- * keys (32 hex, "-us" + datacenter), Twitter bearer tokens (22 × 'A' + 80–100).
+ * Layouts without a literal prefix, each with the literal it must contain: Azure AD client secrets
+ * (3 characters, a digit, "Q~", 31–34), Telegram bot tokens (bot id, ':', "AA" + 33), Mailchimp keys
+ * (32 hex, "-us" + datacenter), Twitter bearer tokens (22 × 'A' + 80–100), Discord bot tokens (base64
+ * user id, 6, 27–38; '.' twice).
  */
-const SHAPED =
-  /(?<![A-Za-z0-9_~.\-])(?:[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}|\d{8,10}:AA[A-Za-z0-9_\-]{33}|[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}|[a-f0-9]{32}-us\d{1,2}|A{22}[A-Za-z0-9%]{80,100})(?![A-Za-z0-9_~\-])/g;
+const SHAPES: readonly { literal: string; pattern: RegExp; valid(s: string): boolean }[] = [
+  { literal: 'Q~', pattern: /(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-])/g, valid: random },
+  { literal: ':AA', pattern: /(?<![A-Za-z0-9_\-])\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(s.indexOf(':') + 3)) },
+  { literal: '-us', pattern: /(?<![A-Za-z0-9_\-])[a-f0-9]{32}-us\d{1,2}(?![A-Za-z0-9_\-])/g, valid: () => true },
+  { literal: 'AAAAAAAAAAAAAAAAAAAAAA', pattern: /(?<![A-Za-z0-9_\-])A{22}[A-Za-z0-9%]{80,100}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(22)) },
+  { literal: '.', pattern: /(?<![A-Za-z0-9_\-.])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}(?![A-Za-z0-9_\-])/g, valid: (s) => discordIdOk(s) && random(s) },
+];
 
 function discordIdOk(s: string): boolean {
   // the first part is the bot's numeric user id, base64-encoded
@@ -126,21 +132,22 @@ function discordIdOk(s: string): boolean {
   return /^\d{17,20}$/.test(id);
 }
 
-export const shapedTokenDetector = regexDetector({
+export const shapedTokenDetector: BuiltinDetector = {
   name: 'shaped_token',
   entity: 'GENERIC_SECRET',
-  pattern: SHAPED,
-  mayMatch: (text) => text.includes('Q~') || text.includes(':AA') || text.includes('-us') || text.includes('AAAAAAAAAAAAAAAAAAAAAA') || /[MNO][A-Za-z0-9]{23,25}\./.test(text),
-  // every shape holds a run of 24+ base64 characters, except the Azure secret ('~') and the Telegram token (':')
-  triggered: (t, text) =>
-    (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0 || t.base64Run >= 100)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')),
-  validate(m): Verdict {
-    const s = m[0];
-    if (s.includes('Q~')) return random(s);
-    if (s.includes(':AA')) return random(s.slice(s.indexOf(':') + 3));
-    if (s.includes('-us')) return true;
-    if (s.startsWith('AAAAAAAAAAAAAAAAAAAAAA')) return random(s.slice(22));
-    return discordIdOk(s) && random(s);
-  },
+  patterns: SHAPES.map((x) => x.pattern),
   scansEncoded: true,
-});
+  mayMatch: (text) => SHAPES.some((x) => text.includes(x.literal)),
+  // every shape holds a run of 24+ base64 characters, except the Azure secret ('~') and the Telegram token (':')
+  triggered: (t, text) => (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')),
+  find(text: string, out: Finding[]): void {
+    for (const { literal, pattern, valid } of SHAPES) {
+      if (!text.includes(literal)) continue;
+      pattern.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = pattern.exec(text)) !== null) {
+        if (valid(m[0])) out.push({ entity: 'GENERIC_SECRET', start: m.index, end: m.index + m[0].length, detector: 'shaped_token' });
+      }
+    }
+  },
+};
