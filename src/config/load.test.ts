@@ -63,7 +63,7 @@ describe('gateway config', () => {
       endpoint: { host: '0.0.0.0', port: 4318 },
       maxRequestBodyBytes: 512 * 1024,
       maxValueDepth: 64,
-      maxInflightBodyBytes: 256 * 1024 * 1024,
+      maxInflightBodyBytes: 512 * 1024 * 1024,
       auth: { tokens: [{ token: 'tok-1', tenant: 'acme' }] },
     });
     expect(c.policyPath).toBe('/etc/loopgate/policies/default.yaml');
@@ -91,7 +91,7 @@ describe('gateway config', () => {
 
   it('fills defaults for a minimal config', () => {
     const c = ok('policy: p.yaml\n');
-    expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 256 * 1024 * 1024 });
+    expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 512 * 1024 * 1024 });
     expect(c.exporters).toEqual({});
     expect(c.routes).toEqual({});
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });

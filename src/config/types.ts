@@ -58,7 +58,8 @@ export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
-  maxInflightBodyBytes: 256 * 1024 * 1024,
+  // bodies and their decoded models (receiver/app.ts); one request may take at most half
+  maxInflightBodyBytes: 512 * 1024 * 1024,
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,

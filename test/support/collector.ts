@@ -54,11 +54,26 @@ const MAX_LOG_CHARS = 256 * 1024;
 /**
  * Starts `bin --config <file>` with the config `configFor(ports, dir)` returns, and resolves once the
  * Collector is ready; rejects (with the tail of its logs) when it exits or fails to get ready first.
+ * A port taken between our probe and the Collector's bind (other test runs share the machine) gets
+ * one more try on fresh ports.
  */
 export async function startCollector(
   bin: string,
   configFor: (ports: CollectorPorts, dir: string) => string,
   options: StartCollectorOptions = {},
+): Promise<RunningCollector> {
+  try {
+    return await startOnce(bin, configFor, options);
+  } catch (err) {
+    if (!(err instanceof Error && err.message.includes('address already in use'))) throw err;
+    return startOnce(bin, configFor, options);
+  }
+}
+
+async function startOnce(
+  bin: string,
+  configFor: (ports: CollectorPorts, dir: string) => string,
+  options: StartCollectorOptions,
 ): Promise<RunningCollector> {
   const ports = { grpc: await freePort(), http: await freePort() };
   const dir = mkdtempSync(join(tmpdir(), 'loopgate-otelcol-'));
