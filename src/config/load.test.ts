@@ -195,7 +195,7 @@ describe('gateway config', () => {
       },
     });
     expect(ok('policy: p.yaml\ncap_store: { redis: { endpoint: "127.0.0.1:6379" } }\n').capStore).toEqual({
-      redis: { host: '127.0.0.1', port: 6379, db: 0, keyPrefix: 'loopgate:cap:', timeoutMs: 100, onUnavailable: 'closed' },
+      redis: { host: '127.0.0.1', port: 6379, db: 0, keyPrefix: 'loopgate:cap:', timeoutMs: 500, onUnavailable: 'closed' },
     });
   });
 

@@ -79,6 +79,10 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,
   capStoreKeyPrefix: 'loopgate:cap:',
-  /** A LAN round trip is well under a millisecond; past this the cap counts as unavailable. */
-  capStoreTimeoutMs: 100,
+  /**
+   * A LAN round trip is well under a millisecond, but the timer runs on the gateway's event loop: on a
+   * CPU-saturated replica the reply waits behind the policy work of other requests (bench:caps saw a
+   * p99 of 100 to 250 ms on a saturated shared machine). Past this the cap counts as unavailable.
+   */
+  capStoreTimeoutMs: 500,
 } as const;
