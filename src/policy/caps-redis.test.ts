@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryCapStore, type CapKey, type CapStore } from './caps.js';
 import { DEFAULT_GRACE_MS, RedisCapStore } from './caps-redis.js';
 import { describeWithPeers } from '../../test/support/peers.js';
+import { mulberry32 } from '../../test/support/rng.js';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 
 const MINUTE = 60_000;
@@ -72,6 +73,23 @@ function contract(fresh: () => Promise<CapStore>): void {
     expect(await takes(s, [[key('k', 2, MINUTE, 5 * MINUTE)]])).toEqual(['full:0']);
   });
 
+  it('runs of identical entries (the common shape: spans sharing their caps) take the first ones and refuse the rest', async () => {
+    const s = await fresh();
+    const a = key('a', 3, HOUR, 0);
+    const b = key('b', 10, HOUR, 0);
+    expect(await takes(s, [[a, b], [a, b], [a, b], [a, b], [a, b], [b]])).toEqual(['taken', 'taken', 'taken', 'full:0', 'full:0', 'taken']);
+    expect(await takes(s, [[b, a], [b, a]])).toEqual(['full:1', 'full:1']);
+    const d = key('d', 5, HOUR, 0);
+    expect(await takes(s, [[d, d], [d, d], [d, d]])).toEqual(['taken', 'taken', 'full:1']);
+  });
+
+  it('a request whose spans straddle a window boundary counts each in its own window', async () => {
+    const s = await fresh();
+    const w1 = key('k', 1, MINUTE, MINUTE);
+    const w2 = key('k', 1, MINUTE, 2 * MINUTE);
+    expect(await takes(s, [[w1], [w1], [w2], [w2], [w1]])).toEqual(['taken', 'full:0', 'taken', 'full:0', 'full:0']);
+  });
+
   it('an empty batch and an entry with no keys are taken', async () => {
     const s = await fresh();
     expect(await takes(s, [])).toEqual([]);
@@ -108,6 +126,31 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
   };
 
   contract(() => store());
+
+  it('answers exactly as the in-memory store on 300 seeded random requests (takes, give-backs, windows rolling over)', async () => {
+    const rng = mulberry32(0xca95);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+    const redisStore = await store();
+    const memory = new InMemoryCapStore();
+    const counters = ['a', 'b', 'c\u0000x', 'd'];
+    const limits = new Map(counters.map((c) => [c, 1 + Math.floor(rng() * 6)]));
+    let now = Date.UTC(2025, 0, 1);
+    for (let round = 0; round < 300; round++) {
+      if (rng() < 0.05) now += HOUR; // the clock moves on: every window rolls over
+      const batch = Array.from({ length: 1 + Math.floor(rng() * 30) }, () =>
+        Array.from({ length: Math.floor(rng() * 4) }, () => {
+          const c = pick(counters);
+          return key(c, limits.get(c)!, HOUR, now);
+        }),
+      );
+      const [fromRedis, fromMemory] = [await redisStore.take(batch), await memory.take(batch)];
+      expect(fromRedis, `round ${round}`).toEqual(fromMemory);
+      if (rng() < 0.2 && fromMemory.ok) {
+        const taken = batch.filter((_, i) => fromMemory.takes[i]!.taken);
+        expect(await redisStore.give(taken)).toEqual(await memory.give(taken));
+      }
+    }
+  });
 
   it('keeps counters under prefix + cap id + digest, no attribute value in Redis, each expiring when its window ends plus the grace', async () => {
     const now = Date.now();

@@ -19,6 +19,7 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEven
 import { looksLikeJson, redactJsonText } from './json-walk.js';
 import type { RedactionAccount, TextRedactor } from './redact.js';
 import { skipsValue, type KeyMatcher } from './skip-keys.js';
+import { modelHints } from './model-hints.js';
 
 export interface ScanSettings {
   readonly text: TextRedactor;
@@ -185,6 +186,7 @@ export class SpanScanner {
   }
 
   span(span: Span, acc: RedactionAccount): Span {
+    acc.hints = modelHints(span.attributes); // the span's model names are no person's (PERSON detector)
     const track = acc.records !== undefined;
     const name = this.field(span.name, 'span.name', acc);
     const statusMessage = this.field(span.status.message, 'span.status.message', acc);
@@ -241,6 +243,7 @@ export class SpanScanner {
    * for span names): the value is gone either way, and the rest of the message stays.
    */
   logRecord(rec: LogRecord, acc: RedactionAccount): LogRecord {
+    acc.hints = modelHints(rec.attributes); // as for a span: the record's model names are no person's
     const body = this.#value(rec.body, 'log.body', acc, 0);
     acc.dropAttribute = false;
     const before = acc.strippedAttributes;
