@@ -6,6 +6,7 @@
  *
  * Returns diagnostics as values; the CLI prints them as `file:line:col: message` and exits 1.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
@@ -47,7 +48,22 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
   const errors: Diagnostic[] = [];
 
   const exporters: Record<string, ExporterOptions> = {};
-  for (const [id, entry] of Object.entries(raw.exporters ?? {})) exporters[id] = toExporterOptions(entry, resolvePath);
+  for (const [id, entry] of Object.entries(raw.exporters ?? {})) {
+    const options = (exporters[id] = toExporterOptions(entry, resolvePath));
+    // The otlp exporter reads its TLS files when it is built: one it cannot read is a config error, here.
+    if (entry.type === 'otlp' && entry.raw.tls && options.type === 'otlp') {
+      const files = [['ca_file', entry.raw.tls.ca_file, options.tls?.caFile], ['cert_file', entry.raw.tls.cert_file, options.tls?.certFile], ['key_file', entry.raw.tls.key_file, options.tls?.keyFile]] as const;
+      for (const [key, written, at] of files) {
+        if (written === undefined || at === undefined) continue;
+        try {
+          readFileSync(at);
+        } catch (err) {
+          const path = ['exporters', id, 'tls', key];
+          errors.push(parsed.diagnosticAt(path, `${formatPath(path)}: cannot read '${written}' (${(err as NodeJS.ErrnoException).code ?? 'error'}${isAbsolute(written) ? '' : "; relative to the config file's folder"})`));
+        }
+      }
+    }
+  }
 
   /** Checks that every id names an exporter, each at its own YAML position; returns them deduplicated. */
   const exporterIds = (ids: readonly string[], path: (string | number)[]): string[] => {

@@ -158,3 +158,21 @@ describe('createRouter', () => {
     expect(() => createExporter('file/x', { type: 'otlphttp', endpoint: 'http://x' })).toThrow(AssertionError);
   });
 });
+
+describe('createQueue for the otlp (gRPC) exporter', () => {
+  it('merges queued items into messages under a Collector’s 4 MiB default, unless configured', async () => {
+    const { createQueue } = await import('./factory.js');
+    const metrics = new RecordingMetrics();
+    const q = createQueue('otlp/a', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true } }, { metrics });
+    const q2 = createQueue('otlp/b', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true }, queue: { maxBatchBytes: 0 } }, { metrics });
+    const h = createQueue('otlphttp/c', { type: 'otlphttp', endpoint: 'http://127.0.0.1:9' }, { metrics });
+    try {
+      expect(q.options.queue.maxBatchBytes).toBe(3 * 1024 * 1024);
+      expect(q2.options.queue.maxBatchBytes).toBe(0);
+      expect(h.options.queue.maxBatchBytes).toBe(8 * 1024 * 1024);
+      expect(q.exporter.encoding).toBe('protobuf');
+    } finally {
+      await Promise.all([q, q2, h].map((x) => x.shutdown()));
+    }
+  });
+});

@@ -82,7 +82,32 @@ export interface FileExporterOptions {
   queue?: QueueOptions;
 }
 
-export type ExporterOptions = OtlpHttpExporterOptions | FileExporterOptions;
+/** The Collector's `otlp` exporter: OTLP/gRPC to a downstream Collector, Tempo or Loki gateway. */
+export interface OtlpGrpcExporterOptions {
+  type: 'otlp';
+  /** `host:port` (TLS unless tls.insecure), `https://host[:port]` or `http://host[:port]` (otlp-grpc-endpoint.ts). */
+  endpoint: string;
+  tls?: {
+    /** Plaintext for a `host:port` endpoint. Default false: TLS, as the Collector. */
+    insecure?: boolean;
+    /** PEM files (absolute paths): the CA to trust instead of the system's, and a client certificate for mTLS. */
+    caFile?: string;
+    certFile?: string;
+    keyFile?: string;
+    /** The name to check the server's certificate against, when it is not the endpoint's host. */
+    serverNameOverride?: string;
+  };
+  /** Metadata on every call (e.g. authorization); a value may hold `{tenant}`. Values are never logged. */
+  headers?: Record<string, string>;
+  /** Per-attempt deadline. Default 10 s. */
+  timeoutMs?: number;
+  /** Default 'gzip', as the Collector's otlp exporter (grpc-js compresses at zlib's default level). */
+  compression?: Compression;
+  retry?: RetryOptions;
+  queue?: QueueOptions;
+}
+
+export type ExporterOptions = OtlpHttpExporterOptions | OtlpGrpcExporterOptions | FileExporterOptions;
 
 /** The subset of a pino logger the export path uses. Never given payload values (principle 7). */
 export interface ExportLogger {
@@ -124,6 +149,17 @@ export const DEFAULT_OTLPHTTP = {
   timeoutMs: 10_000,
   compression: 'gzip' as Compression,
   compressionLevel: 1,
+} as const;
+
+export const DEFAULT_OTLP_GRPC = {
+  timeoutMs: 10_000,
+  compression: 'gzip' as Compression,
+  /**
+   * Queued items are merged into messages of at most this size (its sending_queue.max_batch_bytes
+   * default): below the 4 MiB a Collector's gRPC receiver takes by default, which answers a larger
+   * message RESOURCE_EXHAUSTED without RetryInfo, a permanent failure.
+   */
+  maxBatchBytes: 3 * 1024 * 1024,
 } as const;
 
 export const noopLogger: ExportLogger = {
