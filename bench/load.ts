@@ -2,15 +2,17 @@
  * Load generator: the whole gateway, measured from outside.
  *
  * Starts `loopgate serve` as a child process (the compiled dist/, as production runs it) on the
- * redact-all policy, with an OTLP/HTTP exporter pointed at a local sink in this process. Sends
- * 100-span protobuf batches shaped like test/fixtures/producers (real instrumentation spans,
- * fresh ids) from several concurrent keep-alive connections for a fixed time, and reports:
- *   - spans/s accepted by the gateway and spans/s that reached the sink,
- *   - spans per CPU-second of the gateway process (user+system from /proc), which is what a
- *     sidecar's cost is billed in,
- *   - the gateway's peak RSS (VmHWM).
+ * redact-all policy, serving OTLP/HTTP and OTLP/gRPC, with an OTLP/HTTP exporter pointed at a local
+ * sink in this process. For each signal (traces: 100-span batches shaped like test/fixtures/producers;
+ * logs: 100-record batches of the GenAI events in test/fixtures/producers-logs; fresh ids) and each
+ * protocol (OTLP/HTTP over keep-alive connections; OTLP/gRPC, one channel per client) it sends from
+ * several concurrent clients for a fixed time, after a warm-up, and reports:
+ *   - records/s accepted by the gateway and records/s exported to the sink,
+ *   - records per CPU-second of the gateway process (user+system from /proc), which is what a
+ *     sidecar's cost is billed in, and the gRPC/HTTP ratio of that figure per signal,
+ *   - the gateway's peak RSS (VmHWM) at the end.
  *
- * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100]
+ * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100 --signal traces,logs --protocol http,grpc]
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
@@ -20,8 +22,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
-import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { CODECS, encodeRequest, type Signal } from '../src/otlp/signal.js';
+import { LOG_PRODUCERS, PRODUCERS, batchOf, loadLogProducer, loadProducer, logBatchOf } from './support/producer-batches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -33,8 +36,12 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
     compression: { type: 'string', default: 'gzip' },
+    signal: { type: 'string', default: 'traces,logs' },
+    protocol: { type: 'string', default: 'http,grpc' },
   },
 });
+const SIGNAL_LIST = args.signal!.split(',') as ('traces' | 'logs')[];
+const PROTOCOLS = args.protocol!.split(',') as ('http' | 'grpc')[];
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONCURRENCY = Number(args.concurrency);
@@ -93,13 +100,62 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
   throw new Error(`gateway not ready at ${url}`);
 }
 
+type Protocol = 'http' | 'grpc';
+
+/** One client: sends a request body and resolves with whether it was accepted. */
+type Sender = (body: Uint8Array) => Promise<boolean>;
+
+function httpSenders(port: number, signal: Signal, n: number): { senders: Sender[]; close: () => void } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+  const send: Sender = (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: CODECS[signal].path, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 200));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { senders: Array.from({ length: n }, () => send), close: () => agent.destroy() };
+}
+
+/** One gRPC channel (its own HTTP/2 connection) per client, raw bytes as the receiver takes them. */
+function grpcSenders(address: string, signal: Signal, n: number): { senders: Sender[]; close: () => void } {
+  const raw = (b: Buffer): Buffer => b;
+  const clients = Array.from({ length: n }, () => new Client(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  const senders = clients.map(
+    (c): Sender =>
+      (body) =>
+        new Promise((resolve) => {
+          c.makeUnaryRequest(CODECS[signal].grpcMethod, raw, raw, Buffer.from(body.buffer, body.byteOffset, body.byteLength), new Metadata(), {}, (err) => resolve(err === null));
+        }),
+  );
+  return { senders, close: () => clients.forEach((c) => c.close()) };
+}
+
+interface PhaseResult {
+  signal: 'traces' | 'logs';
+  protocol: Protocol;
+  elapsed: number;
+  accepted: number;
+  refused: number;
+  exported: number;
+  cpu: number;
+}
+
 async function main(): Promise<void> {
-  const producers = PRODUCERS.map(loadProducer);
-  const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
+  const bodies = {
+    traces: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'traces', data: batchOf(producers, BATCH, i * 7) }, 'protobuf')))(PRODUCERS.map(loadProducer)),
+    logs: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'logs', data: logBatchOf(producers, BATCH, i * 7) }, 'protobuf')))(LOG_PRODUCERS.map(loadLogProducer)),
+  };
   const sink = await startSink();
-  const [port, telemetryPort] = [await freePort(), await freePort()];
+  const [port, grpcPort, telemetryPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
   const configPath = path.join(dir, 'loopgate.yaml');
+  const classes = '{ broad-use: [otlphttp/sink], tenant-only: [otlphttp/sink], eval-only: [otlphttp/sink] }';
   writeFileSync(
     configPath,
     [
@@ -108,6 +164,8 @@ async function main(): Promise<void> {
       '    protocols:',
       '      http:',
       `        endpoint: 127.0.0.1:${port}`,
+      '      grpc:',
+      `        endpoint: 127.0.0.1:${grpcPort}`,
       `policy: ${path.join(ROOT, args.policy!)}`,
       'exporters:',
       '  otlphttp/sink:',
@@ -115,9 +173,8 @@ async function main(): Promise<void> {
       '    encoding: protobuf',
       `    compression: ${args.compression}`,
       'routes:',
-      '  broad-use: [otlphttp/sink]',
-      '  tenant-only: [otlphttp/sink]',
-      '  eval-only: [otlphttp/sink]',
+      `  traces: ${classes}`,
+      `  logs: ${classes}`,
       'service:',
       '  telemetry:',
       '    metrics:',
@@ -132,89 +189,72 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pid = child.pid!;
+  const results: PhaseResult[] = [];
   try {
     await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 15_000);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    let accepted = 0;
-    let refused = 0;
-    let stop = false;
-    const send = (body: Uint8Array): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/v1/traces',
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    const worker = async (w: number): Promise<void> => {
-      for (let i = w; !stop; i += CONCURRENCY) {
-        const status = await send(batches[i % batches.length]!);
-        if (status === 200) accepted += BATCH;
-        else refused += BATCH;
-      }
-    };
-
-    // Warm-up: JIT and connection set-up, excluded from the figures.
-    const warm = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, WARMUP * 1000));
-    stop = true;
-    await Promise.all(warm);
-    stop = false;
-
-    const exportedSpans = async (): Promise<number> => {
+    const exportedRecords = async (signal: 'traces' | 'logs'): Promise<number> => {
       const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+      const name = signal === 'traces' ? 'loopgate_spans_exported_total' : 'loopgate_log_records_exported_total';
       let n = 0;
-      for (const m of text.matchAll(/^loopgate_spans_exported_total\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
+      for (const m of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))) n += Number(m[1]);
       return n;
     };
-    const before = procStats(pid);
-    const sinkBefore = sink.requests();
-    const exportedBefore = await exportedSpans();
-    const start = process.hrtime.bigint();
-    accepted = 0;
-    refused = 0;
-    const run = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    stop = true;
-    await Promise.all(run);
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    const after = procStats(pid);
-    const cpu = after.cpuSeconds - before.cpuSeconds;
-    const exported = (await exportedSpans()) - exportedBefore;
-    agent.destroy();
 
-    const rows: [string, string][] = [
-      ['policy', args.policy!],
-      ['batch size (spans)', String(BATCH)],
-      ['export compression', args.compression!],
-      ['concurrency', String(CONCURRENCY)],
-      ['duration (s)', elapsed.toFixed(1)],
-      ['spans accepted', String(accepted)],
-      ['spans refused (429/503)', String(refused)],
-      ['spans/s accepted', (accepted / elapsed).toFixed(0)],
-      ['spans/s exported to the sink', (exported / elapsed).toFixed(0)],
-      ['sink requests/s (merged batches)', ((sink.requests() - sinkBefore) / elapsed).toFixed(1)],
-      ['gateway CPU-seconds', cpu.toFixed(2)],
-      ['spans per gateway CPU-second', (accepted / cpu).toFixed(0)],
-      ['gateway peak RSS (MiB)', after.peakRssMiB.toFixed(1)],
-    ];
+    for (const signal of SIGNAL_LIST) {
+      for (const protocol of PROTOCOLS) {
+        const { senders, close } = protocol === 'http' ? httpSenders(port, signal, CONCURRENCY) : grpcSenders(`127.0.0.1:${grpcPort}`, signal, CONCURRENCY);
+        let accepted = 0;
+        let refused = 0;
+        let stop = false;
+        const worker = async (w: number): Promise<void> => {
+          for (let i = w; !stop; i += CONCURRENCY) {
+            if (await senders[w]!(bodies[signal][i % bodies[signal].length]!)) accepted += BATCH;
+            else refused += BATCH;
+          }
+        };
+        // Warm-up: JIT and connection set-up, excluded from the figures.
+        const warm = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, WARMUP * 1000));
+        stop = true;
+        await Promise.all(warm);
+        // Let the queue drain what warm-up left, so this phase is billed for its own work only.
+        await new Promise((r) => setTimeout(r, 1000));
+        stop = false;
+
+        const before = procStats(pid);
+        const exportedBefore = await exportedRecords(signal);
+        const start = process.hrtime.bigint();
+        accepted = 0;
+        refused = 0;
+        const run = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, SECONDS * 1000));
+        stop = true;
+        await Promise.all(run);
+        const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+        const cpu = procStats(pid).cpuSeconds - before.cpuSeconds;
+        const exported = (await exportedRecords(signal)) - exportedBefore;
+        close();
+        results.push({ signal, protocol, elapsed, accepted, refused, exported, cpu });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+
+    const unit = (s: 'traces' | 'logs'): string => (s === 'traces' ? 'spans' : 'log records');
+    console.log(`policy ${args.policy}, ${BATCH} records per request, ${CONCURRENCY} clients, export compression ${args.compression}, ${SECONDS}s per phase`);
+    const header = ['signal', 'protocol', 'accepted/s', 'exported/s', 'refused', 'CPU-s', 'per CPU-second'];
+    const table = results.map((r) => [unit(r.signal), r.protocol === 'http' ? 'OTLP/HTTP' : 'OTLP/gRPC', (r.accepted / r.elapsed).toFixed(0), (r.exported / r.elapsed).toFixed(0), String(r.refused), r.cpu.toFixed(2), (r.accepted / r.cpu).toFixed(0)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+    for (const row of [header, ...table]) console.log(row.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+    for (const signal of SIGNAL_LIST) {
+      const h = results.find((r) => r.signal === signal && r.protocol === 'http');
+      const g = results.find((r) => r.signal === signal && r.protocol === 'grpc');
+      if (h && g) console.log(`${unit(signal)}: gRPC/HTTP per CPU-second ${(g.accepted / g.cpu / (h.accepted / h.cpu)).toFixed(2)}, per second ${(g.accepted / g.elapsed / (h.accepted / h.elapsed)).toFixed(2)}`);
+    }
+    console.log(`gateway peak RSS (MiB) ${procStats(pid).peakRssMiB.toFixed(1)}; sink requests ${sink.requests()}`);
     if (process.env.LOOPGATE_BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
-      console.log(text.split('\n').filter((l) => /^loopgate_(spans|export|queue)/.test(l)).join('\n'));
+      console.log(text.split('\n').filter((l) => /^loopgate_(spans|log_records|export|queue|grpc)/.test(l)).join('\n'));
     }
-    const width = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   } finally {
     // Let the gateway drain its queues into the sink before the sink goes away.
     const exited = new Promise((r) => child.once('exit', r));
