@@ -45,12 +45,14 @@ export function decodeTracesJson(body: Uint8Array | string, limits: DecodeLimits
   try {
     const b = budget ?? budgetFor(limits);
     // the text itself (its UTF-8 length, its size as a one-byte string), then JSON.parse's tree
-    const textCost = typeof body === 'string' ? body.length : body.byteLength;
-    b.charge(textCost);
     let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark is not JSON
-    const treeCost = parseTreeCost(text);
-    b.charge(treeCost);
+    // the text (its length: its size as a one-byte string) and what JSON.parse will build of it,
+    // charged as the pre-scan reads, so a body of `{}`s is refused a few hundred KB in
+    const position = { at: 0 };
+    b.track(() => position.at);
+    const maxDepth = effectiveMaxDepth(limits);
+    const treeCost = chargeParseTree(text, b, position);
     let root: unknown;
     try {
       root = JSON.parse(text);
@@ -59,7 +61,7 @@ export function decodeTracesJson(body: Uint8Array | string, limits: DecodeLimits
       return { ok: false, error: 'body is not valid JSON' };
     }
     if (!isObject(root)) return { ok: false, error: 'body must be a JSON object (ExportTraceServiceRequest)' };
-    const value = new JsonDecoder(effectiveMaxDepth(limits), b).tracesData(root);
+    const value = new JsonDecoder(maxDepth, b).tracesData(root);
     // the tree's structure is garbage now; its strings live on in the model (charged with the text)
     b.refund(treeCost);
     return { ok: true, value };
@@ -80,15 +82,30 @@ type JsonObject = Record<string, unknown>;
  */
 const TREE_COST = { object: 64, array: 40, slot: 8, string: 24, member: 48 } as const;
 
+/** Characters the pre-scan reads between charges. */
+const PRESCAN_STRIDE = 64 * 1024;
+
 /**
- * What JSON.parse will allocate for `text`, estimated in one pass that tells strings from structure
- * (string characters are already charged with the text). Linear, no allocation; malformed text just
- * gets an estimate, and JSON.parse refuses it afterwards.
+ * Charges `budget` with the text and what JSON.parse will allocate for it, estimated in one pass
+ * that tells strings from structure, a stride at a time with `position.at` at the stride's end.
+ * Linear, no allocation; malformed text just gets an estimate, and JSON.parse refuses it afterwards.
+ * Returns the tree's part of the charge (refunded once the tree is garbage).
  */
-function parseTreeCost(text: string): number {
+function chargeParseTree(text: string, budget: DecodeBudget, position: { at: number }): number {
+  let tree = 0;
   let cost = 0;
+  let last = 0; // where the text was charged up to
+  let next = PRESCAN_STRIDE;
   const n = text.length;
   for (let i = 0; i < n; i++) {
+    if (i >= next) {
+      position.at = i;
+      budget.charge(cost + (i - last));
+      tree += cost;
+      cost = 0;
+      last = i;
+      next = i + PRESCAN_STRIDE;
+    }
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       // a string: skip to its closing quote, stepping over escapes
@@ -103,7 +120,9 @@ function parseTreeCost(text: string): number {
     else if (c === 0x2c) cost += TREE_COST.slot;
     else if (c === 0x3a) cost += TREE_COST.member;
   }
-  return cost;
+  position.at = n;
+  budget.charge(cost + (n - last));
+  return tree + cost;
 }
 
 function isObject(v: unknown): v is JsonObject {

@@ -54,7 +54,10 @@ import { budgetFor, DECODED_COST, effectiveMaxDepth, nestingError, type DecodeBu
 /** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
 export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
   try {
-    const d = new Decoder(new ProtoReader(body), effectiveMaxDepth(limits), budget ?? budgetFor(limits));
+    const reader = new ProtoReader(body);
+    const b = budget ?? budgetFor(limits);
+    b.track(() => reader.pos);
+    const d = new Decoder(reader, effectiveMaxDepth(limits), b);
     return { ok: true, value: d.tracesData() };
   } catch (e) {
     if (e instanceof DecodeFailure) return e.refusal ? { ok: false, error: e.message, refusal: e.refusal } : { ok: false, error: e.message };
@@ -71,11 +74,15 @@ class Decoder {
     private readonly budget: DecodeBudget,
   ) {}
 
-  /** A string field, charged to the budget before it is built. */
+  /**
+   * A string field, charged once read: its size is its bytes on the wire (no amplification), and the
+   * budget weighs it against a position past it.
+   */
   private str(end: number): string {
     const n = end - this.r.pos;
+    const s = this.r.string(end);
     if (n > 0) this.budget.charge(n + DECODED_COST.string);
-    return this.r.string(end);
+    return s;
   }
 
   /** Checks the wire type of a known field (a mismatch is malformed input, not an unknown field). */
@@ -550,8 +557,9 @@ class Decoder {
         case AnyValueField.BYTES: {
           this.expect(tag, WireType.LEN, 'bytes_value');
           const e = r.lengthEnd(end);
-          this.budget.charge(e - r.pos + DECODED_COST.bytes);
+          const n = e - r.pos;
           v = { kind: 'bytes', value: r.bytes(e) };
+          this.budget.charge(n + DECODED_COST.bytes);
           break;
         }
         default:

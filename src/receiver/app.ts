@@ -11,8 +11,9 @@
  *
  * Memory: one InflightBudget for the whole receiver holds every request's body while it is read and
  * decoded, and then what decoding made of it (estimated as it is built, otlp/limits.ts) until the
- * request is answered. One request may decode to at most `maxDecodedBytes` (16 × the body limit by
- * default, and at most half the in-flight budget), else 413.
+ * request is answered. One request may decode to at most 16 × its size + 4 MiB, checked as it is
+ * read, and at most `maxDecodedBytes` (16 × the body limit by default, and at most half the in-flight
+ * budget), else 413.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
