@@ -19,12 +19,41 @@ export interface ReceiverConfig {
   maxInflightBodyBytes: number;
   /** Present when every request must carry a bearer token. */
   auth?: { tokens: AuthToken[] };
+  /** Connection bounds (gateway/connections.ts); defaults in DEFAULTS.connections. */
+  connections?: ConnectionLimits;
+}
+
+/** How long and how many client connections the receiver keeps (receivers.otlp.protocols.http). */
+export interface ConnectionLimits {
+  /** From a connection's (or a request's) first byte to the end of its headers; then 408 and closed. */
+  readHeaderTimeoutMs: number;
+  /** For a whole request, body included; then 408 and closed. */
+  readTimeoutMs: number;
+  /** A keep-alive connection with no request in progress is closed after this long. */
+  idleTimeoutMs: number;
+  /** Open connections at once; one more is closed as soon as it is accepted. */
+  maxConnections: number;
 }
 
 export interface ServiceConfig {
   metricsAddress: HostPort;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+}
+
+/** The shared cap store (cap_store.redis); absent: caps are counted in this process's memory. */
+export interface RedisCapStoreConfig {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  /** Present when the connection uses TLS; file paths absolute. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify: boolean; serverName?: string };
+  keyPrefix: string;
+  timeoutMs: number;
+  /** What a cap does when the store does not answer in time: `closed` treats it as reached. */
+  onUnavailable: 'closed' | 'open';
 }
 
 export interface GatewayConfig {
@@ -35,6 +64,7 @@ export interface GatewayConfig {
   policyPath: string;
   exporters: Record<string, ExporterOptions>;
   routes: Partial<Record<ExportClass, readonly string[]>>;
+  capStore?: { redis: RedisCapStoreConfig };
   service: ServiceConfig;
 }
 
@@ -42,8 +72,17 @@ export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
-  maxInflightBodyBytes: 256 * 1024 * 1024,
+  // bodies and their decoded models (receiver/app.ts); one request may take at most half
+  maxInflightBodyBytes: 512 * 1024 * 1024,
+  connections: { readHeaderTimeoutMs: 10_000, readTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxConnections: 4096 },
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,
+  capStoreKeyPrefix: 'loopgate:cap:',
+  /**
+   * A LAN round trip is well under a millisecond, but the timer runs on the gateway's event loop: on a
+   * CPU-saturated replica the reply waits behind the policy work of other requests (bench:caps saw a
+   * p99 of 100 to 250 ms on a saturated shared machine). Past this the cap counts as unavailable.
+   */
+  capStoreTimeoutMs: 500,
 } as const;

@@ -10,7 +10,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { encodeTracesJson } from '../otlp/encode-json.js';
-import type { FileExporterOptions } from './options.js';
+import { assertOption, type FileExporterOptions } from './options.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
 import type { ExportItem, ExportResult, Exporter } from './types.js';
 
@@ -29,9 +29,7 @@ export class FileExporter implements Exporter {
     readonly id: string,
     options: FileExporterOptions,
   ) {
-    if (typeof options.path !== 'string' || options.path.trim() === '') {
-      throw new Error(`exporters.${id}.path must be a non-empty file path`);
-    }
+    assertOption(typeof options.path === 'string' && options.path.trim() !== '', `exporters.${id}.path`);
     // Resolved once against the working directory at start-up, so a later chdir cannot move the output.
     this.path = compileTenantTemplate(resolve(options.path));
   }

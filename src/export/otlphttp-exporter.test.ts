@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
@@ -136,6 +137,17 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     expect(await send(make({ timeoutMs: 10_000 }), item(), ac.signal)).toEqual({ status: 'retryable', error: 'aborted' });
   });
 
+  it('stops when the signal aborts while the body is being compressed', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'hang' } });
+    const e = make({ timeoutMs: 10_000 });
+    const ac = new AbortController();
+    const it1 = item();
+    const result = e.export(it1, e.encode(it1), ac.signal); // runs up to the gzip, then yields
+    ac.abort();
+    expect(await result).toEqual({ status: 'retryable', error: 'aborted' });
+    expect(sink.received).toHaveLength(0);
+  });
+
   it('reuses one keep-alive connection across sequential exports', async () => {
     sink = await startOtlpSink();
     const e = make();
@@ -176,17 +188,20 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     }
   });
 
+  // The config schema reports each of these at its file:line:col (src/config/testdata/bad); an exporter
+  // built with one anyway is a programming error, so it asserts, naming the option.
   it.each<[Partial<OtlpHttpExporterOptions>, RegExp]>([
-    [{ endpoint: 'not a url' }, /exporters\.otlphttp\/test\.endpoint is not a valid URL/],
-    [{ endpoint: 'ftp://example.com' }, /must be an http/],
-    [{ endpoint: 'http://{tenant}.example.com' }, /only in the path/],
-    [{ headers: { 'bad header': 'x' } }, /headers: header 'bad header'/],
-    [{ headers: { ok: 'line\nbreak' } }, /header 'ok' has an invalid/],
+    [{ endpoint: 'not a url' }, /exporters\.otlphttp\/test\.endpoint/],
+    [{ endpoint: 'ftp://example.com' }, /exporters\.otlphttp\/test\.endpoint/],
+    [{ endpoint: 'http://{tenant}.example.com' }, /exporters\.otlphttp\/test\.endpoint/],
+    [{ headers: { 'bad header': 'x' } }, /exporters\.otlphttp\/test\.headers/],
+    [{ headers: { ok: 'line\nbreak' } }, /exporters\.otlphttp\/test\.headers/],
     [{ timeoutMs: 0 }, /timeout/],
     [{ encoding: 'xml' as never }, /encoding/],
     [{ compression: 'zstd' as never }, /compression/],
-  ])('refuses bad options %j naming the key', async (opts, message) => {
+  ])('asserts options the config schema refuses: %j', async (opts, message) => {
     sink = await startOtlpSink();
+    expect(() => make(opts)).toThrow(AssertionError);
     expect(() => make(opts)).toThrow(message);
   });
 });

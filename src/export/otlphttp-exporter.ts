@@ -9,9 +9,8 @@
  * network errors and timeouts retryable (with Retry-After); any other status a permanent failure.
  * Neither request nor response bodies are ever logged or kept: the response body is drained unread.
  *
- * Defaults follow the Collector's otlphttp exporter: protobuf, gzip. The endpoint rule too: a URL that
- * already ends in `/v1/traces` is used as is (like `traces_endpoint`), anything else gets `/v1/traces`
- * appended.
+ * Defaults follow the Collector's otlphttp exporter: protobuf, gzip. The endpoint rule too
+ * (otlphttp-endpoint.ts). Options arrive validated by the config schema; the constructor only asserts.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -21,19 +20,17 @@ import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import { decodeResponse } from '../otlp/response.js';
-import { DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
+import { assertOption, DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
+import { headerProblem, parseOtlpHttpEndpoint, type OtlpHttpTarget } from './otlphttp-endpoint.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
-import { compileTenantTemplate, TENANT_PLACEHOLDER, type TenantTemplate } from './tenant-template.js';
+import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
 import type { ExportItem, ExportResult, Exporter } from './types.js';
 
 const gzipAsync = promisify(gzip);
 
-const TRACES_PATH = '/v1/traces';
 const USER_AGENT = 'loopgate-otlphttp/0.1';
 /** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
-/** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
-const MARKER = '__loopgate_tenant_placeholder__';
 
 const utf8 = new TextEncoder();
 
@@ -44,7 +41,7 @@ export class OtlpHttpExporter implements Exporter {
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
-  private readonly target: { protocol: string; hostname: string; port: string; auth: string | undefined };
+  private readonly target: OtlpHttpTarget;
   private readonly path: TenantTemplate;
   /** Headers that do not change per request, computed once. */
   private readonly baseHeaders: Record<string, string>;
@@ -53,60 +50,26 @@ export class OtlpHttpExporter implements Exporter {
     readonly id: string,
     options: OtlpHttpExporterOptions,
   ) {
-    const key = (k: string): string => `exporters.${id}.${k}`;
     this.encoding = options.encoding ?? DEFAULT_OTLPHTTP.encoding;
     this.compression = options.compression ?? DEFAULT_OTLPHTTP.compression;
     this.compressionLevel = options.compressionLevel ?? DEFAULT_OTLPHTTP.compressionLevel;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_OTLPHTTP.timeoutMs;
-    if (this.encoding !== 'protobuf' && this.encoding !== 'json') {
-      throw new Error(`${key('encoding')} must be protobuf or json, got '${String(this.encoding)}'`);
-    }
-    if (this.compression !== 'gzip' && this.compression !== 'none') {
-      throw new Error(`${key('compression')} must be gzip or none, got '${String(this.compression)}'`);
-    }
-    if (!(Number.isInteger(this.compressionLevel) && this.compressionLevel >= 1 && this.compressionLevel <= 9)) {
-      throw new Error(`${key('compression_level')} must be an integer from 1 to 9, got ${this.compressionLevel}`);
-    }
-    if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) {
-      throw new Error(`${key('timeout')} must be > 0, got ${this.timeoutMs}ms`);
-    }
+    // The config schema refuses all of these with positions; reaching here with one is a bug.
+    assertOption(this.encoding === 'protobuf' || this.encoding === 'json', `exporters.${id}.encoding`);
+    assertOption(this.compression === 'gzip' || this.compression === 'none', `exporters.${id}.compression`);
+    assertOption(Number.isInteger(this.compressionLevel) && this.compressionLevel >= 1 && this.compressionLevel <= 9, `exporters.${id}.compression_level`);
+    assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
+    const target = parseOtlpHttpEndpoint(options.endpoint);
+    assertOption(target.ok, `exporters.${id}.endpoint`);
+    this.path = compileTenantTemplate(target.value.pathTemplate);
 
-    let url: URL;
-    try {
-      url = new URL(options.endpoint.split(TENANT_PLACEHOLDER).join(MARKER));
-    } catch {
-      throw new Error(`${key('endpoint')} is not a valid URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`${key('endpoint')} must be an http:// or https:// URL, got '${url.protocol}'`);
-    }
-    if ((url.host + url.username + url.password).includes(MARKER)) {
-      throw new Error(`${key('endpoint')}: {tenant} may appear only in the path or query, not in the host`);
-    }
-    if (url.hash) throw new Error(`${key('endpoint')} must not have a #fragment`);
-    let pathname = url.pathname;
-    if (!pathname.endsWith(TRACES_PATH)) pathname = pathname.replace(/\/$/, '') + TRACES_PATH;
-    this.path = compileTenantTemplate((pathname + url.search).split(MARKER).join(TENANT_PLACEHOLDER));
-
-    this.transport = url.protocol === 'https:' ? https : http;
+    this.transport = target.value.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
-    this.target = {
-      protocol: url.protocol,
-      // IPv6 literals come back bracketed from URL; node:http wants them bare.
-      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port,
-      auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-    };
+    this.target = target.value;
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
-      try {
-        http.validateHeaderName(name);
-        http.validateHeaderValue(name, value);
-      } catch {
-        // Name only: header values are often credentials.
-        throw new Error(`${key('headers')}: header '${name}' has an invalid name or value`);
-      }
+      assertOption(headerProblem(name, value) === undefined, `exporters.${id}.headers`);
       headers[name.toLowerCase()] = value;
     }
     // Ours last: the body's type, length and encoding are ours to state, whatever the config says.
@@ -168,6 +131,11 @@ export class OtlpHttpExporter implements Exporter {
         finish({ status: 'retryable', error: `timeout after ${this.timeoutMs}ms` });
       }, this.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Aborted while the body was being compressed: the listener came too late to hear it.
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
 
       try {
         req = this.transport.request(

@@ -10,7 +10,7 @@
  * held. An item larger than the whole capacity is admitted only into an empty queue: refusing it forever
  * would make the client resend it forever, and this still bounds memory by max(capacity, one request).
  */
-import { DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from './options.js';
+import { assertOption, DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from './options.js';
 import { RetryingSender, type DeliveryOutcome, type ResolvedRetryOptions } from './retry.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import type { ExportItem, Exporter } from './types.js';
@@ -25,15 +25,10 @@ export function resolveQueueOptions(options: QueueOptions | undefined): Resolved
     maxBytes: options?.maxBytes ?? DEFAULT_QUEUE.maxBytes,
     maxBatchBytes: options?.maxBatchBytes ?? DEFAULT_QUEUE.maxBatchBytes,
   };
-  if (!Number.isInteger(q.numConsumers) || q.numConsumers < 1) {
-    throw new Error(`sending_queue: 'num_consumers' must be an integer >= 1, got ${q.numConsumers}`);
-  }
-  if (!Number.isInteger(q.maxBytes) || q.maxBytes < 1) {
-    throw new Error(`sending_queue: 'max_bytes' must be an integer >= 1, got ${q.maxBytes}`);
-  }
-  if (!Number.isInteger(q.maxBatchBytes) || q.maxBatchBytes < 0) {
-    throw new Error(`sending_queue: 'max_batch_bytes' must be an integer >= 0, got ${q.maxBatchBytes}`);
-  }
+  // The config schema checks these with positions; here they are only asserted.
+  assertOption(Number.isInteger(q.numConsumers) && q.numConsumers >= 1, 'sending_queue.num_consumers');
+  assertOption(Number.isInteger(q.maxBytes) && q.maxBytes >= 1, 'sending_queue.max_bytes');
+  assertOption(Number.isInteger(q.maxBatchBytes) && q.maxBatchBytes >= 0, 'sending_queue.max_batch_bytes');
   return Object.freeze(q);
 }
 

@@ -23,13 +23,14 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
+import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
+import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
-import { InMemoryCapStore } from '../policy/caps.js';
+import { createCapAdmission } from './cap-admission.js';
+import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
-const REQUEST_TIMEOUT_MS = 60_000;
-const HEADERS_TIMEOUT_MS = 30_000;
 
 export interface GatewayOptions {
   /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
@@ -89,9 +90,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   };
 
   try {
-    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
-    const capStore = new InMemoryCapStore();
-    const loaded = loadPolicy(config.policyPath, { env, capStore });
+    const loaded = loadPolicy(config.policyPath, { env });
     for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
     if (!loaded.ok) {
       metrics.policyLoaded('', 'failure');
@@ -121,7 +120,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => telemetryServer.close());
 
-    const pipeline = createPipeline({ policy, router, metrics, logger });
+    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
+    const opened = await openCapStore(config.capStore, logger).catch((err: unknown) => {
+      throw new StartupError([`${config.file}: ${(err as Error).message}`]);
+    });
+    cleanups.push(() => opened.store.close());
+    const caps = createCapAdmission({ ...opened, metrics, logger });
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps });
     const turns = new CpuTurns();
     const app = createReceiverApp({
       limits: {
@@ -138,12 +143,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       metrics,
       logger,
     });
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    // A client trickling a body holds its share of memory: it gets a minute for the whole request
-    // (Node's default is five) and 30 s for its headers.
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
+    const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
+    applyConnectionLimits(server, connectionLimits);
+    const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
     receiverListening = true;
@@ -178,13 +181,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         receiverListening = false;
         await router.drain(deadline);
         await router.shutdown();
+        await opened.store.close();
         await telemetryServer.close();
         await telemetry.shutdown();
         logger.info({ ...pipeline.stats, durationMs: Date.now() - started }, 'loopgate stopped');
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {
-      const next = loadPolicy(config.policyPath, { env, capStore });
+      const next = loadPolicy(config.policyPath, { env });
       for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
       if (!next.ok) {
         metrics.policyLoaded(policy.current.version, 'failure');

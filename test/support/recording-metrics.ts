@@ -46,6 +46,9 @@ export class RecordingMetrics implements GatewayMetrics {
     this.queues.set(exporter, read);
   }
   policyLoaded(): void {}
+  capStoreCall(): void {}
+  spansCapped(): void {}
+  spansCapUnchecked(): void {}
 
   count(c: Counter, key: string): number {
     return c.get(key) ?? 0;
