@@ -16,6 +16,12 @@ import { jwtHeaderValid } from './jwt.js';
 /** family: [literal prefixes, pattern body (starting with one of the prefixes)]. */
 const FAMILIES: readonly [readonly string[], string][] = [
   [['shpat_', 'shpss_', 'shpca_', 'shppa_'], 'shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}'], // Shopify
+  [['dop_v1_', 'doo_v1_', 'dor_v1_'], 'do[por]_v1_[a-f0-9]{64}'], // DigitalOcean
+  [['PMAK-'], 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}'], // Postman
+  [['lin_api_'], 'lin_api_[A-Za-z0-9]{40}'], // Linear
+  [['pplx-'], 'pplx-[A-Za-z0-9]{48}'], // Perplexity
+  [['sntryu_'], 'sntryu_[a-f0-9]{64}'], // Sentry user token
+  [['rubygems_'], 'rubygems_[a-f0-9]{48}'], // RubyGems
   [['A3-'], 'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}'], // 1Password secret key
   [['ops_eyJ'], 'ops_eyJ[A-Za-z0-9+/]{250,2000}={0,3}'], // 1Password service account
   [['p8e-'], 'p8e-[A-Za-z0-9]{32}'], // Adobe client secret
