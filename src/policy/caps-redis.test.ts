@@ -183,6 +183,14 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
     expect(admitted).toBe(37);
   });
 
+  it('takes a request of 50,000 spans with a counter each in one call (more arguments than a spread call can pass)', async () => {
+    const s = await store({ timeoutMs: 30_000 });
+    const now = Date.now();
+    const batch = Array.from({ length: 50_000 }, (_, i) => [key(`per-user\u0000acme\u0000u${i % 40_000}`, 1, HOUR, now)]);
+    const r = await s.take(batch);
+    expect(r.ok && r.takes.filter((t) => t.taken).length).toBe(40_000);
+  });
+
   it('answers unavailable, without throwing or waiting, while Redis is down, and counts again once it is back', async () => {
     const own = await startRedisServer(peer.redisServer);
     try {
