@@ -365,11 +365,14 @@ function tlsOptions(t: NonNullable<RedisCapStoreOptions['tls']>): ConnectionOpti
   };
 }
 
+/** How ioredis says the connection is not there (no offline queue, closed, or dropped mid-call). */
+const NOT_CONNECTED = /stream isn't writeable|connection is closed|max retries per request/i;
+
 function classify(err: unknown): CapStoreFailure {
-  const message = err instanceof Error ? err.message : '';
-  if (/timed out/i.test(message)) return 'timeout';
-  if ((err as { name?: string }).name === 'ReplyError') return 'error';
-  return 'unavailable';
+  if (!(err instanceof Error)) return 'error';
+  if (/command timed out/i.test(err.message)) return 'timeout';
+  if (NOT_CONNECTED.test(err.message) || err.name === 'MaxRetriesPerRequestError' || /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code ?? '')) return 'unavailable';
+  return 'error';
 }
 
 /**
