@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../yaml/index.js';
 import { loadGatewayConfig, parseGatewayConfig } from './load.js';
-import type { GatewayConfig } from './types.js';
+import { DEFAULTS, type GatewayConfig } from './types.js';
 
 const FILE = '/etc/loopgate/loopgate.yaml';
 
@@ -64,6 +64,7 @@ describe('gateway config', () => {
       maxRequestBodyBytes: 512 * 1024,
       maxValueDepth: 64,
       maxInflightBodyBytes: 512 * 1024 * 1024,
+      connections: DEFAULTS.connections,
       auth: { tokens: [{ token: 'tok-1', tenant: 'acme' }] },
     });
     expect(c.policyPath).toBe('/etc/loopgate/policies/default.yaml');
@@ -91,7 +92,7 @@ describe('gateway config', () => {
 
   it('fills defaults for a minimal config', () => {
     const c = ok('policy: p.yaml\n');
-    expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 512 * 1024 * 1024 });
+    expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 512 * 1024 * 1024, connections: DEFAULTS.connections });
     expect(c.exporters).toEqual({});
     expect(c.routes).toEqual({});
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });

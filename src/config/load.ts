@@ -91,6 +91,12 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       maxRequestBodyBytes: http?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
       maxValueDepth: DEFAULTS.maxValueDepth,
       maxInflightBodyBytes: http?.max_inflight_body_size ?? DEFAULTS.maxInflightBodyBytes,
+      connections: {
+        readHeaderTimeoutMs: http?.read_header_timeout ?? DEFAULTS.connections.readHeaderTimeoutMs,
+        readTimeoutMs: http?.read_timeout ?? DEFAULTS.connections.readTimeoutMs,
+        idleTimeoutMs: http?.idle_timeout ?? DEFAULTS.connections.idleTimeoutMs,
+        maxConnections: http?.max_connections ?? DEFAULTS.connections.maxConnections,
+      },
       ...(tokens && { auth: { tokens } }),
     },
     policyPath: resolvePath(raw.policy),

@@ -97,9 +97,17 @@ const HttpProtocol = z
     endpoint: Endpoint.optional(),
     max_request_body_size: PositiveByteSize.optional(),
     max_inflight_body_size: PositiveByteSize.optional(),
+    read_header_timeout: TimerDuration.optional(),
+    read_timeout: TimerDuration.optional(),
+    idle_timeout: TimerDuration.optional(),
+    max_connections: where(z.number(), wholeNumber(1)).optional(),
   })
-  // One request of the largest allowed size must fit the in-flight budget, or it is refused forever.
-  .superRefine(ordered('max_request_body_size', 'max_inflight_body_size', DEFAULTS.maxRequestBodyBytes, DEFAULTS.maxInflightBodyBytes, formatByteSize));
+  .superRefine((http, ctx) => {
+    // Node refuses a headers timeout longer than the request timeout.
+    ordered('read_header_timeout', 'read_timeout', DEFAULTS.connections.readHeaderTimeoutMs, DEFAULTS.connections.readTimeoutMs, formatDuration)(http, ctx);
+    // One request of the largest allowed size must fit the in-flight budget, or it is refused forever.
+    ordered('max_request_body_size', 'max_inflight_body_size', DEFAULTS.maxRequestBodyBytes, DEFAULTS.maxInflightBodyBytes, formatByteSize)(http, ctx);
+  });
 
 const Receivers = z.strictObject({
   otlp: z.strictObject({

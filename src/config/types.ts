@@ -19,6 +19,20 @@ export interface ReceiverConfig {
   maxInflightBodyBytes: number;
   /** Present when every request must carry a bearer token. */
   auth?: { tokens: AuthToken[] };
+  /** Connection bounds (gateway/connections.ts); defaults in DEFAULTS.connections. */
+  connections?: ConnectionLimits;
+}
+
+/** How long and how many client connections the receiver keeps (receivers.otlp.protocols.http). */
+export interface ConnectionLimits {
+  /** From a connection's (or a request's) first byte to the end of its headers; then 408 and closed. */
+  readHeaderTimeoutMs: number;
+  /** For a whole request, body included; then 408 and closed. */
+  readTimeoutMs: number;
+  /** A keep-alive connection with no request in progress is closed after this long. */
+  idleTimeoutMs: number;
+  /** Open connections at once; one more is closed as soon as it is accepted. */
+  maxConnections: number;
 }
 
 export interface ServiceConfig {
@@ -60,6 +74,7 @@ export const DEFAULTS = {
   maxValueDepth: 64,
   // bodies and their decoded models (receiver/app.ts); one request may take at most half
   maxInflightBodyBytes: 512 * 1024 * 1024,
+  connections: { readHeaderTimeoutMs: 10_000, readTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxConnections: 4096 },
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,

@@ -23,14 +23,14 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
+import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
+import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
 import { createCapAdmission } from './cap-admission.js';
 import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
-const REQUEST_TIMEOUT_MS = 60_000;
-const HEADERS_TIMEOUT_MS = 30_000;
 
 export interface GatewayOptions {
   /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
@@ -143,12 +143,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       metrics,
       logger,
     });
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    // A client trickling a body holds its share of memory: it gets a minute for the whole request
-    // (Node's default is five) and 30 s for its headers.
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
+    const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
+    applyConnectionLimits(server, connectionLimits);
+    const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
     receiverListening = true;

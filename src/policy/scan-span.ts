@@ -17,6 +17,7 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEven
 import { looksLikeJson, redactJsonText } from './json-walk.js';
 import type { RedactionAccount, TextRedactor } from './redact.js';
 import { skipsValue, type KeyMatcher } from './skip-keys.js';
+import { modelHints } from './model-hints.js';
 
 export interface ScanSettings {
   readonly text: TextRedactor;
@@ -183,6 +184,7 @@ export class SpanScanner {
   }
 
   span(span: Span, acc: RedactionAccount): Span {
+    acc.hints = modelHints(span.attributes); // the span's model names are no person's (PERSON detector)
     const track = acc.records !== undefined;
     const name = this.field(span.name, 'span.name', acc);
     const statusMessage = this.field(span.status.message, 'span.status.message', acc);

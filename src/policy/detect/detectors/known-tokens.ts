@@ -6,7 +6,6 @@
 import { regexDetector } from '../regex-detector.js';
 
 const PREFIXES = [
-  'shpat_', 'shpss_', 'shpca_', 'shppa_', // Shopify
   'dop_v1_', 'doo_v1_', 'dor_v1_', // DigitalOcean
   'PMAK-', // Postman
   'lin_api_', // Linear

@@ -46,7 +46,7 @@ const CONTEXT =
   /(?:phone|tel\b|tel[.:]|tlf|call|mobil|cell|fax|whats ?app|sms|signal|viber|contact|kontakt|reach|ring|dial|number|nummer|num[ée]ro|n[úu]mero|telef|t[ée]l[ée]phone|portable|handy|m[oó]vil|celular|bel me|appel|ll[aá]m|ligue|chiam|ruf|電話|携帯|手机|电话|전화|msisdn|callback|hotline|helpline|@)/;
 /** Words that introduce a reference number, and arithmetic: the number after them is not a phone. */
 const NOT_PHONE =
-  /\b(?:order|invoice|ticket|tracking|account|acct|serial|case|ref|reference|customer id|po|part|batch|model|isbn|issn|policy|claim|booking|confirmation|transaction|txn|id|version|build|bestell|rechnung|commande|facture|pedido|factura|sku|ean|upc|oid)\b[ #:.\-]{0,3}(?:(?:number|no\.?|nr\.?|n°|num)[ #:.]{0,3})?$|[\d)][ ]?[=*^×÷][ ]?$/;
+  /\b(?:order|invoice|ticket|tracking|account|acct|serial|case|ref|reference|customer id|po|part|batch|model|isbn|issn|policy|claim|booking|confirmation|transaction|txn|id|version|build|bestell|rechnung|commande|facture|pedido|factura|sku|ean|upc|oid|routing|aba|nhs|passport|licen[cs]e|dl|itin|ssn|social security|tax|bank|iban|tin|patient|member|policy)\b[ #:.\-]{0,3}(?:(?:number|no\.?|nr\.?|n°|num)[ #:.]{0,3})?$|[\d)][ ]?[=*^×÷][ ]?$/;
 
 /** A phone word counts only within the same clause: not across a bracket or a semicolon. */
 function hasContext(text: string, start: number): boolean {
@@ -67,8 +67,12 @@ function groupCount(raw: string): number {
   return groups;
 }
 
+/** The groups of an IBAN-shaped string (`DE89 3704 …`, `GB29 NWBK 6016 …`) just before a candidate: its digits are no phone. */
+const IBAN_BEFORE = /\b[a-z]{2}\d{2}(?:[ ]?[a-z0-9]{4}){0,7}[ ]?$/i;
+
 export function isPhoneCandidate(raw: string, text: string, start: number): boolean {
   const digits = digitsOf(raw);
+  if (start >= 4 && IBAN_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return false;
   if (digits.length < 7 || digits.length > 15) return false;
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return false;
   // AAA-GG-SSSS is the SSN layout; no numbering plan groups a local number that way
