@@ -202,6 +202,7 @@ function outputTexts(result: ProcessResult): string[] {
     }
   };
   for (const o of result.outputs) {
+    if (o.signal !== 'traces') throw new Error(`a traces request gave a ${o.signal} output`);
     add(encodeTracesJson(o.data));
     for (const rs of o.data.resourceSpans) {
       add(rs.schemaUrl);
@@ -243,7 +244,7 @@ describe('engine fuzz: the invariant', () => {
         const result = redactAll.process(data, {});
         const spans = data.resourceSpans[0]!.scopeSpans[0]!.spans.length;
         // every span exported: a discard would hide a leak instead of testing it
-        expect(result.outputs.reduce((n, o) => n + o.spanCount, 0), JSON.stringify({ discarded: result.discarded, rejected: result.rejected, places })).toBe(spans);
+        expect(result.outputs.reduce((n, o) => n + o.count, 0), JSON.stringify({ discarded: result.discarded, rejected: result.rejected, places })).toBe(spans);
         const texts = outputTexts(result);
         for (const v of values) {
           const leak = texts.find((t) => t.includes(v));
@@ -321,7 +322,9 @@ describe('engine fuzz: JSON stays JSON', () => {
         const data = baseRequest(1);
         data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.push(kv('gen_ai.input.messages', str(text)));
         const result = redactAll.process(data, {});
-        const out = result.outputs[0]!.data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.find((a) => a.key === 'gen_ai.input.messages')!.value;
+        const first = result.outputs[0]!;
+        if (first.signal !== 'traces') throw new Error('a traces output expected');
+        const out = first.data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.find((a) => a.key === 'gen_ai.input.messages')!.value;
         expect(out.kind).toBe('string');
         const written = (out as { value: string }).value;
         JSON.parse(written); // well-formed
@@ -340,7 +343,7 @@ describe('engine fuzz: no throw escapes process()', () => {
     fc.assert(
       fc.property(tracesData, fc.constantFrom(...policies), fc.option(fc.constantFrom('acme', 'globex', 'initech')), (data, p, tenant) => {
         const result = p.process(data, tenant === null ? {} : { authTenant: tenant });
-        const exported = result.outputs.reduce((n, o) => n + o.spanCount, 0);
+        const exported = result.outputs.reduce((n, o) => n + o.count, 0);
         const discarded = Object.values(result.discarded).reduce((n, c) => n + (c ?? 0), 0);
         expect(exported + discarded + result.rejected.count).toBe(result.received);
       }),

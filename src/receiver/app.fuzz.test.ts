@@ -18,6 +18,7 @@ import { decodeResponse, decodeTraces, encodeTraces, type Encoding } from '../ot
 import type { TracesData } from '../otlp/model.js';
 import { loadPolicy } from '../policy/load.js';
 import { noopMetrics } from '../telemetry/metrics-types.js';
+import { decodeRaw } from '../gateway/pipeline.js';
 import { createReceiverApp } from './app.js';
 import { contentCodingOf, encodingOf } from './content-type.js';
 
@@ -30,10 +31,14 @@ const quiet = { debug() {}, warn() {}, error() {} };
 
 const seen: TracesData[] = [];
 const app = createReceiverApp({
-  limits: { maxRequestBodyBytes: 256 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 8 * 1024 * 1024 },
-  handle: (data, ctx) => {
+  limits: { maxRequestBodyBytes: 256 * 1024, maxInflightBodyBytes: 8 * 1024 * 1024 },
+  // the pipeline's own decode step, then the policy: what a request's answer depends on
+  handle: (raw) => {
+    const decoded = decodeRaw(raw, { maxDepth: 64 });
+    if (!decoded.ok) return decoded.refused;
+    const data = decoded.value.data as TracesData;
     seen.push(data);
-    const r = policy.process(data, ctx);
+    const r = policy.process(data, raw.ctx);
     return { status: 'accepted', rejected: { count: r.rejected.count, message: r.rejected.message } };
   },
   metrics: noopMetrics,
