@@ -137,7 +137,7 @@ function tailAt(text: string, i: number): { end: number; strong: boolean } | und
   return undefined;
 }
 
-const NUMBER = /(?<![\w\-.,/:#$€£])\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Za-z\u00c0-\u024f0-9])/g;
+const NUMBER = /(?<![\w\-.,/:#$€£])\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9]| (?:rue|avenue|boulevard|chemin|place|calle|via|rua|av) )/g;
 
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
