@@ -38,7 +38,9 @@ export const problems = {
     message,
     headers: { 'www-authenticate': 'Bearer realm="loopgate"' },
   }),
-  notFound: (): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message: 'not found: traces are accepted at POST /v1/traces' }),
+  notFound: (): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message: 'not found: OTLP is accepted at POST /v1/traces, /v1/logs and /v1/metrics' }),
+  /** A signal path this gateway has no routes for (OTLP/HTTP: 404 for a path not served). */
+  notServed: (message: string): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message }),
   methodNotAllowed: (): Problem => ({
     status: 405,
     grpcCode: GrpcCode.UNIMPLEMENTED,
