@@ -97,7 +97,8 @@ const SECRET_OR_VENDOR = new RegExp(`(${KEY_HINT.source})|(${VENDOR_WORDS_SOURCE
 function hints(text: string): number {
   if (text !== lastHintText) {
     const m = SECRET_OR_VENDOR.exec(text);
-    lastHint = m === null ? 0 : m[1] !== undefined ? 1 | (hasVendorWord(text) ? 2 : 0) : 2;
+    // the leftmost hit decides; only a vendor word first needs a second look for a secret word after it
+    lastHint = m === null ? 0 : m[1] !== undefined ? 1 : 2 | (KEY_HINT.test(text.slice(m.index)) ? 1 : 0);
     lastHintText = text;
   }
   return lastHint;

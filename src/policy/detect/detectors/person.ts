@@ -778,14 +778,15 @@ function findColumns(text: string, n: number, out: Found[], table: WordTable, hi
   let kinds: number[] = [];
   let sep = 0;
   let lines = 0;
-  while (lineStart < text.length && lines < 10_000) {
+  while (lineStart < text.length && lines < 10_000 && (columns !== undefined || lines < 50)) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     lines++;
     if (columns === undefined) {
-      // a header: separated cells, one of which is a person key
+      // a header: a short line of separated cells, one of which is a person key
+      const line = lineEnd - lineStart <= 300 ? text.slice(lineStart, lineEnd) : '';
       for (const s of [44, 9, 59, 124]) {
-        if (text.indexOf(String.fromCharCode(s), lineStart) >= lineEnd || text.indexOf(String.fromCharCode(s), lineStart) < 0) continue;
+        if (!line.includes(String.fromCharCode(s))) continue;
         const cells = cellsOf(text, lineStart, lineEnd, s);
         const ks = cells.map(([a, b]) => {
           let x = a;

@@ -137,14 +137,35 @@ function tailAt(text: string, i: number): { end: number; strong: boolean } | und
   return undefined;
 }
 
-const NUMBER = /(?<![\w\-.,/:#$€£])\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Za-z\u00c0-\u024f0-9])/g;
+/** A building number then a capitalised word or a digit; the character before is checked in code (cheaper than a lookbehind at every digit). */
+const NUMBER = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+/** "12 rue de Rivoli": a number before a lower-case street type (French, Spanish, Italian, Portuguese). */
+const NUMBER_LOWER_TYPE = /\d{1,6}(?:bis|ter)?(?= (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) )/g;
+const LOWER_TYPE_HINT = / (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) /;
+
+/** Not inside a longer token: digits after a letter, '-', '.', ',', '/', ':', '#' or a currency sign are no building number. */
+function numberStarts(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const c = text.charCodeAt(i - 1);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return false;
+  return !(c === 45 || c === 46 || c === 44 || c === 47 || c === 58 || c === 35 || c === 36 || c === 0x20ac || c === 0xa3);
+}
 
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
+  for (const re of LOWER_TYPE_HINT.test(text) ? [NUMBER, NUMBER_LOWER_TYPE] : [NUMBER]) numberFirstWith(re, text, out);
+}
+
+function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
   NUMBER.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = NUMBER.exec(text)) !== null) {
     const start = m.index;
+    if (!numberStarts(text, start)) {
+      // skip the rest of this digit run
+      NUMBER.lastIndex = start + m[0].length;
+      continue;
+    }
     let p = start + m[0].length + 1;
     let words = 0;
     let streetEnd = -1;
@@ -275,7 +296,7 @@ function military(text: string, out: Finding[]): void {
 export const streetAddressDetector: BuiltinDetector = {
   name: 'street_address',
   entity: 'STREET_ADDRESS',
-  patterns: [NUMBER, TYPE_FIRST, SUFFIXED, MILITARY],
+  patterns: [NUMBER, NUMBER_LOWER_TYPE, TYPE_FIRST, SUFFIXED, MILITARY],
   mayMatch: (text) => /\d/.test(text),
   // a building number, a house number or a ZIP: every address has a digit and a capitalised word
   triggered: (t, text) => t.tightDigits >= 1 && text.length >= 8,
