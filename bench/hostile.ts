@@ -3,9 +3,11 @@
  * issue found, against a real gateway child process (`loopgate serve`, the compiled dist/, as
  * production runs it) supervised like a container: if it dies it is started again, and counted.
  *
- * Two phases on one gateway: quiet (good clients only), then under attack. Reported for each: the
- * good clients' request latency (p50, p99, max) and answers, /healthz latency from a prober polling
- * every 50 ms, and, under attack, what each attack shape got. Then: restarts, peak RSS.
+ * Phases on one gateway: quiet (good clients only); each attack shape alone (one attacker sending
+ * it back to back for a few seconds); then every shape at once from several attackers, with
+ * slowloris and idle sockets held open. Reported for each: the good clients' request latency (p50,
+ * p99, max) and answers, /healthz latency from a prober polling every 50 ms, and what the attack
+ * requests got. Then: restarts, peak RSS.
  *
  * Attack shapes (each small on the wire):
  *   links          20 MiB of empty Span.links (`6a 00`), gzipped to ~20 KB       → 413 (decode budget)
@@ -20,7 +22,7 @@
  *   prose-19MiB    one 19 MiB attribute of text with PII (linear, but the most CPU) → 200, redacted
  *   slowloris      sockets trickling headers, and idle sockets, held open           → 408 / closed
  *
- * Run: npm run bench:hostile [-- --quiet 10 --seconds 30 --clients 4 --attackers 2 --shapes a,b]
+ * Run: npm run bench:hostile [-- --quiet 10 --each 4 --seconds 30 --clients 4 --attackers 2 --shapes a,b]
  * Prints numbers only; nothing here is asserted. The machine may be shared: compare runs side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '20' },
     attackers: { type: 'string', default: '2' },
     shapes: { type: 'string', default: '' },
+    each: { type: 'string', default: '4' },
     slowloris: { type: 'string', default: '50' },
     idle: { type: 'string', default: '500' },
   },
@@ -200,31 +203,38 @@ async function main(): Promise<void> {
   const goodAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const attackAgent = new http.Agent({ keepAlive: true, maxSockets: ATTACKERS });
-  let phase: 'warmup' | 'quiet' | 'attack' | 'done' = 'warmup';
-  const good = { quiet: new Series(), attack: new Series() };
-  const health = { quiet: new Series(), attack: new Series() };
-  const attacks = new Map<string, Series>(shapes.map((s) => [s.name, new Series()]));
+  /** 'warmup', 'quiet', a shape's name (that shape alone), 'attack' (all at once) or 'done'. */
+  let phase = 'warmup';
+  const windows = new Map<string, { good: Series; health: Series; attack: Series }>();
+  const windowOf = (name: string) => {
+    let w = windows.get(name);
+    if (w === undefined) windows.set(name, (w = { good: new Series(), health: new Series(), attack: new Series() }));
+    return w;
+  };
+  const measuring = (): boolean => phase !== 'warmup' && phase !== 'done';
 
   const goodClient = async (c: number): Promise<void> => {
     for (let i = c; phase !== 'done'; i += CLIENTS) {
+      const at = phase;
       const r = await post(port, batches[i % batches.length]!, 'application/x-protobuf', goodAgent);
-      if (phase === 'quiet' || phase === 'attack') good[phase].add(r.ms, r.status);
+      if (measuring() && at === phase) windowOf(phase).good.add(r.ms, r.status);
       await sleep(20);
     }
   };
   const prober = async (): Promise<void> => {
     while (phase !== 'done') {
+      const at = phase;
       const r = await get(`http://127.0.0.1:${telemetryPort}/healthz`, healthAgent);
-      if (phase === 'quiet' || phase === 'attack') health[phase].add(r.ms, r.status);
+      if (measuring() && at === phase) windowOf(phase).health.add(r.ms, r.status);
       await sleep(50);
     }
   };
-  const attacker = async (a: number): Promise<void> => {
-    while (phase !== 'attack') await sleep(20);
-    for (let i = a; phase === 'attack'; i++) {
-      const s = shapes[i % shapes.length]!;
+  /** Sends the shapes of `list` in turn, back to back, while the phase is `until`. */
+  const attackWith = async (list: readonly typeof shapes[number][], until: string, offset: number): Promise<void> => {
+    for (let i = offset; phase === until; i++) {
+      const s = list[i % list.length]!;
       const r = await post(port, s.body, s.type, attackAgent, 'gzip');
-      attacks.get(s.name)!.add(r.ms, r.status);
+      windowOf(until).attack.add(r.ms, r.status);
     }
   };
   /** Sockets that trickle header lines, reopened when the gateway closes them, and idle ones. */
@@ -250,11 +260,19 @@ async function main(): Promise<void> {
 
   const clients = Array.from({ length: CLIENTS }, (_, c) => goodClient(c));
   const probe = prober();
-  const attackersRun = Array.from({ length: ATTACKERS }, (_, a) => attacker(a));
   await sleep(3000); // JIT and connections
   phase = 'quiet';
   await sleep(QUIET_S * 1000);
+  for (const s of shapes) {
+    phase = s.name;
+    const run = attackWith([s], s.name, 0);
+    await sleep(Number(args.each) * 1000);
+    phase = 'between';
+    await run;
+    await sleep(500);
+  }
   phase = 'attack';
+  const attackersRun = Array.from({ length: ATTACKERS }, (_, a) => attackWith(shapes, 'attack', a));
   for (let i = 0; i < Number(args.slowloris); i++) hold('slowloris');
   for (let i = 0; i < Number(args.idle); i++) hold('idle');
   await sleep(ATTACK_S * 1000);
@@ -267,15 +285,20 @@ async function main(): Promise<void> {
   sink.close();
   for (const a of [goodAgent, healthAgent, attackAgent]) a.destroy();
 
-  console.log(`node ${process.version}, gateway dist/ on redact-all, ${CLIENTS} good clients (${BATCH}-span protobuf batches, 20 ms apart), ${ATTACKERS} attackers, /healthz every 50 ms`);
-  console.log(`\nquiet (${QUIET_S} s, good clients only)`);
-  console.log(`  good clients  ${good.quiet.summary()}`);
-  console.log(`  /healthz      ${health.quiet.summary()}`);
-  console.log(`\nunder attack (${ATTACK_S} s)`);
-  console.log(`  good clients  ${good.attack.summary()}`);
-  console.log(`  /healthz      ${health.attack.summary()}`);
-  console.log(`\nattack shapes (gateway time as the attacker saw it)`);
-  for (const s of shapes) console.log(`  ${s.name.padEnd(14)} ${String(s.body.length).padStart(8)} B  ${attacks.get(s.name)!.summary()}`);
+  const row = (label: string, w: { good: Series; health: Series; attack: Series } | undefined): void => {
+    if (w === undefined) return;
+    console.log(`  ${label}`);
+    console.log(`    good clients  ${w.good.summary()}`);
+    console.log(`    /healthz      ${w.health.summary()}`);
+    if (w.attack.ms.length > 0) console.log(`    attacker      ${w.attack.summary()}`);
+  };
+  console.log(`node ${process.version}, gateway dist/ on redact-all, ${CLIENTS} good clients (${BATCH}-span protobuf batches, 20 ms apart), /healthz every 50 ms`);
+  console.log(`\nquiet: good clients only (${QUIET_S} s)`);
+  row('no attack', windows.get('quiet'));
+  console.log(`\neach shape alone, one attacker back to back (${args.each} s each; body size on the wire)`);
+  for (const s of shapes) row(`${s.name} (${s.body.length} B)`, windows.get(s.name));
+  console.log(`\nevery shape at once: ${ATTACKERS} attackers, ${args.slowloris} slowloris and ${args.idle} idle sockets held (${ATTACK_S} s)`);
+  row('all', windows.get('attack'));
   console.log(`  slowloris/idle sockets opened ${held.slowloris}/${held.idle}, closed by the gateway ${held.closedByServer}`);
   console.log(`\ngateway restarts: ${restarts}${exits.length ? ` (${exits.join(', ')})` : ''}; peak RSS ${peak.toFixed(0)} MiB`);
 }
