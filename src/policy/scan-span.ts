@@ -243,6 +243,7 @@ export class SpanScanner {
    * for span names): the value is gone either way, and the rest of the message stays.
    */
   logRecord(rec: LogRecord, acc: RedactionAccount): LogRecord {
+    acc.hints = modelHints(rec.attributes); // as for a span: the record's model names are no person's
     const body = this.#value(rec.body, 'log.body', acc, 0);
     acc.dropAttribute = false;
     const before = acc.strippedAttributes;

@@ -81,11 +81,11 @@ export function isPhoneCandidate(raw: string, text: string, start: number): bool
   if (start >= 4 && IBAN_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return false;
   // an extension is itself phone evidence, as a phone word before the number is: a mistyped or
   // plan-invalid number written the way phone numbers are is still somebody's number
-  const ext = EXTENSION.test(text.slice(start + raw.length, start + raw.length + 16));
-  if ((ext || hasContext(text, start)) && !NOT_PHONE.test(contextBefore(text, start, 24))) {
-    if (NANP_ANY.test(raw)) return true;
-    // short local numbers after a phone word: "call 555-1234", "Tel. 22 45 67"
-    if (digits.length >= 6 && digits.length <= 8 && raw.length > digits.length && !DATE.test(raw) && !/\.\d(?:\.|$)/.test(raw) && hasContext(text, start)) return true;
+  const nanpAny = NANP_ANY.test(raw);
+  const shortLocal = !nanpAny && digits.length >= 6 && digits.length <= 8 && raw.length > digits.length && !DATE.test(raw) && !/\.\d(?:\.|$)/.test(raw);
+  if (nanpAny || shortLocal) {
+    const ext = nanpAny && EXTENSION.test(text.slice(start + raw.length, start + raw.length + 16));
+    if ((ext || hasContext(text, start)) && !NOT_PHONE.test(contextBefore(text, start, 24))) return true;
   }
   if (digits.length < 7 || digits.length > 15) return false;
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return false;
