@@ -1,6 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../yaml/index.js';
 import { loadGatewayConfig, parseGatewayConfig } from './load.js';
@@ -152,6 +152,19 @@ describe('gateway config', () => {
       expect.stringMatching(/:12:14: exporters\["otlphttp\/x"\]\.timeout: expected a string, got number 10/),
       expect.stringMatching(/:13:12: exporters\["kafka\/y"\]: exporter id 'kafka\/y' must be <type>\/<name>/),
       expect.stringMatching(/:15:21: service\.shutdown_timeout: expected a duration/),
+    ]);
+  });
+
+  it('reads a persistent queue: storage resolved against the config folder, fsync only with storage', () => {
+    const c = ok('policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\n    sending_queue: { storage: ./queue, fsync: false, max_bytes: 1MiB }\n');
+    expect(c.exporters['file/a']).toMatchObject({ queue: { storage: join(dirname(FILE), 'queue'), fsync: false, maxBytes: 1024 * 1024 } });
+    const e = errors('policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\n    sending_queue:\n      fsync: false\n      storage: ""\n      max_bytes: 0\n');
+    expect(e).toEqual([
+      expect.stringMatching(/:7:16: .*sending_queue\.storage: must not be empty/),
+      expect.stringMatching(/:8:18: .*sending_queue\.max_bytes: max_bytes must be at least 1 byte/),
+    ]);
+    expect(errors('policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\n    sending_queue:\n      fsync: false\n')).toEqual([
+      expect.stringMatching(/:6:14: .*sending_queue\.fsync: 'fsync' applies to a persistent queue only/),
     ]);
   });
 

@@ -60,8 +60,15 @@ const Retry = z.strictObject({
 
 const Queue = z.strictObject({
   num_consumers: z.number().int().min(1).optional(),
-  max_bytes: ByteSize.optional(),
+  max_bytes: ByteSize.refine((n) => n >= 1, 'max_bytes must be at least 1 byte').optional(),
   max_batch_bytes: ByteSize.optional(),
+  /** A folder for the persistent queue (relative to the config file); unset = in memory. */
+  storage: NonEmpty.optional(),
+  /** With storage: fsync before answering the client (default true). */
+  fsync: z.boolean().optional(),
+}).refine((q) => q.fsync === undefined || q.storage !== undefined, {
+  message: "'fsync' applies to a persistent queue only: set 'storage' too, or remove 'fsync'",
+  path: ['fsync'],
 });
 
 const OtlpHttpExporter = z.strictObject({
@@ -166,6 +173,8 @@ export function toExporterOptions(
     ...(raw.sending_queue.num_consumers !== undefined && { numConsumers: raw.sending_queue.num_consumers }),
     ...(raw.sending_queue.max_bytes !== undefined && { maxBytes: raw.sending_queue.max_bytes }),
     ...(raw.sending_queue.max_batch_bytes !== undefined && { maxBatchBytes: raw.sending_queue.max_batch_bytes }),
+    ...(raw.sending_queue.storage !== undefined && { storage: resolvePath(raw.sending_queue.storage) }),
+    ...(raw.sending_queue.fsync !== undefined && { fsync: raw.sending_queue.fsync }),
   };
   if (entry.type === 'file') {
     const f = raw as z.infer<typeof FileExporter>;

@@ -15,8 +15,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
@@ -24,9 +22,7 @@ import { decodeResponse } from '../otlp/response.js';
 import { DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
 import { compileTenantTemplate, TENANT_PLACEHOLDER, type TenantTemplate } from './tenant-template.js';
-import type { ExportItem, ExportResult, Exporter } from './types.js';
-
-const gzipAsync = promisify(gzip);
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
 
 const TRACES_PATH = '/v1/traces';
 const USER_AGENT = 'loopgate-otlphttp/0.1';
@@ -38,13 +34,16 @@ const MARKER = '__loopgate_tenant_placeholder__';
 const utf8 = new TextEncoder();
 
 export class OtlpHttpExporter implements Exporter {
-  readonly encoding: Encoding;
+  readonly format: BodyFormat;
+  private readonly encoding: Encoding;
   private readonly compression: Compression;
   private readonly compressionLevel: number;
+  /** `http://host:port`, the part of a target that is the same for every tenant. */
+  private readonly origin: string;
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
-  private readonly target: { protocol: string; hostname: string; port: string; auth: string | undefined };
+  private readonly host: { protocol: string; hostname: string; port: string; auth: string | undefined };
   private readonly path: TenantTemplate;
   /** Headers that do not change per request, computed once. */
   private readonly baseHeaders: Record<string, string>;
@@ -88,9 +87,11 @@ export class OtlpHttpExporter implements Exporter {
     if (!pathname.endsWith(TRACES_PATH)) pathname = pathname.replace(/\/$/, '') + TRACES_PATH;
     this.path = compileTenantTemplate((pathname + url.search).split(MARKER).join(TENANT_PLACEHOLDER));
 
+    this.format = { encoding: this.encoding, compression: this.compression, compressionLevel: this.compressionLevel };
+    this.origin = `${url.protocol}//${url.host}`;
     this.transport = url.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
-    this.target = {
+    this.host = {
       protocol: url.protocol,
       // IPv6 literals come back bracketed from URL; node:http wants them bare.
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -109,11 +110,10 @@ export class OtlpHttpExporter implements Exporter {
       }
       headers[name.toLowerCase()] = value;
     }
-    // Ours last: the body's type, length and encoding are ours to state, whatever the config says.
+    // Ours, per request: the body's type, length and encoding are ours to state, whatever the config says.
     headers['user-agent'] ??= USER_AGENT;
-    headers['content-type'] = CONTENT_TYPE[this.encoding];
-    if (this.compression === 'gzip') headers['content-encoding'] = 'gzip';
-    else delete headers['content-encoding'];
+    delete headers['content-type'];
+    delete headers['content-encoding'];
     delete headers['content-length'];
     this.baseHeaders = headers;
   }
@@ -122,19 +122,22 @@ export class OtlpHttpExporter implements Exporter {
     return this.encoding === 'protobuf' ? encodeTracesProtobuf(item.data) : utf8.encode(encodeTracesJson(item.data));
   }
 
-  async export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult> {
-    const path = this.path.expand(item.tenant);
-    if (!path.ok) return { status: 'failure', error: path.error };
+  /** The full URL a tenant's requests go to. */
+  target(tenant: string | undefined): TargetResult {
+    const path = this.path.expand(tenant);
+    return path.ok ? { ok: true, value: this.origin + path.value } : path;
+  }
+
+  async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    const target = this.target(request.tenant);
+    if (!target.ok) return { status: 'failure', error: target.error };
+    // A request admitted for another URL (the endpoint changed since it was stored) is never sent here
+    // with this exporter's credentials: that could hand one tenant's or vendor's data to another.
+    if (target.value !== request.target) return { status: 'failure', error: 'target changed since the request was queued' };
     if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
-    let payload: Uint8Array = body;
-    if (this.compression === 'gzip') {
-      try {
-        payload = await gzipAsync(body, { level: this.compressionLevel });
-      } catch (err) {
-        return { status: 'failure', error: `gzip: ${errorCode(err)}` };
-      }
-    }
-    return this.post(path.value, payload, signal, true);
+    const headers: Record<string, string> = { ...this.baseHeaders, 'content-type': CONTENT_TYPE[request.encoding] };
+    if (request.compression === 'gzip') headers['content-encoding'] = 'gzip';
+    return this.post(target.value.slice(this.origin.length), headers, request.body, signal, true);
   }
 
   async shutdown(): Promise<void> {
@@ -147,7 +150,7 @@ export class OtlpHttpExporter implements Exporter {
    * resent once at once on a fresh connection (the pattern Node's http docs recommend) instead of waiting
    * a whole retry backoff for a benign race.
    */
-  private post(path: string, payload: Uint8Array, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
+  private post(path: string, headers: Record<string, string>, payload: Uint8Array, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       let settled = false;
       let responded = false;
@@ -174,12 +177,12 @@ export class OtlpHttpExporter implements Exporter {
           {
             agent: this.agent,
             method: 'POST',
-            protocol: this.target.protocol,
-            hostname: this.target.hostname,
-            port: this.target.port,
+            protocol: this.host.protocol,
+            hostname: this.host.hostname,
+            port: this.host.port,
             path,
-            auth: this.target.auth,
-            headers: { ...this.baseHeaders, 'content-length': String(payload.byteLength) },
+            auth: this.host.auth,
+            headers: { ...headers, 'content-length': String(payload.byteLength) },
           },
           (res) => {
             responded = true;
@@ -219,7 +222,7 @@ export class OtlpHttpExporter implements Exporter {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve(this.post(path, payload, signal, false));
+          resolve(this.post(path, headers, payload, signal, false));
           return;
         }
         finish({ status: 'retryable', error: `network: ${errorCode(err)}` });

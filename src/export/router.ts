@@ -2,23 +2,27 @@
  * Class → exporters. The receiver hands the router one request's outputs; the router either enqueues all
  * of them for every exporter of their class, or nothing at all.
  *
- * Atomic admission: outputs are encoded once per encoding (exporters declaring the same encoding share
- * the bytes), the total per target queue is checked against its room, and only when every queue has
- * room is anything enqueued. All of it happens in one synchronous step, so no other request can slip in
- * between check and enqueue. When any queue is full the answer is `unavailable`: the receiver replies
- * 503 with Retry-After and the client resends the whole request; nothing is duplicated downstream and
- * nothing is lost.
+ * Bodies are made once: each output is encoded once per encoding and compressed once per body format
+ * (exporters with equal formats share the bytes), here at admission, never again per attempt.
+ *
+ * Atomic admission: once the bodies are made, the total per target queue is checked against its room
+ * and reserved in one synchronous step, so no other request can slip in between check and reservation.
+ * Persistent queues then write and fsync their records (concurrent requests share one fsync); only when
+ * every write succeeded is anything made visible to the consumers. When any queue is full, or a write
+ * fails (disk full, I/O error), the answer is `unavailable`: the receiver replies 503 with Retry-After,
+ * the client resends the whole request, and records another queue had written already are marked done
+ * (so they are not replayed). Nothing is lost; a duplicate is possible only when marking them failed too.
  *
  * A class with no route (not listed in `routes`, or listed with no exporters) is exported nowhere, as
  * design.md says; its spans are counted as discarded with reason 'no_route' once the request is accepted,
  * so they are never silently lost.
  */
-import type { Encoding } from '../otlp/codec.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
-import type { ExportQueue } from './queue.js';
-import type { ExportItem, RouteResult, SpanRouter } from './types.js';
+import type { ExportQueue, Staged } from './queue.js';
+import { makeBody, type MadeBody } from './request-body.js';
+import type { BodyFormat, DrainReport, ExportRequest, RouteContext, RouteResult, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -29,9 +33,12 @@ export interface RouterDeps {
 
 interface Planned {
   queue: ExportQueue;
-  item: ExportItem;
-  body: Uint8Array;
+  output: ClassOutput;
+  target: string;
+  body: Promise<MadeBody>;
 }
+
+const UNKNOWN_POLICY = '';
 
 export class Router implements SpanRouter {
   private readonly routes = new Map<ExportClass, readonly ExportQueue[]>();
@@ -39,6 +46,9 @@ export class Router implements SpanRouter {
   private readonly logger: ExportLogger;
   private readonly nowMs: () => number;
   private closed = false;
+  /** Admissions between their room check and their commit: a drain waits for them. */
+  private admitting = 0;
+  private admitted: (() => void)[] = [];
 
   constructor(
     private readonly queues: readonly ExportQueue[],
@@ -65,12 +75,24 @@ export class Router implements SpanRouter {
     return (this.routes.get(cls) ?? []).map((q) => q.id);
   }
 
-  route(outputs: readonly ClassOutput[]): RouteResult {
+  /**
+   * Opens persistent queues (replaying what a previous run left) before the receiver listens. Throws
+   * naming the exporter when a storage folder cannot be used.
+   */
+  async start(): Promise<void> {
+    for (const q of this.queues) {
+      try {
+        await q.open();
+      } catch (err) {
+        throw new Error(`exporters.${q.id}.sending_queue.storage: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
     const plan: Planned[] = [];
-    const need = new Map<ExportQueue, { bytes: number; spans: number }>();
     let routed = 0;
     let noRoute = 0;
-
     for (const out of outputs) {
       if (out.spanCount === 0) continue;
       const targets = this.routes.get(out.class);
@@ -78,46 +100,101 @@ export class Router implements SpanRouter {
         noRoute += out.spanCount;
         continue;
       }
-      const item: ExportItem = { class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount };
-      let shared: Map<Encoding, Uint8Array> | undefined;
+      // A full queue refuses before any encoding or compression is spent on the request.
+      const full = targets.find((q) => q.isFull());
+      if (full) return this.refuse(full, outputs);
       let planned = false;
+      const encoded = new Map<string, Uint8Array | undefined>();
+      const made = new Map<string, Promise<MadeBody>>();
       for (const queue of targets) {
-        const body = this.encode(queue, item, (shared ??= new Map()));
-        if (!body) continue;
-        plan.push({ queue, item, body });
+        const target = queue.exporter.target(out.tenant);
+        if (!target.ok) {
+          this.failed(queue, out, 'destination', target.error);
+          continue;
+        }
+        const bytes = this.encode(queue, out, encoded);
+        if (!bytes) continue;
+        const format = queue.exporter.format;
+        const key = formatKey(format);
+        let body = made.get(key);
+        if (!body) {
+          body = makeBody(bytes, format);
+          made.set(key, body);
+        }
+        plan.push({ queue, output: out, target: target.value, body });
         planned = true;
-        const n = need.get(queue);
-        if (n) {
-          n.bytes += body.byteLength;
-          n.spans += item.spanCount;
-        } else need.set(queue, { bytes: body.byteLength, spans: item.spanCount });
       }
       if (planned) routed += out.spanCount;
     }
 
-    let refused: ExportQueue | undefined;
-    for (const [queue, n] of need) {
-      if (this.closed || !queue.hasRoom(n.bytes)) {
-        this.metrics.spansRefusedQueueFull(n.spans, queue.id);
-        refused ??= queue;
-      }
-    }
-    if (refused) {
-      this.logger.debug({ exporter: refused.id, closed: this.closed }, 'queue full: request refused, client asked to retry');
-      return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(refused), exporter: refused.id };
+    let bodies: MadeBody[];
+    try {
+      bodies = await Promise.all(plan.map((p) => p.body));
+    } catch (err) {
+      // zlib failing on bytes we made is a bug, not the client's: count the spans and answer for them.
+      for (const p of plan) this.failed(p.queue, p.output, 'compression', err instanceof Error ? err.name : 'unknown');
+      bodies = [];
+      plan.length = 0;
     }
 
-    for (const p of plan) {
-      p.queue.admit(p.item, p.body);
-      this.metrics.spansRouted(p.item.spanCount, p.item.class, p.queue.id);
+    // One synchronous step: check every queue's room, then reserve in all of them.
+    const perQueue = new Map<ExportQueue, { requests: ExportRequest[]; bytes: number; spans: number }>();
+    plan.forEach((p, i) => {
+      const b = bodies[i]!;
+      const request: ExportRequest = {
+        signal: 'traces',
+        class: p.output.class,
+        tenant: p.output.tenant,
+        target: p.target,
+        encoding: p.queue.exporter.format.encoding,
+        compression: p.queue.exporter.format.compression,
+        records: p.output.spanCount,
+        policyVersion: ctx?.policyVersion ?? UNKNOWN_POLICY,
+        body: b.body,
+        jsonHead: b.jsonHead,
+        jsonTail: b.jsonTail,
+      };
+      const q = perQueue.get(p.queue);
+      if (q) {
+        q.requests.push(request);
+        q.bytes += b.body.byteLength;
+        q.spans += request.records;
+      } else perQueue.set(p.queue, { requests: [request], bytes: b.body.byteLength, spans: request.records });
+    });
+    for (const [queue, n] of perQueue) {
+      if (this.closed || !queue.hasRoom(n.bytes, n.requests.length)) return this.refuse(queue, outputs);
+    }
+    const staged: Staged[] = [...perQueue].map(([queue, n]) => queue.stage(n.requests));
+
+    this.admitting++;
+    try {
+      const writes = await Promise.allSettled(staged.map((s) => s.queue.persist(s)));
+      const failedAt = writes.findIndex((w) => w.status === 'rejected');
+      if (failedAt !== -1) {
+        for (const s of staged) s.queue.abort(s);
+        const queue = staged[failedAt]!.queue;
+        const reason = (writes[failedAt] as PromiseRejectedResult).reason as { code?: string };
+        this.logger.error({ exporter: queue.id, error: reason?.code ?? 'unknown' }, 'persistent queue write failed: request refused, client asked to retry');
+        return this.refuse(queue, outputs);
+      }
+      for (const s of staged) s.queue.commit(s);
+    } finally {
+      this.admitting--;
+      if (this.admitting === 0) for (const w of this.admitted.splice(0)) w();
+    }
+    for (const [queue, n] of perQueue) {
+      for (const r of n.requests) this.metrics.spansRouted(r.records, r.class, queue.id);
     }
     if (noRoute > 0) this.metrics.spansDiscarded(noRoute, 'no_route');
     return { status: 'accepted', routed, noRoute };
   }
 
-  async drain(deadlineMs: number): Promise<void> {
+  async drain(deadlineMs: number): Promise<DrainReport> {
     this.closed = true;
-    await Promise.all(this.queues.map((q) => q.drain(deadlineMs)));
+    // Requests already past their room check finish their admission first: they will be answered 200.
+    if (this.admitting > 0) await new Promise<void>((r) => this.admitted.push(r));
+    const reports = await Promise.all(this.queues.map((q) => q.drain(deadlineMs)));
+    return reports.reduce((a, r) => ({ lostSpans: a.lostSpans + r.lostSpans, keptSpans: a.keptSpans + r.keptSpans }), { lostSpans: 0, keptSpans: 0 });
   }
 
   async shutdown(): Promise<void> {
@@ -125,25 +202,37 @@ export class Router implements SpanRouter {
     await Promise.all(this.queues.map((q) => q.shutdown()));
   }
 
-  /** One encode per encoding per output; an exporter with no declared encoding encodes for itself. */
-  private encode(queue: ExportQueue, item: ExportItem, shared: Map<Encoding, Uint8Array>): Uint8Array | undefined {
-    const enc = queue.exporter.encoding;
-    const cached = enc ? shared.get(enc) : undefined;
-    if (cached) return cached;
-    try {
-      const body = queue.exporter.encode(item);
-      if (enc) shared.set(enc, body);
-      return body;
-    } catch (err) {
-      // Our own model failed to serialise: retrying the request cannot help, so count it and move on.
-      this.metrics.spansExportFailed(item.spanCount, queue.id, 'failure');
-      this.logger.error(
-        { exporter: queue.id, class: item.class, spans: item.spanCount, error: err instanceof Error ? err.name : 'unknown' },
-        'could not encode spans for export',
-      );
-      return undefined;
-    }
+  private refuse(queue: ExportQueue, outputs: readonly ClassOutput[]): RouteResult {
+    let spans = 0;
+    for (const out of outputs) if (this.routes.get(out.class)?.includes(queue)) spans += out.spanCount;
+    this.metrics.spansRefusedQueueFull(spans, queue.id);
+    this.logger.debug({ exporter: queue.id, closed: this.closed }, 'queue full: request refused, client asked to retry');
+    return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(queue), exporter: queue.id };
   }
+
+  /** One encode per encoding per output; an error is ours (the model would not serialise), counted. */
+  private encode(queue: ExportQueue, out: ClassOutput, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
+    const enc = queue.exporter.format.encoding;
+    if (perOutput.has(enc)) return perOutput.get(enc);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = queue.exporter.encode({ class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount });
+    } catch (err) {
+      this.failed(queue, out, 'encoding', err instanceof Error ? err.name : 'unknown');
+    }
+    perOutput.set(enc, bytes);
+    return bytes;
+  }
+
+  /** Spans that cannot be made into a request for this exporter: retrying cannot help, so count them. */
+  private failed(queue: ExportQueue, out: ClassOutput, step: string, error: string): void {
+    this.metrics.spansExportFailed(out.spanCount, queue.id, 'failure');
+    this.logger.error({ exporter: queue.id, class: out.class, tenant: out.tenant, spans: out.spanCount, step, error }, 'could not make an export request');
+  }
+}
+
+function formatKey(f: BodyFormat): string {
+  return f.compression === 'none' ? `${f.encoding}|none` : `${f.encoding}|${f.compression}|${f.compressionLevel}`;
 }
 
 /** Ask the client to come back after about one first-retry interval of the full exporter, at least 1 s. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RouteResult, SpanRouter } from '../export/types.js';
+import type { DrainReport, RouteResult, SpanRouter } from '../export/types.js';
 import { decodeTraces } from '../otlp/index.js';
 import { countSpans, type TracesData } from '../otlp/model.js';
 import { loadPolicy } from '../policy/load.js';
@@ -48,33 +48,35 @@ function recordingMetrics(): { metrics: GatewayMetrics; counts: Map<string, numb
 class ScriptedRouter implements SpanRouter {
   answers: RouteResult[] = [];
   routed: ClassOutput[][] = [];
-  route(outputs: readonly ClassOutput[]): RouteResult {
+  async route(outputs: readonly ClassOutput[]): Promise<RouteResult> {
     this.routed.push([...outputs]);
     const spans = outputs.reduce((n, o) => n + o.spanCount, 0);
     return this.answers.shift() ?? { status: 'accepted', routed: spans, noRoute: 0 };
   }
-  async drain(): Promise<void> {}
+  async drain(): Promise<DrainReport> {
+    return { lostSpans: 0, keptSpans: 0 };
+  }
   async shutdown(): Promise<void> {}
 }
 
 const logger = { error: () => {} };
 
 describe('pipeline', () => {
-  it('runs the policy, routes its outputs and counts rejections, discards and redactions once admitted', () => {
+  it('runs the policy, routes its outputs and counts rejections, discards and redactions once admitted', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const pipeline = createPipeline({ policy: new PolicyHolder(redactAll()), router, metrics, logger });
     const data = fixture('traceloop.pb'); // resource tenant.id=globex
     const spans = countSpans(data);
 
-    const ok = pipeline.handle(data, {});
+    const ok = await pipeline.handle(data, {});
     expect(ok).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
     expect(router.routed[0]!.reduce((n, o) => n + o.spanCount, 0)).toBe(spans);
     expect(counts.get('received')).toBe(spans);
     expect(counts.get('redactions:EMAIL_ADDRESS')).toBeGreaterThan(0);
 
     // Authenticated as another tenant: every span contradicts the token and is refused.
-    const refused = pipeline.handle(fixture('traceloop.pb'), { authTenant: 'acme' });
+    const refused = await pipeline.handle(fixture('traceloop.pb'), { authTenant: 'acme' });
     expect(refused.status).toBe('accepted');
     expect(refused.status === 'accepted' && refused.rejected.count).toBe(spans);
     expect(refused.status === 'accepted' && refused.rejected.message).toMatch(/tenant/);
@@ -84,7 +86,7 @@ describe('pipeline', () => {
     expect(pipeline.stats).toMatchObject({ requestsAdmitted: 2, spansReceived: 2 * spans, spansRouted: spans, spansRejected: spans });
   });
 
-  it('gives back the cap room a refused request used, so its resend is not capped out', () => {
+  it('gives back the cap room a refused request used, so its resend is not capped out', async () => {
     const data = fixture('vercel-ai.pb');
     const spans = countSpans(data);
     const dir = mkdtempSync(join(tmpdir(), 'loopgate-caps-'));
@@ -101,26 +103,26 @@ describe('pipeline', () => {
     router.answers.push({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/x' });
     const pipeline = createPipeline({ policy: new PolicyHolder(loaded.policy), router, metrics, logger });
 
-    expect(pipeline.handle(data, {}).status).toBe('unavailable');
-    expect(pipeline.handle(data, {}).status).toBe('accepted');
+    expect((await pipeline.handle(data, {})).status).toBe('unavailable');
+    expect((await pipeline.handle(data, {})).status).toBe('accepted');
     expect(router.routed[1]!.reduce((n, o) => n + o.spanCount, 0)).toBe(spans);
     expect(counts.get('discarded:cap_exceeded')).toBeUndefined();
     // The cap still holds for spans beyond it.
-    expect(pipeline.handle(data, {}).status).toBe('accepted');
+    expect((await pipeline.handle(data, {})).status).toBe('accepted');
     expect(counts.get('discarded:cap_exceeded')).toBe(spans);
   });
 
-  it('counts nothing but traffic for a request refused on a full queue, so its resend is counted once', () => {
+  it('counts nothing but traffic for a request refused on a full queue, so its resend is counted once', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     router.answers.push({ status: 'unavailable', retryAfterSeconds: 5, exporter: 'otlphttp/x' });
     const pipeline = createPipeline({ policy: new PolicyHolder(redactAll()), router, metrics, logger });
 
-    expect(pipeline.handle(fixture('vercel-ai.pb'), {})).toEqual({ status: 'unavailable', retryAfterSeconds: 5 });
+    expect(await pipeline.handle(fixture('vercel-ai.pb'), {})).toEqual({ status: 'unavailable', retryAfterSeconds: 5 });
     const afterRefusal = counts.get('redactions:EMAIL_ADDRESS');
     expect(afterRefusal).toBeUndefined();
 
-    expect(pipeline.handle(fixture('vercel-ai.pb'), {}).status).toBe('accepted');
+    expect((await pipeline.handle(fixture('vercel-ai.pb'), {})).status).toBe('accepted');
     const once = counts.get('redactions:EMAIL_ADDRESS')!;
     expect(once).toBeGreaterThan(0);
     const spans = countSpans(fixture('vercel-ai.pb'));
@@ -128,7 +130,7 @@ describe('pipeline', () => {
     expect(pipeline.stats).toMatchObject({ requestsRefused: 1, requestsAdmitted: 1, spansRouted: spans });
   });
 
-  it('fails closed when the engine throws on a request: nothing routed, every span discarded as engine_error', () => {
+  it('fails closed when the engine throws on a request: nothing routed, every span discarded as engine_error', async () => {
     const { metrics, counts } = recordingMetrics();
     const router = new ScriptedRouter();
     const broken: CompiledPolicy = {
@@ -141,16 +143,16 @@ describe('pipeline', () => {
     };
     const pipeline = createPipeline({ policy: new PolicyHolder(broken), router, metrics, logger });
     const data = fixture('openinference.json');
-    expect(pipeline.handle(data, {})).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
+    expect(await pipeline.handle(data, {})).toEqual({ status: 'accepted', rejected: { count: 0, message: '' } });
     expect(router.routed).toEqual([[]]);
     expect(counts.get('discarded:engine_error')).toBe(countSpans(data));
   });
 
-  it('uses the policy the holder has when the request arrives (atomic swap)', () => {
+  it('uses the policy the holder has when the request arrives (atomic swap)', async () => {
     const router = new ScriptedRouter();
     const holder = new PolicyHolder(redactAll());
     const pipeline = createPipeline({ policy: holder, router, metrics: noopMetrics, logger });
-    pipeline.handle(fixture('otel-openai.pb'), {});
+    await pipeline.handle(fixture('otel-openai.pb'), {});
     const discardAll: CompiledPolicy = {
       version: 'v2',
       sources: [],
@@ -164,7 +166,7 @@ describe('pipeline', () => {
       }),
     };
     expect(holder.swap(discardAll).version).toBe(redactAll().version);
-    pipeline.handle(fixture('otel-openai.pb'), {});
+    await pipeline.handle(fixture('otel-openai.pb'), {});
     expect(router.routed[0]!.length).toBeGreaterThan(0);
     expect(router.routed[1]).toEqual([]);
     expect(pipeline.stats.spansDiscarded).toBe(countSpans(fixture('otel-openai.pb')));

@@ -37,8 +37,11 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  /** Synchronous (policy and admission are both synchronous); assignable to the receiver's HandleTraces. */
-  handle: (data: TracesData, ctx: RequestContext) => HandleResult;
+  /**
+   * The policy runs synchronously; admission awaits the bodies' compression and, with persistent
+   * queues, the write and fsync. Assignable to the receiver's HandleTraces.
+   */
+  handle: (data: TracesData, ctx: RequestContext) => Promise<HandleResult>;
   readonly stats: Readonly<PipelineStats>;
 }
 
@@ -70,14 +73,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
-  const handle = (data: TracesData, ctx: RequestContext): HandleResult => {
+  const handle = async (data: TracesData, ctx: RequestContext): Promise<HandleResult> => {
     const received = countSpans(data);
     metrics.spansReceived(received);
     stats.spansReceived += received;
 
     const compiled = policy.current;
     const result = process(compiled, data, ctx, received);
-    const routed = router.route(result.outputs);
+    const routed = await router.route(result.outputs, { policyVersion: compiled.version });
     if (routed.status === 'unavailable') {
       // The client will resend these spans: caps count accepted spans, not attempts.
       compiled.releaseCaps(result);

@@ -23,9 +23,25 @@ export interface GatewayMetrics {
   spansExportFailed(n: number, exporter: string, reason: 'failure' | 'retries_exhausted' | 'shutdown'): void;
   exportRetries(exporter: string): void;
   redactions(n: number, entity: string): void;
-  /** Observed gauges are read from callbacks. */
-  observeQueue(exporter: string, read: () => { bytes: number; items: number; capacityBytes: number }): void;
+  /** Observed gauges are read from callbacks. `diskBytes` is present for a persistent queue. */
+  observeQueue(exporter: string, read: () => QueueGauges): void;
+  /** A persistent queue's fsync took this long. */
+  queueFsync(exporter: string, seconds: number): void;
+  /** Records a persistent queue found bad ('corrupt') or cut short ('torn') and skipped. */
+  queueCorruptRecords(exporter: string, kind: 'corrupt' | 'torn', n: number): void;
+  /**
+   * On start, a persistent queue replays what the downstream had not acknowledged; `duplicateSpans` of
+   * them had already been handed to the exporter, so the downstream may receive them twice.
+   */
+  queueReplayed(exporter: string, records: number, spans: number, duplicateSpans: number): void;
   policyLoaded(version: string, outcome: 'success' | 'failure'): void;
+}
+
+export interface QueueGauges {
+  bytes: number;
+  items: number;
+  capacityBytes: number;
+  diskBytes?: number;
 }
 
 export const noopMetrics: GatewayMetrics = {
@@ -41,5 +57,8 @@ export const noopMetrics: GatewayMetrics = {
   exportRetries() {},
   redactions() {},
   observeQueue() {},
+  queueFsync() {},
+  queueCorruptRecords() {},
+  queueReplayed() {},
   policyLoaded() {},
 };
