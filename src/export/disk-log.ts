@@ -114,6 +114,9 @@ export class DiskLog {
   private flushing: Promise<void> | undefined;
   private bytes = 0;
   private closed = false;
+  private readonly unwrittenMarks = new Map<Segment, Buffer[]>();
+  private readonly deleting = new Set<Promise<void>>();
+  private marksScheduled = false;
 
   private constructor(
     readonly dir: string,
@@ -208,6 +211,8 @@ export class DiskLog {
     if (this.closed) return;
     this.closed = true;
     await this.flushing;
+    this.writeMarks();
+    await Promise.all(this.deleting);
     for (const seg of this.segments.values()) {
       await seg.ackChain;
       await seg.handle?.close().catch(() => {});
@@ -292,31 +297,55 @@ export class DiskLog {
     seg.deleted = true;
     this.segments.delete(seg.seq);
     this.bytes -= seg.size + seg.ackSize;
+    // Its marks first (a crash before the unlink then still knows every record is done), then the files.
+    this.writeMarksOf(seg);
     seg.ackChain = seg.ackChain.then(async () => {
       await seg.handle?.close().catch(() => {});
       await seg.ack?.close().catch(() => {});
       await rm(seg.path, { force: true }).catch(() => {});
       await rm(seg.ackPath, { force: true }).catch(() => {});
     });
+    const deleting = seg.ackChain;
+    this.deleting.add(deleting);
+    void deleting.finally(() => this.deleting.delete(deleting));
   }
 
+  /**
+   * Queues marks and writes them once per event-loop turn, one write per segment: a merged batch of many
+   * records, or many consumers finishing at once, costs one small append instead of one each.
+   */
   private mark(locations: readonly RecordLocation[], kind: AckKind): void {
-    const bySegment = new Map<number, number[]>();
     for (const l of locations) {
-      const list = bySegment.get(l.segment);
-      if (list) list.push(l.offset);
-      else bySegment.set(l.segment, [l.offset]);
-    }
-    for (const [seq, offsets] of bySegment) {
-      const seg = this.segments.get(seq);
+      const seg = this.segments.get(l.segment);
       if (seg === undefined || seg.deleted) continue;
-      const entries = Buffer.concat(offsets.map((o) => encodeAck(o, kind)));
-      seg.ackSize += entries.byteLength;
-      this.bytes += entries.byteLength;
+      const entry = encodeAck(l.offset, kind);
+      seg.ackSize += entry.byteLength;
+      this.bytes += entry.byteLength;
+      let list = this.unwrittenMarks.get(seg);
+      if (!list) this.unwrittenMarks.set(seg, (list = []));
+      list.push(entry);
+    }
+    if (this.unwrittenMarks.size > 0 && !this.marksScheduled) {
+      this.marksScheduled = true;
+      setImmediate(() => this.writeMarks());
+    }
+  }
+
+  private writeMarks(): void {
+    this.marksScheduled = false;
+    for (const seg of [...this.unwrittenMarks.keys()]) this.writeMarksOf(seg);
+  }
+
+  private writeMarksOf(seg: Segment): void {
+    const entries = this.unwrittenMarks.get(seg);
+    if (entries === undefined) return;
+    this.unwrittenMarks.delete(seg);
+    {
+      const bytes = Buffer.concat(entries);
       seg.ackChain = seg.ackChain.then(async () => {
         try {
           seg.ack ??= await open(seg.ackPath, 'a');
-          await seg.ack.write(entries);
+          await seg.ack.write(bytes);
         } catch {
           // A lost mark only means a replay sends that record again (at-least-once); never fatal.
         }

@@ -56,6 +56,13 @@ export function resolveQueueOptions(options: QueueOptions | undefined): Resolved
  */
 export const ENTRY_OVERHEAD_BYTES = 256;
 
+/**
+ * A persistent queue keeps the bodies of its newest records in memory too, up to this many bytes, so a
+ * queue that keeps up sends from memory instead of reading every record back (reads, like writes, take
+ * turns in libuv's small thread pool). Part of the sizing rule.
+ */
+export const HOT_BODY_BYTES = 8 * 1024 * 1024;
+
 /** Segment size for a persistent queue: small enough that finished records leave the disk soon. */
 export function segmentBytesFor(maxBytes: number): number {
   return Math.min(16 * 1024 * 1024, Math.max(256 * 1024, Math.floor(maxBytes / 8)));
@@ -91,6 +98,8 @@ interface Entry {
   location: RecordLocation | undefined;
   /** What this entry counts against the bound (memory: body + overhead; disk: its record's bytes). */
   bytes: number;
+  /** With storage: its body is held in memory too (counted in `hotBytes`), no read-back needed. */
+  hot: boolean;
   /** Counted already (exported, failed or kept on disk): a late outcome after a forced shutdown is ignored. */
   settled: boolean;
   /** Taken out of order into another entry's batch; `take` skips it. */
@@ -135,6 +144,8 @@ export class ExportQueue {
   private draining: Promise<DrainReport> | undefined;
   private lost = 0;
   private kept = 0;
+  /** With storage: body bytes held in memory beside the disk (at most HOT_BODY_BYTES). */
+  private hotBytes = 0;
 
   constructor(
     readonly exporter: Exporter,
@@ -186,7 +197,7 @@ export class ExportQueue {
     let spans = 0;
     let duplicates = 0;
     for (const r of recovered.records) {
-      this.pending.push({ request: r.request, location: r.location, bytes: r.location.size, settled: false, taken: false });
+      this.pending.push({ request: r.request, location: r.location, bytes: r.location.size, hot: false, settled: false, taken: false });
       this.bytes += r.location.size;
       this.items++;
       spans += r.request.records;
@@ -263,9 +274,14 @@ export class ExportQueue {
     this.reserved -= staged.bytes;
     staged.requests.forEach((request, i) => {
       const location = staged.locations?.[i];
-      const entry: Entry = location
-        ? { request: { ...request, body: EMPTY }, location, bytes: location.size, settled: false, taken: false }
-        : { request, location: undefined, bytes: request.body.byteLength + ENTRY_OVERHEAD_BYTES, settled: false, taken: false };
+      let entry: Entry;
+      if (location) {
+        const hot = this.hotBytes + request.body.byteLength <= Math.min(HOT_BODY_BYTES, this.options.queue.maxBytes);
+        if (hot) this.hotBytes += request.body.byteLength;
+        entry = { request: hot ? request : { ...request, body: EMPTY }, location, bytes: location.size, hot, settled: false, taken: false };
+      } else {
+        entry = { request, location: undefined, bytes: request.body.byteLength + ENTRY_OVERHEAD_BYTES, hot: false, settled: false, taken: false };
+      }
       this.pending.push(entry);
       this.bytes += entry.bytes;
       this.items++;
@@ -387,9 +403,13 @@ export class ExportQueue {
   private async load(batch: Entry[]): Promise<Entry[]> {
     const log = this.log!;
     const ready: Entry[] = [];
-    const reads = await Promise.all(batch.map((e) => log.read(e.location!)));
+    const reads = await Promise.all(batch.map((e) => (e.hot ? undefined : log.read(e.location!))));
     for (const [i, e] of batch.entries()) {
-      const read = reads[i]!;
+      const read = reads[i];
+      if (read === undefined) {
+        ready.push(e);
+        continue;
+      }
       if (read.ok) {
         e.request = { ...e.request, body: read.request.body };
         ready.push(e);
@@ -408,6 +428,7 @@ export class ExportQueue {
     entry.settled = true;
     this.bytes -= entry.bytes;
     this.items--;
+    if (entry.hot) this.hotBytes -= entry.request.body.byteLength;
     const n = entry.request.records;
     const request = entry.request;
     entry.request = { ...request, body: EMPTY }; // release the body for GC
