@@ -190,9 +190,16 @@ export class DiskLog {
     }
   }
 
-  /** Marks records as handed to the exporter (no fsync). */
-  markDispatched(locations: readonly RecordLocation[]): void {
+  /**
+   * Marks records as handed to the exporter; resolves once the mark is written (not synced: it must
+   * survive a kill of the process, and does, since the OS has it). Awaited before sending, so that a
+   * replay of anything the downstream may already hold is always counted as a possible duplicate.
+   */
+  markDispatched(locations: readonly RecordLocation[]): Promise<void> {
     this.mark(locations, AckKind.dispatched);
+    const segs = new Set(locations.map((l) => this.segments.get(l.segment)).filter((s): s is Segment => s !== undefined));
+    for (const seg of segs) this.writeMarksOf(seg);
+    return Promise.all([...segs].map((s) => s.ackChain)).then(() => undefined);
   }
 
   /** Marks records as finished (delivered, counted failed, or cancelled); deletes segments all done. */

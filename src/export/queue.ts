@@ -419,7 +419,7 @@ export class ExportQueue {
       this.metrics.queueCorruptRecords(this.id, read.reason, 1);
       this.settle(e, { status: 'failed', reason: 'failure', error: `stored record unreadable (${read.reason})`, attempts: 0 });
     }
-    if (ready.length > 0) log.markDispatched(ready.map((e) => e.location!));
+    if (ready.length > 0) await log.markDispatched(ready.map((e) => e.location!));
     return ready;
   }
 
