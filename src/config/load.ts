@@ -8,11 +8,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
 import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
 import { GatewayConfigSchema, toExporterOptions } from './schema.js';
 import { DEFAULTS, type GatewayConfig } from './types.js';
+import type { HostPort } from './units.js';
 import type { ExporterOptions } from '../export/options.js';
 
 export type LoadConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: Diagnostic[] };
@@ -72,9 +73,17 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       seen.add(t.token);
     });
   }
+  const http = raw.receivers?.otlp.protocols?.http;
+  errors.push(...sharedPorts(
+    [
+      { path: ['receivers', 'otlp', 'protocols', 'http', 'endpoint'], at: http?.endpoint ?? DEFAULTS.receiverEndpoint },
+      { path: ['service', 'telemetry', 'metrics', 'address'], at: raw.service?.telemetry?.metrics?.address ?? DEFAULTS.metricsAddress },
+    ],
+    parsed.diagnosticAt,
+  ));
   if (errors.length > 0) return { ok: false, errors };
 
-  const http = raw.receivers?.otlp.protocols?.http;
+  const redis = raw.cap_store?.redis;
   const config: GatewayConfig = {
     file: resolve(file),
     receiver: {
@@ -87,6 +96,29 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
     policyPath: resolvePath(raw.policy),
     exporters,
     routes,
+    ...(redis && {
+      capStore: {
+        redis: {
+          host: redis.endpoint.host,
+          port: redis.endpoint.port,
+          ...(redis.username !== undefined && { username: redis.username }),
+          ...(redis.password !== undefined && redis.password !== '' && { password: redis.password }),
+          db: redis.db ?? 0,
+          ...(redis.tls && {
+            tls: {
+              ...(redis.tls.ca_file !== undefined && { caFile: resolvePath(redis.tls.ca_file) }),
+              ...(redis.tls.cert_file !== undefined && { certFile: resolvePath(redis.tls.cert_file) }),
+              ...(redis.tls.key_file !== undefined && { keyFile: resolvePath(redis.tls.key_file) }),
+              insecureSkipVerify: redis.tls.insecure_skip_verify ?? false,
+              ...(redis.tls.server_name_override !== undefined && { serverName: redis.tls.server_name_override }),
+            },
+          }),
+          keyPrefix: redis.key_prefix ?? DEFAULTS.capStoreKeyPrefix,
+          timeoutMs: redis.timeout ?? DEFAULTS.capStoreTimeoutMs,
+          onUnavailable: redis.on_unavailable ?? 'closed',
+        },
+      },
+    }),
     service: {
       metricsAddress: raw.service?.telemetry?.metrics?.address ?? { ...DEFAULTS.metricsAddress },
       logLevel: raw.service?.telemetry?.logs?.level ?? DEFAULTS.logLevel,
@@ -94,4 +126,25 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
     },
   };
   return { ok: true, config };
+}
+
+interface Listener {
+  /** The key that sets it (its position is reported; a default points at the nearest written parent). */
+  path: readonly (string | number)[];
+  at: HostPort;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * Every address the gateway listens on must have its own port, or `serve` dies binding the second. Port
+ * 0 (the OS picks) never clashes; a wildcard host clashes with any host on the same port.
+ */
+function sharedPorts(listeners: readonly Listener[], at: (path: readonly PropertyKey[], message: string) => Diagnostic): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  listeners.forEach((b, i) => {
+    const a = listeners.slice(0, i).find((l) => l.at.port !== 0 && l.at.port === b.at.port && (l.at.host === b.at.host || WILDCARDS.has(l.at.host) || WILDCARDS.has(b.at.host)));
+    if (a) out.push(at(b.path, `${formatPath(b.path)}: port ${b.at.port} is already taken by ${formatPath(a.path)}; give each listener its own port`));
+  });
+  return out;
 }

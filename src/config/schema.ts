@@ -4,80 +4,162 @@
  * unknown key is a mistake to point at, not something to ignore. Units are parsed here so the loaded
  * config holds milliseconds and bytes only.
  *
+ * This is the ONE validation layer: every rule a value must meet to start the gateway is checked here
+ * (value rules from rules.ts, cross-key rules in superRefine, references across sections in load.ts),
+ * so each mistake is reported at its file:line:col in our wording. What the config builds (exporters,
+ * queues, retry) only asserts; a config that validates starts.
+ *
  * The zod schemas are the single source of the shape; `GatewayConfigFile` is derived from them.
+ * Sections: units → receivers → exporters (shared retry and queue, then one schema per type in
+ * EXPORTER_SCHEMAS) → routes and service → cap store.
  */
 import { z } from 'zod';
+import { DEFAULT_RETRY, type ExporterOptions, type FileExporterOptions, type OtlpHttpExporterOptions } from '../export/options.js';
+import { headerProblem, parseOtlpHttpEndpoint } from '../export/otlphttp-endpoint.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
-import { parseByteSize, parseDuration, parseHostPort, type Parsed } from './units.js';
-import type { ExporterOptions, FileExporterOptions, OtlpHttpExporterOptions } from '../export/options.js';
+import { DEFAULTS } from './types.js';
+import { atLeast, fractionBelow, isMapping, notBlank, orderProblem, positiveSize, tenantName, timerDuration, wholeNumber, type Rule } from './rules.js';
+import { formatByteSize, formatDuration, parseByteSize, parseDurationValue, parseHostPort, type Parsed } from './units.js';
 
-/** Turns a unit parser into a zod transform that reports the parser's message at the value. */
-function parsedBy<I, O>(parse: (input: I) => Parsed<O>) {
+// ---- units and value rules ----
+
+/** Turns a unit parser (and rules on its result) into a zod transform that reports at the value. */
+function parsedBy<I, O>(parse: (input: I) => Parsed<O>, ...rules: Rule<O>[]) {
   return (input: I, ctx: z.RefinementCtx): O => {
     const r = parse(input);
-    if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.error });
+      return z.NEVER;
+    }
+    for (const rule of rules) {
+      const message = rule(r.value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+    }
+    return r.value;
   };
 }
 
-const Duration = z.string().transform(parsedBy(parseDuration));
+/** `schema` with `rules` checked on its value, each failure one message in our wording. */
+function where<S extends z.ZodType>(schema: S, ...rules: Rule<z.output<S>>[]) {
+  return schema.superRefine((value, ctx) => {
+    for (const rule of rules) {
+      const message = rule(value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: 'custom', message });
+        return;
+      }
+    }
+  });
+}
+
+const DurationInput = z.union([z.string(), z.number()]);
+/** Any duration (`300ms`, `5s`, `1m30s`, `0`), in milliseconds. */
+const Duration = DurationInput.transform(parsedBy(parseDurationValue));
+/** A duration that becomes a timer: more than 0, at most the longest timer Node.js keeps. */
+const TimerDuration = DurationInput.transform(parsedBy(parseDurationValue, timerDuration()));
+/** Any size (`512KiB`, `20MiB`, a number of bytes), in bytes. */
 const ByteSize = z.union([z.number(), z.string()]).transform(parsedBy(parseByteSize));
+/** A size of at least one byte. */
+const PositiveByteSize = z.union([z.number(), z.string()]).transform(parsedBy(parseByteSize, positiveSize));
 const Endpoint = z.string().transform(parsedBy(parseHostPort));
-const NonEmpty = z.string().min(1, 'must not be empty');
+/** A mapping with string keys ("a mapping" to YAML authors, where zod would say "record"). */
+const mapping = <S extends z.ZodType>(value: S) => where(z.unknown(), isMapping).pipe(z.record(z.string(), value));
+const NonEmpty = where(z.string(), notBlank);
+
+// ---- receivers ----
 
 const Auth = z.strictObject({
   tokens: z
-    .array(z.strictObject({ token: NonEmpty, tenant: NonEmpty }))
+    .array(z.strictObject({ token: NonEmpty, tenant: where(z.string(), notBlank, tenantName) }))
     .min(1, 'auth needs at least one token: with auth present, every request must carry one'),
 });
+
+const HttpProtocol = z
+  .strictObject({
+    endpoint: Endpoint.optional(),
+    max_request_body_size: PositiveByteSize.optional(),
+    max_inflight_body_size: PositiveByteSize.optional(),
+  })
+  .superRefine((http, ctx) => {
+    // One request of the largest allowed size must fit the in-flight budget, or it is refused forever.
+    const problem = orderProblem(
+      { key: 'max_request_body_size', value: http.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes, isDefault: http.max_request_body_size === undefined },
+      { key: 'max_inflight_body_size', value: http.max_inflight_body_size ?? DEFAULTS.maxInflightBodyBytes, isDefault: http.max_inflight_body_size === undefined },
+      formatByteSize,
+    );
+    if (problem) ctx.addIssue({ code: 'custom', path: [http.max_inflight_body_size !== undefined ? 'max_inflight_body_size' : 'max_request_body_size'], message: problem });
+  });
 
 const Receivers = z.strictObject({
   otlp: z.strictObject({
     protocols: z
       .strictObject({
-        http: z
-          .strictObject({
-            endpoint: Endpoint.optional(),
-            max_request_body_size: ByteSize.optional(),
-            max_inflight_body_size: ByteSize.optional(),
-          })
-          .optional(),
+        http: HttpProtocol.optional(),
       })
       .optional(),
     auth: Auth.optional(),
   }),
 });
 
-const Retry = z.strictObject({
-  enabled: z.boolean().optional(),
-  initial_interval: Duration.optional(),
-  max_interval: Duration.optional(),
-  max_elapsed_time: Duration.optional(),
-  multiplier: z.number().min(1).optional(),
-  randomization_factor: z.number().min(0).max(1).optional(),
-});
+// ---- exporters: what every type shares ----
+
+const Retry = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    initial_interval: TimerDuration.optional(),
+    max_interval: TimerDuration.optional(),
+    /** 0 = retry until shutdown; only compared with elapsed time, never a timer. */
+    max_elapsed_time: Duration.optional(),
+    multiplier: where(z.number(), atLeast(1, ' (1 keeps every interval the same)')).optional(),
+    /** Each delay is drawn from d·(1 ± r): r = 1 would allow a zero delay, a busy retry loop. */
+    randomization_factor: where(z.number(), fractionBelow(0, 1)).optional(),
+  })
+  .superRefine((retry, ctx) => {
+    const problem = orderProblem(
+      { key: 'initial_interval', value: retry.initial_interval ?? DEFAULT_RETRY.initialIntervalMs, isDefault: retry.initial_interval === undefined },
+      { key: 'max_interval', value: retry.max_interval ?? DEFAULT_RETRY.maxIntervalMs, isDefault: retry.max_interval === undefined },
+      formatDuration,
+    );
+    if (problem) ctx.addIssue({ code: 'custom', path: [retry.max_interval !== undefined ? 'max_interval' : 'initial_interval'], message: problem });
+  });
 
 const Queue = z.strictObject({
-  num_consumers: z.number().int().min(1).optional(),
-  max_bytes: ByteSize.refine((n) => n >= 1, 'max_bytes must be at least 1 byte').optional(),
+  num_consumers: where(z.number(), wholeNumber(1)).optional(),
+  max_bytes: PositiveByteSize.optional(),
+  /** 0 = never merge queued items into one request. */
   max_batch_bytes: ByteSize.optional(),
   /** A folder for the persistent queue (relative to the config file); unset = in memory. */
   storage: NonEmpty.optional(),
   /** With storage: fsync before answering the client (default true). */
   fsync: z.boolean().optional(),
-}).refine((q) => q.fsync === undefined || q.storage !== undefined, {
-  message: "'fsync' applies to a persistent queue only: set 'storage' too, or remove 'fsync'",
-  path: ['fsync'],
+}).superRefine((q, ctx) => {
+  if (q.fsync !== undefined && q.storage === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['fsync'], message: "applies to a persistent queue only: set 'storage' too, or remove 'fsync'" });
+  }
+});
+
+// ---- exporters: one schema per type ----
+
+const Headers = mapping(z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = headerProblem(name, value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
 });
 
 const OtlpHttpExporter = z.strictObject({
-  endpoint: z.string().refine(isHttpUrl, 'expected an http:// or https:// URL'),
+  endpoint: z.string().transform(parsedBy((e: string) => {
+    const r = parseOtlpHttpEndpoint(e);
+    return r.ok ? { ok: true as const, value: e } : r;
+  })),
   encoding: z.enum(['protobuf', 'json']).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  timeout: Duration.optional(),
+  headers: Headers.optional(),
+  timeout: TimerDuration.optional(),
   compression: z.enum(['gzip', 'none']).optional(),
-  compression_level: z.number().int().min(1).max(9).optional(),
+  compression_level: where(z.number(), wholeNumber(1, 9, ' (1 fastest, 9 smallest)')).optional(),
   retry_on_failure: Retry.optional(),
   sending_queue: Queue.optional(),
 });
@@ -88,44 +170,43 @@ const FileExporter = z.strictObject({
   sending_queue: Queue.optional(),
 });
 
-function isHttpUrl(endpoint: string): boolean {
-  try {
-    // `{tenant}` is filled per span at export time; any segment value makes the same URL shape.
-    const url = new URL(endpoint.replaceAll('{tenant}', 't'));
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** The exporter types, each with its section's schema: a new type is one entry here and one case in toExporterOptions. */
+const EXPORTER_SCHEMAS = {
+  otlphttp: OtlpHttpExporter,
+  file: FileExporter,
+} as const;
 
-export const EXPORTER_TYPES = ['otlphttp', 'file'] as const;
-const EXPORTER_ID = /^(otlphttp|file)(?:\/[A-Za-z0-9_.-]+)?$/;
+export type ExporterType = keyof typeof EXPORTER_SCHEMAS;
+export const EXPORTER_TYPES = Object.keys(EXPORTER_SCHEMAS) as ExporterType[];
+const EXPORTER_ID = new RegExp(`^(${EXPORTER_TYPES.join('|')})(?:/[A-Za-z0-9_.-]+)?$`);
 
-type RawExporter = z.infer<typeof OtlpHttpExporter> | z.infer<typeof FileExporter>;
+type RawExporter = { [T in ExporterType]: { type: T; raw: z.output<(typeof EXPORTER_SCHEMAS)[T]> } }[ExporterType];
 
 /**
  * Exporters are keyed `<type>/<name>`; the key chooses the schema. Issues from the chosen schema are
  * re-raised with the key in their path, so they still point at the right line.
  */
-const Exporters = z.record(z.string(), z.unknown()).transform((entries, ctx) => {
-  const out: Record<string, { type: 'otlphttp' | 'file'; raw: RawExporter }> = {};
+const Exporters = mapping(z.unknown()).transform((entries, ctx) => {
+  const out: Record<string, RawExporter> = {};
   for (const [id, value] of Object.entries(entries)) {
     const m = EXPORTER_ID.exec(id);
     if (!m) {
       ctx.addIssue({
         code: 'custom',
         path: [id],
-        message: `exporter id '${id}' must be <type>/<name> with type one of ${EXPORTER_TYPES.join(', ')}`,
+        message: `exporter id '${id}' must be <type> or <type>/<name> with type one of ${EXPORTER_TYPES.join(', ')} and a name of letters, digits, '_', '.' or '-'`,
       });
       continue;
     }
-    const type = m[1] as 'otlphttp' | 'file';
-    const parsed = (type === 'otlphttp' ? OtlpHttpExporter : FileExporter).safeParse(value ?? {});
-    if (parsed.success) out[id] = { type, raw: parsed.data };
+    const type = m[1] as ExporterType;
+    const parsed = EXPORTER_SCHEMAS[type].safeParse(value ?? {});
+    if (parsed.success) out[id] = { type, raw: parsed.data } as RawExporter;
     else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [id, ...issue.path] } as never);
   }
   return out;
 });
+
+// ---- routes and service ----
 
 const Routes = z.strictObject({
   'broad-use': z.array(z.string()).optional(),
@@ -140,7 +221,51 @@ const Service = z.strictObject({
       logs: z.strictObject({ level: z.enum(LOG_LEVELS).optional() }).optional(),
     })
     .optional(),
-  shutdown_timeout: Duration.optional(),
+  /** 0 = do not wait for the queues to drain. */
+  shutdown_timeout: DurationInput.transform(parsedBy(parseDurationValue, timerDuration(true))).optional(),
+});
+
+// ---- cap store ----
+
+/** TLS to the cap store, in the Collector's `configtls` words; the block's presence turns TLS on. */
+const ClientTls = z
+  .strictObject({
+    ca_file: NonEmpty.optional(),
+    cert_file: NonEmpty.optional(),
+    key_file: NonEmpty.optional(),
+    insecure_skip_verify: z.boolean().optional(),
+    server_name_override: NonEmpty.optional(),
+  })
+  .superRefine((tls, ctx) => {
+    if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [tls.cert_file === undefined ? 'key_file' : 'cert_file'], message: 'cert_file and key_file go together: a client certificate needs its key' });
+    }
+  });
+
+/** `${env:REDIS_DB}` expands to text: a whole number written either way. */
+const DatabaseNumber = z.union([z.number(), z.string()]).transform(
+  parsedBy((v: number | string): Parsed<number> => {
+    if (typeof v === 'number') return { ok: true, value: v };
+    return /^\d+$/.test(v.trim()) ? { ok: true, value: Number(v) } : { ok: false, error: `expected a database number such as 0, got '${v}'` };
+  }, wholeNumber(0)),
+);
+
+/**
+ * Where caps are counted. Unset: in this process's memory (one replica). `redis`: one Redis shared by
+ * every replica, so "at most N per window" holds across all of them.
+ */
+const CapStore = z.strictObject({
+  redis: z.strictObject({
+    endpoint: z.string().transform(parsedBy(parseHostPort, (hp) => (hp.port > 0 ? undefined : 'needs the Redis port, e.g. redis.internal:6379 (port 0 is for listening)'))),
+    username: NonEmpty.optional(),
+    password: z.string().optional(),
+    db: DatabaseNumber.optional(),
+    tls: ClientTls.optional(),
+    key_prefix: NonEmpty.optional(),
+    /** One cap check per request; past it the check counts as unavailable. */
+    timeout: TimerDuration.optional(),
+    on_unavailable: z.enum(['closed', 'open']).optional(),
+  }),
 });
 
 export const GatewayConfigSchema = z.strictObject({
@@ -148,49 +273,62 @@ export const GatewayConfigSchema = z.strictObject({
   policy: NonEmpty,
   exporters: Exporters.optional(),
   routes: Routes.optional(),
+  cap_store: CapStore.optional(),
   service: Service.optional(),
 });
 
 export type GatewayConfigFile = z.output<typeof GatewayConfigSchema>;
 
+// ---- validated YAML → the export side's options ----
+
+type RawRetry = z.output<typeof Retry>;
+type RawQueue = z.output<typeof Queue>;
+
+function retryOptions(r: RawRetry | undefined): ExporterOptions['retry'] {
+  if (!r) return undefined;
+  return {
+    ...(r.enabled !== undefined && { enabled: r.enabled }),
+    ...(r.initial_interval !== undefined && { initialIntervalMs: r.initial_interval }),
+    ...(r.max_interval !== undefined && { maxIntervalMs: r.max_interval }),
+    ...(r.max_elapsed_time !== undefined && { maxElapsedTimeMs: r.max_elapsed_time }),
+    ...(r.multiplier !== undefined && { multiplier: r.multiplier }),
+    ...(r.randomization_factor !== undefined && { randomizationFactor: r.randomization_factor }),
+  };
+}
+
+function queueOptions(q: RawQueue | undefined, resolvePath: (p: string) => string): ExporterOptions['queue'] {
+  if (!q) return undefined;
+  return {
+    ...(q.num_consumers !== undefined && { numConsumers: q.num_consumers }),
+    ...(q.max_bytes !== undefined && { maxBytes: q.max_bytes }),
+    ...(q.max_batch_bytes !== undefined && { maxBatchBytes: q.max_batch_bytes }),
+    ...(q.storage !== undefined && { storage: resolvePath(q.storage) }),
+    ...(q.fsync !== undefined && { fsync: q.fsync }),
+  };
+}
+
 /** Maps one validated exporter section onto the export factory's option type (durations in ms). */
-export function toExporterOptions(
-  entry: { type: 'otlphttp' | 'file'; raw: RawExporter },
-  resolvePath: (p: string) => string,
-): ExporterOptions {
-  const { raw } = entry;
-  const retry = raw.retry_on_failure && {
-    ...(raw.retry_on_failure.enabled !== undefined && { enabled: raw.retry_on_failure.enabled }),
-    ...(raw.retry_on_failure.initial_interval !== undefined && { initialIntervalMs: raw.retry_on_failure.initial_interval }),
-    ...(raw.retry_on_failure.max_interval !== undefined && { maxIntervalMs: raw.retry_on_failure.max_interval }),
-    ...(raw.retry_on_failure.max_elapsed_time !== undefined && { maxElapsedTimeMs: raw.retry_on_failure.max_elapsed_time }),
-    ...(raw.retry_on_failure.multiplier !== undefined && { multiplier: raw.retry_on_failure.multiplier }),
-    ...(raw.retry_on_failure.randomization_factor !== undefined && {
-      randomizationFactor: raw.retry_on_failure.randomization_factor,
-    }),
-  };
-  const queue = raw.sending_queue && {
-    ...(raw.sending_queue.num_consumers !== undefined && { numConsumers: raw.sending_queue.num_consumers }),
-    ...(raw.sending_queue.max_bytes !== undefined && { maxBytes: raw.sending_queue.max_bytes }),
-    ...(raw.sending_queue.max_batch_bytes !== undefined && { maxBatchBytes: raw.sending_queue.max_batch_bytes }),
-    ...(raw.sending_queue.storage !== undefined && { storage: resolvePath(raw.sending_queue.storage) }),
-    ...(raw.sending_queue.fsync !== undefined && { fsync: raw.sending_queue.fsync }),
-  };
-  if (entry.type === 'file') {
-    const f = raw as z.infer<typeof FileExporter>;
-    const options: FileExporterOptions = { type: 'file', path: resolvePath(f.path) };
-    if (retry) options.retry = retry;
-    if (queue) options.queue = queue;
-    return options;
+export function toExporterOptions(entry: RawExporter, resolvePath: (p: string) => string): ExporterOptions {
+  const retry = retryOptions(entry.raw.retry_on_failure);
+  const queue = queueOptions(entry.raw.sending_queue, resolvePath);
+  switch (entry.type) {
+    case 'file': {
+      const options: FileExporterOptions = { type: 'file', path: resolvePath(entry.raw.path) };
+      if (retry) options.retry = retry;
+      if (queue) options.queue = queue;
+      return options;
+    }
+    case 'otlphttp': {
+      const o = entry.raw;
+      const options: OtlpHttpExporterOptions = { type: 'otlphttp', endpoint: o.endpoint };
+      if (o.encoding) options.encoding = o.encoding;
+      if (o.headers) options.headers = o.headers;
+      if (o.timeout !== undefined) options.timeoutMs = o.timeout;
+      if (o.compression) options.compression = o.compression;
+      if (o.compression_level !== undefined) options.compressionLevel = o.compression_level;
+      if (retry) options.retry = retry;
+      if (queue) options.queue = queue;
+      return options;
+    }
   }
-  const o = raw as z.infer<typeof OtlpHttpExporter>;
-  const options: OtlpHttpExporterOptions = { type: 'otlphttp', endpoint: o.endpoint };
-  if (o.encoding) options.encoding = o.encoding;
-  if (o.headers) options.headers = o.headers;
-  if (o.timeout !== undefined) options.timeoutMs = o.timeout;
-  if (o.compression) options.compression = o.compression;
-  if (o.compression_level !== undefined) options.compressionLevel = o.compression_level;
-  if (retry) options.retry = retry;
-  if (queue) options.queue = queue;
-  return options;
 }

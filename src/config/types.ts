@@ -27,6 +27,21 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
 }
 
+/** The shared cap store (cap_store.redis); absent: caps are counted in this process's memory. */
+export interface RedisCapStoreConfig {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  /** Present when the connection uses TLS; file paths absolute. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify: boolean; serverName?: string };
+  keyPrefix: string;
+  timeoutMs: number;
+  /** What a cap does when the store does not answer in time: `closed` treats it as reached. */
+  onUnavailable: 'closed' | 'open';
+}
+
 export interface GatewayConfig {
   /** Absolute path of the config file, for messages. */
   file: string;
@@ -35,6 +50,7 @@ export interface GatewayConfig {
   policyPath: string;
   exporters: Record<string, ExporterOptions>;
   routes: Partial<Record<ExportClass, readonly string[]>>;
+  capStore?: { redis: RedisCapStoreConfig };
   service: ServiceConfig;
 }
 
@@ -42,8 +58,12 @@ export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
-  maxInflightBodyBytes: 256 * 1024 * 1024,
+  // bodies and their decoded models (receiver/app.ts); one request may take at most half
+  maxInflightBodyBytes: 512 * 1024 * 1024,
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,
+  capStoreKeyPrefix: 'loopgate:cap:',
+  /** A LAN round trip is well under a millisecond; past this the cap counts as unavailable. */
+  capStoreTimeoutMs: 100,
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteSize, parseDuration, parseHostPort } from './units.js';
+import { formatByteSize, formatDuration, parseByteSize, parseDuration, parseDurationValue, parseHostPort } from './units.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -14,6 +14,17 @@ describe('parseDuration', () => {
 
   it.each(['', '5', '5 s', '5sec', '-1s', 's', '1d'])('refuses %j', (text) => {
     expect(parseDuration(text).ok).toBe(false);
+  });
+});
+
+describe('parseDurationValue', () => {
+  it('reads strings as parseDuration does, and the bare number 0', () => {
+    expect(parseDurationValue('1m')).toEqual({ ok: true, value: 60_000 });
+    expect(parseDurationValue(0)).toEqual({ ok: true, value: 0 });
+  });
+
+  it('refuses any other bare number: seconds or milliseconds?', () => {
+    expect(parseDurationValue(10)).toEqual({ ok: false, error: 'expected a duration with a unit such as "300ms", "5s" or "1m", got the bare number 10' });
   });
 });
 
@@ -44,4 +55,25 @@ describe('parseHostPort', () => {
   it.each(['4318', 'host:', 'host:99999', '::1:80', 'a:b'])('refuses %j', (text) => {
     expect(parseHostPort(text).ok).toBe(false);
   });
+});
+
+describe('formatDuration and formatByteSize', () => {
+  it.each([
+    [0, '0'],
+    [300, '300ms'],
+    [5_000, '5s'],
+    [90_000, '1m30s'],
+    [3_601_500, '1h1s500ms'],
+  ])('%d ms → %s, which parseDuration reads back', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toEqual({ ok: true, value: ms });
+  });
+
+  it.each([
+    [1, '1 byte'],
+    [1536, '1536 bytes'],
+    [512 * 1024, '512KiB'],
+    [20 * 1024 * 1024, '20MiB'],
+    [2 * 1024 ** 3, '2GiB'],
+  ])('%d bytes → %s', (bytes, text) => expect(formatByteSize(bytes)).toBe(text));
 });

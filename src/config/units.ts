@@ -26,6 +26,13 @@ export function parseDuration(text: string): Parsed<number> {
   return { ok: true, value: Math.round(total) };
 }
 
+/** A duration as YAML gives it: a string, or the number 0 (`timeout: 0`); any other bare number is ambiguous. */
+export function parseDurationValue(input: string | number): Parsed<number> {
+  if (typeof input === 'string') return parseDuration(input);
+  if (input === 0) return { ok: true, value: 0 };
+  return { ok: false, error: `expected a duration with a unit such as "300ms", "5s" or "1m", got the bare number ${input}` };
+}
+
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
@@ -84,4 +91,27 @@ export function parseHostPort(text: string): Parsed<HostPort> {
   const port = Number(portText);
   if (port > 65535) return { ok: false, error: `port ${port} is out of range (0-65535)` };
   return { ok: true, value: { host: host === '' ? '0.0.0.0' : host, port } };
+}
+
+/** 90000 → `"1m30s"`: a duration as the config writes it, for messages. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0) parts.push(`${rest}ms`);
+  return parts.join('');
+}
+
+/** 20971520 → `"20MiB"`: a size as the config writes it, for messages. */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes} byte${bytes === 1 ? "" : "s"}`;
 }

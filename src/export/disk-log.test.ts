@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,53 @@ describe('DiskLog', () => {
     const again = await open(path, 1024);
     expect(again.recovered.records.map((r) => r.request.records)).toEqual([...Array(10).keys()].map((i) => i + 20));
     await again.log.close();
+  });
+
+  it('never gives a new segment the number of one whose ack file a crash left behind (the kill -9 loss)', async () => {
+    // Run 1: three records delivered and marked done in segment 1, which stays the active one.
+    const path = dir();
+    const first = await open(path);
+    const delivered = [...(await first.log.append([rec(1)])), ...(await first.log.append([rec(2)])), ...(await first.log.append([rec(3)]))];
+    first.log.release(delivered);
+    await first.log.close();
+    expect(readdirSync(path).sort()).toEqual(['0000000001.ack', '0000000001.seg']);
+    // Run 2 finds segment 1 all done and deletes it: .seg, then .ack. A crash between the two unlinks
+    // leaves exactly this (test/faults/crash-points.test.ts reaches it with a real SIGKILL).
+    rmSync(join(path, '0000000001.seg'));
+
+    // Run 3 takes new records (answered 200) and is killed before delivering them: never closed.
+    const third = await open(path);
+    await third.log.append([rec(11)]);
+    await third.log.append([rec(12)]);
+
+    // Run 4 replays both: no stale 'done' mark at offset 0 (or anywhere) applies to them.
+    const fourth = await open(path);
+    expect(fourth.recovered.records.map((r) => r.request.records)).toEqual([11, 12]);
+    await fourth.log.close();
+  });
+
+  it('reads every whole ack entry after a torn one (a kill in the middle of a mark write)', async () => {
+    const path = dir();
+    const first = await open(path);
+    const locs: RecordLocation[] = [];
+    for (let i = 0; i < 6; i++) locs.push(...(await first.log.append([rec(i)])));
+    first.log.release(locs.slice(0, 2));
+    await first.log.close();
+    // Half an entry, as a write cut short leaves it; the next run appends its marks after it.
+    const ack = join(path, '0000000001.ack');
+    writeFileSync(ack, Buffer.concat([readFileSync(ack), readFileSync(ack).subarray(0, 7)]));
+    const second = await open(path);
+    expect(second.recovered.records.map((r) => r.request.records)).toEqual([2, 3, 4, 5]);
+    second.log.release([second.recovered.records[0]!.location]);
+    await second.log.markDispatched([second.recovered.records[1]!.location]);
+    await second.log.close();
+    const third = await open(path);
+    expect(third.recovered.records.map((r) => [r.request.records, r.dispatched])).toEqual([
+      [3, true],
+      [4, false],
+      [5, false],
+    ]);
+    await third.log.close();
   });
 
   it('cuts a torn tail off, counts it once, and keeps every whole record before it', async () => {

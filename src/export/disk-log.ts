@@ -18,7 +18,15 @@
  * possible duplicate.
  *
  * Deleting: a segment that is no longer appended to and whose every record is done is removed with its
- * ack file. Disk usage is the sum of live segment and ack files; the queue bounds it with max_bytes.
+ * ack file: the segment first, so a crash in between leaves an ack file without its segment (harmless:
+ * nothing to replay) rather than a segment without its marks (every record replayed). Disk usage is the
+ * sum of live segment and ack files; the queue bounds it with max_bytes.
+ *
+ * Numbering: a segment number is never used again while any file of it is left. Marks name records by
+ * offset only, so an ack file left over from a deleted segment would otherwise mark the records at the
+ * same offsets of a new segment with that number as done, and a crash would then lose them (the first
+ * record of every segment sits at offset 0). On open, the next number follows the highest .seg OR .ack
+ * file, and ack files without their segment are removed.
  *
  * Recovering: on open, every segment is read and checked record by record. A checksum or framing error
  * starts a scan for the next valid record, so one bad region never takes the good records after it
@@ -28,6 +36,7 @@
  */
 import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crashPoint } from './crash-point.js';
 import { AckKind, decodeAcks, decodeRecordAt, encodeAck, nextValidRecord, type RecordAt } from './disk-record.js';
 import type { ExportRequest } from './types.js';
 
@@ -139,11 +148,18 @@ export class DiskLog {
     }
     const lock = await takeLock(dir);
     try {
-      const seqs = (await readdir(dir))
-        .filter((f) => /^\d{10}\.seg$/.test(f))
-        .map((f) => Number(f.slice(0, 10)))
-        .sort((a, b) => a - b);
-      const log = new DiskLog(dir, options, lock, (seqs.at(-1) ?? 0) + 1);
+      const files = await readdir(dir);
+      const numbered = (suffix: string): number[] =>
+        files
+          .filter((f) => f.length === 10 + suffix.length && f.endsWith(suffix) && /^\d{10}$/.test(f.slice(0, 10)))
+          .map((f) => Number(f.slice(0, 10)))
+          .sort((a, b) => a - b);
+      const seqs = numbered(SEGMENT_SUFFIX);
+      const acks = numbered(ACK_SUFFIX);
+      const log = new DiskLog(dir, options, lock, Math.max(seqs.at(-1) ?? 0, acks.at(-1) ?? 0) + 1);
+      const live = new Set(seqs);
+      // Left by a crash between a deleted segment's two unlinks; its number is not reused (above) either.
+      for (const seq of acks) if (!live.has(seq)) await rm(filesOf(dir, seq).ackPath, { force: true });
       const recovered = await log.recover(seqs);
       return { log, recovered };
     } catch (err) {
@@ -310,6 +326,7 @@ export class DiskLog {
       await seg.handle?.close().catch(() => {});
       await seg.ack?.close().catch(() => {});
       await rm(seg.path, { force: true }).catch(() => {});
+      crashPoint('segment-unlinked');
       await rm(seg.ackPath, { force: true }).catch(() => {});
     });
     const deleting = seg.ackChain;
@@ -361,11 +378,9 @@ export class DiskLog {
   }
 
   private segmentOf(seq: number): Segment {
-    const name = String(seq).padStart(10, '0');
     return {
       seq,
-      path: join(this.dir, name + SEGMENT_SUFFIX),
-      ackPath: join(this.dir, name + ACK_SUFFIX),
+      ...filesOf(this.dir, seq),
       handle: undefined,
       ack: undefined,
       size: 0,
@@ -447,6 +462,12 @@ export class DiskLog {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A segment's two files: `<dir>/0000000042.seg` and `<dir>/0000000042.ack`. */
+function filesOf(dir: string, seq: number): { path: string; ackPath: string } {
+  const name = String(seq).padStart(10, '0');
+  return { path: join(dir, name + SEGMENT_SUFFIX), ackPath: join(dir, name + ACK_SUFFIX) };
+}
 
 async function writeAll(handle: FileHandle, buffers: readonly Buffer[], position: number): Promise<void> {
   let at = position;

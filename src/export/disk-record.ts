@@ -19,7 +19,7 @@ import * as zlib from 'node:zlib';
 import type { ExportClass } from '../policy/types.js';
 import type { Encoding } from '../otlp/codec.js';
 import type { Compression } from './options.js';
-import type { ExportRequest, Signal } from './types.js';
+import { SIGNALS, type ExportRequest, type Signal } from './types.js';
 
 export const RECORD_MAGIC = 0x3152474c; // bytes 'L' 'G' 'R' '1'
 export const ACK_MAGIC = 0x3141474c; // bytes 'L' 'G' 'A' '1'
@@ -150,7 +150,7 @@ function parseMeta(bytes: Uint8Array): Meta | undefined {
     return undefined;
   }
   if (m === null || typeof m !== 'object' || m.v !== 1) return undefined;
-  if (typeof m.signal !== 'string' || typeof m.class !== 'string' || typeof m.target !== 'string') return undefined;
+  if (!SIGNALS.includes(m.signal as Signal) || typeof m.class !== 'string' || typeof m.target !== 'string') return undefined;
   if (!(m.tenant === null || typeof m.tenant === 'string')) return undefined;
   if (m.encoding !== 'protobuf' && m.encoding !== 'json') return undefined;
   if (m.compression !== 'gzip' && m.compression !== 'none') return undefined;
@@ -177,15 +177,27 @@ export function encodeAck(offset: number, kind: AckKind): Buffer {
   return out;
 }
 
-/** Every valid entry of an ack file, in order; a torn or corrupt entry is skipped. */
+/**
+ * Every valid entry of an ack file, in order. A torn or corrupt entry is skipped by looking for the next
+ * valid one byte by byte: a write cut short leaves a partial entry, and the next run's marks are
+ * appended after it, no longer at multiples of 16.
+ */
 export function decodeAcks(buf: Uint8Array): { offset: number; kind: AckKind }[] {
   const out: { offset: number; kind: AckKind }[] = [];
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  for (let at = 0; at + ACK_ENTRY_BYTES <= buf.byteLength; at += ACK_ENTRY_BYTES) {
-    if (view.getUint32(at, true) !== ACK_MAGIC) continue;
-    if (crc32(buf.subarray(at, at + 12)) !== view.getUint32(at + 12, true)) continue;
+  let at = 0;
+  while (at + ACK_ENTRY_BYTES <= buf.byteLength) {
     const kind = view.getUint32(at + 8, true);
-    if (kind === AckKind.dispatched || kind === AckKind.done || kind === AckKind.corrupt) out.push({ offset: view.getUint32(at + 4, true), kind });
+    const valid =
+      view.getUint32(at, true) === ACK_MAGIC &&
+      crc32(buf.subarray(at, at + 12)) === view.getUint32(at + 12, true) &&
+      (kind === AckKind.dispatched || kind === AckKind.done || kind === AckKind.corrupt);
+    if (!valid) {
+      at++;
+      continue;
+    }
+    out.push({ offset: view.getUint32(at + 4, true), kind: kind as AckKind });
+    at += ACK_ENTRY_BYTES;
   }
   return out;
 }

@@ -1,10 +1,11 @@
 /**
  * Composition root of the export side: builds each exporter from its options, wraps it in retry and its
- * own bytes-bounded queue, and wires the router from `routes`. Everything that can be wrong in the options
- * throws here, at start-up, with the YAML key in the message; nothing throws after.
+ * own bytes-bounded queue, and wires the router from `routes`. The options come validated by the config
+ * schema (src/config/schema.ts), which reports every mistake at its file:line:col; what is built here only
+ * asserts them, so a config that validates always starts.
  */
 import { FileExporter } from './file-exporter.js';
-import { noopLogger, type CreateRouterOptions, type ExporterOptions } from './options.js';
+import { assertOption, noopLogger, type CreateRouterOptions, type ExporterOptions } from './options.js';
 import { OtlpHttpExporter } from './otlphttp-exporter.js';
 import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
@@ -20,26 +21,19 @@ export interface FactoryDeps {
 
 export function createExporter(id: string, options: ExporterOptions): Exporter {
   const slash = id.indexOf('/');
-  const idType = slash === -1 ? id : id.slice(0, slash);
-  if (idType !== options.type) {
-    throw new Error(`exporters.${id}: the id's type '${idType}' does not match the exporter type '${options.type}'`);
-  }
+  assertOption((slash === -1 ? id : id.slice(0, slash)) === options.type, `exporters.${id} (its id's type)`);
   switch (options.type) {
     case 'otlphttp':
       return new OtlpHttpExporter(id, options);
     case 'file':
       return new FileExporter(id, options);
-    default: {
-      const unknown: { type?: unknown } = options;
-      throw new Error(`exporters.${id}: unknown exporter type '${String(unknown.type)}' (expected otlphttp or file)`);
-    }
+    default:
+      return assertNever(options, `exporters.${id}.type`);
   }
 }
 
 export function createQueue(id: string, options: ExporterOptions, deps: FactoryDeps & Pick<CreateRouterOptions, 'metrics' | 'logger'>): ExportQueue {
-  const retry = wrap(id, () => resolveRetryOptions(options.retry));
-  const queue = wrap(id, () => resolveQueueOptions(options.queue));
-  return new ExportQueue(createExporter(id, options), { retry, queue }, deps);
+  return new ExportQueue(createExporter(id, options), { retry: resolveRetryOptions(options.retry), queue: resolveQueueOptions(options.queue) }, deps);
 }
 
 export function createRouter(options: CreateRouterOptions, deps: FactoryDeps = {}): Router {
@@ -62,11 +56,6 @@ export function createRouter(options: CreateRouterOptions, deps: FactoryDeps = {
   }
 }
 
-/** Prefixes retry/queue option errors with the exporter, so the message names the full YAML key. */
-function wrap<T>(id: string, build: () => T): T {
-  try {
-    return build();
-  } catch (err) {
-    throw new Error(`exporters.${id}.${err instanceof Error ? err.message : String(err)}`);
-  }
+function assertNever(_: never, option: string): never {
+  assertOption(false, option);
 }

@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ afterEach(() => {
 });
 
 const item = (data: TracesData, ...tenant: [string | undefined] | []): ExportItem => ({
+  signal: 'traces',
   class: 'eval-only',
   tenant: tenant.length ? tenant[0] : 'acme',
   data,
@@ -85,7 +87,8 @@ describe('FileExporter', () => {
     expect(lines(join(sub, 'eval.jsonl'))).toHaveLength(2);
   });
 
-  it('refuses an empty path naming the key', () => {
+  it('asserts a blank path, which the config schema refuses', () => {
+    expect(() => new FileExporter('file/eval', { type: 'file', path: ' ' })).toThrow(AssertionError);
     expect(() => new FileExporter('file/eval', { type: 'file', path: ' ' })).toThrow(/exporters\.file\/eval\.path/);
   });
 });

@@ -10,9 +10,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { encodeTracesJson } from '../otlp/encode-json.js';
-import type { FileExporterOptions } from './options.js';
+import { assertOption, type FileExporterOptions } from './options.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
-import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, Signal, TargetResult } from './types.js';
 
 const utf8 = new TextEncoder();
 const NEWLINE = 0x0a;
@@ -29,9 +29,7 @@ export class FileExporter implements Exporter {
     readonly id: string,
     options: FileExporterOptions,
   ) {
-    if (typeof options.path !== 'string' || options.path.trim() === '') {
-      throw new Error(`exporters.${id}.path must be a non-empty file path`);
-    }
+    assertOption(typeof options.path === 'string' && options.path.trim() !== '', `exporters.${id}.path`);
     // Resolved once against the working directory at start-up, so a later chdir cannot move the output.
     this.path = compileTenantTemplate(resolve(options.path));
   }
@@ -40,8 +38,8 @@ export class FileExporter implements Exporter {
     return utf8.encode(encodeTracesJson(item.data));
   }
 
-  /** The absolute file a tenant's requests are appended to. */
-  target(tenant: string | undefined): TargetResult {
+  /** The absolute file a tenant's requests are appended to: one file whatever the signal, each line says which. */
+  target(_signal: Signal, tenant: string | undefined): TargetResult {
     return this.path.expand(tenant);
   }
 

@@ -3,10 +3,15 @@
  * these; every field with a default is optional here and the factory fills it from the DEFAULT_*
  * constants below, so defaults live in one place.
  *
+ * Every rule on these options is checked once, by the config schema (src/config/schema.ts), which
+ * reports a bad value at its file:line:col. The export side only asserts (`assertOption`): an option
+ * out of range here is a programming error, not an operator's mistake.
+ *
  * Names follow the OpenTelemetry Collector's exporterhelper (`retry_on_failure`, `sending_queue`,
  * `timeout`, `compression`, `headers`) so an operator reads the YAML without a manual; durations are
  * milliseconds here, whatever unit the YAML uses.
  */
+import { AssertionError } from 'node:assert';
 import type { Encoding } from '../otlp/codec.js';
 import type { ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
@@ -138,3 +143,13 @@ export const noopLogger: ExportLogger = {
   warn() {},
   error() {},
 };
+
+/**
+ * Asserts an export option the config schema has already validated. Throws an AssertionError (a bug:
+ * the caller bypassed or diverged from the schema), naming the option, never its value.
+ */
+export function assertOption(ok: boolean, option: string): asserts ok {
+  if (!ok) {
+    throw new AssertionError({ message: `export option ${option} is out of range: options must come validated by the config schema (src/config/schema.ts)` });
+  }
+}

@@ -1,7 +1,7 @@
 /**
- * OTLP/HTTP trace exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs an
- * ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally gzip-compressed,
- * to `<endpoint>/v1/traces`.
+ * OTLP/HTTP exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs each request's
+ * body, an Export*ServiceRequest made at admission as `application/x-protobuf` or `application/json`,
+ * optionally gzip-compressed, to the path of its signal (`<endpoint>/v1/traces`, `/v1/logs`, `/v1/metrics`).
  *
  * Transport: node:http(s) with a keep-alive Agent per exporter, so connections are reused across exports
  * and released at shutdown, and one timer per attempt that destroys the request (connect, send and
@@ -9,9 +9,8 @@
  * network errors and timeouts retryable (with Retry-After); any other status a permanent failure.
  * Neither request nor response bodies are ever logged or kept: the response body is drained unread.
  *
- * Defaults follow the Collector's otlphttp exporter: protobuf, gzip. The endpoint rule too: a URL that
- * already ends in `/v1/traces` is used as is (like `traces_endpoint`), anything else gets `/v1/traces`
- * appended.
+ * Defaults follow the Collector's otlphttp exporter: protobuf, gzip. The endpoint rule too
+ * (otlphttp-endpoint.ts). Options arrive validated by the config schema; the constructor only asserts.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,17 +18,15 @@ import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import { decodeResponse } from '../otlp/response.js';
-import { DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
+import { assertOption, DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
+import { headerProblem, parseOtlpHttpEndpoint, type OtlpHttpTarget } from './otlphttp-endpoint.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
-import { compileTenantTemplate, TENANT_PLACEHOLDER, type TenantTemplate } from './tenant-template.js';
-import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
+import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, Signal, TargetResult } from './types.js';
 
-const TRACES_PATH = '/v1/traces';
 const USER_AGENT = 'loopgate-otlphttp/0.1';
 /** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
-/** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
-const MARKER = '__loopgate_tenant_placeholder__';
 
 const utf8 = new TextEncoder();
 
@@ -43,8 +40,9 @@ export class OtlpHttpExporter implements Exporter {
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
-  private readonly host: { protocol: string; hostname: string; port: string; auth: string | undefined };
-  private readonly path: TenantTemplate;
+  private readonly host: OtlpHttpTarget;
+  /** Per signal: the path and query to POST to, `{tenant}` still to expand. */
+  private readonly paths: Readonly<Record<Signal, TenantTemplate>>;
   /** Headers that do not change per request, computed once. */
   private readonly baseHeaders: Record<string, string>;
 
@@ -52,62 +50,29 @@ export class OtlpHttpExporter implements Exporter {
     readonly id: string,
     options: OtlpHttpExporterOptions,
   ) {
-    const key = (k: string): string => `exporters.${id}.${k}`;
     this.encoding = options.encoding ?? DEFAULT_OTLPHTTP.encoding;
     this.compression = options.compression ?? DEFAULT_OTLPHTTP.compression;
     this.compressionLevel = options.compressionLevel ?? DEFAULT_OTLPHTTP.compressionLevel;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_OTLPHTTP.timeoutMs;
-    if (this.encoding !== 'protobuf' && this.encoding !== 'json') {
-      throw new Error(`${key('encoding')} must be protobuf or json, got '${String(this.encoding)}'`);
-    }
-    if (this.compression !== 'gzip' && this.compression !== 'none') {
-      throw new Error(`${key('compression')} must be gzip or none, got '${String(this.compression)}'`);
-    }
-    if (!(Number.isInteger(this.compressionLevel) && this.compressionLevel >= 1 && this.compressionLevel <= 9)) {
-      throw new Error(`${key('compression_level')} must be an integer from 1 to 9, got ${this.compressionLevel}`);
-    }
-    if (!(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0)) {
-      throw new Error(`${key('timeout')} must be > 0, got ${this.timeoutMs}ms`);
-    }
+    // The config schema refuses all of these with positions; reaching here with one is a bug.
+    assertOption(this.encoding === 'protobuf' || this.encoding === 'json', `exporters.${id}.encoding`);
+    assertOption(this.compression === 'gzip' || this.compression === 'none', `exporters.${id}.compression`);
+    assertOption(Number.isInteger(this.compressionLevel) && this.compressionLevel >= 1 && this.compressionLevel <= 9, `exporters.${id}.compression_level`);
+    assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
+    const target = parseOtlpHttpEndpoint(options.endpoint);
+    assertOption(target.ok, `exporters.${id}.endpoint`);
 
-    let url: URL;
-    try {
-      url = new URL(options.endpoint.split(TENANT_PLACEHOLDER).join(MARKER));
-    } catch {
-      throw new Error(`${key('endpoint')} is not a valid URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`${key('endpoint')} must be an http:// or https:// URL, got '${url.protocol}'`);
-    }
-    if ((url.host + url.username + url.password).includes(MARKER)) {
-      throw new Error(`${key('endpoint')}: {tenant} may appear only in the path or query, not in the host`);
-    }
-    if (url.hash) throw new Error(`${key('endpoint')} must not have a #fragment`);
-    let pathname = url.pathname;
-    if (!pathname.endsWith(TRACES_PATH)) pathname = pathname.replace(/\/$/, '') + TRACES_PATH;
-    this.path = compileTenantTemplate((pathname + url.search).split(MARKER).join(TENANT_PLACEHOLDER));
-
+    const t = target.value;
+    this.paths = { traces: compileTenantTemplate(t.pathTemplates.traces), logs: compileTenantTemplate(t.pathTemplates.logs), metrics: compileTenantTemplate(t.pathTemplates.metrics) };
     this.format = { encoding: this.encoding, compression: this.compression, compressionLevel: this.compressionLevel };
-    this.origin = `${url.protocol}//${url.host}`;
-    this.transport = url.protocol === 'https:' ? https : http;
+    this.origin = t.origin;
+    this.transport = t.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
-    this.host = {
-      protocol: url.protocol,
-      // IPv6 literals come back bracketed from URL; node:http wants them bare.
-      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port,
-      auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-    };
+    this.host = t;
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
-      try {
-        http.validateHeaderName(name);
-        http.validateHeaderValue(name, value);
-      } catch {
-        // Name only: header values are often credentials.
-        throw new Error(`${key('headers')}: header '${name}' has an invalid name or value`);
-      }
+      assertOption(headerProblem(name, value) === undefined, `exporters.${id}.headers`);
       headers[name.toLowerCase()] = value;
     }
     // Ours, per request: the body's type, length and encoding are ours to state, whatever the config says.
@@ -122,14 +87,14 @@ export class OtlpHttpExporter implements Exporter {
     return this.encoding === 'protobuf' ? encodeTracesProtobuf(item.data) : utf8.encode(encodeTracesJson(item.data));
   }
 
-  /** The full URL a tenant's requests go to. */
-  target(tenant: string | undefined): TargetResult {
-    const path = this.path.expand(tenant);
+  /** The full URL a tenant's requests of `signal` go to. */
+  target(signal: Signal, tenant: string | undefined): TargetResult {
+    const path = this.paths[signal].expand(tenant);
     return path.ok ? { ok: true, value: this.origin + path.value } : path;
   }
 
   async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
-    const target = this.target(request.tenant);
+    const target = this.target(request.signal, request.tenant);
     if (!target.ok) return { status: 'failure', error: target.error };
     // A request admitted for another URL (the endpoint changed since it was stored) is never sent here
     // with this exporter's credentials: that could hand one tenant's or vendor's data to another.
@@ -171,6 +136,11 @@ export class OtlpHttpExporter implements Exporter {
         finish({ status: 'retryable', error: `timeout after ${this.timeoutMs}ms` });
       }, this.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Aborted while the body was being compressed: the listener came too late to hear it.
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
 
       try {
         req = this.transport.request(

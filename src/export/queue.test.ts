@@ -184,6 +184,7 @@ describe('ExportQueue', () => {
 
 describe('ExportQueue batching', () => {
   const spansOf = (tenant: string, names: string[]): ExportItem => ({
+    signal: 'traces',
     class: 'tenant-only',
     tenant,
     spanCount: names.length,

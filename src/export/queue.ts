@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import { DiskLog, StorageError, type RecordLocation } from './disk-log.js';
 import { encodeRecord } from './disk-record.js';
-import { DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from './options.js';
+import { assertOption, DEFAULT_QUEUE, noopLogger, type ExportLogger, type QueueOptions } from './options.js';
 import { mergeBodies } from './request-body.js';
 import { RetryingSender, type DeliveryOutcome, type ResolvedRetryOptions } from './retry.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
@@ -29,7 +29,6 @@ import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 
 export type ResolvedQueueOptions = Readonly<Required<QueueOptions>>;
 
-/** Assert-only: the config schema (src/config/schema.ts) reports bad values with file:line:col. */
 export function resolveQueueOptions(options: QueueOptions | undefined): ResolvedQueueOptions {
   const q = {
     numConsumers: options?.numConsumers ?? DEFAULT_QUEUE.numConsumers,
@@ -38,15 +37,12 @@ export function resolveQueueOptions(options: QueueOptions | undefined): Resolved
     storage: options?.storage ?? DEFAULT_QUEUE.storage,
     fsync: options?.fsync ?? DEFAULT_QUEUE.fsync,
   };
-  if (!Number.isInteger(q.numConsumers) || q.numConsumers < 1) {
-    throw new Error(`sending_queue: 'num_consumers' must be an integer >= 1, got ${q.numConsumers}`);
-  }
-  if (!Number.isInteger(q.maxBytes) || q.maxBytes < 1) {
-    throw new Error(`sending_queue: 'max_bytes' must be an integer >= 1, got ${q.maxBytes}`);
-  }
-  if (!Number.isInteger(q.maxBatchBytes) || q.maxBatchBytes < 0) {
-    throw new Error(`sending_queue: 'max_batch_bytes' must be an integer >= 0, got ${q.maxBatchBytes}`);
-  }
+  // The config schema checks these with positions; here they are only asserted.
+  assertOption(Number.isInteger(q.numConsumers) && q.numConsumers >= 1, 'sending_queue.num_consumers');
+  assertOption(Number.isInteger(q.maxBytes) && q.maxBytes >= 1, 'sending_queue.max_bytes');
+  assertOption(Number.isInteger(q.maxBatchBytes) && q.maxBatchBytes >= 0, 'sending_queue.max_batch_bytes');
+  assertOption(typeof q.storage === 'string', 'sending_queue.storage');
+  assertOption(typeof q.fsync === 'boolean', 'sending_queue.fsync');
   return Object.freeze(q);
 }
 

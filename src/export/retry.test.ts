@@ -33,7 +33,7 @@ describe('resolveRetryOptions', () => {
     [{ maxElapsedTimeMs: -1 }, /max_elapsed_time/],
     [{ multiplier: 0.5 }, /multiplier/],
     [{ randomizationFactor: 1 }, /randomization_factor/],
-  ])('refuses %j naming the key', (opts, message) => {
+  ])('asserts %j, which the config schema refuses, naming the option', (opts, message) => {
     expect(() => resolveRetryOptions(opts)).toThrow(message);
   });
 });

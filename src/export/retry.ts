@@ -12,7 +12,7 @@
  *   max_interval·(1+randomization_factor), as in the Collector (cenkalti/backoff).
  * - With `enabled: false` a retryable result is counted at once as 'retries_exhausted'.
  */
-import { DEFAULT_RETRY, type RetryOptions } from './options.js';
+import { assertOption, DEFAULT_RETRY, type RetryOptions } from './options.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import type { ExportRequest, Exporter, ExportResult } from './types.js';
 
@@ -30,21 +30,14 @@ export type DeliveryOutcome =
       attempts: number;
     };
 
-/** Fills defaults and checks ranges; throws at construction (an edge), naming the YAML key. */
+/** Fills defaults. The ranges are the config schema's to check; here they are only asserted. */
 export function resolveRetryOptions(options: RetryOptions | undefined): ResolvedRetryOptions {
   const r = { ...DEFAULT_RETRY, ...stripUndefined(options ?? {}) };
-  const bad = (msg: string): never => {
-    throw new Error(`retry_on_failure: ${msg}`);
-  };
-  if (!(r.initialIntervalMs > 0)) bad(`'initial_interval' must be > 0, got ${r.initialIntervalMs}ms`);
-  if (!(r.maxIntervalMs >= r.initialIntervalMs)) {
-    bad(`'max_interval' (${r.maxIntervalMs}ms) must be >= 'initial_interval' (${r.initialIntervalMs}ms)`);
-  }
-  if (!(r.maxElapsedTimeMs >= 0)) bad(`'max_elapsed_time' must be >= 0 (0 = retry forever), got ${r.maxElapsedTimeMs}ms`);
-  if (!(r.multiplier >= 1)) bad(`'multiplier' must be >= 1, got ${r.multiplier}`);
-  if (!(r.randomizationFactor >= 0 && r.randomizationFactor < 1)) {
-    bad(`'randomization_factor' must be in [0, 1), got ${r.randomizationFactor}`);
-  }
+  assertOption(r.initialIntervalMs > 0, 'retry_on_failure.initial_interval');
+  assertOption(r.maxIntervalMs >= r.initialIntervalMs, 'retry_on_failure.max_interval');
+  assertOption(r.maxElapsedTimeMs >= 0, 'retry_on_failure.max_elapsed_time');
+  assertOption(r.multiplier >= 1, 'retry_on_failure.multiplier');
+  assertOption(r.randomizationFactor >= 0 && r.randomizationFactor < 1, 'retry_on_failure.randomization_factor');
   return Object.freeze(r);
 }
 

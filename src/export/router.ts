@@ -22,7 +22,7 @@ import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
 import type { ExportQueue, Staged } from './queue.js';
 import { makeBody, type MadeBody } from './request-body.js';
-import type { BodyFormat, DrainReport, ExportRequest, RouteContext, RouteResult, SpanRouter } from './types.js';
+import type { BodyFormat, DrainReport, ExportRequest, RouteContext, RouteResult, Signal, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -90,6 +90,7 @@ export class Router implements SpanRouter {
   }
 
   async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
+    const signal = ctx?.signal ?? 'traces';
     const plan: Planned[] = [];
     let routed = 0;
     let noRoute = 0;
@@ -107,12 +108,12 @@ export class Router implements SpanRouter {
       const encoded = new Map<string, Uint8Array | undefined>();
       const made = new Map<string, Promise<MadeBody>>();
       for (const queue of targets) {
-        const target = queue.exporter.target(out.tenant);
+        const target = queue.exporter.target(signal, out.tenant);
         if (!target.ok) {
           this.failed(queue, out, 'destination', target.error);
           continue;
         }
-        const bytes = this.encode(queue, out, encoded);
+        const bytes = this.encode(queue, out, signal, encoded);
         if (!bytes) continue;
         const format = queue.exporter.format;
         const key = formatKey(format);
@@ -142,7 +143,7 @@ export class Router implements SpanRouter {
     plan.forEach((p, i) => {
       const b = bodies[i]!;
       const request: ExportRequest = {
-        signal: 'traces',
+        signal,
         class: p.output.class,
         tenant: p.output.tenant,
         target: p.target,
@@ -211,12 +212,12 @@ export class Router implements SpanRouter {
   }
 
   /** One encode per encoding per output; an error is ours (the model would not serialise), counted. */
-  private encode(queue: ExportQueue, out: ClassOutput, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
+  private encode(queue: ExportQueue, out: ClassOutput, signal: Signal, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
     const enc = queue.exporter.format.encoding;
     if (perOutput.has(enc)) return perOutput.get(enc);
     let bytes: Uint8Array | undefined;
     try {
-      bytes = queue.exporter.encode({ class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount });
+      bytes = queue.exporter.encode({ signal, class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount });
     } catch (err) {
       this.failed(queue, out, 'encoding', err instanceof Error ? err.name : 'unknown');
     }

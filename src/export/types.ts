@@ -23,11 +23,17 @@ export type ExportResult =
   /** Will never succeed as sent (4xx, encoding error): counted and not retried. */
   | { status: 'failure'; error: string };
 
-/** The OTLP signal a request carries; it picks the path (`/v1/traces`) and the JSON array's key. */
-export type Signal = 'traces';
+/**
+ * The OTLP signal a request carries. It travels with the bytes (and is stored with them), picks the
+ * path a request is sent to (`/v1/traces`, `/v1/logs`, `/v1/metrics`), and keeps a queue from merging
+ * bodies of different signals.
+ */
+export type Signal = 'traces' | 'logs' | 'metrics';
+export const SIGNALS: readonly Signal[] = ['traces', 'logs', 'metrics'];
 
 /** One unit of work the router encodes: the spans of one class for one tenant from one request. */
 export interface ExportItem {
+  signal: Signal;
   class: ExportClass;
   /** The tenant these spans belong to, when known; expands `{tenant}` in endpoints. */
   tenant: string | undefined;
@@ -85,8 +91,8 @@ export interface Exporter {
   readonly format: BodyFormat;
   /** Serialises an item in `format.encoding`, uncompressed; the router compresses. */
   encode(item: ExportItem): Uint8Array;
-  /** Where a tenant's requests go (URL or file path); an error when the tenant cannot be placed. */
-  target(tenant: string | undefined): TargetResult;
+  /** Where a tenant's requests of `signal` go (URL or file path); an error when the tenant cannot be placed. */
+  target(signal: Signal, tenant: string | undefined): TargetResult;
   /**
    * Sends one request, as it is (its body is already compressed as `request.compression` says). Must not
    * throw; must resolve within its own timeout. A request whose `target` is not where this exporter now
@@ -99,6 +105,8 @@ export interface Exporter {
 /** What the pipeline tells the router about the request it routes. */
 export interface RouteContext {
   policyVersion: string;
+  /** The signal of the request the outputs came from; traces when not given. */
+  signal?: Signal;
 }
 
 /**

@@ -136,7 +136,6 @@ describe('pipeline', () => {
     const broken: CompiledPolicy = {
       version: 'broken',
       sources: [],
-      releaseCaps: () => {},
       process: () => {
         throw new RangeError('engine bug');
       },
@@ -156,7 +155,6 @@ describe('pipeline', () => {
     const discardAll: CompiledPolicy = {
       version: 'v2',
       sources: [],
-      releaseCaps: () => {},
       process: (data) => ({
         outputs: [],
         received: countSpans(data),

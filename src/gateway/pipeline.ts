@@ -1,7 +1,7 @@
 /**
- * The gateway's pipeline for one decoded request: policy, then router.
+ * The gateway's pipeline for one decoded request: policy, caps, then router.
  *
- *   spansReceived → policy.process (pure) → router.route (atomic admission) → answer
+ *   spansReceived → policy.process (pure) → caps.admit (one atomic take) → router.route (atomic admission) → answer
  *
  * Rejections, discards and redactions are counted only once the router has admitted the request. A
  * request refused because a queue is full is resent by the client; counting its outcome now as well
@@ -13,6 +13,8 @@ import type { SpanRouter } from '../export/types.js';
 import type { CompiledPolicy, DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import type { HandleResult } from '../receiver/types.js';
+import { InMemoryCapStore } from '../policy/caps.js';
+import { createCapAdmission, type CapAdmission } from './cap-admission.js';
 import type { PolicyHolder } from './policy-holder.js';
 
 export interface PipelineLogger {
@@ -24,6 +26,8 @@ export interface PipelineDeps {
   router: SpanRouter;
   metrics: GatewayMetrics;
   logger: PipelineLogger;
+  /** The cap step (cap-admission.ts); by default one process's counters, in memory. */
+  caps?: CapAdmission;
 }
 
 /** Running totals for the shutdown summary. */
@@ -38,8 +42,9 @@ export interface PipelineStats {
 
 export interface Pipeline {
   /**
-   * The policy runs synchronously; admission awaits the bodies' compression and, with persistent
-   * queues, the write and fsync. Assignable to the receiver's HandleTraces.
+   * The policy runs synchronously; the caps are taken in one call to the cap store; admission awaits the
+   * bodies' compression and, with persistent queues, the write and fsync. Assignable to the receiver's
+   * HandleTraces.
    */
   handle: (data: TracesData, ctx: RequestContext) => Promise<HandleResult>;
   readonly stats: Readonly<PipelineStats>;
@@ -47,6 +52,7 @@ export interface Pipeline {
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { policy, router, metrics, logger } = deps;
+  const caps = deps.caps ?? createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger: { warn() {}, info() {} } });
   const stats: PipelineStats = {
     requestsAdmitted: 0,
     requestsRefused: 0,
@@ -79,16 +85,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     stats.spansReceived += received;
 
     const compiled = policy.current;
-    const result = process(compiled, data, ctx, received);
-    const routed = await router.route(result.outputs, { policyVersion: compiled.version });
+    const settled = await caps.admit(process(compiled, data, ctx, received));
+    const result = settled.result;
+    const routed = await router.route(result.outputs, { policyVersion: compiled.version, signal: 'traces' });
     if (routed.status === 'unavailable') {
       // The client will resend these spans: caps count accepted spans, not attempts.
-      compiled.releaseCaps(result);
+      await caps.release(settled);
       stats.requestsRefused++;
       return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
     }
 
     stats.requestsAdmitted++;
+    caps.commit(settled);
     metrics.spansAccepted(received - result.rejected.count);
     stats.spansRouted += routed.routed;
     stats.spansDiscarded += routed.noRoute; // the router counts its 'no_route' metric itself

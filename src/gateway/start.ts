@@ -33,7 +33,8 @@ import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
-import { InMemoryCapStore } from '../policy/caps.js';
+import { createCapAdmission } from './cap-admission.js';
+import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
@@ -101,9 +102,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   };
 
   try {
-    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
-    const capStore = new InMemoryCapStore();
-    const loaded = loadPolicy(config.policyPath, { env, capStore });
+    const loaded = loadPolicy(config.policyPath, { env });
     for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
     if (!loaded.ok) {
       metrics.policyLoaded('', 'failure');
@@ -139,7 +138,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => telemetryServer.close());
 
-    const pipeline = createPipeline({ policy, router, metrics, logger });
+    // One cap store for the gateway's life: a reload must not reset "at most N per window" counters.
+    const opened = await openCapStore(config.capStore, logger).catch((err: unknown) => {
+      throw new StartupError([`${config.file}: ${(err as Error).message}`]);
+    });
+    cleanups.push(() => opened.store.close());
+    const caps = createCapAdmission({ ...opened, metrics, logger });
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps });
     const turns = new CpuTurns();
     // One switch for every receiver: at shutdown, intake stops everywhere at the same moment.
     const intake = new IntakeSwitch();
@@ -201,6 +206,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         receiverListening = false;
         const report = await router.drain(deadline);
         await router.shutdown();
+        await opened.store.close();
         await telemetryServer.close();
         await telemetry.shutdown();
         const summary = { ...pipeline.stats, spansLost: report.lostSpans, spansKeptOnDisk: report.keptSpans, durationMs: Date.now() - started };
@@ -212,7 +218,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {
-      const next = loadPolicy(config.policyPath, { env, capStore });
+      const next = loadPolicy(config.policyPath, { env });
       for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
       if (!next.ok) {
         metrics.policyLoaded(policy.current.version, 'failure');

@@ -6,7 +6,8 @@ import type { ExportTraceServiceResponse, TracesData } from './model.js';
 
 export type DecodeResult =
   | { ok: true; value: TracesData }
-  | { ok: false; error: string };
+  /** `refusal` is set when the body was over a size budget rather than malformed (limits.ts). */
+  | { ok: false; error: string; refusal?: 'too_large' | 'busy' };
 
 export interface DecodeLimits {
   /**
@@ -14,6 +15,11 @@ export interface DecodeLimits {
    * explicit counter/stack, never by recursion bounded only by the input.
    */
   maxDepth: number;
+  /**
+   * Estimated heap bytes the decoded request may take (limits.ts, DecodeBudget); used when no budget
+   * is passed to the decoder. Default DEFAULT_MAX_DECODED_BYTES.
+   */
+  maxDecodedBytes?: number;
 }
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxDepth: 64 };

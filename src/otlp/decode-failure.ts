@@ -7,7 +7,14 @@
  */
 export class DecodeFailure {
   private readonly path: string[] = [];
-  constructor(readonly reason: string) {}
+  /**
+   * `refusal` is set when the input was well-formed but over a size budget (limits.ts): the receiver
+   * answers 413 ('too_large') or 503 ('busy') instead of 400.
+   */
+  constructor(
+    readonly reason: string,
+    readonly refusal?: 'too_large' | 'busy',
+  ) {}
 
   /** Adds the enclosing field (outermost last) as the failure propagates up. */
   within(segment: string): DecodeFailure {

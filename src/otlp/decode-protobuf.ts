@@ -8,6 +8,8 @@
  * - a known field with the wrong wire type is an error; unknown fields are skipped by wire type;
  * - AnyValue nesting is bounded by `limits.maxDepth`, checked before descending, so the recursion
  *   depth is bounded by the limit and never by the input;
+ * - every element built is charged to a DecodeBudget (limits.ts) before it is kept, so a small body
+ *   cannot decode to unbounded memory (20 MiB of empty links is refused after the budget's worth);
  * - span trace_id/span_id must be 16/8 bytes (trace.proto: other lengths are invalid ids, a 400);
  *   parent_span_id and link ids may be empty, otherwise 8/16 bytes;
  * - invalid UTF-8 is replaced with U+FFFD (see proto-reader.ts).
@@ -47,14 +49,15 @@ import {
   WireType,
 } from './proto-fields.js';
 import { DecodeFailure, failWithin, overrun, ProtoReader, wrongWireType } from './proto-reader.js';
-import { effectiveMaxDepth, nestingError } from './limits.js';
+import { budgetFor, DECODED_COST, effectiveMaxDepth, nestingError, type DecodeBudget } from './limits.js';
 
-export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
+/** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
+export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
   try {
-    const d = new Decoder(new ProtoReader(body), effectiveMaxDepth(limits));
+    const d = new Decoder(new ProtoReader(body), effectiveMaxDepth(limits), budget ?? budgetFor(limits));
     return { ok: true, value: d.tracesData() };
   } catch (e) {
-    if (e instanceof DecodeFailure) return { ok: false, error: e.message };
+    if (e instanceof DecodeFailure) return e.refusal ? { ok: false, error: e.message, refusal: e.refusal } : { ok: false, error: e.message };
     // Not reachable by design; kept so a bug can never surface as an exception to the receiver.
     if (e instanceof RangeError) return { ok: false, error: 'request too deeply nested' };
     return { ok: false, error: `malformed protobuf: ${e instanceof Error ? e.name : 'error'}` };
@@ -65,7 +68,15 @@ class Decoder {
   constructor(
     private readonly r: ProtoReader,
     private readonly maxDepth: number,
+    private readonly budget: DecodeBudget,
   ) {}
+
+  /** A string field, charged to the budget before it is built. */
+  private str(end: number): string {
+    const n = end - this.r.pos;
+    if (n > 0) this.budget.charge(n + DECODED_COST.string);
+    return this.r.string(end);
+  }
 
   /** Checks the wire type of a known field (a mismatch is malformed input, not an unknown field). */
   private expect(tag: number, wt: number, name: string): void {
@@ -85,6 +96,7 @@ class Decoder {
       if (tag >>> 3 === TracesDataField.RESOURCE_SPANS) {
         this.expect(tag, WireType.LEN, 'resource_spans');
         const e = r.lengthEnd(end);
+        this.budget.charge(DECODED_COST.resourceSpans);
         try {
           resourceSpans.push(this.resourceSpans(e));
         } catch (err) {
@@ -117,6 +129,7 @@ class Decoder {
         case ResourceSpansField.SCOPE_SPANS: {
           this.expect(tag, WireType.LEN, 'scope_spans');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.scopeSpans);
           try {
             scopeSpans.push(this.scopeSpans(e));
           } catch (err) {
@@ -126,7 +139,7 @@ class Decoder {
         }
         case ResourceSpansField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -177,6 +190,7 @@ class Decoder {
         case ScopeSpansField.SPANS: {
           this.expect(tag, WireType.LEN, 'spans');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.span);
           try {
             spans.push(this.span(e));
           } catch (err) {
@@ -186,7 +200,7 @@ class Decoder {
         }
         case ScopeSpansField.SCHEMA_URL:
           this.expect(tag, WireType.LEN, 'schema_url');
-          schemaUrl = r.string(r.lengthEnd(end));
+          schemaUrl = this.str(r.lengthEnd(end));
           break;
         default:
           r.skip(tag & 7, end);
@@ -203,11 +217,11 @@ class Decoder {
       switch (tag >>> 3) {
         case ScopeField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          into.name = r.string(r.lengthEnd(end));
+          into.name = this.str(r.lengthEnd(end));
           break;
         case ScopeField.VERSION:
           this.expect(tag, WireType.LEN, 'version');
-          into.version = r.string(r.lengthEnd(end));
+          into.version = this.str(r.lengthEnd(end));
           break;
         case ScopeField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -231,6 +245,7 @@ class Decoder {
     if (n !== size && !(allowEmpty && n === 0)) {
       throw new DecodeFailure(`invalid ${name}: ${size} bytes expected, got ${n}`);
     }
+    if (n > 0) this.budget.charge(2 * n + DECODED_COST.string);
     const hex = bytesToHex(r.buf, r.pos, end);
     r.pos = end;
     return hex;
@@ -267,7 +282,7 @@ class Decoder {
           break;
         case SpanField.TRACE_STATE:
           this.expect(tag, WireType.LEN, 'trace_state');
-          traceState = r.string(r.lengthEnd(end));
+          traceState = this.str(r.lengthEnd(end));
           break;
         case SpanField.PARENT_SPAN_ID:
           this.expect(tag, WireType.LEN, 'parent_span_id');
@@ -279,7 +294,7 @@ class Decoder {
           break;
         case SpanField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          name = r.string(r.lengthEnd(end));
+          name = this.str(r.lengthEnd(end));
           break;
         case SpanField.KIND:
           this.expect(tag, WireType.VARINT, 'kind');
@@ -305,6 +320,7 @@ class Decoder {
         case SpanField.EVENTS: {
           this.expect(tag, WireType.LEN, 'events');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.event);
           try {
             events.push(this.event(e));
           } catch (err) {
@@ -319,6 +335,7 @@ class Decoder {
         case SpanField.LINKS: {
           this.expect(tag, WireType.LEN, 'links');
           const e = r.lengthEnd(end);
+          this.budget.charge(DECODED_COST.link);
           try {
             links.push(this.link(e));
           } catch (err) {
@@ -380,7 +397,7 @@ class Decoder {
           break;
         case EventField.NAME:
           this.expect(tag, WireType.LEN, 'name');
-          ev.name = r.string(r.lengthEnd(end));
+          ev.name = this.str(r.lengthEnd(end));
           break;
         case EventField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -414,7 +431,7 @@ class Decoder {
           break;
         case LinkField.TRACE_STATE:
           this.expect(tag, WireType.LEN, 'trace_state');
-          link.traceState = r.string(r.lengthEnd(end));
+          link.traceState = this.str(r.lengthEnd(end));
           break;
         case LinkField.ATTRIBUTES:
           this.expect(tag, WireType.LEN, 'attributes');
@@ -443,7 +460,7 @@ class Decoder {
       switch (tag >>> 3) {
         case StatusField.MESSAGE:
           this.expect(tag, WireType.LEN, 'message');
-          into.message = r.string(r.lengthEnd(end));
+          into.message = this.str(r.lengthEnd(end));
           break;
         case StatusField.CODE:
           this.expect(tag, WireType.VARINT, 'code');
@@ -468,6 +485,7 @@ class Decoder {
   /** `depth` counts the arrays/kvlists enclosing this KeyValue. */
   private keyValue(end: number, depth: number): KeyValue {
     const r = this.r;
+    this.budget.charge(DECODED_COST.keyValue);
     let key = '';
     let value: AnyValue | undefined;
     while (r.pos < end) {
@@ -475,7 +493,7 @@ class Decoder {
       switch (tag >>> 3) {
         case KeyValueField.KEY:
           this.expect(tag, WireType.LEN, 'key');
-          key = r.string(r.lengthEnd(end));
+          key = this.str(r.lengthEnd(end));
           break;
         case KeyValueField.VALUE:
           this.expect(tag, WireType.LEN, 'value');
@@ -495,6 +513,7 @@ class Decoder {
    */
   private anyValue(end: number, depth: number): AnyValue {
     const r = this.r;
+    this.budget.charge(DECODED_COST.anyValue);
     // The oneof's last field on the wire wins (protobuf encoding spec, "Oneofs").
     let v: AnyValue = { kind: 'empty' };
     while (r.pos < end) {
@@ -502,7 +521,7 @@ class Decoder {
       switch (tag >>> 3) {
         case AnyValueField.STRING:
           this.expect(tag, WireType.LEN, 'string_value');
-          v = { kind: 'string', value: r.string(r.lengthEnd(end)) };
+          v = { kind: 'string', value: this.str(r.lengthEnd(end)) };
           break;
         case AnyValueField.BOOL:
           this.expect(tag, WireType.VARINT, 'bool_value');
@@ -528,10 +547,13 @@ class Decoder {
           v = { kind: 'kvlist', values: this.kvlistValues(r.lengthEnd(end), depth + 1) };
           break;
         }
-        case AnyValueField.BYTES:
+        case AnyValueField.BYTES: {
           this.expect(tag, WireType.LEN, 'bytes_value');
-          v = { kind: 'bytes', value: r.bytes(r.lengthEnd(end)) };
+          const e = r.lengthEnd(end);
+          this.budget.charge(e - r.pos + DECODED_COST.bytes);
+          v = { kind: 'bytes', value: r.bytes(e) };
           break;
+        }
         default:
           r.skip(tag & 7, end);
       }

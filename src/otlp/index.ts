@@ -9,16 +9,19 @@ import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
 import type { TracesData } from './model.js';
+import type { DecodeBudget } from './limits.js';
 
 export * from './codec.js';
+export { DecodeBudget, DECODED_COST, DEFAULT_MAX_DECODED_BYTES, DECODED_BYTES_PER_BODY_BYTE, type BudgetGrant, type BudgetRefusal } from './limits.js';
 export { decodeTracesJson } from './decode-json.js';
 export { decodeTracesProtobuf } from './decode-protobuf.js';
 export { encodeTracesJson } from './encode-json.js';
 export { encodeTracesProtobuf } from './encode-protobuf.js';
 export { decodeResponse, encodeResponse } from './response.js';
 
-export function decodeTraces(body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
-  return encoding === 'json' ? decodeTracesJson(body, limits) : decodeTracesProtobuf(body, limits);
+/** `budget`: what the decoded model may cost (limits.ts); default one of `limits.maxDecodedBytes`. */
+export function decodeTraces(body: Uint8Array, encoding: Encoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
+  return encoding === 'json' ? decodeTracesJson(body, limits, budget) : decodeTracesProtobuf(body, limits, budget);
 }
 
 const utf8 = new TextEncoder();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryCapStore, windowStart, type CapKey } from './caps.js';
-import { batch, exportedSpans, policyOf, span } from './test-helpers.js';
+import { boundedCapKey, InMemoryCapStore, settleCaps, UNAVAILABLE, UNCHECKED, windowStart, withLocalCaps, type CapKey } from './caps.js';
+import { attr, batch, exportedSpans, policyOf, span } from './test-helpers.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -49,11 +49,11 @@ describe('InMemoryCapStore', () => {
     const taken = keys();
     expect(store.tryTake(taken).taken).toBe(true);
     expect(store.tryTake(keys())).toEqual({ taken: false, full: 0 });
-    store.give(taken);
+    store.giveBack(taken);
     expect(store.tryTake(keys()).taken).toBe(true);
     clock.now += HOUR; // a new window: giving back the old take must not free room in it
     expect(store.tryTake(keys()).taken).toBe(true);
-    store.give(taken);
+    store.giveBack(taken);
     expect(store.tryTake(keys())).toEqual({ taken: false, full: 0 });
   });
 
@@ -112,9 +112,9 @@ describe('caps through the engine', () => {
         ],
         rules: [{ id: 'eval', when: { always: true }, class: 'eval-only' }],
       },
-      { clock, capStore: store },
+      { clock },
     );
-    const send = (user: string) => p.process(batch({ 'tenant.id': 't' }, span({ attrs: { 'user.id': user } })), {}, { explain: true }).decisions![0]!;
+    const send = (user: string) => withLocalCaps(p, store).process(batch({ 'tenant.id': 't' }, span({ attrs: { 'user.id': user } })), {}, { explain: true }).decisions![0]!;
     expect(send('u1').classification).toBe('eval-only');
     // u1 is over its hourly cap four more times; none of those may count against the daily one.
     for (let i = 0; i < 4; i++) {
@@ -127,5 +127,114 @@ describe('caps through the engine', () => {
     const d = send('u4');
     expect(d.discardReason).toBe('cap_exceeded');
     expect(d.reason).toContain("cap 'per-tenant-daily' is full");
+  });
+});
+
+describe('InMemoryCapStore batches', () => {
+  it('takes a request’s entries in order, each all or nothing: a refused entry leaves room for later ones', () => {
+    const store = new InMemoryCapStore();
+    const a = capKey('a', 2, HOUR, 0);
+    const b = capKey('b', 1, HOUR, 0);
+    expect(store.takeBatch([[a], [a, b], [a, b], [a], [b]])).toEqual([
+      { taken: true },
+      { taken: true }, // a: 2 of 2, b: 1 of 1
+      { taken: false, full: 0 },
+      { taken: false, full: 0 },
+      { taken: false, full: 0 },
+    ]);
+    store.giveBatch([[a, b]]);
+    expect(store.takeBatch([[b], [a]])).toEqual([{ taken: true }, { taken: true }]);
+  });
+});
+
+describe('boundedCapKey', () => {
+  it('keeps short keys and turns long ones into their cap id and a digest, distinct per value', () => {
+    expect(boundedCapKey('cap\u0000acme')).toBe('cap\u0000acme');
+    const long = (c: string) => `per-user\u0000acme\u0000${c.repeat(10_000)}`;
+    const k1 = boundedCapKey(long('x'));
+    expect(k1.startsWith('per-user\u0000#')).toBe(true);
+    expect(k1.length).toBeLessThan(64);
+    expect(boundedCapKey(long('y'))).not.toBe(k1);
+    expect(boundedCapKey(long('x'))).toBe(k1);
+  });
+});
+
+describe('engine cap claims and settleCaps', () => {
+  const clock = manualClock(Date.UTC(2025, 0, 1));
+  const p = policyOf(
+    {
+      version: 1,
+      tenants: { default_contract: { eval: true, broad_use: true } },
+      caps: [{ id: 'eval-per-tenant', class: ['eval-only'], key: ['tenant'], limit: 1, window: '1h' }],
+      rules: [
+        { id: 'feedback', when: { attribute: { key: 'feedback', exists: true } }, class: 'eval-only' },
+        { id: 'rest', when: { always: true }, class: 'broad-use' },
+      ],
+    },
+    { clock },
+  );
+  const input = () =>
+    batch(
+      { 'tenant.id': 't' },
+      span({ attrs: { feedback: 'up' } }),
+      span({ attrs: { other: 1 } }),
+      span({ attrs: { feedback: 'down' } }),
+    );
+
+  it('the engine counts nothing: every span caps apply to is in its output with a claim saying where', () => {
+    const r = p.process(input(), {}, { explain: true });
+    expect(exportedSpans(r).map((e) => e.cls)).toEqual(['eval-only', 'eval-only', 'broad-use']);
+    expect(r.capRequests).toHaveLength(2);
+    const [first, second] = r.capRequests!;
+    expect(first!.capIds).toEqual(['eval-per-tenant']);
+    expect(first!.keys[0]).toMatchObject({ limit: 1, windowMs: HOUR, windowStartMs: clock.now });
+    const evalOut = r.outputs[first!.at.output]!;
+    expect(evalOut.class).toBe('eval-only');
+    const claimed = evalOut.data.resourceSpans[first!.at.resource]!.scopeSpans[first!.at.scope]!.spans[first!.at.span]!;
+    expect(attr(claimed, 'feedback')).toBe('up');
+    expect(claimed.spanId).toBe(r.decisions![first!.decision!]!.spanId);
+    expect(second!.at).toMatchObject({ output: first!.at.output, span: 1 });
+    expect(r.decisions![second!.decision!]!.classification).toBe('eval-only');
+    // Nothing was taken: processing again claims the same again.
+    expect(p.process(input(), {}).capRequests).toHaveLength(2);
+  });
+
+  it('removes refused spans from their outputs, counts them by reason and says why in explain', () => {
+    const r = p.process(input(), {}, { explain: true });
+    const before = structuredClone(r);
+    const s = settleCaps(r, [{ taken: true }, { taken: false, full: 0 }]);
+    expect(r).toEqual(before); // the engine's result is left as it was
+    expect(s.result.capRequests).toBeUndefined();
+    expect(exportedSpans(s.result).map((e) => attr(e.span, 'feedback') ?? attr(e.span, 'other'))).toEqual(['up', 1]);
+    expect(s.result.outputs.find((o) => o.class === 'eval-only')!.spanCount).toBe(1);
+    expect(s.result.discarded).toEqual({ cap_exceeded: 1 });
+    expect(s.taken).toEqual([r.capRequests![0]!.keys]);
+    expect(s.capped).toEqual({ cap_exceeded: 1, cap_store_unavailable: 0, unchecked: 0 });
+    const d = s.result.decisions![r.capRequests![1]!.decision!]!;
+    expect(d).toMatchObject({ classification: 'discard', discardReason: 'cap_exceeded', rule: 'feedback' });
+    expect(d.reason).toMatch(/^rule 'feedback' matched .*; but cap 'eval-per-tenant' is full for this window$/);
+  });
+
+  it('a store that did not answer refuses every claim (closed) or admits them uncounted (open)', () => {
+    const closed = settleCaps(p.process(input(), {}, { explain: true }), [UNAVAILABLE, UNAVAILABLE]);
+    expect(closed.result.outputs.map((o) => o.class)).toEqual(['broad-use']); // the emptied output is gone
+    expect(closed.result.discarded).toEqual({ cap_store_unavailable: 2 });
+    expect(closed.taken).toEqual([]);
+    expect(closed.result.decisions!.filter((d) => d.discardReason === 'cap_store_unavailable').map((d) => d.reason)).toEqual([
+      expect.stringMatching(/but the cap store did not answer, so cap 'eval-per-tenant' counts as reached \(fail closed\)$/),
+      expect.any(String),
+    ]);
+
+    const open = settleCaps(p.process(input(), {}), [UNCHECKED, UNCHECKED]);
+    expect(exportedSpans(open.result)).toHaveLength(3);
+    expect(open.taken).toEqual([]); // nothing to give back: nothing was counted
+    expect(open.capped.unchecked).toBe(2);
+  });
+
+  it('withLocalCaps counts in its own store, across calls', () => {
+    const local = withLocalCaps(p);
+    expect(exportedSpans(local.process(input(), {})).map((e) => e.cls)).toEqual(['eval-only', 'broad-use']);
+    expect(exportedSpans(local.process(input(), {})).map((e) => e.cls)).toEqual(['broad-use']);
+    expect(exportedSpans(withLocalCaps(p).process(input(), {}))).toHaveLength(2);
   });
 });

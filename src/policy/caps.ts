@@ -1,15 +1,18 @@
 /**
  * Caps: at most N spans per key per fixed window ("200 eval cases per tenant per reason per day").
  *
- * Windows are fixed and aligned to the epoch, read from the injected Clock, so two replicas sharing a
- * store agree on window boundaries. The store is an interface: the in-memory one below serves a single
- * replica; a shared store can implement the same contract (in Redis, one Lua script that GETs every
- * key, and only when all have room INCRs each and sets its expiry to the window's end).
+ * The engine only claims caps (ProcessResult.capRequests); a CapStore counts them, and `settleCaps`
+ * takes the refused spans back out of the outputs. A request's claims go to the store in ONE call, so a
+ * shared store (caps-redis.ts: one Lua script) takes them atomically however many replicas share it.
  *
- * Every cap that applies to a span is taken in one call, all or nothing: a span refused by one cap
- * must not use up room in another, or a full cap would silently shrink the others.
+ * Windows are fixed and aligned to the epoch, read from the injected Clock, so replicas sharing a store
+ * agree on window boundaries. Every cap that applies to a span is taken together, all or nothing: a
+ * span refused by one cap must not use up room in another, or a full cap would silently shrink the
+ * others. The claims of one request are taken in order, as if one after the other.
  */
-import type { Clock } from './types.js';
+import { createHash } from 'node:crypto';
+import type { Span } from '../otlp/model.js';
+import type { CapRequest, Clock, CompiledPolicy, DiscardReason, ProcessResult, SpanDecision } from './types.js';
 
 /** One cap's counter for one span: the counter `key` in the window starting at `windowStartMs`. */
 export interface CapKey {
@@ -22,18 +25,32 @@ export interface CapKey {
 /** `full` is the index (into the keys given) of the first key that had no room. */
 export type CapTake = { readonly taken: true } | { readonly taken: false; readonly full: number };
 
+/** Why a store could not answer: it was not connected, did not answer within its timeout, or failed. */
+export type CapStoreFailure = 'unavailable' | 'timeout' | 'error';
+
+export type CapBatchResult =
+  | { readonly ok: true; readonly takes: readonly CapTake[] }
+  | { readonly ok: false; readonly reason: CapStoreFailure; readonly detail: string };
+
+export type CapGiveResult = { readonly ok: true } | { readonly ok: false; readonly reason: CapStoreFailure; readonly detail: string };
+
 export interface CapStore {
+  /** What the store is, for logs and metrics: `memory` or `redis`. */
+  readonly kind: string;
   /**
-   * Atomically: when every key has fewer than `limit` counted in its window, counts one against each
-   * and answers taken; otherwise counts nothing. An empty list is taken.
+   * One atomic check-and-take for a whole request: for each entry in order, when every key has fewer
+   * than `limit` counted in its window, counts one against each and answers taken; otherwise counts
+   * nothing for that entry. An empty key list is taken. A store that cannot answer says why; it never
+   * throws.
    */
-  tryTake(keys: readonly CapKey[]): CapTake;
+  take(batch: readonly (readonly CapKey[])[]): Promise<CapBatchResult>;
   /**
-   * Gives back what a successful `tryTake(keys)` counted, when the spans it admitted were not accepted
-   * after all (the gateway answered 503 because an export queue was full, and the client will resend).
-   * Counters whose window has since rolled over are left alone.
+   * Gives back, atomically, what a successful take counted, when the spans it admitted were not
+   * accepted after all (the gateway answered 503 because an export queue was full, and the client will
+   * resend). Counters whose window has since rolled over are left alone.
    */
-  give(keys: readonly CapKey[]): void;
+  give(batch: readonly (readonly CapKey[])[]): Promise<CapGiveResult>;
+  close(): Promise<void>;
 }
 
 export const TAKEN: CapTake = Object.freeze({ taken: true });
@@ -61,6 +78,7 @@ export const DEFAULT_MAX_CAP_ENTRIES = 100_000;
  * earliest window end it holds, so finished windows cost one sweep each, not one per call.
  */
 export class InMemoryCapStore implements CapStore {
+  readonly kind = 'memory';
   readonly #slots = new Map<string, Slot>();
   readonly #maxEntries: number;
   /** The earliest end of any window held; a call that starts at or after it triggers a sweep. */
@@ -72,6 +90,29 @@ export class InMemoryCapStore implements CapStore {
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_CAP_ENTRIES;
   }
 
+  async take(batch: readonly (readonly CapKey[])[]): Promise<CapBatchResult> {
+    return { ok: true, takes: this.takeBatch(batch) };
+  }
+
+  async give(batch: readonly (readonly CapKey[])[]): Promise<CapGiveResult> {
+    this.giveBatch(batch);
+    return GIVEN;
+  }
+
+  async close(): Promise<void> {}
+
+  /** `take`, synchronously: what the CLI and single-process runs use. */
+  takeBatch(batch: readonly (readonly CapKey[])[]): CapTake[] {
+    const takes: CapTake[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) takes[i] = this.tryTake(batch[i]!);
+    return takes;
+  }
+
+  giveBatch(batch: readonly (readonly CapKey[])[]): void {
+    for (const keys of batch) this.giveBack(keys);
+  }
+
+  /** One entry of a take. */
   tryTake(keys: readonly CapKey[]): CapTake {
     for (let i = 0; i < keys.length; i++) if (keys[i]!.windowStartMs > this.#now) this.#now = keys[i]!.windowStartMs;
     if (this.#now >= this.#earliestEnd) this.#sweep();
@@ -115,7 +156,8 @@ export class InMemoryCapStore implements CapStore {
     return TAKEN;
   }
 
-  give(keys: readonly CapKey[]): void {
+  /** One entry of a give. */
+  giveBack(keys: readonly CapKey[]): void {
     for (const k of keys) {
       const slot = this.#slots.get(k.key);
       if (slot !== undefined && slot.windowStartMs === k.windowStartMs && slot.count > 0) slot.count--;
@@ -147,4 +189,128 @@ function sameKeyBefore(keys: readonly CapKey[], i: number): number {
 export function windowStart(clock: Clock, windowMs: number): number {
   const now = clock.nowMs();
   return now - (now % windowMs);
+}
+
+/**
+ * Cap keys hold attribute values, whose length is the sender's to choose; a key longer than this is
+ * kept as its cap id and a SHA-256 of the whole, so a counter costs a bounded number of bytes.
+ */
+export const MAX_CAP_KEY_LENGTH = 256;
+
+export function boundedCapKey(key: string): string {
+  if (key.length <= MAX_CAP_KEY_LENGTH) return key;
+  const id = key.slice(0, Math.max(0, key.indexOf('\u0000')));
+  return `${id}\u0000#${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+/** How a claim was settled: taken, refused by a full cap, or refused (or admitted) with no store answer. */
+export type CapVerdict = CapTake | { readonly taken: false; readonly unavailable: true } | { readonly taken: true; readonly unchecked: true };
+
+export const UNAVAILABLE: CapVerdict = Object.freeze({ taken: false, unavailable: true });
+/** `on_unavailable: open`: admitted although no store counted it. */
+export const UNCHECKED: CapVerdict = Object.freeze({ taken: true, unchecked: true });
+
+export interface SettledCaps {
+  /** The result with every refused span taken out of its output and counted as discarded. */
+  result: ProcessResult;
+  /** The key lists the store counted, to give back if the request is refused after all (503). */
+  taken: (readonly CapKey[])[];
+  /** Spans refused, by reason, and spans admitted unchecked. */
+  capped: { cap_exceeded: number; cap_store_unavailable: number; unchecked: number };
+}
+
+/**
+ * Applies the store's verdicts (one per claim, in order) to an engine result: refused spans leave
+ * their outputs (an output left empty leaves the result), are counted as discarded with their reason,
+ * and their explain decision says which cap refused them. Pure; the engine's result is not mutated.
+ */
+export function settleCaps(result: ProcessResult, verdicts: readonly CapVerdict[]): SettledCaps {
+  const requests = result.capRequests ?? [];
+  if (verdicts.length !== requests.length) throw new Error(`settleCaps: ${verdicts.length} verdicts for ${requests.length} cap requests`);
+  const taken: (readonly CapKey[])[] = [];
+  const capped = { cap_exceeded: 0, cap_store_unavailable: 0, unchecked: 0 };
+  /** Per output index: `resource/scope/span` of every span to remove. */
+  let removed: Map<number, Set<string>> | undefined;
+  let decisions: SpanDecision[] | undefined;
+
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i]!;
+    const v = verdicts[i]!;
+    if (v.taken) {
+      if ('unchecked' in v) capped.unchecked++;
+      else taken.push(r.keys);
+      continue;
+    }
+    const reason: DiscardReason = 'unavailable' in v ? 'cap_store_unavailable' : 'cap_exceeded';
+    capped[reason]++;
+    removed ??= new Map();
+    let set = removed.get(r.at.output);
+    if (set === undefined) removed.set(r.at.output, (set = new Set()));
+    set.add(`${r.at.resource}/${r.at.scope}/${r.at.span}`);
+    if (r.decision !== undefined && result.decisions !== undefined) {
+      decisions ??= [...result.decisions];
+      const d = decisions[r.decision]!;
+      const why =
+        reason === 'cap_exceeded'
+          ? `cap '${r.capIds[(v as { full: number }).full] ?? '?'}' is full for this window`
+          : `the cap store did not answer, so cap${r.capIds.length > 1 ? 's' : ''} ${r.capIds.map((c) => `'${c}'`).join(', ')} count${r.capIds.length > 1 ? '' : 's'} as reached (fail closed)`;
+      decisions[r.decision] = { ...d, classification: 'discard', discardReason: reason, reason: `${d.reason}; but ${why}` };
+    }
+  }
+
+  const { capRequests: _settled, ...rest } = result;
+  if (removed === undefined) return { result: rest, taken, capped };
+
+  const discarded = { ...result.discarded };
+  if (capped.cap_exceeded > 0) discarded.cap_exceeded = (discarded.cap_exceeded ?? 0) + capped.cap_exceeded;
+  if (capped.cap_store_unavailable > 0) discarded.cap_store_unavailable = (discarded.cap_store_unavailable ?? 0) + capped.cap_store_unavailable;
+  const outputs = [];
+  for (let o = 0; o < result.outputs.length; o++) {
+    const out = result.outputs[o]!;
+    const drop = removed.get(o);
+    if (drop === undefined) {
+      outputs.push(out);
+      continue;
+    }
+    const resourceSpans = [];
+    for (let ri = 0; ri < out.data.resourceSpans.length; ri++) {
+      const rs = out.data.resourceSpans[ri]!;
+      const scopeSpans = [];
+      for (let si = 0; si < rs.scopeSpans.length; si++) {
+        const ss = rs.scopeSpans[si]!;
+        const spans: Span[] = [];
+        for (let i = 0; i < ss.spans.length; i++) if (!drop.has(`${ri}/${si}/${i}`)) spans.push(ss.spans[i]!);
+        if (spans.length > 0) scopeSpans.push(spans.length === ss.spans.length ? ss : { ...ss, spans });
+      }
+      if (scopeSpans.length > 0) resourceSpans.push({ ...rs, scopeSpans });
+    }
+    const spanCount = out.spanCount - drop.size;
+    if (spanCount > 0) outputs.push({ ...out, data: { resourceSpans }, spanCount });
+  }
+  const settled: ProcessResult = { ...rest, outputs, discarded };
+  if (decisions) settled.decisions = decisions;
+  return { result: settled, taken, capped };
+}
+
+/**
+ * The policy with its caps counted in this process, synchronously, in `store`: one replica's view, as
+ * `loopgate explain`, `test` and `replay` and the golden fixtures run it. Results carry no capRequests.
+ */
+export function withLocalCaps(policy: CompiledPolicy, store: InMemoryCapStore = new InMemoryCapStore()): CompiledPolicy {
+  return Object.freeze({
+    version: policy.version,
+    sources: policy.sources,
+    process(...args: Parameters<CompiledPolicy['process']>): ProcessResult {
+      const result = policy.process(...args);
+      if (result.capRequests === undefined) return result;
+      return settleCaps(result, store.takeBatch(result.capRequests.map((r) => r.keys))).result;
+    },
+  });
+}
+
+const GIVEN: CapGiveResult = Object.freeze({ ok: true });
+
+/** The requests' key lists, in order: what a store's take is given. */
+export function capBatch(requests: readonly CapRequest[]): (readonly CapKey[])[] {
+  return requests.map((r) => r.keys);
 }

@@ -10,7 +10,6 @@
 import { BUILTIN_ENTITIES, builtinDetectors, compileCustomDetector, createScanner, isBuiltinEntity } from './detect/index.js';
 import type { Detector, EntityName } from './detect/types.js';
 import { compileAction, DEFAULT_ACTION, type CompiledAction } from './actions.js';
-import { InMemoryCapStore, type CapStore } from './caps.js';
 import { mergeOverride } from './compose.js';
 import { compileCondition, type CompiledCondition, type ConditionIssue } from './conditions.js';
 import { parseDuration } from './duration.js';
@@ -45,7 +44,6 @@ export interface CompileOptions {
   /** Where `hash` actions read their keys. */
   env?: Readonly<Record<string, string | undefined>>;
   clock?: Clock;
-  capStore?: CapStore;
   /** Extra detectors added to every scanner (plugins; tests inject failing ones). */
   extraDetectors?: readonly Detector[];
 }
@@ -85,7 +83,6 @@ export function compilePolicy(input: PolicyDocument | readonly PolicySource[], o
 
   const env = options.env ?? {};
   const clock = options.clock ?? systemClock;
-  const capStore = options.capStore ?? new InMemoryCapStore();
   const version = policyVersion(sources.map((s) => s.doc));
 
   // Tenant settings (from the base), with override contracts folded in.
@@ -127,7 +124,6 @@ export function compilePolicy(input: PolicyDocument | readonly PolicySource[], o
     base: baseEffective,
     perTenant,
     clock,
-    capStore,
   });
   return { ok: true, policy, warnings };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatusCode } from '../otlp/model.js';
+import { withLocalCaps } from './caps.js';
 import type { Detector } from './detect/types.js';
 import { attr, attrs, batch, exportedSpans, policyOf, span } from './test-helpers.js';
 
@@ -245,9 +246,9 @@ describe('sampling and caps through the engine', () => {
     expect(r.discarded).toEqual({ sampled_out: 1 });
   });
 
-  it('caps per key per window with an injected clock', () => {
+  it('caps per key per window with an injected clock (counted by the caller, here in memory)', () => {
     let now = 0;
-    const p = policyOf(
+    const engine = policyOf(
       {
         version: 1,
         tenants: OPEN,
@@ -256,6 +257,7 @@ describe('sampling and caps through the engine', () => {
       },
       { clock: { nowMs: () => now } },
     );
+    const p = withLocalCaps(engine);
     const send = (tenant: string, n: number) => exportedSpans(p.process(batch({ 'tenant.id': tenant }, ...Array.from({ length: n }, () => span())), {})).length;
     expect(send('a', 3)).toBe(2);
     expect(send('b', 1)).toBe(1);

@@ -1,18 +1,20 @@
 /**
- * The policy engine: `process` is the hot path. Pure and synchronous apart from the injected cap store
- * and clock; never mutates the input batch (new span objects are built for outputs, untouched
- * sub-objects are shared read-only).
+ * The policy engine: `process` is the hot path. Pure and synchronous (the clock is injected); never
+ * mutates the input batch (new span objects are built for outputs, untouched sub-objects are shared
+ * read-only).
  *
  * Per resource: resolve the tenant (auth first, then the resource attribute; a contradiction is
  * refused), pick that tenant's compiled policy, redact the resource once. Per span, in this order:
  * tenant check → redact → drop_span action → classify (first matching rule; none → discard) → the
- * tenant's contract → sampling (keep_always first) → caps → stamp and group by (class, tenant).
+ * tenant's contract → sampling (keep_always first) → stamp and group by (class, tenant) → claim caps.
+ * Caps are claimed, not counted: a span that caps apply to goes into its output with a CapRequest,
+ * and the caller takes the whole request's caps in one call to its CapStore (caps.ts).
  * Any exception while handling a span discards that span as engine_error: fail closed, never forwarded.
  */
 import type { InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span, TracesData } from '../otlp/model.js';
 import type { EntityName } from './detect/types.js';
-import type { CapKey, CapStore } from './caps.js';
-import { windowStart } from './caps.js';
+import type { CapKey } from './caps.js';
+import { boundedCapKey, windowStart } from './caps.js';
 import type { CompiledCondition, EvalContext } from './conditions.js';
 import { RedactionAccount } from './redact.js';
 import { keepTrace, type Threshold } from './sample.js';
@@ -28,6 +30,7 @@ import type {
   CompiledPolicy,
   DiscardReason,
   ExportClass,
+  CapRequest,
   ProcessOptions,
   ProcessResult,
   RejectReason,
@@ -75,7 +78,6 @@ export interface EngineParts {
   base: Effective;
   perTenant: ReadonlyMap<string, Effective>;
   clock: Clock;
-  capStore: CapStore;
 }
 
 const REJECT_TEXT: Record<RejectReason, string> = {
@@ -95,23 +97,35 @@ class OutputBuilder {
   constructor(
     readonly cls: ExportClass,
     readonly tenant: string | undefined,
+    /** Its index in the result's outputs. */
+    readonly index: number,
   ) {}
 
   /** Spans arrive in input order, so "same resource/scope as the last one" is all the grouping needed. */
-  add(inRs: ResourceSpans, resource: Resource, inSs: ScopeSpans, scope: InstrumentationScope, span: Span): void {
+  add(inRs: ResourceSpans, resource: Resource, rsSchemaUrl: string, inSs: ScopeSpans, scope: InstrumentationScope, ssSchemaUrl: string, span: Span): void {
     if (this.#lastRsKey !== inRs) {
-      this.#lastRs = { resource, scopeSpans: [], schemaUrl: inRs.schemaUrl };
+      this.#lastRs = { resource, scopeSpans: [], schemaUrl: rsSchemaUrl };
       this.resourceSpans.push(this.#lastRs);
       this.#lastRsKey = inRs;
       this.#lastSsKey = undefined;
     }
     if (this.#lastSsKey !== inSs) {
-      this.#lastSs = { scope, spans: [], schemaUrl: inSs.schemaUrl };
+      this.#lastSs = { scope, spans: [], schemaUrl: ssSchemaUrl };
       this.#lastRs!.scopeSpans.push(this.#lastSs);
       this.#lastSsKey = inSs;
     }
     this.#lastSs!.spans.push(span);
     this.spanCount++;
+  }
+
+  /** Where the span added last sits (for its CapRequest). */
+  lastAdded(): CapRequest['at'] {
+    return {
+      output: this.index,
+      resource: this.resourceSpans.length - 1,
+      scope: this.#lastRs!.scopeSpans.length - 1,
+      span: this.#lastSs!.spans.length - 1,
+    };
   }
 }
 
@@ -120,7 +134,7 @@ function describeRule(r: CompiledRule): string {
 }
 
 export function createEngine(parts: EngineParts): CompiledPolicy {
-  const { version, tenants, base, perTenant, clock, capStore } = parts;
+  const { version, tenants, base, perTenant, clock } = parts;
   const sources = Object.freeze([...parts.sources]);
 
   function capKey(cap: CompiledCap, cls: ExportClass, rule: string, tenant: string | undefined, span: Span, resource: Resource, signals: Signals): string {
@@ -140,7 +154,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       }
       key += `\u0000${v}`;
     }
-    return key;
+    return boundedCapKey(key);
   }
 
   function process(data: TracesData, ctx: RequestContext, options: ProcessOptions = {}): ProcessResult {
@@ -148,7 +162,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     const decisions: SpanDecision[] | undefined = explain ? [] : undefined;
     const outputs = new Map<string, OutputBuilder>();
     const discarded: Partial<Record<DiscardReason, number>> = {};
-    let capsTaken: CapKey[][] | undefined;
+    let capRequests: CapRequest[] | undefined;
     const rejectedReasons: Partial<Record<RejectReason, number>> = {};
     const byEntity: Record<EntityName, number> = {};
     let received = 0;
@@ -190,9 +204,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
       // The resource is shared by every span under it, whatever their class: redact it once.
       let resource: Resource;
+      let rsSchemaUrl: string;
       const resAcc = new RedactionAccount(explain);
       try {
         resource = eff.scanner.resource(rs.resource, resAcc);
+        rsSchemaUrl = eff.scanner.field(rs.schemaUrl, 'resource_spans.schema_url', resAcc);
       } catch {
         for (const ss of rs.scopeSpans) {
           for (const span of ss.spans) {
@@ -207,9 +223,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       for (const ss of rs.scopeSpans) {
         if (ss.spans.length === 0) continue;
         let scope: InstrumentationScope;
+        let ssSchemaUrl: string;
         const scopeAcc = new RedactionAccount(explain);
         try {
           scope = eff.scanner.scope(ss.scope, scopeAcc);
+          ssSchemaUrl = eff.scanner.field(ss.schemaUrl, 'scope_spans.schema_url', scopeAcc);
         } catch {
           for (const span of ss.spans) {
             discard('engine_error');
@@ -221,7 +239,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
         for (const span of ss.spans) {
           try {
-            handleSpan(rs, resource, resAcc, ss, scope, scopeAcc, span, tenant, tr.source, contract, eff);
+            handleSpan(rs, resource, rsSchemaUrl, resAcc, ss, scope, ssSchemaUrl, scopeAcc, span, tenant, tr.source, contract, eff);
           } catch {
             // Fail closed (principle 1): whatever was half-built for this span is dropped with it.
             discard('engine_error');
@@ -234,9 +252,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     function handleSpan(
       rs: ResourceSpans,
       resource: Resource,
+      rsSchemaUrl: string,
       resAcc: RedactionAccount,
       ss: ScopeSpans,
       scope: InstrumentationScope,
+      ssSchemaUrl: string,
       scopeAcc: RedactionAccount,
       span: Span,
       tenant: string | undefined,
@@ -326,33 +346,22 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         }
       }
 
-      if (eff.caps.length > 0) {
-        // Every cap that applies is taken in one atomic call: a span refused by one cap uses up no room
-        // in the others.
-        let applied: CompiledCap[] | undefined;
-        let keys: CapKey[] | undefined;
-        for (const cap of eff.caps) {
-          if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
-          if (cap.cond !== undefined && !cap.cond.test(e)) continue;
-          (applied ??= []).push(cap);
-          (keys ??= []).push({
-            key: capKey(cap, cls, rule.id, tenant, span, rs.resource, signals),
-            limit: cap.limit,
-            windowStartMs: windowStart(clock, cap.windowMs),
-            windowMs: cap.windowMs,
-          });
-        }
-        if (keys !== undefined) {
-          const took = capStore.tryTake(keys);
-          if (took.taken) (capsTaken ??= []).push(keys);
-          if (!took.taken) {
-            discard('cap_exceeded');
-            finish?.('discard', rule.id, `${describeRule(rule)}; but cap '${applied![took.full]?.id ?? '?'}' is full for this window`, { discardReason: 'cap_exceeded' }, sampling);
-            return;
-          }
-        }
+      // Every cap that applies is claimed together: the store takes all of them or none, so a span
+      // refused by one cap uses up no room in the others. Keys are built before the span joins its
+      // output: a condition that throws must leave nothing behind (fail closed).
+      let keys: CapKey[] | undefined;
+      let capIds: string[] | undefined;
+      for (const cap of eff.caps) {
+        if (cap.classes !== undefined && !cap.classes.has(cls)) continue;
+        if (cap.cond !== undefined && !cap.cond.test(e)) continue;
+        (capIds ??= []).push(cap.id);
+        (keys ??= []).push({
+          key: capKey(cap, cls, rule.id, tenant, span, rs.resource, signals),
+          limit: cap.limit,
+          windowStartMs: windowStart(clock, cap.windowMs),
+          windowMs: cap.windowMs,
+        });
       }
-
       const stamped: Span = {
         ...redacted,
         attributes: stampAttributes(redacted.attributes, cls, rule.id, version, acc.count, contract.retention),
@@ -360,10 +369,16 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
       let out = outputs.get(groupKey);
       if (out === undefined) {
-        out = new OutputBuilder(cls, tenant);
+        out = new OutputBuilder(cls, tenant, outputs.size);
         outputs.set(groupKey, out);
       }
-      out.add(rs, resource, ss, scope, stamped);
+      out.add(rs, resource, rsSchemaUrl, ss, scope, ssSchemaUrl, stamped);
+
+      if (keys !== undefined) {
+        const request: CapRequest = { keys, capIds: capIds!, at: out.lastAdded() };
+        if (decisions) request.decision = decisions.length;
+        (capRequests ??= []).push(request);
+      }
       addEntities(acc);
       finish?.(cls, rule.id, describeRule(rule), {}, sampling);
     }
@@ -387,15 +402,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       redactionsByEntity: byEntity,
     };
     if (decisions) result.decisions = decisions;
-    if (capsTaken) result.capsTaken = capsTaken;
+    if (capRequests) result.capRequests = capRequests;
     return result;
   }
 
-  function releaseCaps(result: ProcessResult): void {
-    for (const keys of result.capsTaken ?? []) capStore.give(keys);
-  }
-
-  return Object.freeze({ version, sources, process, releaseCaps });
+  return Object.freeze({ version, sources, process });
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

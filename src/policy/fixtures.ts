@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { decodeTracesJson } from '../otlp/decode-json.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import type { ResourceSpans } from '../otlp/model.js';
+import { withLocalCaps } from './caps.js';
 import { EXPORT_CLASSES, STAMP, type CompiledPolicy, type ProcessResult, type RequestContext } from './types.js';
 
 export interface FixtureMismatch {
@@ -55,7 +56,9 @@ export function runFixtures(policy: CompiledPolicy, dir: string, options: Fixtur
         .sort()
         .map((d) => join(dir, d))
         .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'input.json')));
-  const cases = caseDirs.map((d) => runCase(policy, d, options));
+  // Cases run in order against one set of in-memory cap counters, as one replica would count them.
+  const counted = withLocalCaps(policy);
+  const cases = caseDirs.map((d) => runCase(counted, d, options));
   return { ok: cases.length > 0 && cases.every((c) => c.ok), cases };
 }
 

@@ -5,7 +5,18 @@
 export { compilePolicy, type CompileOptions, type CompileResult, type PolicyIssue, type PolicySource } from './compile.js';
 export { loadPolicy, validatePolicyPaths, type LoadResult } from './load.js';
 export { runFixtures, formatFixtureReport, diffLines, type FixtureCaseResult, type FixtureMismatch, type FixtureRunResult } from './fixtures.js';
-export { InMemoryCapStore, TAKEN, type CapKey, type CapStore, type CapTake, type InMemoryCapStoreOptions } from './caps.js';
+export {
+  InMemoryCapStore,
+  settleCaps,
+  withLocalCaps,
+  TAKEN,
+  type CapBatchResult,
+  type CapKey,
+  type CapStore,
+  type CapTake,
+  type CapVerdict,
+  type InMemoryCapStoreOptions,
+} from './caps.js';
 export { PolicySchema, type PolicyDocument } from './schema.js';
 export { policyJsonSchemaText } from './schema-json.js';
 export * from './types.js';

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,5 +96,73 @@ describe('loadPolicy', () => {
     });
     expect(va).toBe(vb);
     expect(va).not.toBe(vc);
+  });
+});
+
+/** Issue #13 items 9–11 and 13: policy files are input too. */
+describe('#13 hostile policy files', () => {
+  const errorsOf = (p: string): string[] => {
+    const r = loadPolicy(p);
+    expect(r.ok).toBe(false);
+    return r.ok ? [] : r.errors.map(formatDiagnostic);
+  };
+
+  it('#13.9 billion laughs: alias expansion is capped and reported at file:line:col', () => {
+    const lines = ['version: 1', 'description: &a "lol"'];
+    let prev = 'a';
+    for (const name of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) {
+      lines.push(`x_${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      prev = name;
+    }
+    const p = write(dir, 'laughs.yaml', lines.join('\n'));
+    const errors = errorsOf(p);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^${p.replace(/[.\\/]/g, '\\$&')}:3:\\d+: YAML aliases expand to more than 100 copies`));
+  });
+
+  it('#13.10 forty thousand unknown keys: reported in linear time, at most 100 of them', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: 1`);
+    const p = write(dir, 'many-keys.yaml', ['version: 1', 'scan:', ...keys].join('\n'));
+    const errors = errorsOf(p);
+    expect(errors).toHaveLength(101);
+    expect(errors[0]).toBe(`${p}:3:3: scan: unknown key 'k0'; expected one of skip_keys, default_skip_keys, json, json_max_depth, base64`);
+    expect(errors[99]).toMatch(/:102:3: scan: unknown key 'k99'/);
+    expect(errors[100]).toMatch(/39900 more errors not shown/);
+  });
+
+  it('#13.10 mappings and lists nested deeper than 64 levels are refused at the deep node', () => {
+    const p = write(dir, 'deep.yaml', `version: 1\nrules:\n  - id: r\n    class: broad-use\n    when: ${'{not: '.repeat(200)}{always: true}${'}'.repeat(200)}\n`);
+    expect(errorsOf(p)).toEqual([expect.stringMatching(/:5:\d+: nested deeper than 64 levels of mappings and lists$/)]);
+  });
+
+  it('#13.11 extends: pointing at a device is refused at once, never read', () => {
+    const p = write(dir, 'zero.yaml', 'version: 1\ntenant: acme\nextends: /dev/zero\nrules: []\n');
+    expect(errorsOf(p)).toEqual(['/dev/zero:1:1: cannot read policy: not a regular file (a device, FIFO, socket or folder)']);
+  });
+
+  it('#13.11 extends: pointing at a FIFO is refused without waiting for a writer', () => {
+    const fifo = join(dir, 'base.fifo');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      console.log('skipped: mkfifo is not available (install coreutils)');
+      return;
+    }
+    const p = write(dir, 'fifo.yaml', `version: 1\ntenant: acme\nextends: ${fifo}\nrules: []\n`);
+    expect(errorsOf(p)).toEqual([`${fifo}:1:1: cannot read policy: not a regular file (a device, FIFO, socket or folder)`]);
+  });
+
+  it('#13.11 a policy file over 1 MiB is refused before it is parsed', () => {
+    const p = write(dir, 'huge.yaml', `version: 1\ndescription: "${'x'.repeat(1024 * 1024)}"\n`);
+    expect(errorsOf(p)).toEqual([`${p}:1:1: policy file is larger than 1048576 bytes (a policy limit)`]);
+  });
+
+  it('#13.13 5,000 skip keys of 10k characters are refused by size; too many or too long keys by count', () => {
+    const huge = write(dir, 'huge-keys.yaml', ['version: 1', 'scan:', '  skip_keys:', ...Array.from({ length: 5000 }, (_, i) => `    - ${'k'.repeat(10_000)}${i}`)].join('\n'));
+    expect(errorsOf(huge)).toEqual([`${huge}:1:1: policy file is larger than 1048576 bytes (a policy limit)`]);
+    const many = write(dir, 'many-skip.yaml', ['version: 1', 'scan:', '  skip_keys:', ...Array.from({ length: 1001 }, (_, i) => `    - app.k${i}`)].join('\n'));
+    expect(errorsOf(many)).toEqual([`${many}:4:5: scan.skip_keys: at most 1000 entries (a policy limit)`]);
+    const long = write(dir, 'long-skip.yaml', `version: 1\nscan:\n  skip_keys: [${'a*'.repeat(200)}b]\n`);
+    expect(errorsOf(long)).toEqual([`${long}:3:15: scan.skip_keys[0]: at most 256 characters (a policy limit)`]);
   });
 });

@@ -2,13 +2,17 @@
  * Loading policies from disk for the gateway and the CLI: a file, or a folder of `*.yaml`/`*.yml`
  * files (one base plus per-tenant overrides). Every problem comes back as a Diagnostic at
  * file:line:col; nothing here throws on bad input.
+ *
+ * Only regular files are read, at most MAX_POLICY_FILE_BYTES each (policy-limits.ts): an `extends:`
+ * naming /dev/zero, a FIFO or a socket is refused at once instead of reading forever or hanging.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseYamlWithSchema, type Diagnostic, type ParsedYaml } from '../yaml/index.js';
 import { compilePolicy, type CompileOptions, type PolicyIssue, type PolicySource } from './compile.js';
 import { PolicySchema, type PolicyDocument } from './schema.js';
 import type { CompiledPolicy } from './types.js';
+import { MAX_POLICY_FILE_BYTES, MAX_POLICY_FILES } from './policy-limits.js';
 
 export type LoadResult =
   | { ok: true; policy: CompiledPolicy; warnings: Diagnostic[] }
@@ -26,6 +30,9 @@ function policyFiles(path: string): { files: string[]; error?: Diagnostic } {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => join(path, f));
+  if (files.length > MAX_POLICY_FILES) {
+    return { files: [], error: { file: path, line: 1, col: 1, severity: 'error', message: `more than ${MAX_POLICY_FILES} *.yaml policy files in this folder (a policy limit)` } };
+  }
   if (files.length === 0) return { files, error: { file: path, line: 1, col: 1, severity: 'error', message: 'no *.yaml policy files in this folder' } };
   return { files };
 }
@@ -56,15 +63,46 @@ function parseAll(path: string): Parsed {
   return out;
 }
 
+/**
+ * The text of a policy file, or why it cannot be read. Opened without blocking (a FIFO with no writer
+ * would otherwise hang the open), then checked on the open descriptor: a regular file of at most
+ * `limit` bytes. Reading stops at limit + 1 bytes, so a file that grows while it is read is refused too.
+ */
+export function readPolicyText(file: string, limit = MAX_POLICY_FILE_BYTES): { ok: true; text: string } | { ok: false; message: string } {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { ok: false, message: `cannot read policy: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, message: 'cannot read policy: not a regular file (a device, FIFO, socket or folder)' };
+    if (st.size > limit) return { ok: false, message: `policy file is larger than ${limit} bytes (a policy limit)` };
+    const buf = Buffer.alloc(limit + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > limit) return { ok: false, message: `policy file is larger than ${limit} bytes (a policy limit)` };
+    }
+    return { ok: true, text: buf.toString('utf8', 0, n) };
+  } catch (e) {
+    return { ok: false, message: `cannot read policy: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function parseFiles(files: readonly string[], out: Parsed): void {
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      out.errors.push({ file, line: 1, col: 1, severity: 'error', message: `cannot read policy: ${(e as Error).message}` });
+    const read = readPolicyText(file);
+    if (!read.ok) {
+      out.errors.push({ file, line: 1, col: 1, severity: 'error', message: read.message });
       continue;
     }
+    const text = read.text.charCodeAt(0) === 0xfeff ? read.text.slice(1) : read.text;
     const r = parseYamlWithSchema(text, file, PolicySchema);
     if (!r.ok) out.errors.push(...r.errors);
     else {

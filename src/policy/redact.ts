@@ -5,6 +5,7 @@
  * returns the same string reference, so callers can tell "unchanged" by identity and share it.
  * Records only ever hold the placeholder written, never the value found (SpanDecision's promise).
  */
+import { mergeFindings } from './detect/scanner.js';
 import type { EntityName, Finding, Scanner } from './detect/types.js';
 import { replacementFor, type CompiledAction } from './actions.js';
 import type { Location, RedactionRecord } from './types.js';
@@ -20,6 +21,8 @@ export class RedactionAccount {
   dropSpan = false;
   /** Set while one attribute is redacted: its value asked for the attribute to be dropped. */
   dropAttribute = false;
+  /** Client-sent `loopgate.*` attributes dropped (scan-span.ts); added to dropped_attributes_count. */
+  strippedAttributes = 0;
   entities: Set<EntityName> | undefined;
   /** Per-entity counts; undefined until something is found. */
   byEntity: Map<EntityName, number> | undefined;
@@ -89,7 +92,7 @@ export class TextRedactor {
       if (f.end > offset) withKey.push({ ...f, start: Math.max(0, f.start - offset), end: f.end - offset });
     }
     if (withKey.length === 0) return alone.length === 0 ? text : this.apply(text, alone, acc, field, jsonPath);
-    return this.apply(text, union(alone, withKey), acc, field, jsonPath);
+    return this.apply(text, mergeFindings([...alone, ...withKey]), acc, field, jsonPath);
   }
 
   /** Replaces sorted, non-overlapping findings. */
@@ -120,17 +123,5 @@ const MAX_CONTEXT_KEY = 64;
  * SSN and account words. Any other key adds nothing a detector would use, so it costs no second scan.
  */
 const CONTEXT_KEY = /phone|tel|mobile|cell|fax|contact|number|pass|pwd|secret|token|key|credential|auth|ssn|social|iban|account|card/i;
-
-/** Both scans' findings as one sorted, non-overlapping list; of two that overlap the longer wins. */
-function union(a: readonly Finding[], b: readonly Finding[]): Finding[] {
-  const all = [...a, ...b].sort((x, y) => x.start - y.start || y.end - y.start - (x.end - x.start));
-  const out: Finding[] = [];
-  for (const f of all) {
-    const last = out[out.length - 1];
-    if (last === undefined || f.start >= last.end) out.push(f);
-    else if (f.end - f.start > last.end - last.start) out[out.length - 1] = f;
-  }
-  return out;
-}
 
 const NO_LOCATION: Location = Object.freeze({ field: '' });

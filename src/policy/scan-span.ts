@@ -1,16 +1,22 @@
 /**
- * Walks every string a span carries and redacts it, copy-on-write: the input span is never modified;
- * a new object is built only along the path to a changed value, and untouched sub-objects are shared.
+ * Walks every place of the span model a client can put text in and redacts it, copy-on-write: the
+ * input is never modified; a new object is built only along the path to a changed value, and
+ * untouched sub-objects are shared. docs/policy-reference.md ("Where Loopgate looks") lists the places.
  *
- * Looked at: span name, status message, span attributes, event names and attributes, link attributes;
- * resource and scope attributes are done once per resource/scope by the engine with the same walker.
- * Attribute values: strings (plain, or JSON opened by json-walk), arrays and kvlists (nested, bounded).
- * Keys in the skip list are never scanned.
+ * Scanned: span name, status message and trace_state; event names; link trace_state; scope name and
+ * version; schema URLs; every attribute list (resource, scope, span, event, link), keys as well as
+ * values. Values: strings (plain, or JSON opened by json-walk), bytes (read as UTF-8), integers long
+ * enough to be a card or account number (read as their decimal text), arrays and kvlists (keys and
+ * values, nested, bounded).
+ * Skipped: the value (never the key) of an attribute in the skip list, when that value cannot carry
+ * content (skip-keys.ts, `skipsValue`).
+ * Dropped and counted: a client's own `loopgate.*` attribute at any level. Custody stamps are ours to
+ * state (stamp.ts); each one dropped adds to the holder's `dropped_attributes_count`.
  */
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink } from '../otlp/model.js';
 import { looksLikeJson, redactJsonText } from './json-walk.js';
 import type { RedactionAccount, TextRedactor } from './redact.js';
-import type { KeyMatcher } from './skip-keys.js';
+import { skipsValue, type KeyMatcher } from './skip-keys.js';
 
 export interface ScanSettings {
   readonly text: TextRedactor;
@@ -22,11 +28,34 @@ export interface ScanSettings {
 /** Nesting of OTLP arrays/kvlists walked; the decoder already bounds depth, this is a second guard. */
 const MAX_ANY_VALUE_DEPTH = 64;
 
+/** Attribute keys of ours: a client's are dropped wherever they appear (stamp.ts adds the real ones). */
+export const RESERVED_PREFIX = 'loopgate.';
+
+/**
+ * Integers at least this large are scanned as their decimal text: card numbers (12–19 digits) and
+ * other account numbers can be sent as int attributes. Counters, sizes and status codes are smaller.
+ */
+const MIN_SCANNED_INT = 100_000_000n;
+
+/**
+ * Keys known to hold nothing, remembered per policy: the same few hundred attribute names arrive on
+ * every span, and a key is scanned once instead of once per span. Bounded (cleared when full), and
+ * only keys with no finding are kept, so it never holds a detected value.
+ */
+const CLEAN_KEYS_MAX = 4096;
+const CLEAN_KEY_MAX_LENGTH = 256;
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 /**
  * Field names (`span.attributes["k"]`) are for explain only: on the hot path (no records collected)
- * they are never built, and every string is passed down with an empty one.
+ * they are never built, and every string is passed down with an empty one. A field name holds a key
+ * as it is written out (redacted), never as it came in.
  */
 export class SpanScanner {
+  readonly #cleanKeys = new Set<string>();
+
   constructor(private readonly s: ScanSettings) {}
 
   #text(text: string, acc: RedactionAccount, field: string): string {
@@ -38,11 +67,53 @@ export class SpanScanner {
     return s.text.redact(text, acc, field, undefined);
   }
 
+  /** An attribute or kvlist key: scanned as plain text; the redacted key replaces it. */
+  #key(key: string, acc: RedactionAccount, prefix: string, topLevel: boolean): string {
+    if (key.length < 3 || this.#cleanKeys.has(key)) return key;
+    const records = acc.records;
+    const before = records === undefined ? 0 : records.length;
+    const r = this.s.text.redact(key, acc, '', undefined);
+    if (r === key) {
+      if (key.length <= CLEAN_KEY_MAX_LENGTH) {
+        if (this.#cleanKeys.size >= CLEAN_KEYS_MAX) this.#cleanKeys.clear();
+        this.#cleanKeys.add(key);
+      }
+      return key;
+    }
+    if (records !== undefined) {
+      const field = `${fieldOf(prefix, r, topLevel)}(key)`;
+      for (let i = before; i < records.length; i++) records[i]!.location = { field };
+    }
+    return r;
+  }
+
   #value(v: AnyValue, field: string, acc: RedactionAccount, depth: number): AnyValue {
     switch (v.kind) {
       case 'string': {
         const r = this.#text(v.value, acc, field);
         return r === v.value ? v : { kind: 'string', value: r };
+      }
+      case 'bytes': {
+        // Bytes holding UTF-8 text are text (invalid sequences read as U+FFFD); what is found is
+        // redacted in that text, written back as UTF-8. Binary data with nothing found is kept as sent.
+        if (v.value.length < 3) return v;
+        const text = utf8Decoder.decode(v.value);
+        const r = this.#text(text, acc, field);
+        return r === text ? v : { kind: 'bytes', value: utf8Encoder.encode(r) };
+      }
+      case 'int': {
+        const n = v.value;
+        if (n < MIN_SCANNED_INT && n > -MIN_SCANNED_INT) return v;
+        const text = n.toString();
+        const r = this.s.text.redact(text, acc, field, undefined);
+        return r === text ? v : { kind: 'string', value: r };
+      }
+      case 'double': {
+        const n = v.value;
+        if (!Number.isInteger(n) || Math.abs(n) < 1e8 || Math.abs(n) > Number.MAX_SAFE_INTEGER) return v;
+        const text = String(n);
+        const r = this.s.text.redact(text, acc, field, undefined);
+        return r === text ? v : { kind: 'string', value: r };
       }
       case 'array': {
         if (depth >= MAX_ANY_VALUE_DEPTH) throw new Error('attribute value nested too deeply');
@@ -66,8 +137,9 @@ export class SpanScanner {
   }
 
   /**
-   * `topLevel`: these are attributes (skip list applies, drop_attribute removes the pair). Inside a
-   * kvlist the whole top-level attribute is what gets dropped, so the flag is left for the caller.
+   * `topLevel`: these are attributes (the skip list applies, drop_attribute removes the pair, our own
+   * prefix is dropped). Inside a kvlist the whole top-level attribute is what gets dropped, so the flag
+   * is left for the caller.
    */
   #kvs(kvs: KeyValue[], prefix: string, acc: RedactionAccount, depth: number, topLevel: boolean): KeyValue[] {
     const track = acc.records !== undefined;
@@ -75,22 +147,24 @@ export class SpanScanner {
     for (let i = 0; i < kvs.length; i++) {
       const kv = kvs[i]!;
       if (topLevel) {
-        if (this.s.skip.matches(kv.key)) {
-          out?.push(kv);
+        if (kv.key.startsWith(RESERVED_PREFIX)) {
+          out ??= kvs.slice(0, i);
+          acc.strippedAttributes++;
           continue;
         }
         acc.dropAttribute = false;
       }
-      const field = track ? (topLevel ? `${prefix}["${kv.key}"]` : `${prefix}.${kv.key}`) : '';
-      const nv = this.#value(kv.value, field, acc, depth);
+      const key = this.#key(kv.key, acc, prefix, topLevel);
+      const skipped = topLevel && skipsValue(kv.value) && this.s.skip.matches(kv.key);
+      const nv = skipped ? kv.value : this.#value(kv.value, track ? fieldOf(prefix, key, topLevel) : '', acc, depth);
       if (topLevel && acc.dropAttribute) {
         acc.dropAttribute = false;
         out ??= kvs.slice(0, i);
         continue;
       }
-      if (nv !== kv.value) {
+      if (nv !== kv.value || key !== kv.key) {
         out ??= kvs.slice(0, i);
-        out.push({ key: kv.key, value: nv });
+        out.push({ key, value: nv });
       } else out?.push(kv);
     }
     return out ?? kvs;
@@ -100,8 +174,9 @@ export class SpanScanner {
     return this.#kvs(kvs, prefix, acc, 0, true);
   }
 
-  /** A string field that cannot be dropped (name, status message): drop_attribute degrades to replace. */
-  #field(text: string, field: string, acc: RedactionAccount): string {
+  /** A string field that cannot be dropped (name, status message…): drop_attribute degrades to replace. */
+  field(text: string, field: string, acc: RedactionAccount): string {
+    if (text.length === 0) return text;
     const r = this.#text(text, acc, field);
     acc.dropAttribute = false;
     return r;
@@ -109,27 +184,38 @@ export class SpanScanner {
 
   span(span: Span, acc: RedactionAccount): Span {
     const track = acc.records !== undefined;
-    const name = this.#field(span.name, 'span.name', acc);
-    const statusMessage = this.#field(span.status.message, 'span.status.message', acc);
+    const name = this.field(span.name, 'span.name', acc);
+    const statusMessage = this.field(span.status.message, 'span.status.message', acc);
+    const traceState = this.field(span.traceState, 'span.trace_state', acc);
+    const strippedBefore = acc.strippedAttributes;
     const attributes = this.attributes(span.attributes, 'span.attributes', acc);
+    const stripped = acc.strippedAttributes - strippedBefore;
     let events: SpanEvent[] | undefined;
     for (let i = 0; i < span.events.length; i++) {
       const ev = span.events[i]!;
-      const evName = this.#field(ev.name, track ? `span.events[${i}].name` : '', acc);
+      const evName = this.field(ev.name, track ? `span.events[${i}].name` : '', acc);
+      const before = acc.strippedAttributes;
       const evAttrs = this.attributes(ev.attributes, track ? `span.events[${i}].attributes` : '', acc);
+      const dropped = acc.strippedAttributes - before;
       if (evName !== ev.name || evAttrs !== ev.attributes) {
-        (events ??= span.events.slice())[i] = { ...ev, name: evName, attributes: evAttrs };
+        (events ??= span.events.slice())[i] = { ...ev, name: evName, attributes: evAttrs, droppedAttributesCount: ev.droppedAttributesCount + dropped };
       }
     }
     let links: SpanLink[] | undefined;
     for (let i = 0; i < span.links.length; i++) {
       const l = span.links[i]!;
+      const ts = this.field(l.traceState, track ? `span.links[${i}].trace_state` : '', acc);
+      const before = acc.strippedAttributes;
       const la = this.attributes(l.attributes, track ? `span.links[${i}].attributes` : '', acc);
-      if (la !== l.attributes) (links ??= span.links.slice())[i] = { ...l, attributes: la };
+      const dropped = acc.strippedAttributes - before;
+      if (la !== l.attributes || ts !== l.traceState) {
+        (links ??= span.links.slice())[i] = { ...l, traceState: ts, attributes: la, droppedAttributesCount: l.droppedAttributesCount + dropped };
+      }
     }
     if (
       name === span.name &&
       statusMessage === span.status.message &&
+      traceState === span.traceState &&
       attributes === span.attributes &&
       events === undefined &&
       links === undefined
@@ -139,20 +225,34 @@ export class SpanScanner {
     return {
       ...span,
       name,
+      traceState,
       status: statusMessage === span.status.message ? span.status : { ...span.status, message: statusMessage },
       attributes,
+      droppedAttributesCount: span.droppedAttributesCount + stripped,
       events: events ?? span.events,
       links: links ?? span.links,
     };
   }
 
   resource(r: Resource, acc: RedactionAccount): Resource {
+    const before = acc.strippedAttributes;
     const attributes = this.attributes(r.attributes, 'resource.attributes', acc);
-    return attributes === r.attributes ? r : { ...r, attributes };
+    const dropped = acc.strippedAttributes - before;
+    return attributes === r.attributes ? r : { ...r, attributes, droppedAttributesCount: r.droppedAttributesCount + dropped };
   }
 
   scope(s: InstrumentationScope, acc: RedactionAccount): InstrumentationScope {
+    const name = this.field(s.name, 'scope.name', acc);
+    const version = this.field(s.version, 'scope.version', acc);
+    const before = acc.strippedAttributes;
     const attributes = this.attributes(s.attributes, 'scope.attributes', acc);
-    return attributes === s.attributes ? s : { ...s, attributes };
+    const dropped = acc.strippedAttributes - before;
+    if (name === s.name && version === s.version && attributes === s.attributes) return s;
+    return { ...s, name, version, attributes, droppedAttributesCount: s.droppedAttributesCount + dropped };
   }
+}
+
+/** The explain name of an attribute (`span.attributes["k"]`) or kvlist member (`….k`). */
+function fieldOf(prefix: string, key: string, topLevel: boolean): string {
+  return topLevel ? `${prefix}["${key}"]` : `${prefix}.${key}`;
 }

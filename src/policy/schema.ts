@@ -7,6 +7,21 @@
  * docs/policy-reference.md documents every key; keep the two in step.
  */
 import { z } from 'zod';
+import {
+  MAX_CAPS,
+  MAX_CONTEXT_WORDS,
+  MAX_CUSTOM_DETECTORS,
+  MAX_KEEP_RULES,
+  MAX_KEY_LENGTH,
+  MAX_LIST_ITEMS,
+  MAX_PATTERN_LENGTH,
+  MAX_RULES,
+  MAX_SIGNAL_ALIASES,
+  MAX_SKIP_KEYS,
+  MAX_TENANT_CONTRACTS,
+  tooLong,
+  tooMany,
+} from './policy-limits.js';
 
 const Id = z
   .string()
@@ -31,11 +46,12 @@ const Probability = z.number().min(0).max(1);
 export const CustomDetectorSchema = z.strictObject({
   id: Id.describe('Unique id of this detector; reported in explain output and redaction records.'),
   entity: EntityNameSchema.describe('The entity this detector finds; actions are chosen per entity.'),
-  pattern: z.string().min(1).describe('RE2 regular expression (linear time; no backreferences or lookaround).'),
+  pattern: z.string().min(1).max(MAX_PATTERN_LENGTH, tooLong(MAX_PATTERN_LENGTH)).describe('RE2 regular expression (linear time; no backreferences or lookaround).'),
   case_insensitive: z.boolean().optional().describe('Match letters regardless of case. Default false.'),
   context: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(MAX_KEY_LENGTH, tooLong(MAX_KEY_LENGTH)))
     .min(1)
+    .max(MAX_CONTEXT_WORDS, tooMany(MAX_CONTEXT_WORDS))
     .optional()
     .describe('Only report a match when one of these words appears near it (case-insensitive).'),
 });
@@ -45,7 +61,7 @@ export const DetectorsSchema = z.strictObject({
     .union([z.literal('all'), z.array(EntityNameSchema)])
     .optional()
     .describe('Built-in detectors to enable: "all", or a list of entity names. Default: none.'),
-  custom: z.array(CustomDetectorSchema).optional().describe('Detectors defined by this policy.'),
+  custom: z.array(CustomDetectorSchema).max(MAX_CUSTOM_DETECTORS, tooMany(MAX_CUSTOM_DETECTORS)).optional().describe('Detectors defined by this policy.'),
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -53,7 +69,8 @@ export const DetectorsSchema = z.strictObject({
 
 export const ScanSchema = z.strictObject({
   skip_keys: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(MAX_KEY_LENGTH, tooLong(MAX_KEY_LENGTH)))
+    .max(MAX_SKIP_KEYS, tooMany(MAX_SKIP_KEYS))
     .optional()
     .describe('Attribute keys never scanned, in addition to the defaults. Exact keys or globs with * (e.g. "app.ids.*").'),
   default_skip_keys: z
@@ -104,16 +121,16 @@ export const AttributePredicateSchema = z.strictObject({
   key: z.string().min(1).describe('Attribute key.'),
   exists: z.boolean().optional().describe('true: the attribute is present; false: it is absent.'),
   equals: Scalar.optional().describe('The value equals this (strings compare exactly; numbers numerically).'),
-  in: z.array(Scalar).min(1).optional().describe('The value equals one of these.'),
-  matches: z.string().min(1).optional().describe('The string value matches this RE2 regular expression (unanchored).'),
+  in: z.array(Scalar).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('The value equals one of these.'),
+  matches: z.string().min(1).max(MAX_PATTERN_LENGTH, tooLong(MAX_PATTERN_LENGTH)).optional().describe('The string value matches this RE2 regular expression (unanchored).'),
   gt: z.number().optional().describe('The numeric value is greater than this.'),
   lt: z.number().optional().describe('The numeric value is less than this.'),
 });
 
 export const StringPredicateSchema = z.strictObject({
   equals: z.string().optional(),
-  in: z.array(z.string()).min(1).optional(),
-  matches: z.string().min(1).optional().describe('RE2 regular expression (unanchored).'),
+  in: z.array(z.string()).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional(),
+  matches: z.string().min(1).max(MAX_PATTERN_LENGTH, tooLong(MAX_PATTERN_LENGTH)).optional().describe('RE2 regular expression (unanchored).'),
 });
 
 export const EventPredicateSchema = z
@@ -173,10 +190,10 @@ export const ConditionSchema: z.ZodType<Condition> = z
   .strictObject({
     always: z.literal(true).optional().describe('Matches every span: the catch-all.'),
     get all() {
-      return z.array(ConditionSchema).min(1).optional().describe('Every listed condition holds.');
+      return z.array(ConditionSchema).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('Every listed condition holds.');
     },
     get any() {
-      return z.array(ConditionSchema).min(1).optional().describe('At least one listed condition holds.');
+      return z.array(ConditionSchema).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('At least one listed condition holds.');
     },
     get not() {
       return ConditionSchema.optional().describe('The condition does not hold.');
@@ -188,7 +205,7 @@ export const ConditionSchema: z.ZodType<Condition> = z
     status: z.union([StatusName, z.array(StatusName).min(1)]).optional().describe('Span status code.'),
     kind: z.union([KindName, z.array(KindName).min(1)]).optional().describe('Span kind.'),
     tenant: z
-      .strictObject({ in: z.array(z.string()).min(1).optional(), exists: z.boolean().optional() })
+      .strictObject({ in: z.array(z.string()).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional(), exists: z.boolean().optional() })
       .optional()
       .describe('The span\'s tenant is one of these / is known.'),
     contract: z
@@ -226,7 +243,10 @@ export const TenantsSchema = z.strictObject({
     .enum(['reject', 'allow'])
     .optional()
     .describe('Spans with no tenant: reject (refused as tenant_missing) or allow (processed tenant-less; tenant-only is then impossible). Default allow.'),
-  contracts: z.record(z.string().min(1), ContractSchema).optional().describe('Data-use contract per tenant.'),
+  contracts: z
+    .record(z.string().min(1), ContractSchema)
+    .refine((r) => Object.keys(r).length <= MAX_TENANT_CONTRACTS, { message: tooMany(MAX_TENANT_CONTRACTS) })
+    .optional().describe('Data-use contract per tenant.'),
   default_contract: ContractSchema.optional().describe('Contract for tenants not listed (and tenant-less spans). Default: nothing but tenant-only.'),
 });
 
@@ -241,7 +261,7 @@ export const KeepRuleSchema = z.strictObject({
 
 export const SamplingSchema = z.strictObject({
   rate: Probability.optional().describe('Fraction of traces kept, decided from the trace id so every span of a trace agrees. Default 1.'),
-  keep_always: z.array(KeepRuleSchema).optional().describe('Spans matching any of these are kept whatever the rate.'),
+  keep_always: z.array(KeepRuleSchema).max(MAX_KEEP_RULES, tooMany(MAX_KEEP_RULES)).optional().describe('Spans matching any of these are kept whatever the rate.'),
 });
 
 const CapKeyPart = z
@@ -261,10 +281,11 @@ export const CapSchema = z.strictObject({
 export const SignalsSchema = z.strictObject({
   high_intent: z.array(z.enum(SIGNAL_KINDS)).optional().describe('Kinds treated as high intent. Default: user_edit, retry, regenerate, thumbs_down, suggestion_rejected.'),
   min_edit_size: z.number().int().min(0).optional().describe('A user_edit smaller than this many characters is low intent. Default 1.'),
-  kind_attributes: z.array(z.string().min(1)).optional().describe('Extra attribute keys that name a signal kind.'),
-  reason_attributes: z.array(z.string().min(1)).optional().describe('Extra attribute keys that hold a reason code.'),
+  kind_attributes: z.array(z.string().min(1)).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('Extra attribute keys that name a signal kind.'),
+  reason_attributes: z.array(z.string().min(1)).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('Extra attribute keys that hold a reason code.'),
   aliases: z
     .record(z.string().min(1), z.enum(SIGNAL_KINDS))
+    .refine((r) => Object.keys(r).length <= MAX_SIGNAL_ALIASES, { message: tooMany(MAX_SIGNAL_ALIASES) })
     .optional()
     .describe('Extra values (lower case) mapped to a signal kind, e.g. "dislike": thumbs_down.'),
 });
@@ -297,9 +318,10 @@ export const PolicySchema = z.strictObject({
   tenants: TenantsSchema.optional(),
   signals: SignalsSchema.optional(),
   sampling: SamplingSchema.optional(),
-  caps: z.array(CapSchema).optional(),
+  caps: z.array(CapSchema).max(MAX_CAPS, tooMany(MAX_CAPS)).optional(),
   rules: z
     .array(RuleSchema)
+    .max(MAX_RULES, tooMany(MAX_RULES))
     .optional()
     .describe('Classification rules in order; the first that matches decides. No match: discard. Tenant overrides may add rules that run before the base rules.'),
 });

@@ -1,6 +1,7 @@
 /**
- * Custody stamps (design.md, "What every exported span carries"). Any `loopgate.*` attribute the client
- * sent is removed first: custody is ours to state, a producer must not be able to forge it.
+ * Custody stamps (design.md, "What every exported span carries"). Custody is ours to state, a producer
+ * must not be able to forge it: the scanner drops a client's `loopgate.*` attributes at every level
+ * (scan-span.ts), and any left on the span are removed here once more before the stamps are added.
  */
 import { int, str, type KeyValue } from '../otlp/model.js';
 import { STAMP, type ExportClass } from './types.js';

@@ -18,6 +18,7 @@ export type DiscardReason =
   | 'rule' // a rule classified it `discard`
   | 'sampled_out' // probabilistic sampling
   | 'cap_exceeded' // a per-key-per-window cap was full
+  | 'cap_store_unavailable' // the shared cap store did not answer in time: the cap counts as reached (fail closed)
   | 'drop_span_action' // a detector action said drop the span
   | 'tenant_contract' // the tenant's data-use contract forbids the class
   | 'engine_error' // the engine threw on this span: discarded, never forwarded unredacted
@@ -102,10 +103,35 @@ export interface ProcessResult {
   /** Present only when requested (explain, test, replay). */
   decisions?: SpanDecision[];
   /**
-   * Cap counters this request used, one list per span; present only when caps applied. Handed back
-   * through `CompiledPolicy.releaseCaps` when the request is refused after processing.
+   * The spans caps apply to, in input order; present only when some did. They sit in `outputs` already
+   * (stamped, redacted) and stay there only if the cap store takes room for them: `settleCaps`
+   * (caps.ts) removes the refused ones. The engine never counts a cap itself, so it stays pure and a
+   * shared store (Redis) can take a whole request's caps in one atomic call.
    */
-  capsTaken?: readonly (readonly CapKey[])[];
+  capRequests?: readonly CapRequest[];
+}
+
+/**
+ * One span's claim on its caps: every cap that applies, taken all or none.
+ *
+ * Everything here is plain data (indices, strings, numbers), so a result can cross a worker-thread
+ * boundary. The seam for a policy step running in a worker (which returns encoded bodies, not span
+ * objects): the worker would encode each span that has a CapRequest as its own piece (its resource,
+ * scope and the span), keep it out of its output's body, and hand back the pieces with `at.output`;
+ * the main thread takes the caps and appends the admitted pieces to their output's body. Appending is
+ * a merge for both encodings: parsing concatenated protobuf messages appends their repeated fields
+ * (protobuf encoding spec, "Concatenating messages"), and JSON bodies merge by `resourceSpans`
+ * (src/otlp/merge.ts).
+ */
+export interface CapRequest {
+  /** Counters, in the policy's cap order. */
+  keys: readonly CapKey[];
+  /** The cap id of each key, for explain ("cap 'per-tenant-daily' is full"). */
+  capIds: readonly string[];
+  /** Where the span sits in `outputs`: outputs[output].data.resourceSpans[resource].scopeSpans[scope].spans[span]. */
+  at: { output: number; resource: number; scope: number; span: number };
+  /** Index of the span's entry in `decisions`, when decisions were collected. */
+  decision?: number;
 }
 
 export interface ProcessOptions {
@@ -118,10 +144,6 @@ export interface CompiledPolicy {
   /** Short content hash of the policy: the `loopgate.policy.version` stamp. */
   readonly version: string;
   readonly sources: readonly string[];
+  /** Pure: caps are claimed in `capRequests`, never counted here (see caps.ts). */
   process(data: TracesData, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
-  /**
-   * Undoes the cap counting of a `process` result whose spans were not accepted after all (the
-   * receiver answered 503 and the client will resend them): caps count spans accepted, not attempts.
-   */
-  releaseCaps(result: ProcessResult): void;
 }

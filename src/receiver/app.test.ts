@@ -419,3 +419,82 @@ describe('bad input loses nothing accepted before', () => {
     expect((await post(h.app(), readFileSync(join(FIXTURES, 'traceloop.pb')), { 'content-type': PB })).status).toBe(200);
   });
 });
+
+/** Issue #13: hostile HTTP input, through the app (item 1 and the edge behaviours to keep). */
+describe('#13 hostile HTTP input', () => {
+  /** A request holding one span with `count` empty `Span.links` (`6a 00` each). */
+  function emptyLinks(count: number): Buffer {
+    const links = Buffer.alloc(count * 2);
+    for (let i = 0; i < count; i++) links[i * 2] = 0x6a;
+    const ids = Buffer.concat([Buffer.from([0x0a, 16]), Buffer.alloc(16, 1), Buffer.from([0x12, 8]), Buffer.alloc(8, 2)]);
+    const lenOf = (n: number): Buffer => {
+      const out: number[] = [];
+      while (n >= 0x80) {
+        out.push((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.push(n);
+      return Buffer.from(out);
+    };
+    const field = (tag: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), lenOf(body.length), body]);
+    return field(0x0a, field(0x12, field(0x12, Buffer.concat([ids, links]))));
+  }
+  const limits = { maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 64 * 1024 * 1024 };
+
+  it('#13.1 a 20 KB gzip body inflating to 20 MiB of empty links is refused 413 with the reason', async () => {
+    const body = gzipSync(emptyLinks(10 * 1024 * 1024 - 64));
+    expect(body.length).toBeLessThan(40 * 1024);
+    const res = await post(h.app({ limits }), body, { 'content-type': PB, 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    const status = await statusOf(res);
+    expect(status.code).toBe(8); // RESOURCE_EXHAUSTED
+    expect(status.message).toMatch(/decodes to more than 33554432 bytes of memory/);
+    expect(h.handled).toHaveLength(0);
+  });
+
+  it('#13.1 three at once are each refused (413, or 503 while the others hold the budget); then a good request is served', async () => {
+    const app = h.app({ limits });
+    const body = gzipSync(emptyLinks(10 * 1024 * 1024 - 64));
+    const statuses = await Promise.all([1, 2, 3].map(() => Promise.resolve(post(app, body, { 'content-type': PB, 'content-encoding': 'gzip' })).then((r) => r.status)));
+    for (const s of statuses) expect([413, 503]).toContain(s);
+    expect(statuses).toContain(413);
+    // everything they held went back to the in-flight budget
+    const good = await post(app, readFileSync(join(FIXTURES, 'vercel-ai.pb')), { 'content-type': PB });
+    expect(good.status).toBe(200);
+  });
+
+  it('#13.1 the JSON equivalent is refused before JSON.parse builds it', async () => {
+    const links = `[${'{},'.repeat(6 * 1024 * 1024)}{}]`;
+    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","links":${links}}]}]}]}`;
+    const res = await post(h.app({ limits }), gzipSync(body), { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect((await statusOf(res)).message).toMatch(/decodes to more than/);
+  });
+
+  it('keeps: a 1 GiB deflate bomb (zlib or raw) is stopped at the limit with 413', async () => {
+    const { createDeflate, createDeflateRaw } = await import('node:zlib');
+    for (const make of [createDeflate, createDeflateRaw]) {
+      const z = make({ level: 1 });
+      const parts: Buffer[] = [];
+      z.on('data', (c: Buffer) => parts.push(c));
+      const zeros = Buffer.alloc(1 << 20);
+      for (let i = 0; i < 1024; i++) if (!z.write(zeros)) await new Promise((r) => z.once('drain', r));
+      await new Promise<void>((r) => z.end(r));
+      const res = await post(h.app(), Buffer.concat(parts), { 'content-type': PB, 'content-encoding': 'deflate' });
+      expect(res.status).toBe(413);
+    }
+    expect(h.handled).toHaveLength(0);
+  });
+
+  it('keeps: four 1 GiB gzip bombs at once are all 413', async () => {
+    const app = h.app();
+    const bomb = await gzipBomb();
+    const statuses = await Promise.all([1, 2, 3, 4].map(() => Promise.resolve(post(app, bomb, { 'content-type': PB, 'content-encoding': 'gzip' })).then((r) => r.status)));
+    expect(statuses).toEqual([413, 413, 413, 413]);
+  });
+
+  it.each(['GZIP', 'Gzip', ' gzip ', 'X-GZIP'])('Content-Encoding %j is gzip (codings are case-insensitive, RFC 9110 §8.4.1)', async (coding) => {
+    const res = await post(h.app(), gzipSync(readFileSync(join(FIXTURES, 'traceloop.pb'))), { 'content-type': PB, 'content-encoding': coding });
+    expect(res.status).toBe(200);
+  });
+});

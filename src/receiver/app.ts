@@ -5,19 +5,25 @@
  *
  * Checks run cheapest first and before the body is read: method (405), bearer token (401), media type
  * and content coding (415), declared length (413); then the body is streamed under the limit (413
- * after decompression), decoded (400), and handed to the pipeline (200, with partial_success when
- * spans were refused; 503 + Retry-After when the export queues are full).
+ * after decompression), decoded (400) under a decoded-memory budget (413), and handed to the pipeline
+ * (200, with partial_success when spans were refused; 503 + Retry-After when the export queues are
+ * full or requests in flight already hold the in-flight budget).
+ *
+ * Memory: one InflightBudget for the whole receiver holds every request's body while it is read and
+ * decoded, and then what decoding made of it (estimated as it is built, otlp/limits.ts) until the
+ * request is answered. One request may decode to at most `maxDecodedBytes` (16 × the body limit by
+ * default, and at most half the in-flight budget), else 413.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
  */
 import { Hono, type Context } from 'hono';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
-import { decodeTraces } from '../otlp/index.js';
+import { decodeTraces, DecodeBudget, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/index.js';
 import { encodeResponse } from '../otlp/response.js';
-import type { ExportTraceServiceResponse } from '../otlp/model.js';
+import type { ExportTraceServiceResponse, TracesData } from '../otlp/model.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { AuthToken } from '../config/types.js';
+import { DEFAULTS, type AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { contentCodingOf, encodingOf } from './content-type.js';
 import { ProblemError, problems, type Problem } from './problem.js';
@@ -37,8 +43,8 @@ export interface ReceiverLogger {
   error(obj: object, msg: string): void;
 }
 
-/** Default for receivers.otlp.protocols.http.max_inflight_body_size. */
-export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 256 * 1024 * 1024;
+/** Default for receivers.otlp.protocols.http.max_inflight_body_size: the config's default, one constant. */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = DEFAULTS.maxInflightBodyBytes;
 
 export interface ReceiverDeps {
   limits: {
@@ -46,8 +52,16 @@ export interface ReceiverDeps {
     maxRequestBodyBytes: number;
     /** Deepest AnyValue nesting accepted by the decoder. */
     maxValueDepth: number;
-    /** Body bytes all requests in flight may hold together; past it, 503 + Retry-After. */
+    /**
+     * Memory all requests in flight may hold together: bodies while read and decoded, then the
+     * decoded model (estimated); past it, 503 + Retry-After.
+     */
     maxInflightBodyBytes?: number;
+    /**
+     * Estimated memory one decoded request may take; past it, 413. Default
+     * min(16 × maxRequestBodyBytes, maxInflightBodyBytes / 2).
+     */
+    maxDecodedBytes?: number;
   };
   /** When present (even empty), every request needs a bearer token from this table. */
   auth?: { tokens: readonly AuthToken[] } | undefined;
@@ -77,6 +91,15 @@ function success(response: ExportTraceServiceResponse, encoding: Encoding): Resp
   });
 }
 
+/**
+ * 16 decoded bytes per body byte (otlp/limits.ts), and at most half the in-flight budget: a request
+ * that could never be admitted is told so (413) instead of to retry (503), and one request never
+ * holds the whole budget.
+ */
+export function defaultMaxDecodedBytes(maxRequestBodyBytes: number, maxInflightBytes: number): number {
+  return Math.floor(Math.min(DECODED_BYTES_PER_BODY_BYTE * maxRequestBodyBytes, maxInflightBytes / 2));
+}
+
 export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   // Everything derived from the options is computed once here, not per request.
   const { handle, metrics, logger } = deps;
@@ -85,6 +108,7 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
   const tooLarge = problems.tooLarge(limit);
   const inflight = new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
+  const maxDecoded = deps.limits.maxDecodedBytes ?? defaultMaxDecodedBytes(limit, inflight.capacityBytes);
   const busy = problems.unavailable(1);
 
   const app = new Hono<Env>();
@@ -128,26 +152,31 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > limit) throw new ProblemError(tooLarge);
 
-    // The bytes this request holds stay taken until it is answered (decoded spans live that long).
-    let held = 0;
+    // What this request holds of the in-flight budget stays taken until it is answered.
+    const hold = { bytes: 0 };
     try {
-      return await receive(c, encoding, coding, tenant, (n) => {
-        if (!inflight.tryTake(n)) return false;
-        held += n;
-        return true;
-      });
+      return await receive(c, encoding, coding, tenant, hold);
     } finally {
-      inflight.release(held);
+      inflight.release(hold.bytes);
     }
   });
 
-  async function receive(
-    c: Context<Env>,
-    encoding: Encoding,
-    coding: ContentCoding,
-    tenant: string | undefined,
-    take: (bytes: number) => boolean,
-  ): Promise<Response> {
+  /** Takes `n` bytes of the in-flight budget for the request `hold` stands for. */
+  const taker =
+    (hold: { bytes: number }) =>
+    (n: number): boolean => {
+      if (!inflight.tryTake(n)) return false;
+      hold.bytes += n;
+      return true;
+    };
+
+  /**
+   * Reads and decodes the body. Once decoded, the body is garbage (the model copies what it keeps),
+   * so its bytes go back to the in-flight budget, and so does what the decode budget took but did not
+   * use; the decoded model's estimate stays held until the request is answered.
+   */
+  async function readAndDecode(c: Context<Env>, encoding: Encoding, coding: ContentCoding, hold: { bytes: number }): Promise<TracesData> {
+    const take = taker(hold);
     const body = await readBody(c.req.raw.body, coding, limit, take);
     if (!body.ok) {
       switch (body.reason) {
@@ -161,14 +190,30 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
           throw new ProblemError(problems.badRequest('request body could not be read'));
       }
     }
-
-    const decoded = decodeTraces(body.bytes, encoding, decodeLimits);
+    const budget = new DecodeBudget(maxDecoded, take);
+    const decoded = decodeTraces(body.bytes, encoding, decodeLimits, budget);
+    const spare = budget.release() + body.bytes.byteLength;
+    inflight.release(spare);
+    hold.bytes -= spare;
     if (!decoded.ok) {
+      if (decoded.refusal === 'busy') throw new ProblemError(busy);
+      const message = `cannot decode ${encoding} ExportTraceServiceRequest: ${decoded.error}`;
+      if (decoded.refusal === 'too_large') throw new ProblemError(problems.decodedTooLarge(message));
       logger.debug({ encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
-      throw new ProblemError(problems.badRequest(`cannot decode ${encoding} ExportTraceServiceRequest: ${decoded.error}`));
+      throw new ProblemError(problems.badRequest(message));
     }
+    return decoded.value;
+  }
 
-    const result = await handle(decoded.value, { authTenant: tenant });
+  async function receive(
+    c: Context<Env>,
+    encoding: Encoding,
+    coding: ContentCoding,
+    tenant: string | undefined,
+    hold: { bytes: number },
+  ): Promise<Response> {
+    const data = await readAndDecode(c, encoding, coding, hold);
+    const result = await handle(data, { authTenant: tenant });
     if (result.status === 'unavailable') throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
     // OTLP: partial_success must be left unset when everything was accepted.
     const response: ExportTraceServiceResponse =

@@ -50,6 +50,8 @@ export const problems = {
     grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
     message: `request body exceeds the limit of ${limitBytes} bytes (measured after decompression)`,
   }),
+  /** Well-formed, within the body limit, but decoding it would take more memory than one request may. */
+  decodedTooLarge: (message: string): Problem => ({ status: 413, grpcCode: GrpcCode.RESOURCE_EXHAUSTED, message }),
   unsupportedMediaType: (message: string): Problem => ({ status: 415, grpcCode: GrpcCode.INVALID_ARGUMENT, message }),
   unavailable: (retryAfterSeconds: number): Problem => ({
     status: 503,

@@ -3,7 +3,11 @@
  * (src/telemetry/metrics.ts); tests can pass a recording implementation. Never carries payloads:
  * labels are classes, reasons, exporter ids, entity names, status codes (principle 7).
  */
+import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
+
+/** Spans a cap refused, by why: its counter was full, or the shared store did not answer (fail closed). */
+export type CapRefusal = 'cap_exceeded' | 'cap_store_unavailable';
 
 export interface GatewayMetrics {
   requests(status: number, encoding: string): void;
@@ -35,6 +39,12 @@ export interface GatewayMetrics {
    */
   queueReplayed(exporter: string, records: number, spans: number, duplicateSpans: number): void;
   policyLoaded(version: string, outcome: 'success' | 'failure'): void;
+  /** One call to the cap store (one per request that claims caps), its latency and outcome. */
+  capStoreCall(operation: 'take' | 'give', seconds: number, outcome: 'ok' | CapStoreFailure): void;
+  /** Spans of admitted requests refused by a cap. Also counted in spansDiscarded with the same reason. */
+  spansCapped(n: number, reason: CapRefusal): void;
+  /** Spans admitted past their caps uncounted, because the store did not answer and on_unavailable is open. */
+  spansCapUnchecked(n: number): void;
 }
 
 export interface QueueGauges {
@@ -61,4 +71,7 @@ export const noopMetrics: GatewayMetrics = {
   queueCorruptRecords() {},
   queueReplayed() {},
   policyLoaded() {},
+  capStoreCall() {},
+  spansCapped() {},
+  spansCapUnchecked() {},
 };

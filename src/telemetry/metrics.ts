@@ -10,7 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Counter } from '@opentelemetry/api';
-import type { GatewayMetrics, QueueGauges } from './metrics-types.js';
+import type { CapRefusal, GatewayMetrics, QueueGauges } from './metrics-types.js';
+import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
 
 export interface GatewayTelemetry {
@@ -67,6 +68,15 @@ export function createTelemetry(): GatewayTelemetry {
     description: 'Persistent queue: duration of each fsync (one per group of concurrent requests)',
     unit: 's',
     advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
+  });
+  const capped = counter('loopgate_spans_capped', 'Spans of admitted requests refused by a cap, by reason (full, or the cap store did not answer)');
+  const capUnchecked = counter('loopgate_spans_cap_unchecked', 'Spans admitted past their caps uncounted: the cap store did not answer and on_unavailable is open');
+  const capStoreErrors = counter('loopgate_cap_store_errors', 'Cap store calls that failed, by operation and reason (unavailable, timeout, error)');
+  const capStoreDuration = meter.createHistogram('loopgate_cap_store_duration_seconds', {
+    description: 'Latency of cap store calls (one atomic take per request that claims caps), by operation and outcome',
+    unit: 's',
+    // Sub-millisecond on a LAN; the tail is where the configured timeout cuts in.
+    advice: { explicitBucketBoundaries: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
   });
 
   const queues = new Map<string, QueueReader>();
@@ -155,6 +165,16 @@ export function createTelemetry(): GatewayTelemetry {
     policyLoaded(version: string, outcome: 'success' | 'failure') {
       reloads.add(1, attrs.get(`reload:${outcome}`, () => ({ outcome })));
       if (outcome === 'success') activeVersion = version;
+    },
+    capStoreCall(operation: 'take' | 'give', seconds: number, outcome: 'ok' | CapStoreFailure) {
+      capStoreDuration.record(seconds, attrs.get(`capdur:${operation}:${outcome}`, () => ({ operation, outcome })));
+      if (outcome !== 'ok') capStoreErrors.add(1, attrs.get(`caperr:${operation}:${outcome}`, () => ({ operation, reason: outcome })));
+    },
+    spansCapped(n: number, reason: CapRefusal) {
+      if (n > 0) capped.add(n, attrs.get(`capped:${reason}`, () => ({ reason })));
+    },
+    spansCapUnchecked(n: number) {
+      if (n > 0) capUnchecked.add(n);
     },
   };
 

@@ -2,7 +2,7 @@
  * Maps a key path in the parsed value back to a source position in the YAML document, so a message
  * about `rules[2].when` points at the line where that rule is written.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export interface Position {
   line: number;
@@ -24,13 +24,34 @@ interface Found {
   complete: boolean;
 }
 
+/**
+ * Each map's pairs by key, built the first time a path goes through the map. A file with thousands of
+ * problems in one map (10k unknown keys) is located in time linear in its size, not keys × problems.
+ */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairIn(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairsByKey.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of map.items) {
+      if (isPair(p) && isScalar(p.key)) {
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p);
+      }
+    }
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
+}
+
 function walk(doc: Document, path: readonly PropertyKey[]): Found {
   let node: Node | null = (doc.contents as Node | null) ?? null;
   let keyNode: Node | null = null;
   for (const seg of path) {
     if (node === null) return { node, keyNode, complete: false };
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairIn(node, String(seg));
       if (!pair) return { node, keyNode: null, complete: false };
       keyNode = (pair.key as Node | null) ?? null;
       const value = (pair.value as Node | null) ?? null;

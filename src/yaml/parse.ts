@@ -5,7 +5,7 @@
  * messages that point at the line to fix and say what was expected. Parsing keeps source positions
  * (yaml's LineCounter); validation is a zod schema; zod issues are mapped back to nodes by their path.
  */
-import { LineCounter, parseDocument, isScalar, visit, type Document, type Scalar } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, type Diagnostic } from './diagnostic.js';
 import { locate, type Anchor } from './locate.js';
@@ -23,6 +23,16 @@ export type ScalarTransform = (
 export interface ParseOptions {
   transformScalar?: ScalarTransform;
 }
+
+/** Most problems reported for one file; one more line says how many were left out. */
+export const MAX_DIAGNOSTICS = 100;
+/** Deepest nesting of mappings and lists accepted (a policy needs a dozen levels). */
+export const MAX_YAML_DEPTH = 64;
+/**
+ * Alias expansions allowed while building the value (the yaml package's maxAliasCount): a file of
+ * aliases of aliases (`&a [*b, *b, …]`, "billion laughs") is refused instead of expanding to gigabytes.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 export interface ParsedYaml<T> {
   ok: true;
@@ -44,23 +54,50 @@ function isErrorResult(v: unknown): v is { error: string } {
   return typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'string' && Object.keys(v).length === 1;
 }
 
-/** The key path of a node reached by `yaml.visit`, from its ancestor chain. */
-function pathOf(ancestors: readonly unknown[], self: unknown): PropertyKey[] {
-  const path: PropertyKey[] = [];
-  const chain = [...ancestors, self];
-  for (let i = 1; i < chain.length; i++) {
-    const parent = chain[i - 1] as { items?: unknown[]; key?: unknown; value?: unknown };
-    const child = chain[i];
-    if (parent && Array.isArray(parent.items) && !('key' in parent)) {
-      const idx = parent.items.indexOf(child);
-      // Pairs are the items of a map: the path segment comes from the pair's key, one step later.
-      if (idx >= 0 && !(child && typeof child === 'object' && 'key' in child)) path.push(idx);
-    } else if (parent && 'key' in parent && parent.value === child) {
-      const k = parent.key;
-      path.push(isScalar(k) ? (k.value as PropertyKey) : String(k));
+/** A node met by `walkNodes`: its key path, its depth, and whether it is a mapping key. */
+interface Visit {
+  node: Node;
+  path: PropertyKey[];
+  depth: number;
+}
+
+/**
+ * Every node of the document, depth first, with its key path; aliases are not followed. Iterative
+ * (an explicit stack), so nesting cannot overflow the call stack, and each node is visited once.
+ * Stops early when `visit` returns false.
+ */
+function walkNodes(doc: Document, visit: (v: Visit) => boolean): void {
+  const root = doc.contents as Node | null;
+  if (root === null) return;
+  const stack: Visit[] = [{ node: root, path: [], depth: 0 }];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (!visit(v)) return;
+    const { node, path, depth } = v;
+    if (isMap(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i]!;
+        if (!isPair(pair)) continue;
+        const k = pair.key as Node | null;
+        const seg: PropertyKey = isScalar(k) ? (k.value as PropertyKey) : String(k);
+        if (pair.value !== null && pair.value !== undefined) stack.push({ node: pair.value as Node, path: [...path, seg], depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const item = node.items[i] as Node | null;
+        if (item !== null && item !== undefined) stack.push({ node: item, path: [...path, i], depth: depth + 1 });
+      }
     }
   }
-  return path;
+}
+
+/** At most MAX_DIAGNOSTICS of `errors` (sorted by position), and a line saying how many more there are. */
+function capped(errors: Diagnostic[], file: string): Diagnostic[] {
+  if (errors.length <= MAX_DIAGNOSTICS) return errors;
+  const shown = errors.slice(0, MAX_DIAGNOSTICS);
+  const last = shown[shown.length - 1]!;
+  shown.push({ file, line: last.line, col: last.col, severity: 'error', message: `${errors.length - MAX_DIAGNOSTICS} more errors not shown (at most ${MAX_DIAGNOSTICS} are reported per file)` });
+  return shown;
 }
 
 export function parseYamlWithSchema<S extends z.ZodType>(
@@ -70,7 +107,9 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   options: ParseOptions = {},
 ): ParseYamlResult<z.infer<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are refused, but checked here (one Set per mapping): the yaml package's own
+  // `uniqueKeys` compares each key with every earlier one, quadratic in a mapping's size.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
 
   const at = (path: readonly PropertyKey[], message: string, o: DiagnosticOptions = {}): Diagnostic => {
     const pos = locate(doc, lineCounter, path, o.anchor ?? 'value');
@@ -82,47 +121,85 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => {
+      errors: capped(doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
         // yaml's messages end with a source excerpt after a blank line; keep the first line only.
         const message = `YAML syntax error: ${e.message.split('\n')[0]}`;
         return { file, line: pos.line, col: pos.col, message, severity: 'error' as const };
-      }),
+      }), file),
     };
   }
+
+  // Depth first: everything after (transforms, toJS, zod) recurses over the value.
+  let tooDeep: Node | undefined;
+  let firstAlias: Node | undefined;
+  const duplicates: Diagnostic[] = [];
+  walkNodes(doc, ({ node, depth }) => {
+    if (firstAlias === undefined && isAlias(node)) firstAlias = node;
+    if (depth > MAX_YAML_DEPTH) {
+      tooDeep = node;
+      return false;
+    }
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (!seen.has(k)) {
+          seen.add(k);
+          continue;
+        }
+        const pos = lineCounter.linePos(pair.key.range?.[0] ?? 0);
+        duplicates.push({ file, line: pos.line, col: pos.col, severity: 'error', message: `YAML syntax error: Map keys must be unique (${JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)} is repeated)` });
+      }
+    }
+    return true;
+  });
+  if (tooDeep !== undefined) {
+    const pos = lineCounter.linePos(tooDeep.range?.[0] ?? 0);
+    return { ok: false, errors: [{ file, line: pos.line, col: pos.col, severity: 'error', message: `nested deeper than ${MAX_YAML_DEPTH} levels of mappings and lists` }] };
+  }
+  if (duplicates.length > 0) return { ok: false, errors: capped(duplicates, file) };
 
   if (options.transformScalar) {
     const transform = options.transformScalar;
     const errors: Diagnostic[] = [];
-    visit(doc, {
-      Scalar(_key, node: Scalar, ancestors) {
-        // Map keys are not values: never transform them.
-        const parent = ancestors[ancestors.length - 1] as { key?: unknown } | undefined;
-        if (parent && parent.key === node) return;
-        const path = pathOf(ancestors, node);
-        const out = transform(node.value, path);
-        if (out === undefined) return;
-        if (isErrorResult(out)) {
-          const pos = lineCounter.linePos(node.range?.[0] ?? 0);
-          const d: Diagnostic = { file, line: pos.line, col: pos.col, message: `${formatPath(path)}: ${out.error}`, severity: 'error' };
-          if (path.length > 0) d.path = formatPath(path);
-          errors.push(d);
-          return;
-        }
-        node.value = out;
-      },
+    walkNodes(doc, ({ node, path }) => {
+      if (!isScalar(node)) return true;
+      const out = transform(node.value, path);
+      if (out === undefined) return true;
+      if (isErrorResult(out)) {
+        const pos = lineCounter.linePos(node.range?.[0] ?? 0);
+        const d: Diagnostic = { file, line: pos.line, col: pos.col, message: `${formatPath(path)}: ${out.error}`, severity: 'error' };
+        if (path.length > 0) d.path = formatPath(path);
+        errors.push(d);
+        return true;
+      }
+      node.value = out;
+      return true;
     });
-    if (errors.length > 0) return { ok: false, errors };
+    if (errors.length > 0) return { ok: false, errors: capped(errors, file) };
   }
 
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError past maxAliasCount (and for an alias to an unknown anchor)
+    const at = firstAlias?.range?.[0] ?? 0;
+    const pos = lineCounter.linePos(at);
+    const why = /alias count/i.test((e as Error).message)
+      ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies; write the values out instead of aliasing aliases`
+      : `YAML aliases cannot be resolved: ${(e as Error).message.split('\n')[0]}`;
+    return { ok: false, errors: [{ file, line: pos.line, col: pos.col, severity: 'error', message: why }] };
+  }
   const parsed = schema.safeParse(data);
   if (parsed.success) {
     return { ok: true, value: parsed.data, doc, lineCounter, diagnosticAt: at };
   }
   const errors = issuesToDiagnostics(parsed.error.issues, schema, data, at);
   errors.sort((a, b) => a.line - b.line || a.col - b.col);
-  return { ok: false, errors };
+  return { ok: false, errors: capped(errors, file) };
 }
 
 type At = (path: readonly PropertyKey[], message: string, o?: DiagnosticOptions) => Diagnostic;

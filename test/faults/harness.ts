@@ -44,16 +44,54 @@ export function killAll(): void {
   live.clear();
 }
 
-/** Starts `loopgate serve` on `config` (written to `dir`); resolves once it serves. */
-export async function startGateway(dir: string, config: string, timeoutMs = 30_000): Promise<GatewayProcess> {
+/**
+ * How long a gateway may take to start: generous, since tsx compiles the tree on a machine several
+ * test runs share. A deadline on a condition, not an expectation of speed.
+ */
+const START_DEADLINE_MS = 120_000;
+
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Extra environment (LOOPGATE_CRASH_AT for crash-point tests). */
+  env?: Record<string, string>;
+}
+
+function spawnGateway(dir: string, config: string, env: Record<string, string> = {}): ChildProcess {
   const file = join(dir, 'loopgate.yaml');
   writeFileSync(file, config);
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--config', file], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
   });
   live.add(child);
+  return child;
+}
+
+/**
+ * Runs `loopgate serve` armed to kill itself at a crash point (src/export/crash-point.ts); resolves with
+ * how it ended, which must be by SIGKILL before it served.
+ */
+export async function runToCrash(dir: string, config: string, env: Record<string, string>, timeoutMs = START_DEADLINE_MS): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; stdout: string }> {
+  const child = spawnGateway(dir, config, env);
+  let stdout = '';
+  let timedOut = false;
+  child.stdout!.on('data', (c: Buffer) => void (stdout += c.toString('utf8')));
+  child.stderr!.resume();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  clearTimeout(timer);
+  live.delete(child);
+  return { ...ended, timedOut, stdout };
+}
+
+/** Starts `loopgate serve` on `config` (written to `dir`); resolves once it serves. */
+export async function startGateway(dir: string, config: string, options: StartOptions = {}): Promise<GatewayProcess> {
+  const timeoutMs = options.timeoutMs ?? START_DEADLINE_MS;
+  const child = spawnGateway(dir, config, options.env);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let buffered = '';
@@ -133,7 +171,7 @@ export function gatewayYaml(sinkUrl: string, opts: { queue?: string[]; shutdownT
     '  otlphttp/sink:',
     `    endpoint: ${sinkUrl}`,
     '    timeout: 2s',
-    '    retry_on_failure: { initial_interval: 100ms, max_interval: 500ms, max_elapsed_time: 0s }',
+    '    retry_on_failure: { initial_interval: 100ms, max_interval: 500ms, max_elapsed_time: 0 }',
     ...(opts.exporter ?? []).map((l) => `    ${l}`),
     ...(opts.queue ? ['    sending_queue:', ...opts.queue.map((l) => `      ${l}`)] : []),
     'routes:',

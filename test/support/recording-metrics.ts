@@ -62,6 +62,9 @@ export class RecordingMetrics implements GatewayMetrics {
     add(this.replayed, `${exporter}|duplicates`, duplicates);
   }
   policyLoaded(): void {}
+  capStoreCall(): void {}
+  spansCapped(): void {}
+  spansCapUnchecked(): void {}
 
   count(c: Counter, key: string): number {
     return c.get(key) ?? 0;

@@ -5,7 +5,7 @@
 import type { Encoding } from '../../src/otlp/codec.js';
 import type { Compression } from '../../src/export/options.js';
 import { makeBody } from '../../src/export/request-body.js';
-import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from '../../src/export/types.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, Signal, TargetResult } from '../../src/export/types.js';
 
 export type Script = ExportResult | ((call: number, request: ExportRequest, signal?: AbortSignal) => Promise<ExportResult> | ExportResult);
 
@@ -35,8 +35,8 @@ export class ScriptedExporter implements Exporter {
     return new Uint8Array(item.spanCount * this.bytesPerSpan);
   }
 
-  target(tenant: string | undefined): TargetResult {
-    return { ok: true, value: `scripted://${tenant ?? ''}` };
+  target(signal: Signal, tenant: string | undefined): TargetResult {
+    return { ok: true, value: `scripted://${tenant ?? ''}${signal === 'traces' ? '' : `/${signal}`}` };
   }
 
   async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
@@ -83,9 +83,9 @@ export function request(records: number, body: Uint8Array, fields: Partial<Expor
 /** The request the router would make of `item` for `exporter`: encoded, compressed, target resolved. */
 export async function requestFor(exporter: Exporter, item: ExportItem, policyVersion = 'v1'): Promise<ExportRequest> {
   const made = await makeBody(exporter.encode(item), exporter.format);
-  const target = exporter.target(item.tenant);
+  const target = exporter.target(item.signal, item.tenant);
   return {
-    signal: 'traces',
+    signal: item.signal,
     class: item.class,
     tenant: item.tenant,
     // A tenant the destination cannot take still makes a request, so the exporter's refusal is tested.

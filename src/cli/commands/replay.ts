@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadPolicy } from '../../policy/load.js';
+import { withLocalCaps } from '../../policy/caps.js';
 import type { CompiledPolicy, RequestContext } from '../../policy/types.js';
 import { formatReplayText, parseTraceRequests, replayRequest, ReplayDiff, type TraceRequest } from '../../replay/index.js';
 import { formatDiagnostic } from '../../yaml/index.js';
@@ -81,7 +82,8 @@ export function* readCorpus(paths: readonly string[], io: CliIO, command: string
 export function loadPolicyOrFail(path: string, io: CliIO): CompiledPolicy {
   const loaded = loadPolicy(resolve(io.cwd, path), { env: io.env });
   if (!loaded.ok) throw new CliError([...loaded.errors, ...loaded.warnings].map((d) => formatDiagnostic({ ...d, file: displayPath(io.cwd, d.file) })));
-  return loaded.policy;
+  // Caps are counted in this process, each loaded policy on its own counters, as one replica would.
+  return withLocalCaps(loaded.policy);
 }
 
 export function parseFormat(command: string, value: string | undefined): 'text' | 'json' {

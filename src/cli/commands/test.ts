@@ -9,6 +9,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { unifiedDiff } from '../../explain/fixture-diff.js';
 import { encodeTracesJson } from '../../otlp/encode-json.js';
 import type { ResourceSpans } from '../../otlp/model.js';
+import { withLocalCaps } from '../../policy/caps.js';
 import { runFixtures, type FixtureCaseResult } from '../../policy/fixtures.js';
 import { loadPolicy } from '../../policy/load.js';
 import { EXPORT_CLASSES, STAMP, type CompiledPolicy, type ProcessResult } from '../../policy/types.js';
@@ -105,12 +106,12 @@ export const testCommand: Command = {
 
     // The runner calls `process` once per case whose input decodes, in case order; recording the
     // results lets the diff below show exactly what was compared, without running anything twice.
-    const policy = loaded.policy;
+    // Caps counted in this process, across the cases in order, as one replica would count them.
+    const policy = withLocalCaps(loaded.policy);
     const results: ProcessResult[] = [];
     const recording: CompiledPolicy = {
       version: policy.version,
       sources: policy.sources,
-      releaseCaps: (result) => policy.releaseCaps(result),
       process: (data, ctx, options) => {
         const r = policy.process(data, ctx, options);
         results.push(r);

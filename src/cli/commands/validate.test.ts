@@ -57,6 +57,10 @@ beforeAll(() => {
   writeFileSync(join(dir, 'bad.yaml'), BAD_CLASS);
   writeFileSync(join(dir, 'unreachable.yaml'), UNREACHABLE);
   writeFileSync(join(dir, 'hashed.yaml'), HASHED);
+  writeFileSync(join(dir, 'gateway.yaml'), 'policy: valid.yaml\nexporters: { file/a: { path: a.jsonl } }\nroutes: { broad-use: [file/a] }\n');
+  writeFileSync(join(dir, 'gateway-bad-policy.yaml'), 'policy: bad.yaml\n');
+  writeFileSync(join(dir, 'gateway-bad.yaml'), 'policy: valid.yaml\nexporters:\n  otlphttp/a:\n    endpoint: http://127.0.0.1:4318\n    retry_on_failure: { randomization_factor: 1 }\n');
+  writeFileSync(join(dir, 'gateway-env.yaml'), 'policy: valid.yaml\nexporters:\n  otlphttp/a:\n    endpoint: ${env:LOOPGATE_TEST_ENDPOINT}\n');
   mkdirSync(join(dir, 'folder'));
   writeFileSync(join(dir, 'folder', 'base.yaml'), VALID);
   writeFileSync(join(dir, 'folder', 'acme.yaml'), 'version: 1\ntenant: acme\ncontract: { broad_use: false }\n');
@@ -108,9 +112,10 @@ describe('loopgate validate', () => {
   it('is a usage error without a path, and has --help', async () => {
     const { io, out } = capture(dir);
     expect(await main(['validate'], io)).toBe(2);
-    expect(out.stderr).toContain('no policy given');
+    expect(out.stderr).toContain('no config or policy given');
     expect(await main(['validate', '--help'], io)).toBe(0);
-    expect(out.stdout).toContain('Usage: loopgate validate');
+    expect(out.stdout).toContain('Usage: loopgate validate [--env] [--config FILE]... [PATH...]');
+    expect(out.stdout).toContain('--config FILE');
   });
 
   it('validates every shipped policy', async () => {
@@ -119,5 +124,55 @@ describe('loopgate validate', () => {
     const code = await main(['validate', 'policies/default.yaml', 'policies/examples/redact-all.yaml', 'policies/examples/tenant-isolated.yaml', 'policies/examples/eval-capture.yaml', 'policies/examples/per-tenant'], io);
     expect(out.stdout, out.stdout).toMatch(/, 0 errors, /);
     expect(code).toBe(0);
+  });
+
+  describe('--config', () => {
+    it('validates a gateway config and the policy it names, as serve loads them', async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '--config', 'gateway.yaml'], io)).toBe(0);
+      expect(out.stdout).toBe('2 files, 0 errors, 0 warnings\n');
+    });
+
+    it('reports a config mistake at its file:line:col, in our words, and exits 1', async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '-c', 'gateway-bad.yaml'], io)).toBe(1);
+      expect(out.stdout).toBe(
+        'gateway-bad.yaml:5:47: exporters["otlphttp/a"].retry_on_failure.randomization_factor: must be at least 0 and less than 1, got 1\n' +
+          '1 file, 1 error, 0 warnings\n',
+      );
+    });
+
+    it("reports the policy's own errors at the policy's positions", async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '--config', 'gateway-bad-policy.yaml'], io)).toBe(1);
+      expect(out.stdout).toMatch(/^bad\.yaml:5:12: .*rules\[0\]\.class/m);
+      expect(out.stdout).toMatch(/2 files, 1 error, 0 warnings\n$/);
+    });
+
+    it('expands ${env:NAME} from the environment, as serve does', async () => {
+      const unset = capture(dir);
+      expect(await main(['validate', '--config', 'gateway-env.yaml'], unset.io)).toBe(1);
+      expect(unset.out.stdout).toMatch(/^gateway-env\.yaml:4:15: .*environment variable 'LOOPGATE_TEST_ENDPOINT' is not set$/m);
+      const set = capture(dir, { LOOPGATE_TEST_ENDPOINT: 'http://127.0.0.1:4318' });
+      expect(await main(['validate', '--config', 'gateway-env.yaml'], set.io)).toBe(0);
+    });
+
+    it('takes several configs and policies in one run', async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '--config', 'gateway.yaml', '--config', 'gateway-bad.yaml', 'unreachable.yaml'], io)).toBe(1);
+      expect(out.stdout).toMatch(/4 files, 1 error, 1 warning\n$/);
+    });
+
+    it('reports a missing config file', async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '--config', 'nope.yaml'], io)).toBe(1);
+      expect(out.stdout).toMatch(/^nope\.yaml:1:1: config file not found$/m);
+    });
+
+    it('validates the shipped configs', async () => {
+      const root = join(import.meta.dirname, '..', '..', '..');
+      const { io, out } = capture(root);
+      expect(await main(['validate', '--config', 'loopgate.yaml'], io), out.stdout).toBe(0);
+    });
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Runs a compiled detector set over one string and returns non-overlapping findings.
  *
- * Before detectors run, the scanner derives same-length views of the text so offsets never need
- * mapping back:
- * - JSON string escapes (`\n`, `\"`, `\\`, `\uXXXX` …) are blanked to spaces, so text escaped inside a
- *   JSON value reads as the words it encodes and a finding never swallows the backslash.
+ * Before detectors run, the scanner derives the views they read:
+ * - JSON string escapes (`\n`, `\"`, `\\`, `\uXXXX` …) are decoded to the characters they stand for,
+ *   at every nesting level, whether or not the text is well-formed JSON: a truncated document or one
+ *   nested deeper than json_max_depth reads as the words it encodes (`jane.doe\u0040example.com` is an
+ *   e-mail address). Findings are mapped back to the offsets of the scanned string.
  * - base64 blobs (data: URLs, long runs of the base64 alphabet) are blanked for the detectors that
  *   would only find noise in them, unless `scanBase64` is set. Prefix-anchored secret detectors
- *   (`scansEncoded`) still see them.
+ *   (`scansEncoded`) still see them. A blob never takes a neighbouring token with it.
  *
- * Overlaps are resolved by rank: a vendor secret beats PII, PII beats a phone-shaped number, and
+ * Overlaps never un-redact (see mergeFindings): the union of what detectors found is covered, each
+ * part by the best finding over it: a vendor secret beats PII, PII beats a phone-shaped number, and
  * anything beats a generic key=value secret; within a rank the longer finding wins.
  */
 import type { Detector, EntityName, Finding, Scanner } from './types.js';
@@ -47,45 +49,176 @@ function rankOf(entity: EntityName): number {
   return RANK[entity] ?? 2;
 }
 
-function isHexCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
-/** Same-length copy of `text` with JSON string escapes replaced by spaces; `text` itself when there are none. */
-export function blankJsonEscapes(text: string): string {
-  let i = text.indexOf('\\');
-  if (i < 0) return text;
+/** The character a two-character JSON escape `\x` stands for (RFC 8259 §7), or -1. */
+function simpleEscape(c: number): number {
+  switch (c) {
+    case 34: // "
+    case 92: // \
+    case 47: // /
+      return c;
+    case 98: // b
+      return 8;
+    case 102: // f
+      return 12;
+    case 110: // n
+      return 10;
+    case 114: // r
+      return 13;
+    case 116: // t
+      return 9;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * Where one decoding pass shortened the text: `at[j]` is the view offset of the j-th decoded escape
+ * and `shift[j]` the original characters saved up to and including it. Sparse (one entry per escape),
+ * so a long string with a few escapes costs a few numbers, not an offset per character.
+ */
+interface PassMap {
+  at: number[];
+  shift: number[];
+}
+
+/** Offset `v` of a pass's output mapped to its input: v plus the shift of the last escape before v. */
+function mapBack(m: PassMap, v: number): number {
+  const { at, shift } = m;
+  let lo = 0;
+  let hi = at.length; // first j with at[j] >= v
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? v : v + shift[lo - 1]!;
+}
+
+/** One pass of JSON escape decoding; undefined when `t` holds no escape. */
+function decodeOnce(t: string): { text: string; map: PassMap } | undefined {
+  let i = t.indexOf('\\');
+  if (i < 0) return undefined;
+  const at: number[] = [];
+  const shift: number[] = [];
   let out = '';
   let from = 0;
-  while (i >= 0 && i < text.length - 1) {
-    const c = text.charCodeAt(i + 1);
-    let blank = '';
-    // \" \\ \/ \b \f \n \r \t (RFC 8259 §7)
-    if (c === 34 || c === 92 || c === 47 || c === 98 || c === 102 || c === 110 || c === 114 || c === 116) blank = '  ';
-    else if (
-      c === 117 &&
-      isHexCode(text.charCodeAt(i + 2)) &&
-      isHexCode(text.charCodeAt(i + 3)) &&
-      isHexCode(text.charCodeAt(i + 4)) &&
-      isHexCode(text.charCodeAt(i + 5))
-    ) {
-      blank = '      '; // \uXXXX
+  let saved = 0;
+  while (i >= 0 && i < t.length - 1) {
+    const e = t.charCodeAt(i + 1);
+    let code = simpleEscape(e);
+    let len = 2;
+    if (code < 0 && e === 117) {
+      const h = (hexValue(t.charCodeAt(i + 2)) << 12) | (hexValue(t.charCodeAt(i + 3)) << 8) | (hexValue(t.charCodeAt(i + 4)) << 4) | hexValue(t.charCodeAt(i + 5));
+      // a negative digit makes the whole value negative: -1 << 12 | … stays negative
+      if (h >= 0 && i + 5 < t.length) {
+        code = h;
+        len = 6;
+      }
     }
-    if (blank !== '') {
-      out += text.slice(from, i) + blank;
-      from = i + blank.length;
-      i = text.indexOf('\\', from);
-    } else {
-      i = text.indexOf('\\', i + 1);
+    if (code < 0) {
+      i = t.indexOf('\\', i + 1);
+      continue;
     }
+    out += t.slice(from, i) + String.fromCharCode(code);
+    at.push(i - saved);
+    saved += len - 1;
+    shift.push(saved);
+    from = i + len;
+    i = t.indexOf('\\', from);
   }
-  return from === 0 ? text : out + text.slice(from);
+  if (at.length === 0) return undefined;
+  return { text: out + t.slice(from), map: { at, shift } };
+}
+
+/**
+ * JSON-in-JSON escapes nest: each level doubles the backslashes (`\\u0040` is `\u0040` one level
+ * down). Decoding repeats until nothing is left to decode, up to this many levels; past it the text
+ * is scanned as it then reads. Bounded so a crafted chain (`\u005cu005c…`) costs at most this many
+ * linear passes.
+ */
+export const MAX_ESCAPE_LEVELS = 8;
+
+/**
+ * The text detectors read: JSON string escapes (`\n`, `\"`, `\\`, `\uXXXX` …) decoded to the
+ * characters they stand for, at every nesting level up to MAX_ESCAPE_LEVELS, whether or not the
+ * text is well-formed JSON. `toOriginal` maps an offset of `text` back to the scanned string, so a
+ * finding covers whole escapes (`jane.doe\u0040example.com` is one e-mail address, redacted escapes
+ * and all).
+ */
+export interface DecodedView {
+  readonly text: string;
+  toOriginal(offset: number): number;
+}
+
+const IDENTITY = (v: number): number => v;
+
+export function decodeJsonEscapes(text: string): DecodedView {
+  let current = text;
+  const passes: PassMap[] = [];
+  for (let level = 0; level < MAX_ESCAPE_LEVELS; level++) {
+    const d = decodeOnce(current);
+    if (d === undefined) break;
+    passes.push(d.map);
+    current = d.text;
+  }
+  if (passes.length === 0) return { text, toOriginal: IDENTITY };
+  return {
+    text: current,
+    toOriginal(v: number): number {
+      for (let p = passes.length - 1; p >= 0; p--) v = mapBack(passes[p]!, v);
+      return v;
+    },
+  };
 }
 
 const BASE64_HINT = new RegExp(`[A-Za-z0-9+/]{${BASE64_RUN}}`);
 
 function isBase64Code(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
+/**
+ * Characters that end a token, so a base64 run beside them starts or ends there: whitespace and
+ * controls, quotes, and the punctuation that separates values in JSON, code, markup and URLs' data
+ * parts. A run next to anything else (`.`, `@`, `-`, `_`, `%`, a letter outside ASCII …) may have
+ * started inside a neighbouring token (`jane.doe@example.com/AAAA…` runs from `com`).
+ */
+function endsToken(c: number): boolean {
+  return (
+    c <= 32 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 58 || c === 61 || c === 40 || c === 41 ||
+    c === 91 || c === 93 || c === 123 || c === 125 || c === 60 || c === 62 || c === 124 || c === 92
+  );
+}
+
+/**
+ * The part of the run [start, end) to blank. Where the run touches a neighbouring token, the piece up
+ * to its first (or from its last) '/' or '+' may belong to that token and is kept; a run touching a
+ * token with no such separator inside is kept whole (scanned, never hidden). Returns [from, to) or
+ * undefined.
+ */
+function blobRange(text: string, start: number, end: number): [number, number] | undefined {
+  let from = start;
+  let to = end;
+  if (start > 0 && !endsToken(text.charCodeAt(start - 1))) {
+    while (from < end && !isSeparatorCode(text.charCodeAt(from))) from++;
+    if (from === end) return undefined;
+  }
+  if (end < text.length && !endsToken(text.charCodeAt(end))) {
+    while (to > from && !isSeparatorCode(text.charCodeAt(to - 1))) to--;
+    if (to === from) return undefined;
+  }
+  return [from, to];
+}
+
+function isSeparatorCode(c: number): boolean {
+  return c === 47 || c === 43;
 }
 
 /** Same-length copy of `text` with base64 blobs replaced by spaces; `text` itself when there are none. */
@@ -105,9 +238,10 @@ export function blankBase64(text: string, triggers?: Triggers): string {
       let end = i;
       while (end < text.length && text.charCodeAt(end) === 61 && end - i < 2) end++; // '=' padding
       const dataUrl = runStart >= 7 && text.startsWith('base64,', runStart - 7) && end - runStart >= 16;
-      if (end - runStart >= BASE64_RUN || dataUrl) {
-        out += text.slice(from, runStart) + ' '.repeat(end - runStart);
-        from = end;
+      const range = end - runStart >= BASE64_RUN || dataUrl ? blobRange(text, runStart, end) : undefined;
+      if (range !== undefined) {
+        out += text.slice(from, range[0]) + ' '.repeat(range[1] - range[0]);
+        from = range[1];
       }
       runStart = -1;
     }
@@ -115,11 +249,39 @@ export function blankBase64(text: string, triggers?: Triggers): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-/** Greedy overlap resolution: best rank, then longest, then leftmost; result sorted by start. Sorts `found` in place. */
+/**
+ * Work counter for the linearity tests (merge-linearity.test.ts): heap steps taken by mergeFindings
+ * since the process started. One addition per step; never read on the hot path.
+ */
+export const mergeWork = { steps: 0 };
+
+/** a before b: higher rank, then longer, then leftmost, then first found. */
+function better(a: Finding, ai: number, b: Finding, bi: number): boolean {
+  const ra = rankOf(a.entity);
+  const rb = rankOf(b.entity);
+  if (ra !== rb) return ra > rb;
+  const la = a.end - a.start;
+  const lb = b.end - b.start;
+  if (la !== lb) return la > lb;
+  if (a.start !== b.start) return a.start < b.start;
+  return ai < bi;
+}
+
+/**
+ * Overlap resolution that never un-redacts: every character some finding covers is covered in the
+ * result. Each character goes to the best finding that covers it (vendor secret over PII over a
+ * phone-shaped number over a generic key=value secret; then the longer; then the leftmost), and a
+ * finding that loses part of its span keeps the pieces no better finding covers, so
+ * `sk-proj-…ABCD!jane.doe@example.com` is a key and, after it, the rest of the e-mail address.
+ *
+ * One sweep over the sorted findings with a heap of the ones open at the sweep position: O(n log n)
+ * in the number of findings, whatever their overlaps. Sorts `found` in place; the result is sorted by
+ * start and non-overlapping; a finding that keeps its whole span is returned as the same object.
+ */
 export function mergeFindings(found: Finding[]): Finding[] {
   if (found.length <= 1) return found;
-  // the common case: nothing overlaps, so the greedy pass would keep every finding
   found.sort((a, b) => a.start - b.start || a.end - b.end);
+  // the common case: nothing overlaps, so every finding is kept as it is
   let reach = -1;
   let overlaps = false;
   for (const f of found) {
@@ -130,21 +292,73 @@ export function mergeFindings(found: Finding[]): Finding[] {
     if (f.end > reach) reach = f.end;
   }
   if (!overlaps) return found;
-  const ordered = [...found].sort(
-    (a, b) => rankOf(b.entity) - rankOf(a.entity) || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
-  const kept: Finding[] = [];
-  for (const f of ordered) {
-    let overlaps = false;
-    for (const k of kept) {
-      if (f.start < k.end && k.start < f.end) {
-        overlaps = true;
-        break;
-      }
+
+  const n = found.length;
+  // a binary max-heap of indexes into `found`, ordered by `better`
+  const heap: number[] = [];
+  const above = (i: number, j: number): boolean => better(found[heap[i]!]!, heap[i]!, found[heap[j]!]!, heap[j]!);
+  const swap = (i: number, j: number): void => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  const push = (idx: number): void => {
+    heap.push(idx);
+    let i = heap.length - 1;
+    while (i > 0) {
+      mergeWork.steps++;
+      const parent = (i - 1) >> 1;
+      if (!above(i, parent)) break;
+      swap(i, parent);
+      i = parent;
     }
-    if (!overlaps) kept.push(f);
+  };
+  const pop = (): void => {
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      mergeWork.steps++;
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && above(l, top)) top = l;
+      if (r < heap.length && above(r, top)) top = r;
+      if (top === i) return;
+      swap(i, top);
+      i = top;
+    }
+  };
+
+  const out: Finding[] = [];
+  const owners: number[] = [];
+  let next = 0;
+  let pos = found[0]!.start;
+  while (next < n || heap.length > 0) {
+    if (heap.length === 0) pos = Math.max(pos, found[next]!.start);
+    while (next < n && found[next]!.start <= pos) push(next++);
+    while (heap.length > 0 && found[heap[0]!]!.end <= pos) pop();
+    if (heap.length === 0) continue;
+    const owner = heap[0]!;
+    const f = found[owner]!;
+    // ownership can change only where the owner ends or another finding starts (both after pos)
+    const until = next < n ? Math.min(f.end, found[next]!.start) : f.end;
+    const last = out.length - 1;
+    if (last >= 0 && owners[last] === owner && out[last]!.end === pos) {
+      out[last] = { ...out[last]!, end: until };
+    } else {
+      out.push({ entity: f.entity, start: pos, end: until, detector: f.detector });
+      owners.push(owner);
+    }
+    pos = until;
   }
-  return kept.sort((a, b) => a.start - b.start);
+  // a finding that kept its whole span is returned as itself
+  for (let i = 0; i < out.length; i++) {
+    const f = found[owners[i]!]!;
+    if (out[i]!.start === f.start && out[i]!.end === f.end) out[i] = f;
+  }
+  return out;
 }
 
 export function createScanner(detectors: readonly Detector[], options: ScannerOptions = {}): Scanner {
@@ -163,7 +377,8 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
     entities,
     scan(text: string): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
-      const plain = blankJsonEscapes(text);
+      const decoded = decodeJsonEscapes(text);
+      const plain = decoded.text;
       hits.fill(0);
       const triggers = computeTriggers(plain, prefixes, hits);
       const masked = scanBase64 ? plain : blankBase64(plain, triggers);
@@ -179,7 +394,14 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         const run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
         if (run) d.find(view, found);
       }
-      return mergeFindings(found);
+      const merged = mergeFindings(found);
+      if (plain === text) return merged;
+      // back to the offsets of the string that was asked about (whole escapes covered)
+      for (let i = 0; i < merged.length; i++) {
+        const f = merged[i]!;
+        merged[i] = { ...f, start: decoded.toOriginal(f.start), end: decoded.toOriginal(f.end) };
+      }
+      return merged;
     },
   };
 }

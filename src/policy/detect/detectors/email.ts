@@ -32,14 +32,45 @@ function localStart(text: string, at: number): number {
     else if (c === 46 && i > 0 && isAtext(text.charCodeAt(i - 1))) i--; // single dots between atoms
     else break;
   }
-  if (at - i > MAX_LOCAL) return -1;
-  const prev = text.charCodeAt(i);
-  // the local part must not be cut out of a longer token ("a..b@", "x.@")
-  if (i >= 0 && prev === 46) return -1;
-  let start = i + 1;
+  let start: number;
+  if (at - i > MAX_LOCAL) {
+    // A run longer than any local part (RFC 5321 §4.5.3.1.1: 64 octets) is glued to text before the
+    // address (`aaa…'jane.doe@`): the address starts after the first quote-like special of the
+    // last 64 characters, or at the 64th character before the '@'. Redacting a few characters too
+    // many is safe; leaving the address whole because of what precedes it is not.
+    start = at - MAX_LOCAL;
+    for (let k = start; k < at - 1; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 39 || c === 33) {
+        start = k + 1;
+        break;
+      }
+    }
+  } else {
+    const prev = text.charCodeAt(i);
+    // the local part must not be cut out of a longer token ("a..b@", "x.@")
+    if (i >= 0 && prev === 46) return -1;
+    start = i + 1;
+  }
   // leading quote-like specials belong to the surrounding text, not the address
   while (start < at && (text.charCodeAt(start) === 39 || text.charCodeAt(start) === 33)) start++;
   return start < at ? start : -1;
+}
+
+/**
+ * `scheme://user:password@host`: the password before '@' is URL userinfo (RFC 3986 §3.2.1), which
+ * URL_CREDENTIALS reports, not an e-mail address. Read back at most the userinfo and scheme lengths
+ * URL_CREDENTIALS accepts, so the check is bounded per '@'.
+ */
+function inUrlUserinfo(text: string, start: number): boolean {
+  if (text.charCodeAt(start - 1) !== 58) return false; // ':'
+  const floor = Math.max(0, start - 1 - 160);
+  for (let i = start - 2; i >= floor; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 47) return i >= 2 && text.charCodeAt(i - 1) === 47 && text.charCodeAt(i - 2) === 58; // '://'
+    if (c <= 32 || c === 64 || c === 34 || c === 39 || c === 60 || c === 62) return false;
+  }
+  return false;
 }
 
 function domainOk(domain: string): boolean {
@@ -61,7 +92,7 @@ export const emailDetector: BuiltinDetector = {
   find(text: string, out: Finding[]): void {
     for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
       const start = localStart(text, at);
-      if (start < 0) continue;
+      if (start < 0 || inUrlUserinfo(text, start)) continue;
       DOMAIN.lastIndex = at + 1;
       const m = DOMAIN.exec(text);
       if (m === null || !domainOk(m[0])) continue;

@@ -1,0 +1,48 @@
+/**
+ * Checks that what reached a sink carries Loopgate's custody stamps (design.md, "What every exported
+ * span carries"), as problems a test prints: an empty list means every span is stamped.
+ */
+import { getAttribute, getStringAttribute, type Span, type TracesData } from '../../src/otlp/model.js';
+
+export const STAMPS = ['loopgate.class', 'loopgate.rule', 'loopgate.policy.version', 'loopgate.redactions'] as const;
+
+export interface ExpectedCustody {
+  class?: string;
+  rule?: string;
+  policyVersion?: string;
+}
+
+export function spansOf(data: TracesData): Span[] {
+  return data.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+}
+
+/** One line per missing or unexpected stamp, naming the span. */
+export function custodyProblems(spans: readonly Span[], expected: ExpectedCustody = {}): string[] {
+  const problems: string[] = [];
+  for (const span of spans) {
+    const name = `span ${span.spanId} (${span.name})`;
+    for (const key of STAMPS) if (getAttribute(span.attributes, key) === undefined) problems.push(`${name}: no ${key}`);
+    const check = (key: string, want: string | undefined): void => {
+      const got = getStringAttribute(span.attributes, key);
+      if (want !== undefined && got !== undefined && got !== want) problems.push(`${name}: ${key} is '${got}', expected '${want}'`);
+    };
+    check('loopgate.class', expected.class);
+    check('loopgate.rule', expected.rule);
+    check('loopgate.policy.version', expected.policyVersion);
+    const redactions = getAttribute(span.attributes, 'loopgate.redactions');
+    if (redactions !== undefined && !(redactions.kind === 'int' && redactions.value >= 0n)) {
+      problems.push(`${name}: loopgate.redactions is not a count`);
+    }
+  }
+  return problems;
+}
+
+/** The total of `loopgate.redactions` over `spans`. */
+export function redactionsOf(spans: readonly Span[]): number {
+  let n = 0;
+  for (const s of spans) {
+    const v = getAttribute(s.attributes, 'loopgate.redactions');
+    if (v?.kind === 'int') n += Number(v.value);
+  }
+  return n;
+}
