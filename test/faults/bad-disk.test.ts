@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecordAt, RECORD_HEADER_BYTES } from '../../src/export/disk-record.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
-import { delivered, gatewayYaml, killAll, Load, metric, missing, sleep, spanKey, startGateway, until } from './harness.js';
+import { DEADLINE_MS, delivered, gatewayYaml, killAll, Load, metric, missing, sleep, spanKey, startGateway, until } from './harness.js';
 
 let sink: OtlpSink | undefined;
 const mounts: string[] = [];
@@ -75,7 +75,7 @@ describe('bad disk', () => {
     sink.setBehavior({ kind: 'ok' });
     const gw = await startGateway(dir, yaml);
     const m = await gw.metrics();
-    await until(() => missing(good, delivered(sink!)).length === 0, 30_000, 'every good record at the sink');
+    await until(() => missing(good, delivered(sink!)).length === 0, DEADLINE_MS, 'every good record at the sink');
     const got = delivered(sink);
     console.log(
       `bad disk: ${acked.size} spans in 12 records; corrupt ${metric(m, 'loopgate_queue_corrupt_records_total', 'kind="corrupt"')}, torn ${metric(m, 'loopgate_queue_corrupt_records_total', 'kind="torn"')}; ` +
@@ -87,7 +87,7 @@ describe('bad disk', () => {
     expect(missing(good, got)).toEqual([]);
     expect([...damaged].filter((k) => got.has(k))).toEqual([]);
     expect((await gw.term()).code).toBe(0);
-  }, 60_000);
+  }, 300_000);
 
   it('a full file system gets 503s, never a crash, and the queue takes requests again once it drains', async (ctx) => {
     const mnt = mkdtempSync(join(tmpdir(), 'loopgate-tmpfs-'));
@@ -105,19 +105,19 @@ describe('bad disk', () => {
     // The bound is far above what the file system holds: the disk fills first.
     const gw = await startGateway(dir, gatewayYaml(sink.url, { queue: [`storage: ${join(mnt, 'queue')}`, 'max_bytes: 64MiB'] }));
     const load = new Load(() => gw.receiverUrl, 4, { spansPerBatch: 20, resend: true }).start();
-    await until(() => load.count('503') >= 20, 30_000, 'the disk to fill and clients to be refused');
+    await until(() => load.count('503') >= 20, DEADLINE_MS, 'the disk to fill and clients to be refused');
     const full = await gw.metrics();
     expect((await fetch(`${gw.telemetryUrl}/healthz`)).status).toBe(200); // alive
     sink.setBehavior({ kind: 'ok' });
     const accepted = load.count('200');
-    await until(() => load.count('200') > accepted + 20, 30_000, 'requests to be accepted again after the disk drained');
+    await until(() => load.count('200') > accepted + 20, DEADLINE_MS, 'requests to be accepted again after the disk drained');
     await load.stop();
-    await until(() => missing(load.acked, delivered(sink!)).length === 0, 30_000, 'every acknowledged span at the sink');
+    await until(() => missing(load.acked, delivered(sink!)).length === 0, DEADLINE_MS, 'every acknowledged span at the sink');
     console.log(
       `full disk (1 MiB tmpfs): 503s ${load.count('503')}, disk bytes when full ${metric(full, 'loopgate_queue_disk_bytes')}, acknowledged ${load.acked.size}, lost ${missing(load.acked, delivered(sink)).length}`,
     );
     expect(missing(load.acked, delivered(sink))).toEqual([]);
     expect((await gw.term()).code).toBe(0);
     await sleep(0);
-  }, 90_000);
+  }, 300_000);
 });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
-import { delivered, gatewayYaml, killAll, Load, metric, missing, runToCrash, startGateway, until } from './harness.js';
+import { DEADLINE_MS, delivered, gatewayYaml, killAll, Load, metric, missing, runToCrash, startGateway, until } from './harness.js';
 
 let sink: OtlpSink | undefined;
 afterEach(async () => {
@@ -22,8 +22,6 @@ afterEach(async () => {
   await sink?.close();
 });
 
-/** Generous deadlines on conditions: the machine is shared, nothing here asserts a speed. */
-const DEADLINE_MS = 60_000;
 
 describe('crash points', () => {
   it('segment-unlinked: a crash between deleting a finished segment and its ack file loses nothing acknowledged later', async () => {

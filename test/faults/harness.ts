@@ -50,6 +50,13 @@ export function killAll(): void {
  */
 const START_DEADLINE_MS = 120_000;
 
+/**
+ * The deadline on every condition a fault test waits for (spans at the sink, a queue to drain, a
+ * signal to be handled): generous, so a loaded machine only makes a test slower, never red. A test
+ * that passes waits only as long as the condition takes.
+ */
+export const DEADLINE_MS = 120_000;
+
 export interface StartOptions {
   timeoutMs?: number;
   /** Extra environment (LOOPGATE_CRASH_AT for crash-point tests). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
-import { delivered, duplicates, gatewayYaml, killAll, Load, metric, missing, sleep, startGateway, until } from './harness.js';
+import { DEADLINE_MS, delivered, duplicates, gatewayYaml, killAll, Load, metric, missing, sleep, startGateway, until } from './harness.js';
 
 const OUTAGE_SECONDS = Number(process.env.LOOPGATE_FAULT_OUTAGE_SECONDS ?? 10);
 const MAX_BYTES = 512 * 1024;
@@ -41,7 +41,7 @@ describe('downstream outage with a small persistent queue', () => {
     sink.setBehavior({ kind: 'ok' });
     await sleep(2000); // clients keep sending while the backlog drains
     await load.stop();
-    await until(() => missing(load.acked, delivered(sink!)).length === 0, 60_000, 'every acknowledged span at the sink');
+    await until(() => missing(load.acked, delivered(sink!)).length === 0, DEADLINE_MS, 'every acknowledged span at the sink');
     const exit = await gw.term();
     const got = delivered(sink);
     console.log(
@@ -56,5 +56,5 @@ describe('downstream outage with a small persistent queue', () => {
     expect(missing(load.acked, got)).toEqual([]);
     expect(load.count('error:ECONNREFUSED') + load.count('error:ECONNRESET')).toBe(0); // never crashed
     expect(exit).toEqual({ code: 0, signal: null });
-  }, 60_000 + OUTAGE_SECONDS * 2000);
+  }, 300_000 + OUTAGE_SECONDS * 2000);
 });

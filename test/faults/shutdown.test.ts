@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
-import { delivered, gatewayYaml, killAll, Load, missing, sleep, startGateway, until, type PostResult } from './harness.js';
+import { DEADLINE_MS, delivered, gatewayYaml, killAll, Load, missing, startGateway, until, type PostResult } from './harness.js';
 
 let sink: OtlpSink | undefined;
 afterEach(async () => {
@@ -40,10 +40,10 @@ describe('SIGTERM under continuing load', () => {
     const yaml = gatewayYaml(sink.url, { queue: [`storage: ${join(dir, 'queue')}`, 'num_consumers: 1', 'max_batch_bytes: 4KiB'], shutdownTimeout: '1s' });
     const gw = await startGateway(dir, yaml);
     const load = new Load(() => gw.receiverUrl, 6, { spansPerBatch: 10 }).start();
-    await until(() => load.acked.size >= 300, 20_000, 'load to be acknowledged');
+    await until(() => load.acked.size >= 300, DEADLINE_MS, 'load to be acknowledged');
     const readyBefore = (await fetch(`${gw.telemetryUrl}/readyz`)).status;
     const exited = gw.term();
-    await until(async () => (await fetch(`${gw.telemetryUrl}/readyz`).then((r) => r.status, () => 0)) !== 200, 5_000, '/readyz to turn 503');
+    await until(async () => (await fetch(`${gw.telemetryUrl}/readyz`).then((r) => r.status, () => 0)) !== 200, DEADLINE_MS, '/readyz to turn 503');
     const exit = await exited;
     await load.stop();
     const closing = noAcceptAfterClosing(load.perClient);
@@ -51,7 +51,7 @@ describe('SIGTERM under continuing load', () => {
 
     sink.setBehavior({ kind: 'ok' });
     const again = await startGateway(dir, yaml);
-    await until(() => missing(load.acked, delivered(sink!)).length === 0, 30_000, 'every acknowledged span at the sink');
+    await until(() => missing(load.acked, delivered(sink!)).length === 0, DEADLINE_MS, 'every acknowledged span at the sink');
     const exit2 = await again.term();
     console.log(
       `SIGTERM with storage: acknowledged ${load.acked.size}, lost ${missing(load.acked, delivered(sink)).length}, kept on disk at exit ${String(stopped.spansKeptOnDisk)}, ` +
@@ -65,14 +65,14 @@ describe('SIGTERM under continuing load', () => {
     expect(exit).toEqual({ code: 3, signal: null });
     expect(missing(load.acked, delivered(sink))).toEqual([]);
     expect(exit2).toEqual({ code: 0, signal: null });
-  }, 90_000);
+  }, 300_000);
 
   it('with memory queues: the drain gets the whole timeout, and what could not be exported is counted and logged without payloads', async () => {
     sink = await startOtlpSink({ behavior: { kind: 'status', status: 503, retryAfter: '1' } }); // down: nothing drains
     const dir = mkdtempSync(join(tmpdir(), 'loopgate-term-mem-'));
     const gw = await startGateway(dir, gatewayYaml(sink.url, { shutdownTimeout: '2s' }));
     const load = new Load(() => gw.receiverUrl, 4, { spansPerBatch: 10 }).start();
-    await until(() => load.acked.size >= 200, 20_000, 'load to be acknowledged');
+    await until(() => load.acked.size >= 200, DEADLINE_MS, 'load to be acknowledged');
     const signalled = Date.now();
     const exit = await gw.term();
     const tookMs = Date.now() - signalled;
@@ -90,7 +90,7 @@ describe('SIGTERM under continuing load', () => {
     expect(exit).toEqual({ code: 4, signal: null });
     expect(text).not.toContain('question '); // span content never reaches the logs
     expect(text).not.toContain('gen_ai');
-  }, 60_000);
+  }, 300_000);
 
   it('sleeps through nothing: a second signal exits at once', async () => {
     sink = await startOtlpSink({ behavior: { kind: 'hang' } });
@@ -99,8 +99,9 @@ describe('SIGTERM under continuing load', () => {
     const load = new Load(() => gw.receiverUrl, 1, { spansPerBatch: 5, maxBatches: 3 }).start();
     await load.finished();
     process.kill(gw.pid, 'SIGTERM');
-    await sleep(300);
+    // The second signal only once the first one is being handled, however long that takes here.
+    await until(() => gw.logs.some((l) => l.msg === 'shutdown requested'), DEADLINE_MS, 'the first signal to be handled');
     process.kill(gw.pid, 'SIGINT');
     expect(await gw.exited).toEqual({ code: 130, signal: null });
-  }, 30_000);
+  }, 300_000);
 });
