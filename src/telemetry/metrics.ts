@@ -65,7 +65,7 @@ export function createTelemetry(): GatewayTelemetry {
     'Persistent queue: replayed spans that had been in flight before the restart (the downstream may get them twice)',
   );
   const fsyncSeconds = meter.createHistogram('loopgate_queue_fsync_duration_seconds', {
-    description: 'Persistent queue: duration of each fsync (one per group of concurrent requests)',
+    description: 'Persistent queue: duration of each durable write (one per group of concurrent requests: the write and its fsync)',
     unit: 's',
     advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
   });
