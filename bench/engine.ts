@@ -111,7 +111,7 @@ for (const [pname, ppath] of Object.entries(POLICIES)) {
     const bytes = stringBytes(batch);
     const first = p.process(batch, CTX);
     const redactions = Object.values(first.redactionsByEntity).reduce((a, b) => a + b, 0);
-    const exported = first.outputs.reduce((n, o) => n + o.spanCount, 0);
+    const exported = first.outputs.reduce((n, o) => n + o.count, 0);
     const ms = msPerOp(() => p.process(batch, CTX));
     const alloc = bytesPerBatch(() => p.process(batch, CTX));
     console.log(

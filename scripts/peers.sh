@@ -7,6 +7,7 @@
 #   LOOPGATE_PYTHON         a virtualenv's python with the OTel Python SDK and OTLP exporters
 #                           (test/peers/requirements.txt)
 #   LOOPGATE_REDIS_SERVER   redis-server
+#   LOOPGATE_KUBERNETES_VALIDATE  kubernetes-validate (PyPI, schemas bundled) for deploy/kubernetes/
 #
 # Everything is cached under .peers/ (git-ignored; LOOPGATE_PEERS_DIR moves it), keyed on the
 # manifests and tool versions, so a second run takes seconds. The paths are written to .peers/env,
@@ -22,7 +23,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS_DIR="${LOOPGATE_PEERS_DIR:-$ROOT/.peers}"
-PEERS=(otelcol python redis)
+PEERS=(otelcol python redis kubernetes-validate)
 
 mkdir -p "$PEERS_DIR"
 start=$SECONDS

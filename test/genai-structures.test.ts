@@ -109,7 +109,9 @@ function run(span: Span, resource: KeyValue[] = [], scope: KeyValue[] = []): { s
   };
   const result = policy.process(data, {});
   expect(result.outputs).toHaveLength(1);
-  const out = result.outputs[0]!.data;
+  const output = result.outputs[0]!;
+  if (output.signal !== 'traces') throw new Error('traces in, traces out');
+  const out = output.data;
   return { span: out.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, data: out };
 }
 
@@ -169,7 +171,7 @@ describe('GenAI structures are redacted in place, structure kept', () => {
     const args = json({ customer: { name: 'Kenji', phone: '40.67.09.27' }, db: { user: 'svc_reporting', password: 'tiger-summer-blue-52' } });
     const { span } = run(chatSpan({ attributes: [{ key: 'gen_ai.tool.call.arguments', value: str(args) }] }));
     const out = JSON.parse(getStringAttribute(span.attributes, 'gen_ai.tool.call.arguments')!);
-    expect(out.customer).toEqual({ name: 'Kenji', phone: '<PHONE_NUMBER>' });
+    expect(out.customer).toEqual({ name: '<PERSON>', phone: '<PHONE_NUMBER>' });
     expect(out.db.user).toBe('svc_reporting');
     expect(out.db.password).not.toContain('tiger-summer-blue-52');
   });

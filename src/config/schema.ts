@@ -56,6 +56,21 @@ function where<S extends z.ZodType>(schema: S, ...rules: Rule<z.output<S>>[]) {
 }
 
 const DurationInput = z.union([z.string(), z.number()]);
+/**
+ * A superRefine for two keys of one mapping that must be ordered (`small` ≤ `large`), either of
+ * which may be left to its default: the message goes on the key that was written (orderProblem).
+ */
+function ordered<K1 extends string, K2 extends string>(small: K1, large: K2, smallDefault: number, largeDefault: number, format: (n: number) => string) {
+  return (o: Partial<Record<K1 | K2, number>>, ctx: z.RefinementCtx): void => {
+    const problem = orderProblem(
+      { key: small, value: o[small] ?? smallDefault, isDefault: o[small] === undefined },
+      { key: large, value: o[large] ?? largeDefault, isDefault: o[large] === undefined },
+      format,
+    );
+    if (problem) ctx.addIssue({ code: 'custom', path: [o[large] !== undefined ? large : small], message: problem });
+  };
+}
+
 /** Any duration (`300ms`, `5s`, `1m30s`, `0`), in milliseconds. */
 const Duration = DurationInput.transform(parsedBy(parseDurationValue));
 /** A duration that becomes a timer: more than 0, at most the longest timer Node.js keeps. */
@@ -81,23 +96,35 @@ const HttpProtocol = z
   .strictObject({
     endpoint: Endpoint.optional(),
     max_request_body_size: PositiveByteSize.optional(),
+    /** All requests in flight, on either protocol, together. */
     max_inflight_body_size: PositiveByteSize.optional(),
+    read_header_timeout: TimerDuration.optional(),
+    read_timeout: TimerDuration.optional(),
+    idle_timeout: TimerDuration.optional(),
+    max_connections: where(z.number(), wholeNumber(1)).optional(),
   })
   .superRefine((http, ctx) => {
+    // Node refuses a headers timeout longer than the request timeout.
+    ordered('read_header_timeout', 'read_timeout', DEFAULTS.connections.readHeaderTimeoutMs, DEFAULTS.connections.readTimeoutMs, formatDuration)(http, ctx);
     // One request of the largest allowed size must fit the in-flight budget, or it is refused forever.
-    const problem = orderProblem(
-      { key: 'max_request_body_size', value: http.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes, isDefault: http.max_request_body_size === undefined },
-      { key: 'max_inflight_body_size', value: http.max_inflight_body_size ?? DEFAULTS.maxInflightBodyBytes, isDefault: http.max_inflight_body_size === undefined },
-      formatByteSize,
-    );
-    if (problem) ctx.addIssue({ code: 'custom', path: [http.max_inflight_body_size !== undefined ? 'max_inflight_body_size' : 'max_request_body_size'], message: problem });
+    ordered('max_request_body_size', 'max_inflight_body_size', DEFAULTS.maxRequestBodyBytes, DEFAULTS.maxInflightBodyBytes, formatByteSize)(http, ctx);
   });
+
+/** Present (even empty) to serve OTLP/gRPC, as in the Collector; absent, only OTLP/HTTP listens. */
+const GrpcProtocol = z
+  .strictObject({
+    endpoint: Endpoint.optional(),
+    /** One message, compressed and after decompression. */
+    max_request_body_size: PositiveByteSize.optional(),
+  })
+  .nullable();
 
 const Receivers = z.strictObject({
   otlp: z.strictObject({
     protocols: z
       .strictObject({
         http: HttpProtocol.optional(),
+        grpc: GrpcProtocol.optional(),
       })
       .optional(),
     auth: Auth.optional(),
@@ -117,14 +144,7 @@ const Retry = z
     /** Each delay is drawn from d·(1 ± r): r = 1 would allow a zero delay, a busy retry loop. */
     randomization_factor: where(z.number(), fractionBelow(0, 1)).optional(),
   })
-  .superRefine((retry, ctx) => {
-    const problem = orderProblem(
-      { key: 'initial_interval', value: retry.initial_interval ?? DEFAULT_RETRY.initialIntervalMs, isDefault: retry.initial_interval === undefined },
-      { key: 'max_interval', value: retry.max_interval ?? DEFAULT_RETRY.maxIntervalMs, isDefault: retry.max_interval === undefined },
-      formatDuration,
-    );
-    if (problem) ctx.addIssue({ code: 'custom', path: [retry.max_interval !== undefined ? 'max_interval' : 'initial_interval'], message: problem });
-  });
+  .superRefine(ordered('initial_interval', 'max_interval', DEFAULT_RETRY.initialIntervalMs, DEFAULT_RETRY.maxIntervalMs, formatDuration));
 
 const Queue = z.strictObject({
   num_consumers: where(z.number(), wholeNumber(1)).optional(),
@@ -208,11 +228,40 @@ const Exporters = mapping(z.unknown()).transform((entries, ctx) => {
 
 // ---- routes and service ----
 
-const Routes = z.strictObject({
-  'broad-use': z.array(z.string()).optional(),
-  'tenant-only': z.array(z.string()).optional(),
-  'eval-only': z.array(z.string()).optional(),
+const ExporterIds = z.array(z.string());
+
+const ClassRoutes = z.strictObject({
+  'broad-use': ExporterIds.optional(),
+  'tenant-only': ExporterIds.optional(),
+  'eval-only': ExporterIds.optional(),
 });
+
+export const ROUTE_CLASS_KEYS = ['broad-use', 'tenant-only', 'eval-only'] as const;
+export const ROUTE_SIGNAL_KEYS = ['traces', 'logs', 'metrics'] as const;
+
+/**
+ * Two forms. Bare, as before logs: `routes: {broad-use: […], …}` routes spans (and only spans). Per
+ * signal: `routes: {traces: {broad-use: […], …}, logs: {…}, metrics: […]}`; metrics are not classified,
+ * so theirs is a list. A signal not named is not served. The two forms do not mix.
+ */
+const Routes = z
+  .strictObject({
+    ...ClassRoutes.shape,
+    traces: ClassRoutes.optional(),
+    logs: ClassRoutes.optional(),
+    metrics: ExporterIds.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const bare = ROUTE_CLASS_KEYS.filter((k) => r[k] !== undefined);
+    const signals = ROUTE_SIGNAL_KEYS.filter((k) => r[k] !== undefined);
+    if (bare.length > 0 && signals.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [bare[0]!],
+        message: `'${bare[0]}' beside '${signals[0]}': with routes per signal, span routes go under 'traces' (routes.traces.${bare[0]})`,
+      });
+    }
+  });
 
 const Service = z.strictObject({
   telemetry: z

@@ -19,7 +19,8 @@ import * as zlib from 'node:zlib';
 import type { ExportClass } from '../policy/types.js';
 import type { Encoding } from '../otlp/codec.js';
 import type { Compression } from './options.js';
-import { SIGNALS, type ExportRequest, type Signal } from './types.js';
+import { SIGNALS, type Signal } from '../otlp/signal.js';
+import type { ExportRequest } from './types.js';
 
 export const RECORD_MAGIC = 0x3152474c; // bytes 'L' 'G' 'R' '1'
 export const ACK_MAGIC = 0x3141474c; // bytes 'L' 'G' 'A' '1'
@@ -62,7 +63,8 @@ export function crc32Js(data: Uint8Array, value = 0): number {
 interface Meta {
   v: 1;
   signal: Signal;
-  class: ExportClass;
+  /** null for metrics, which are not classified. */
+  class: ExportClass | null;
   tenant: string | null;
   target: string;
   encoding: Encoding;
@@ -81,7 +83,7 @@ export function encodeRecord(request: ExportRequest): Buffer {
   const meta: Meta = {
     v: 1,
     signal: request.signal,
-    class: request.class,
+    class: request.class ?? null,
     tenant: request.tenant ?? null,
     target: request.target,
     encoding: request.encoding,
@@ -127,7 +129,7 @@ export function decodeRecordAt(buf: Uint8Array, at: number): RecordAt {
   if (meta === undefined) return { ok: false, reason: 'corrupt' };
   const request: ExportRequest = {
     signal: meta.signal,
-    class: meta.class,
+    class: meta.class ?? undefined,
     tenant: meta.tenant ?? undefined,
     target: meta.target,
     encoding: meta.encoding,
@@ -150,7 +152,7 @@ function parseMeta(bytes: Uint8Array): Meta | undefined {
     return undefined;
   }
   if (m === null || typeof m !== 'object' || m.v !== 1) return undefined;
-  if (!SIGNALS.includes(m.signal as Signal) || typeof m.class !== 'string' || typeof m.target !== 'string') return undefined;
+  if (!SIGNALS.includes(m.signal as Signal) || !(m.class === null || typeof m.class === 'string') || typeof m.target !== 'string') return undefined;
   if (!(m.tenant === null || typeof m.tenant === 'string')) return undefined;
   if (m.encoding !== 'protobuf' && m.encoding !== 'json') return undefined;
   if (m.compression !== 'gzip' && m.compression !== 'none') return undefined;

@@ -1,7 +1,7 @@
 /**
  * The export side's public API: what the gateway, the CLI and tests import.
  *
- *   router = createRouter({ exporters, routes, metrics, logger })   // throws on bad options, at start-up
+ *   router = createRouter({ exporters, routes, metrics, logger })   // options validated by src/config; only asserted here
  *   router.route(outputs)  → accepted | unavailable (503 + Retry-After)
  *   router.drain(deadline) → then router.shutdown()
  */

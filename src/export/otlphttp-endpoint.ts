@@ -3,20 +3,18 @@
  * reports a broken one at its YAML position (src/config/schema.ts), and the exporter, handed only
  * validated options, takes the parsed target from here.
  *
- * Endpoint rule, as the Collector's otlphttp exporter: the endpoint is a base URL and each signal's path
- * (`/v1/traces`, `/v1/logs`, `/v1/metrics`) is appended to it. One that already ends in `/v1/traces`
- * (the way it was configured when only spans were sent; like `traces_endpoint`) sends spans there as is
- * and the other signals to the same base with their own path. `{tenant}` is filled per request at
- * admission, so it may sit in the path or query only: in the host it would let a client's tenant choose
- * where its data goes.
+ * Endpoint rule, as the Collector's otlphttp exporter: the endpoint is a base URL and each signal's
+ * path (/v1/traces, /v1/logs, /v1/metrics) is appended to it. One that already ends in `/v1/traces`
+ * (the way this exporter was configured before it sent logs; like the Collector's `traces_endpoint`)
+ * is the spans' URL as is, and the other signals go to the same base with their own path. `{tenant}` is
+ * filled per item at export time, so it may sit in the path or query only: in the host it would let a
+ * client's tenant choose where its records go.
  */
 import http from 'node:http';
-import type { Signal } from './types.js';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import { TENANT_PLACEHOLDER } from './tenant-template.js';
 
-/** OTLP/HTTP paths per signal (opentelemetry-proto docs/specification.md, "OTLP/HTTP Request"). */
-export const SIGNAL_PATHS: Readonly<Record<Signal, string>> = { traces: '/v1/traces', logs: '/v1/logs', metrics: '/v1/metrics' };
-const TRACES_PATH = SIGNAL_PATHS.traces;
+const TRACES_PATH = CODECS.traces.path;
 /** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
 const MARKER = '__loopgate_tenant_placeholder__';
 
@@ -29,8 +27,8 @@ export interface OtlpHttpTarget {
   port: string;
   /** `user:password` from the URL, decoded; undefined when the URL has none. */
   auth: string | undefined;
-  /** Per signal: the path and query to POST to, still holding `{tenant}` where the endpoint had it. */
-  pathTemplates: Readonly<Record<Signal, string>>;
+  /** Per signal: path and query to POST to, still holding `{tenant}` where the endpoint had it. */
+  pathTemplates: Record<Signal, string>;
 }
 
 export type EndpointResult = { ok: true; value: OtlpHttpTarget } | { ok: false; error: string };
@@ -59,7 +57,7 @@ export function parseOtlpHttpEndpoint(endpoint: string): EndpointResult {
   let base = url.pathname;
   if (base.endsWith(TRACES_PATH)) base = base.slice(0, -TRACES_PATH.length);
   base = base.replace(/\/$/, '');
-  const template = (signal: Signal): string => (base + SIGNAL_PATHS[signal] + url.search).split(MARKER).join(TENANT_PLACEHOLDER);
+  const template = (signal: Signal): string => (base + CODECS[signal].path + url.search).split(MARKER).join(TENANT_PLACEHOLDER);
   return {
     ok: true,
     value: {
@@ -68,7 +66,7 @@ export function parseOtlpHttpEndpoint(endpoint: string): EndpointResult {
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,
       auth,
-      pathTemplates: { traces: template('traces'), logs: template('logs'), metrics: template('metrics') },
+      pathTemplates: Object.fromEntries(SIGNALS.map((s) => [s, template(s)])) as Record<Signal, string>,
     },
   };
 }

@@ -15,20 +15,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
-import { encodeTracesJson } from '../otlp/encode-json.js';
-import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import { decodeResponse } from '../otlp/response.js';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import { assertOption, DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
 import { headerProblem, parseOtlpHttpEndpoint, type OtlpHttpTarget } from './otlphttp-endpoint.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
-import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, Signal, TargetResult } from './types.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
 
 const USER_AGENT = 'loopgate-otlphttp/0.1';
 /** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-const utf8 = new TextEncoder();
 
 export class OtlpHttpExporter implements Exporter {
   readonly format: BodyFormat;
@@ -61,9 +59,8 @@ export class OtlpHttpExporter implements Exporter {
     assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
     const target = parseOtlpHttpEndpoint(options.endpoint);
     assertOption(target.ok, `exporters.${id}.endpoint`);
-
     const t = target.value;
-    this.paths = { traces: compileTenantTemplate(t.pathTemplates.traces), logs: compileTenantTemplate(t.pathTemplates.logs), metrics: compileTenantTemplate(t.pathTemplates.metrics) };
+    this.paths = Object.fromEntries(SIGNALS.map((s) => [s, compileTenantTemplate(t.pathTemplates[s])])) as Record<Signal, TenantTemplate>;
     this.format = { encoding: this.encoding, compression: this.compression, compressionLevel: this.compressionLevel };
     this.origin = t.origin;
     this.transport = t.protocol === 'https:' ? https : http;
@@ -84,7 +81,7 @@ export class OtlpHttpExporter implements Exporter {
   }
 
   encode(item: ExportItem): Uint8Array {
-    return this.encoding === 'protobuf' ? encodeTracesProtobuf(item.data) : utf8.encode(encodeTracesJson(item.data));
+    return CODECS[item.signal].encode(item.data as never, this.encoding);
   }
 
   /** The full URL a tenant's requests of `signal` go to. */
@@ -102,7 +99,7 @@ export class OtlpHttpExporter implements Exporter {
     if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
     const headers: Record<string, string> = { ...this.baseHeaders, 'content-type': CONTENT_TYPE[request.encoding] };
     if (request.compression === 'gzip') headers['content-encoding'] = 'gzip';
-    return this.post(target.value.slice(this.origin.length), headers, request.body, signal, true);
+    return this.post(target.value.slice(this.origin.length), headers, request.body, request.signal, signal, true);
   }
 
   async shutdown(): Promise<void> {
@@ -115,7 +112,7 @@ export class OtlpHttpExporter implements Exporter {
    * resent once at once on a fresh connection (the pattern Node's http docs recommend) instead of waiting
    * a whole retry backoff for a benign race.
    */
-  private post(path: string, headers: Record<string, string>, payload: Uint8Array, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
+  private post(path: string, headers: Record<string, string>, payload: Uint8Array, otlpSignal: Signal, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       let settled = false;
       let responded = false;
@@ -174,7 +171,7 @@ export class OtlpHttpExporter implements Exporter {
             });
             res.on('end', () => {
               if (!isSuccessStatus(status)) return finish(classify(status, retryAfter));
-              finish(acceptedResult(Buffer.concat(chunks), res.headers['content-type'], this.encoding));
+              finish(acceptedResult(Buffer.concat(chunks), res.headers['content-type'], this.encoding, otlpSignal));
             });
             res.on('error', (err) => finish({ status: 'retryable', error: `response: ${errorCode(err)}` }));
             res.on('close', () => {
@@ -192,7 +189,7 @@ export class OtlpHttpExporter implements Exporter {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve(this.post(path, headers, payload, signal, false));
+          resolve(this.post(path, headers, payload, otlpSignal, signal, false));
           return;
         }
         finish({ status: 'retryable', error: `network: ${errorCode(err)}` });
@@ -207,11 +204,11 @@ export class OtlpHttpExporter implements Exporter {
  * spans the downstream rejected. The spec says the response uses the request's encoding; we trust the
  * Content-Type when it says otherwise. An unreadable body is still a success: the status said so.
  */
-function acceptedResult(body: Buffer, contentType: string | undefined, requestEncoding: Encoding): ExportResult {
+function acceptedResult(body: Buffer, contentType: string | undefined, requestEncoding: Encoding, signal: Signal): ExportResult {
   if (body.byteLength === 0) return { status: 'success' };
   const ct = (contentType ?? '').toLowerCase();
   const encoding: Encoding = ct.includes('json') ? 'json' : ct.includes('protobuf') ? 'protobuf' : requestEncoding;
-  const rejected = decodeResponse(body, encoding)?.partialSuccess?.rejectedSpans ?? 0n;
+  const rejected = decodeResponse(body, encoding, signal)?.partialSuccess?.rejectedSpans ?? 0n;
   if (rejected <= 0n) return { status: 'success' };
   return { status: 'success', rejectedSpans: rejected > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(rejected) };
 }

@@ -12,11 +12,11 @@ import type { ClassOutput } from '../policy/types.js';
 import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
-import type { TargetResult } from './types.js';
+import type { Signal, TargetResult } from './types.js';
 
-const out = (spanCount: number, tenant = 'acme'): ClassOutput => ({ class: 'tenant-only', tenant, data: { resourceSpans: [] }, spanCount });
+const out = (count: number, tenant = 'acme'): ClassOutput => ({ signal: 'traces', class: 'tenant-only', tenant, data: { resourceSpans: [] }, count });
 
-function gateway(storage: string, script: Script, opts: { maxBytes?: number; target?: (t: string | undefined) => TargetResult; fsync?: boolean } = {}) {
+function gateway(storage: string, script: Script, opts: { maxBytes?: number; target?: (signal: Signal, tenant: string | undefined) => TargetResult; fsync?: boolean } = {}) {
   const metrics = new RecordingMetrics();
   const exporter = new ScriptedExporter('otlphttp/store', script, 'protobuf', 100);
   if (opts.target) exporter.target = opts.target;
@@ -31,7 +31,7 @@ function gateway(storage: string, script: Script, opts: { maxBytes?: number; tar
     },
     { metrics, abortGraceMs: 20 },
   );
-  const router = new Router([queue], { 'tenant-only': ['otlphttp/store'] }, { metrics });
+  const router = new Router([queue], { traces: { 'tenant-only': ['otlphttp/store'] }, logs: { 'tenant-only': ['otlphttp/store'] }, metrics: ['otlphttp/store'] }, { metrics });
   return { router, metrics, exporter, queue };
 }
 
@@ -82,6 +82,29 @@ describe('persistent queue', () => {
     await again.router.shutdown();
   });
 
+  it('carries each signal as it was admitted: logs and metrics replay to their own paths, never merged with spans', async () => {
+    const storage = mkdtempSync(join(tmpdir(), 'loopgate-pq-'));
+    const down = gateway(storage, hang);
+    await down.router.start();
+    const logs: ClassOutput = { signal: 'logs', class: 'tenant-only', tenant: 'acme', data: { resourceLogs: [] }, count: 2 };
+    const metrics: ClassOutput = { signal: 'metrics', class: undefined, tenant: 'acme', data: { resourceMetrics: [] }, count: 5 };
+    for (const o of [out(1), logs, metrics, out(3)]) expect((await down.router.route([o], { policyVersion: 'A' })).status).toBe('accepted');
+    await down.router.shutdown();
+
+    const up = gateway(storage, { status: 'success' });
+    await up.router.start();
+    await until(() => up.exporter.delivered.length === 4);
+    expect(up.exporter.delivered.map((r) => [r.signal, r.class, r.records, r.target])).toEqual([
+      ['traces', 'tenant-only', 1, 'scripted://acme'],
+      ['logs', 'tenant-only', 2, 'scripted://acme/logs'],
+      ['metrics', undefined, 5, 'scripted://acme/metrics'],
+      ['traces', 'tenant-only', 3, 'scripted://acme'],
+    ]);
+    expect(up.metrics.count(up.metrics.exported, 'logs:otlphttp/store')).toBe(2);
+    expect(up.metrics.count(up.metrics.exported, 'metrics:otlphttp/store')).toBe(5);
+    await up.router.shutdown();
+  });
+
   it('never sends a stored request to a destination other than the one it was admitted for', async () => {
     const storage = mkdtempSync(join(tmpdir(), 'loopgate-pq-'));
     const first = gateway(storage, hang);
@@ -89,7 +112,7 @@ describe('persistent queue', () => {
     await first.router.route([out(2, 'acme')]);
     await first.router.shutdown();
     // The endpoint template changed between runs: acme's data now resolves elsewhere.
-    const moved = gateway(storage, { status: 'success' }, { target: (t) => ({ ok: true, value: `scripted://shared/${t ?? ''}` }) });
+    const moved = gateway(storage, { status: 'success' }, { target: (_signal, t) => ({ ok: true, value: `scripted://shared/${t ?? ''}` }) });
     // The real exporters refuse such a request themselves (see otlphttp-exporter.test.ts); here the
     // scripted one records what it was asked: the stored target, never the new one.
     await moved.router.start();

@@ -4,14 +4,14 @@ import { FakeScheduler } from '../../test/support/fake-scheduler.js';
 import { RecordingMetrics } from '../../test/support/recording-metrics.js';
 import { hang, request, requestFor, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
 import { ENTRY_OVERHEAD_BYTES, ExportQueue, resolveQueueOptions } from './queue.js';
+import { newLogRecord } from '../otlp/logs-model.js';
+import { emptyResource, emptyScope } from '../otlp/model.js';
+import { CODECS } from '../otlp/signal.js';
 import { resolveRetryOptions } from './retry.js';
 import type { ExportItem } from './types.js';
 import { genAiTraces } from '../../test/support/spans.js';
 import { decodeTracesJson } from '../otlp/decode-json.js';
 import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
-import { encodeTracesJson } from '../otlp/encode-json.js';
-import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
-import type { TracesData } from '../otlp/model.js';
 
 const bytes = (n: number) => new Uint8Array(n);
 /** Room for 1000 bytes of bodies in up to three entries. */
@@ -214,7 +214,7 @@ describe('ExportQueue batching', () => {
       if (call === 1) await gate; // keep the consumer busy while the rest queues up
       return { status: 'success' };
     }, encoding, 100, compression);
-    exporter.encode = encoding === 'protobuf' ? (i: ExportItem) => encodeTracesProtobuf(i.data) : (i: ExportItem) => new TextEncoder().encode(encodeTracesJson(i.data));
+    exporter.encode = (i: ExportItem) => CODECS[i.signal].encode(i.data as never, encoding);
     const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
     const items = [spansOf('acme', ['a0']), spansOf('acme', ['a1', 'a2']), spansOf('globex', ['g0']), spansOf('acme', ['a3'])];
     for (const it of items) q.admit(await requestFor(exporter, it));
@@ -229,6 +229,41 @@ describe('ExportQueue batching', () => {
     expect(spanNames(plain(exporter.calls[1]!.body), encoding)).toEqual(['a1', 'a2', 'a3']);
     expect(exporter.calls[2]).toMatchObject({ tenant: 'globex', records: 1 });
     expect(metrics.exported.get('otlphttp/a')).toBe(5);
+    await q.drain(Date.now());
+  });
+
+  it.each([
+    ['protobuf', 'none'],
+    ['json', 'gzip'],
+  ] as const)('merges %s/%s log requests with log requests only, never with spans of the same tenant', async (encoding, compression) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const metrics = new RecordingMetrics();
+    const exporter = new ScriptedExporter('otlphttp/a', async (call) => {
+      if (call === 1) await gate;
+      return { status: 'success' };
+    }, encoding, 100, compression);
+    exporter.encode = (i: ExportItem) => CODECS[i.signal].encode(i.data as never, encoding);
+    const logsOf = (names: string[]): ExportItem => ({
+      signal: 'logs',
+      class: 'tenant-only',
+      tenant: 'acme',
+      spanCount: names.length,
+      data: { resourceLogs: [{ resource: emptyResource(), schemaUrl: '', scopeLogs: [{ scope: emptyScope(), schemaUrl: '', logRecords: names.map((eventName) => newLogRecord({ eventName })) }] }] },
+    });
+    const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
+    const items = [spansOf('acme', ['s0']), logsOf(['l0']), spansOf('acme', ['s1']), logsOf(['l1', 'l2'])];
+    for (const it of items) q.admit(await requestFor(exporter, it));
+    release();
+    await until(() => q.stats().items === 0);
+
+    expect(exporter.calls.map((c) => [c.signal, c.records])).toEqual([['traces', 1], ['logs', 3], ['traces', 1]]);
+    expect(exporter.calls[1]!.target).toBe('scripted://acme/logs');
+    const plain = (body: Uint8Array) => (compression === 'gzip' ? new Uint8Array(gunzipSync(body)) : body);
+    const merged = CODECS.logs.decode(plain(exporter.calls[1]!.body), encoding);
+    expect(merged.ok && merged.value.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.eventName)))).toEqual(['l0', 'l1', 'l2']);
+    expect(metrics.exported.get('otlphttp/a')).toBe(2);
+    expect(metrics.exported.get('logs:otlphttp/a')).toBe(3);
     await q.drain(Date.now());
   });
 

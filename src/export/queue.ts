@@ -436,26 +436,26 @@ export class ExportQueue {
     if (entry.location) this.log?.release([entry.location]);
     if (outcome.status === 'success') {
       const rejected = Math.min(n, outcome.rejectedSpans ?? 0);
-      if (n - rejected > 0) this.metrics.spansExported(n - rejected, this.id);
+      if (n - rejected > 0) this.metrics.spansExported(n - rejected, this.id, request.signal);
       if (rejected > 0) {
-        this.metrics.spansExportFailed(rejected, this.id, 'failure');
+        this.metrics.spansExportFailed(rejected, this.id, 'failure', request.signal);
         // The downstream's error_message is not logged: it may quote the data it refused.
-        this.logger.warn({ exporter: this.id, class: request.class, tenant: request.tenant, spans: n, rejected }, 'downstream rejected spans (partial success)');
+        this.logger.warn({ exporter: this.id, signal: request.signal, class: request.class, tenant: request.tenant, records: n, rejected }, 'downstream rejected records (partial success)');
       }
       return;
     }
-    this.metrics.spansExportFailed(n, this.id, outcome.reason);
+    this.metrics.spansExportFailed(n, this.id, outcome.reason, request.signal);
     if (outcome.reason === 'shutdown') this.lost += n;
     // Ids and counts only: the error holds status/errno codes, never payload (principle 7).
     this.logger.warn(
-      { exporter: this.id, class: request.class, tenant: request.tenant, spans: n, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error, policyVersion: request.policyVersion },
-      'spans not exported',
+      { exporter: this.id, signal: request.signal, class: request.class, tenant: request.tenant, records: n, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error, policyVersion: request.policyVersion },
+      'records not exported',
     );
   }
 
   /**
-   * Entries waiting for the same destination as `first` (tenant, target and body format), taken out
-   * of the queue with it while their bytes fit `max_batch_bytes`. Always includes `first`.
+   * Entries waiting for the same destination as `first` (signal, tenant, target and body format), taken
+   * out of the queue with it while their bytes fit `max_batch_bytes`. Always includes `first`.
    */
   private takeBatchFor(first: Entry): Entry[] {
     const limit = this.options.queue.maxBatchBytes;

@@ -10,15 +10,17 @@
  *   contents (RFC 1952 §2.2); Go's gzip.Reader (the Collector), zlib, Python and Java read multi-member
  *   streams. So gzip(a) ‖ gzip(b) = gzip of a ‖ b, and compressed protobuf bodies concatenate too.
  *
- * JSON needs care: `{"resourceSpans":[A]}` ‖ `{"resourceSpans":[B]}` is not JSON. A JSON body is made
- * as three parts, head `{"resourceSpans":[`, inner `A`, tail `]}`, each its own gzip member when
- * compressed (together still one valid gzip stream of the whole document). Merging keeps the first
+ * Uncompressed bodies merge as otlp/merge.ts merges any encoded requests. Compressed JSON needs care:
+ * `{"resourceSpans":[A]}` ‖ `{"resourceSpans":[B]}` is not JSON. A JSON body is made as three parts,
+ * head `{"resourceSpans":[`, inner `A`, tail `]}`, each its own gzip member when compressed (together
+ * still one valid gzip stream of the whole document). Merging keeps the first
  * head, joins the inners with a comma (a tiny gzip member of its own when compressed) and ends with the
  * tail. The head and tail lengths travel with the request; bodies whose heads or tails differ (another
  * signal, or bytes from another zlib build read back from disk) are simply not merged.
  */
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
+import { mergeEncodedRequests } from '../otlp/merge.js';
 import type { BodyFormat, ExportRequest } from './types.js';
 
 const gzipAsync = promisify(gzip);
@@ -93,18 +95,21 @@ export function mergeBodies(requests: readonly ExportRequest[]): Uint8Array | un
   const first = requests[0];
   if (first === undefined) return undefined;
   if (requests.length === 1) return first.body;
-  for (const r of requests) if (r.encoding !== first.encoding || r.compression !== first.compression) return undefined;
+  for (const r of requests) if (r.encoding !== first.encoding || r.compression !== first.compression || r.signal !== first.signal) return undefined;
+  // Uncompressed bodies merge as any encoded requests do (otlp/merge.ts).
+  if (first.compression === 'none') return mergeEncodedRequests(requests.map((r) => r.body), first.encoding, first.signal);
   if (first.encoding === 'protobuf') return concat(requests.map((r) => r.body));
-  return mergeJson(requests);
+  return mergeGzipJson(requests);
 }
 
-function mergeJson(requests: readonly ExportRequest[]): Uint8Array | undefined {
+/** gzip'd JSON made in three members (head, inner, tail): the first head, the inners joined by a comma member, the tail. */
+function mergeGzipJson(requests: readonly ExportRequest[]): Uint8Array | undefined {
   const first = requests[0]!;
   if (first.jsonHead === 0 || first.jsonTail === 0) return undefined;
   const head = first.body.subarray(0, first.jsonHead);
   const tail = first.body.subarray(first.body.byteLength - first.jsonTail);
   const parts: Uint8Array[] = [head];
-  const comma = first.compression === 'gzip' ? gzipComma(first) : COMMA;
+  const comma = gzipComma(first);
   if (comma === undefined) return undefined;
   for (const [i, r] of requests.entries()) {
     const end = r.body.byteLength - r.jsonTail;

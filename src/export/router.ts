@@ -1,6 +1,6 @@
 /**
- * Class → exporters. The receiver hands the router one request's outputs; the router either enqueues all
- * of them for every exporter of their class, or nothing at all.
+ * Signal and class → exporters. The receiver hands the router one request's outputs; the router either
+ * enqueues all of them for every exporter of their signal and class, or nothing at all.
  *
  * Bodies are made once: each output is encoded once per encoding and compressed once per body format
  * (exporters with equal formats share the bytes), here at admission, never again per attempt.
@@ -14,15 +14,17 @@
  * (so they are not replayed). Nothing is lost; a duplicate is possible only when marking them failed too.
  *
  * A class with no route (not listed in `routes`, or listed with no exporters) is exported nowhere, as
- * design.md says; its spans are counted as discarded with reason 'no_route' once the request is accepted,
- * so they are never silently lost.
+ * design.md says; its records are counted as discarded with reason 'no_route' once the request is
+ * accepted, so they are never silently lost. A signal with no routes at all is not served (`serves`):
+ * the receivers refuse its requests instead of accepting what could only be dropped.
  */
+import type { Signal } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
 import type { ExportQueue, Staged } from './queue.js';
 import { makeBody, type MadeBody } from './request-body.js';
-import type { BodyFormat, DrainReport, ExportRequest, RouteContext, RouteResult, Signal, SpanRouter } from './types.js';
+import type { BodyFormat, ClassRoutes, ExportItem, DrainReport, ExportRequest, RouteContext, RouteResult, SignalRoutes, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -40,8 +42,12 @@ interface Planned {
 
 const UNKNOWN_POLICY = '';
 
+/** Metrics have no class: their one list of exporters is kept under this key. */
+const UNCLASSIFIED = 'metrics';
+type RouteKey = ExportClass | typeof UNCLASSIFIED;
+
 export class Router implements SpanRouter {
-  private readonly routes = new Map<ExportClass, readonly ExportQueue[]>();
+  private readonly routes = new Map<Signal, Map<RouteKey, readonly ExportQueue[]>>();
   private readonly metrics: GatewayMetrics;
   private readonly logger: ExportLogger;
   private readonly nowMs: () => number;
@@ -52,27 +58,44 @@ export class Router implements SpanRouter {
 
   constructor(
     private readonly queues: readonly ExportQueue[],
-    routes: Partial<Record<ExportClass, readonly string[]>>,
+    routes: SignalRoutes,
     deps: RouterDeps,
   ) {
     this.metrics = deps.metrics;
     this.logger = deps.logger ?? noopLogger;
     this.nowMs = deps.nowMs ?? Date.now;
     const byId = new Map(queues.map((q) => [q.id, q]));
-    for (const [cls, ids] of Object.entries(routes) as [ExportClass, readonly string[] | undefined][]) {
+    const resolve = (key: string, ids: readonly string[] | undefined): ExportQueue[] => {
       const targets: ExportQueue[] = [];
       for (const id of ids ?? []) {
         const q = byId.get(id);
-        if (!q) throw new Error(`routes.${cls}: unknown exporter '${id}' (defined: ${[...byId.keys()].join(', ') || 'none'})`);
+        if (!q) throw new Error(`${key}: unknown exporter '${id}' (defined: ${[...byId.keys()].join(', ') || 'none'})`);
         if (!targets.includes(q)) targets.push(q);
       }
-      if (targets.length > 0) this.routes.set(cls, targets);
-    }
+      return targets;
+    };
+    const classified = (signal: 'traces' | 'logs', classRoutes: ClassRoutes | undefined): void => {
+      if (classRoutes === undefined) return;
+      const m = new Map<RouteKey, readonly ExportQueue[]>();
+      for (const [cls, ids] of Object.entries(classRoutes) as [ExportClass, readonly string[] | undefined][]) {
+        // Bare `routes:` is the traces routes, so their keys are named as they were written.
+        const targets = resolve(signal === 'traces' ? `routes.${cls}` : `routes.${signal}.${cls}`, ids);
+        if (targets.length > 0) m.set(cls, targets);
+      }
+      this.routes.set(signal, m);
+    };
+    classified('traces', routes.traces);
+    classified('logs', routes.logs);
+    if (routes.metrics !== undefined) this.routes.set('metrics', new Map([[UNCLASSIFIED, resolve('routes.metrics', routes.metrics)]]));
   }
 
-  /** The exporter ids a class goes to ([] = exported nowhere). */
-  targetsOf(cls: ExportClass): string[] {
-    return (this.routes.get(cls) ?? []).map((q) => q.id);
+  serves(signal: Signal): boolean {
+    return this.routes.has(signal);
+  }
+
+  /** The exporter ids a class of a signal goes to ([] = exported nowhere); metrics take no class. */
+  targetsOf(cls: ExportClass | undefined, signal: Signal = 'traces'): string[] {
+    return (this.routes.get(signal)?.get(cls ?? UNCLASSIFIED) ?? []).map((q) => q.id);
   }
 
   /**
@@ -90,15 +113,14 @@ export class Router implements SpanRouter {
   }
 
   async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
-    const signal = ctx?.signal ?? 'traces';
     const plan: Planned[] = [];
     let routed = 0;
-    let noRoute = 0;
+    const noRoute = new Map<Signal, number>();
     for (const out of outputs) {
-      if (out.spanCount === 0) continue;
-      const targets = this.routes.get(out.class);
+      if (out.count === 0) continue;
+      const targets = this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED);
       if (!targets) {
-        noRoute += out.spanCount;
+        noRoute.set(out.signal, (noRoute.get(out.signal) ?? 0) + out.count);
         continue;
       }
       // A full queue refuses before any encoding or compression is spent on the request.
@@ -108,12 +130,12 @@ export class Router implements SpanRouter {
       const encoded = new Map<string, Uint8Array | undefined>();
       const made = new Map<string, Promise<MadeBody>>();
       for (const queue of targets) {
-        const target = queue.exporter.target(signal, out.tenant);
+        const target = queue.exporter.target(out.signal, out.tenant);
         if (!target.ok) {
           this.failed(queue, out, 'destination', target.error);
           continue;
         }
-        const bytes = this.encode(queue, out, signal, encoded);
+        const bytes = this.encode(queue, out, encoded);
         if (!bytes) continue;
         const format = queue.exporter.format;
         const key = formatKey(format);
@@ -125,7 +147,7 @@ export class Router implements SpanRouter {
         plan.push({ queue, output: out, target: target.value, body });
         planned = true;
       }
-      if (planned) routed += out.spanCount;
+      if (planned) routed += out.count;
     }
 
     let bodies: MadeBody[];
@@ -143,13 +165,13 @@ export class Router implements SpanRouter {
     plan.forEach((p, i) => {
       const b = bodies[i]!;
       const request: ExportRequest = {
-        signal,
+        signal: p.output.signal,
         class: p.output.class,
         tenant: p.output.tenant,
         target: p.target,
         encoding: p.queue.exporter.format.encoding,
         compression: p.queue.exporter.format.compression,
-        records: p.output.spanCount,
+        records: p.output.count,
         policyVersion: ctx?.policyVersion ?? UNKNOWN_POLICY,
         body: b.body,
         jsonHead: b.jsonHead,
@@ -184,10 +206,14 @@ export class Router implements SpanRouter {
       if (this.admitting === 0) for (const w of this.admitted.splice(0)) w();
     }
     for (const [queue, n] of perQueue) {
-      for (const r of n.requests) this.metrics.spansRouted(r.records, r.class, queue.id);
+      for (const r of n.requests) this.metrics.spansRouted(r.records, r.class, queue.id, r.signal);
     }
-    if (noRoute > 0) this.metrics.spansDiscarded(noRoute, 'no_route');
-    return { status: 'accepted', routed, noRoute };
+    let unrouted = 0;
+    for (const [signal, n] of noRoute) {
+      this.metrics.spansDiscarded(n, 'no_route', signal);
+      unrouted += n;
+    }
+    return { status: 'accepted', routed, noRoute: unrouted };
   }
 
   async drain(deadlineMs: number): Promise<DrainReport> {
@@ -204,20 +230,22 @@ export class Router implements SpanRouter {
   }
 
   private refuse(queue: ExportQueue, outputs: readonly ClassOutput[]): RouteResult {
-    let spans = 0;
-    for (const out of outputs) if (this.routes.get(out.class)?.includes(queue)) spans += out.spanCount;
-    this.metrics.spansRefusedQueueFull(spans, queue.id);
+    let records = 0;
+    for (const out of outputs) if (this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED)?.includes(queue)) records += out.count;
+    // A request holds one signal, so what the queue refused is all of that signal.
+    const signal = outputs[0]?.signal ?? 'traces';
+    this.metrics.spansRefusedQueueFull(records, queue.id, signal);
     this.logger.debug({ exporter: queue.id, closed: this.closed }, 'queue full: request refused, client asked to retry');
     return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(queue), exporter: queue.id };
   }
 
   /** One encode per encoding per output; an error is ours (the model would not serialise), counted. */
-  private encode(queue: ExportQueue, out: ClassOutput, signal: Signal, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
+  private encode(queue: ExportQueue, out: ClassOutput, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
     const enc = queue.exporter.format.encoding;
     if (perOutput.has(enc)) return perOutput.get(enc);
     let bytes: Uint8Array | undefined;
     try {
-      bytes = queue.exporter.encode({ signal, class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount });
+      bytes = queue.exporter.encode({ signal: out.signal, data: out.data, class: out.class, tenant: out.tenant, spanCount: out.count } as ExportItem);
     } catch (err) {
       this.failed(queue, out, 'encoding', err instanceof Error ? err.name : 'unknown');
     }
@@ -225,10 +253,10 @@ export class Router implements SpanRouter {
     return bytes;
   }
 
-  /** Spans that cannot be made into a request for this exporter: retrying cannot help, so count them. */
+  /** Records that cannot be made into a request for this exporter: retrying cannot help, so count them. */
   private failed(queue: ExportQueue, out: ClassOutput, step: string, error: string): void {
-    this.metrics.spansExportFailed(out.spanCount, queue.id, 'failure');
-    this.logger.error({ exporter: queue.id, class: out.class, tenant: out.tenant, spans: out.spanCount, step, error }, 'could not make an export request');
+    this.metrics.spansExportFailed(out.count, queue.id, 'failure', out.signal);
+    this.logger.error({ exporter: queue.id, signal: out.signal, class: out.class, tenant: out.tenant, records: out.count, step, error }, 'could not make an export request');
   }
 }
 

@@ -8,7 +8,7 @@
  * replay sends exactly what was accepted (redacted under the policy of that moment).
  */
 import type { Encoding } from '../otlp/codec.js';
-import type { TracesData } from '../otlp/model.js';
+import type { Signal, SignalRequest } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { Compression } from './options.js';
 
@@ -24,22 +24,33 @@ export type ExportResult =
   | { status: 'failure'; error: string };
 
 /**
- * The OTLP signal a request carries. It travels with the bytes (and is stored with them), picks the
- * path a request is sent to (`/v1/traces`, `/v1/logs`, `/v1/metrics`), and keeps a queue from merging
- * bodies of different signals.
+ * One unit of work for an exporter: the records of one signal, class and tenant from one request (a
+ * request's spans, log records or metric data points; `signal` and `data` together, as SignalRequest).
  */
-export type Signal = 'traces' | 'logs' | 'metrics';
-export const SIGNALS: readonly Signal[] = ['traces', 'logs', 'metrics'];
-
-/** One unit of work the router encodes: the spans of one class for one tenant from one request. */
-export interface ExportItem {
-  signal: Signal;
-  class: ExportClass;
-  /** The tenant these spans belong to, when known; expands `{tenant}` in endpoints. */
+export type ExportItem = SignalRequest & {
+  /** The class of its spans or log records; metrics are not classified. */
+  class: ExportClass | undefined;
+  /** The tenant these records belong to, when known; expands `{tenant}` in endpoints. */
   tenant: string | undefined;
-  data: TracesData;
+  /** Spans, log records or data points in `data` (the name predates logs and metrics). */
   spanCount: number;
+};
+
+/** Class → exporter ids, for one classified signal. A class not listed is exported nowhere. */
+export type ClassRoutes = Partial<Record<ExportClass, readonly string[]>>;
+
+/**
+ * Which exporters each signal goes to. A signal that is absent is not served: its receivers answer
+ * 404 (HTTP) / UNIMPLEMENTED (gRPC) rather than accept what they could only drop.
+ */
+export interface SignalRoutes {
+  traces?: ClassRoutes;
+  logs?: ClassRoutes;
+  /** Metrics are not classified: one list of exporters. */
+  metrics?: readonly string[];
 }
+
+export type { Signal };
 
 /** How an exporter wants its bodies made: the router makes one body per distinct format per request. */
 export interface BodyFormat {
@@ -51,11 +62,12 @@ export interface BodyFormat {
 
 /**
  * What a queue holds and an exporter sends: opaque encoded bytes and what is needed to send them.
- * Signal-agnostic: nothing here looks inside the body.
+ * Nothing here looks inside the body; `signal` says what it holds and where it goes.
  */
 export interface ExportRequest {
   signal: Signal;
-  class: ExportClass;
+  /** The class of its spans or log records; metrics are not classified. */
+  class: ExportClass | undefined;
   tenant: string | undefined;
   /**
    * Where the body goes, resolved for `tenant` when it was admitted (a URL or a file path). Stored with
@@ -64,14 +76,14 @@ export interface ExportRequest {
   target: string;
   encoding: Encoding;
   compression: Compression;
-  /** Spans (later: log records, data points) in the body. */
+  /** Spans, log records or data points in the body. */
   records: number;
   /** The policy version the content was redacted under (for logs; the spans carry it as a stamp). */
   policyVersion: string;
   /** As sent on the wire: encoded, then compressed. */
   body: Uint8Array;
   /**
-   * For a JSON body made mergeable: the byte lengths of its head (`{"resourceSpans":[`) and tail (`]}`)
+   * For a JSON body made mergeable: the byte lengths of its head (`{"resourceSpans":[`, `{"resourceLogs":[`…) and tail (`]}`)
    * as stored (compressed separately when gzip), so several bodies merge by splicing bytes; 0 and 0 when
    * the body cannot be merged (see request-body.ts).
    */
@@ -105,8 +117,6 @@ export interface Exporter {
 /** What the pipeline tells the router about the request it routes. */
 export interface RouteContext {
   policyVersion: string;
-  /** The signal of the request the outputs came from; traces when not given. */
-  signal?: Signal;
 }
 
 /**
@@ -118,15 +128,18 @@ export interface RouteContext {
 export type RouteResult =
   | {
       status: 'accepted';
-      /** Spans enqueued for at least one exporter. */
+      /** Records enqueued for at least one exporter. */
       routed: number;
-      /** Spans of a class with no route: exported nowhere, counted as discarded ('no_route'). */
+      /** Records of a class with no route: exported nowhere, counted as discarded ('no_route'). */
       noRoute: number;
     }
   | { status: 'unavailable'; retryAfterSeconds: number; exporter: string };
 
 /** The receiver's view of the export side. */
 export interface SpanRouter {
+  /** Whether `routes` names this signal (otherwise its requests are refused as not served). */
+  serves(signal: Signal): boolean;
+  /** Admits one request's outputs (all of one signal); awaits compression and, with storage, the write. */
   route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult>;
   /**
    * Graceful shutdown: refuse new requests, let queued and in-flight exports finish until `deadlineMs`
@@ -140,8 +153,8 @@ export interface SpanRouter {
 
 /** What a drain left behind, per exporter: what the exit code and the shutdown log report. */
 export interface DrainReport {
-  /** Spans counted lost ('shutdown'): memory queues only. */
+  /** Records (spans, log records, data points) counted lost ('shutdown'): memory queues only. */
   lostSpans: number;
-  /** Spans left on disk for the next start: persistent queues only. */
+  /** Records left on disk for the next start: persistent queues only. */
   keptSpans: number;
 }

@@ -22,9 +22,13 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
-import type { DrainReport } from '../export/types.js';
+import type { DrainReport, SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { createReceiverApp } from '../receiver/app.js';
+import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
+import { InflightBudget } from '../receiver/inflight-budget.js';
+import type { HandleRequest } from '../receiver/types.js';
+import type { CompiledPolicy } from '../policy/types.js';
 import { IntakeSwitch } from '../receiver/intake.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
 import { closeServer, listen } from '../telemetry/listen.js';
@@ -32,14 +36,14 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
 import { CpuTurns } from './cpu-turns.js';
+import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
+import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
 import { createCapAdmission } from './cap-admission.js';
 import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats } from './pipeline.js';
 import { PolicyHolder } from './policy-holder.js';
 
-const REQUEST_TIMEOUT_MS = 60_000;
-const HEADERS_TIMEOUT_MS = 30_000;
 
 export interface GatewayOptions {
   /** Where `${env:}`-style secrets of the policy (hash keys) are read; process.env by default. */
@@ -56,6 +60,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:4318 with the port actually bound; POST traces to `${receiverUrl}/v1/traces`. */
   readonly receiverUrl: string;
+  /** `host:port` of the OTLP/gRPC receiver with the port actually bound; undefined when gRPC is not configured. */
+  readonly grpcAddress: string | undefined;
   /** e.g. http://127.0.0.1:8888: /metrics, /healthz, /readyz. */
   readonly telemetryUrl: string;
   readonly policy: PolicyHolder;
@@ -79,6 +85,19 @@ export class StartupError extends Error {
   constructor(readonly lines: readonly string[]) {
     super(lines.join('\n'));
     this.name = 'StartupError';
+  }
+}
+
+/**
+ * Logs are served (routes.logs) but no rule of the policy names `signal_type`, so every log record
+ * would be discarded as no_rule_matched: fail closed, and worth saying once at start and reload.
+ */
+function warnUnclassifiedLogs(router: SpanRouter, policy: CompiledPolicy, logger: Logger): void {
+  if (router.serves('logs') && !policy.classifies.has('logs')) {
+    logger.warn(
+      { policyVersion: policy.version },
+      "routes.logs is configured but no policy rule applies to log records (a rule applies to them when its 'when' names signal_type): every log record will be discarded as no_rule_matched",
+    );
   }
 }
 
@@ -144,40 +163,63 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => opened.store.close());
     const caps = createCapAdmission({ ...opened, metrics, logger });
-    const pipeline = createPipeline({ policy, router, metrics, logger, caps });
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps, limits: { maxDepth: config.receiver.maxValueDepth } });
+    warnUnclassifiedLogs(router, policy.current, logger);
     const turns = new CpuTurns();
+    // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
+    const handle: HandleRequest = async (request) => {
+      await turns.next();
+      return pipeline.handle(request);
+    };
+    // One budget for the bytes every request in flight holds, whichever protocol it came in on.
+    const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
     // One switch for every receiver: at shutdown, intake stops everywhere at the same moment.
     const intake = new IntakeSwitch();
     const app = createReceiverApp({
-      limits: {
-        maxRequestBodyBytes: config.receiver.maxRequestBodyBytes,
-        maxValueDepth: config.receiver.maxValueDepth,
-        maxInflightBodyBytes: config.receiver.maxInflightBodyBytes,
-      },
+      limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes },
+      inflight,
       auth: config.receiver.auth,
-      // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
-      handle: async (data, ctx) => {
-        await turns.next();
-        return pipeline.handle(data, ctx);
-      },
+      handle,
       metrics,
       logger,
       intake,
     });
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    // A client trickling a body holds its share of memory: it gets a minute for the whole request
-    // (Node's default is five) and 30 s for its headers.
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    const bound = await listen(server, config.receiver.endpoint).catch((err: unknown) => {
+    const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
+    applyConnectionLimits(server, connectionLimits);
+    // A client may half-close once its request is sent (Connection: close, then FIN). Node's default
+    // then drops the request in progress unanswered; admission awaits compression and, with storage,
+    // the disk, so the FIN usually comes first. Half-open, the answer still goes out, then the socket
+    // ends. (Node's http.Server reads this flag in its end-of-socket handler; @types/node omits it.)
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+    const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await closeServer(server);
+    });
+
+    // OTLP/gRPC, when configured: the same pipeline, auth and in-flight budget.
+    let grpc: GrpcReceiver | undefined;
+    let grpcAddress: string | undefined;
+    const grpcConfig = config.receiver.grpc;
+    if (grpcConfig) {
+      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger, intake });
+      const port = await grpc.listen(grpcConfig.endpoint.host, grpcConfig.endpoint.port).catch((err: unknown) => {
+        throw new StartupError([describeListenError('receivers.otlp.protocols.grpc.endpoint', grpcConfig.endpoint, err)]);
+      });
+      const g = grpc;
+      cleanups.push(() => g.close(Date.now()));
+      grpcAddress = `${formatHost(grpcConfig.endpoint.host)}:${port}`;
+    }
     receiverListening = true;
     const receiverUrl = urlOf(bound);
 
     logger.info(
       {
         receiver: receiverUrl,
+        ...(grpcAddress !== undefined && { grpc: grpcAddress }),
         telemetry: telemetryServer.url,
         policyVersion: policy.current.version,
         exporters: Object.keys(config.exporters),
@@ -197,12 +239,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         shuttingDown = true; // /readyz answers 503 from now on
         intake.close();
         logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: intake stopped, draining export queues');
-        // Stop accepting connections; open ones get 503 + connection: close on their next request, and
-        // requests in flight finish (their spans are admitted before they are answered).
-        const closed = closeServer(server);
+        // Stop accepting connections; open ones get 503 + connection: close (gRPC: UNAVAILABLE) on their
+        // next request, and requests in flight finish (their records are admitted before they are answered).
+        const closed = Promise.all([closeServer(server), grpc?.close(deadline)]);
         const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
         await Promise.race([closed, timer]);
         server.closeAllConnections();
+        await grpc?.close(Date.now());
         receiverListening = false;
         const report = await router.drain(deadline);
         await router.shutdown();
@@ -229,6 +272,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }
       const previous = policy.swap(next.policy);
       metrics.policyLoaded(next.policy.version, 'success');
+      warnUnclassifiedLogs(router, next.policy, logger);
       logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
       return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
     };
@@ -239,7 +283,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       });
     }
 
-    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
+    return { receiverUrl, grpcAddress, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
   } catch (err) {
     await unwind();
     throw err;

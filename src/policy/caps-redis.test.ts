@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryCapStore, type CapKey, type CapStore } from './caps.js';
 import { DEFAULT_GRACE_MS, RedisCapStore } from './caps-redis.js';
 import { describeWithPeers } from '../../test/support/peers.js';
+import { TLS_FIXTURES } from '../../test/support/fixture-paths.js';
+import { mulberry32 } from '../../test/support/rng.js';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 
 const MINUTE = 60_000;
@@ -72,6 +74,23 @@ function contract(fresh: () => Promise<CapStore>): void {
     expect(await takes(s, [[key('k', 2, MINUTE, 5 * MINUTE)]])).toEqual(['full:0']);
   });
 
+  it('runs of identical entries (the common shape: spans sharing their caps) take the first ones and refuse the rest', async () => {
+    const s = await fresh();
+    const a = key('a', 3, HOUR, 0);
+    const b = key('b', 10, HOUR, 0);
+    expect(await takes(s, [[a, b], [a, b], [a, b], [a, b], [a, b], [b]])).toEqual(['taken', 'taken', 'taken', 'full:0', 'full:0', 'taken']);
+    expect(await takes(s, [[b, a], [b, a]])).toEqual(['full:1', 'full:1']);
+    const d = key('d', 5, HOUR, 0);
+    expect(await takes(s, [[d, d], [d, d], [d, d]])).toEqual(['taken', 'taken', 'full:1']);
+  });
+
+  it('a request whose spans straddle a window boundary counts each in its own window', async () => {
+    const s = await fresh();
+    const w1 = key('k', 1, MINUTE, MINUTE);
+    const w2 = key('k', 1, MINUTE, 2 * MINUTE);
+    expect(await takes(s, [[w1], [w1], [w2], [w2], [w1]])).toEqual(['taken', 'full:0', 'taken', 'full:0', 'full:0']);
+  });
+
   it('an empty batch and an entry with no keys are taken', async () => {
     const s = await fresh();
     expect(await takes(s, [])).toEqual([]);
@@ -109,6 +128,31 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
 
   contract(() => store());
 
+  it('answers exactly as the in-memory store on 300 seeded random requests (takes, give-backs, windows rolling over)', async () => {
+    const rng = mulberry32(0xca95);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+    const redisStore = await store();
+    const memory = new InMemoryCapStore();
+    const counters = ['a', 'b', 'c\u0000x', 'd'];
+    const limits = new Map(counters.map((c) => [c, 1 + Math.floor(rng() * 6)]));
+    let now = Date.UTC(2025, 0, 1);
+    for (let round = 0; round < 300; round++) {
+      if (rng() < 0.05) now += HOUR; // the clock moves on: every window rolls over
+      const batch = Array.from({ length: 1 + Math.floor(rng() * 30) }, () =>
+        Array.from({ length: Math.floor(rng() * 4) }, () => {
+          const c = pick(counters);
+          return key(c, limits.get(c)!, HOUR, now);
+        }),
+      );
+      const [fromRedis, fromMemory] = [await redisStore.take(batch), await memory.take(batch)];
+      expect(fromRedis, `round ${round}`).toEqual(fromMemory);
+      if (rng() < 0.2 && fromMemory.ok) {
+        const taken = batch.filter((_, i) => fromMemory.takes[i]!.taken);
+        expect(await redisStore.give(taken)).toEqual(await memory.give(taken));
+      }
+    }
+  });
+
   it('keeps counters under prefix + cap id + digest, no attribute value in Redis, each expiring when its window ends plus the grace', async () => {
     const now = Date.now();
     const prefix = `t:${randomUUID()}:`;
@@ -139,6 +183,14 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
     expect(admitted).toBe(37);
   });
 
+  it('takes a request of 50,000 spans with a counter each in one call (more arguments than a spread call can pass)', async () => {
+    const s = await store({ timeoutMs: 30_000 });
+    const now = Date.now();
+    const batch = Array.from({ length: 50_000 }, (_, i) => [key(`per-user\u0000acme\u0000u${i % 40_000}`, 1, HOUR, now)]);
+    const r = await s.take(batch);
+    expect(r.ok && r.takes.filter((t) => t.taken).length).toBe(40_000);
+  });
+
   it('answers unavailable, without throwing or waiting, while Redis is down, and counts again once it is back', async () => {
     const own = await startRedisServer(peer.redisServer);
     try {
@@ -167,6 +219,35 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
     await inspect.call('CLIENT', 'PAUSE', '500', 'ALL');
     const r = await s.take([[key('k', 1, HOUR, Date.now())]]);
     expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+
+  it('speaks TLS: trusts the configured CA, refuses an unknown one, and skips verification only when told', async () => {
+    const own = await startRedisServer(peer.redisServer, { tls: TLS_FIXTURES });
+    try {
+      const k = [key('k', 1, HOUR, Date.now())];
+      const trusted = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: { caFile: TLS_FIXTURES.cert }, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(trusted);
+      expect(await trusted.connect(5_000)).toEqual({ connected: true });
+      expect(await takes(trusted, [k, k])).toEqual(['taken', 'full:0']);
+
+      const unknownCa = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: {}, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(unknownCa);
+      const refused = await unknownCa.connect(5_000);
+      expect(refused.connected).toBe(false);
+      expect(await unknownCa.take([k])).toMatchObject({ ok: false, reason: 'unavailable' });
+
+      const unverified = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: { insecureSkipVerify: true }, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(unverified);
+      expect(await unverified.connect(5_000)).toEqual({ connected: true });
+      expect(await takes(unverified, [k])).toEqual(['full:0']);
+
+      // Without TLS the server does not answer at all: a plain client never becomes ready.
+      const plain = new RedisCapStore({ host: '127.0.0.1', port: own.port, keyPrefix: 'tls:', timeoutMs: 500 });
+      open.push(plain);
+      expect((await plain.connect(1_500)).connected).toBe(false);
+    } finally {
+      await own.kill();
+    }
   });
 
   it('connects with a password to the configured database, and reports a wrong password as an error reply', async () => {

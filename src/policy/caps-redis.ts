@@ -5,7 +5,9 @@
  * One request's claims are ONE script call (EVALSHA; Redis runs a script atomically, nothing else runs
  * in between: https://redis.io/docs/latest/develop/interact/programmability/eval-intro/), with the same
  * meaning as the in-memory store, entry by entry in order, each all or nothing. The give-back of a
- * refused request is one script call too.
+ * refused request is one script call too. Claims are sent once per distinct counter and window, and
+ * runs of spans with the same claims as one group, so a call's size follows the distinct caps of a
+ * request, not its span count.
  *
  * A counter is a hash { s: window start (ms), c: count } under `key_prefix + cap id + ':' + digest`.
  * As in memory, a window start older than the stored one never reopens it (a replica whose clock is
@@ -46,16 +48,32 @@ export interface RedisCapStoreOptions {
 export const DEFAULT_GRACE_MS = 60_000;
 
 /*
- * KEYS: the distinct counters. ARGV: now (the caller's clock, ms), grace (ms), the number of entries,
- * then per entry: its key count n and n × (key index, limit, window start, window ms).
- * Returns per entry 0 (taken) or the 1-based index of its first full key.
+ * KEYS: the distinct counters.
+ * ARGV: now (the caller's clock, ms), grace (ms), the number of distinct claims C, C × (key index,
+ * limit, window start, window ms), the number of groups G, then G × (count, n, n claim indices), n
+ * negative when the entry names one counter more than once: a
+ * group is `count` consecutive entries with the same claims (a request's spans mostly share their
+ * caps, so a 100-span request is a few groups, not 100 entries). Entries run in order, each all or
+ * nothing. Returns per group: how many of its entries were taken (the first ones), and the 1-based
+ * index of the first full claim that refused the rest (0 when all were taken); once one entry is
+ * refused the identical ones after it are refused by the same claim, since a refusal counts nothing.
  * Window starts are kept as the caller's text (never re-formatted from a Lua number), so the give
  * script can compare them exactly.
  */
 const TAKE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local grace = tonumber(ARGV[2])
-local entries = tonumber(ARGV[3])
+local claims = tonumber(ARGV[3])
+local ck, climit, cws, cwsText, cwms = {}, {}, {}, {}, {}
+local p = 4
+for c = 1, claims do
+  ck[c] = tonumber(ARGV[p])
+  climit[c] = tonumber(ARGV[p + 1])
+  cwsText[c] = ARGV[p + 2]
+  cws[c] = tonumber(ARGV[p + 2])
+  cwms[c] = tonumber(ARGV[p + 3])
+  p = p + 4
+end
 local start, startText, count, window, dirty = {}, {}, {}, {}, {}
 local function load(k)
   if start[k] == nil then
@@ -65,41 +83,69 @@ local function load(k)
     count[k] = tonumber(v[2]) or 0
   end
 end
-local out = {}
-local p = 4
-for e = 1, entries do
-  local n = tonumber(ARGV[p])
-  p = p + 1
-  local first = p
-  local full = 0
-  local pending = {}
-  for j = 1, n do
-    if full == 0 then
-      local k = tonumber(ARGV[p])
-      local limit = tonumber(ARGV[p + 1])
-      local ws = tonumber(ARGV[p + 2])
-      load(k)
-      local used = pending[k] or 0
-      if start[k] >= ws then used = used + count[k] end
-      if used >= limit then full = j else pending[k] = (pending[k] or 0) + 1 end
-    end
-    p = p + 4
+local function used(c)
+  local k = ck[c]
+  load(k)
+  if start[k] >= cws[c] then return count[k] end
+  return 0
+end
+local function take(c, times)
+  local k = ck[c]
+  if start[k] < cws[c] then
+    start[k] = cws[c]
+    startText[k] = cwsText[c]
+    count[k] = 0
   end
-  if full == 0 then
-    for q = first, first + 4 * (n - 1), 4 do
-      local k = tonumber(ARGV[q])
-      local ws = tonumber(ARGV[q + 2])
-      if start[k] < ws then
-        start[k] = ws
-        startText[k] = ARGV[q + 2]
-        count[k] = 0
+  count[k] = count[k] + times
+  window[k] = cwms[c]
+  dirty[k] = true
+end
+local groups = tonumber(ARGV[p])
+p = p + 1
+local out, cs = {}, {}
+for g = 1, groups do
+  local times = tonumber(ARGV[p])
+  local n = tonumber(ARGV[p + 1])
+  -- n < 0: the entry names one counter more than once.
+  local distinct = n > 0
+  if n < 0 then n = -n end
+  for j = 1, n do cs[j] = tonumber(ARGV[p + 1 + j]) end
+  p = p + 2 + n
+  local taken, full = 0, 0
+  if distinct then
+    -- Entry t of the group is taken while every claim still has room for it: the first min(room)
+    -- entries are, and the first claim with the least room refuses the rest.
+    taken = times
+    for j = 1, n do
+      local room = math.max(climit[cs[j]] - used(cs[j]), 0)
+      if room < taken then
+        taken = room
+        full = j
       end
-      count[k] = count[k] + 1
-      window[k] = tonumber(ARGV[q + 3])
-      dirty[k] = true
+    end
+    if taken == times then full = 0 end
+    if taken > 0 then
+      for j = 1, n do take(cs[j], taken) end
+    end
+  else
+    -- A counter named twice in one entry needs room for both: entry by entry.
+    while taken < times do
+      local pending = {}
+      for j = 1, n do
+        local k = ck[cs[j]]
+        if used(cs[j]) + (pending[k] or 0) >= climit[cs[j]] then
+          full = j
+          break
+        end
+        pending[k] = (pending[k] or 0) + 1
+      end
+      if full ~= 0 then break end
+      for j = 1, n do take(cs[j], 1) end
+      taken = taken + 1
     end
   end
-  out[e] = full
+  out[2 * g - 1] = taken
+  out[2 * g] = full
 end
 for k in pairs(dirty) do
   redis.call('HSET', KEYS[k], 's', startText[k], 'c', count[k])
@@ -110,19 +156,31 @@ end
 return out
 `;
 
-/* KEYS: the distinct counters. ARGV: pairs (key index, window start). Never below 0, never into another window. */
+/*
+ * KEYS: the distinct counters. ARGV: triples (key index, window start, how many to give back). Never
+ * below 0, never into another window than the one taken from.
+ */
 const GIVE_SCRIPT = `
-for i = 1, #ARGV, 2 do
+for i = 1, #ARGV, 3 do
   local key = KEYS[tonumber(ARGV[i])]
   local v = redis.call('HMGET', key, 's', 'c')
-  if v[1] == ARGV[i + 1] and (tonumber(v[2]) or 0) > 0 then redis.call('HINCRBY', key, 'c', -1) end
+  local c = tonumber(v[2]) or 0
+  if v[1] == ARGV[i + 1] and c > 0 then
+    local left = c - tonumber(ARGV[i + 2])
+    if left < 0 then left = 0 end
+    redis.call('HSET', key, 'c', left)
+  end
 end
 return 0
 `;
 
+/**
+ * The scripts as ioredis defines them. Arguments go as arrays, which ioredis flattens into the
+ * command: a large request has hundreds of thousands of them, more than a spread call can pass.
+ */
 interface CapScripts {
-  loopgateCapTake(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
-  loopgateCapGive(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  loopgateCapTake(numKeys: number, ...args: (string | number)[][]): Promise<number[]>;
+  loopgateCapGive(numKeys: number, ...args: (string | number)[][]): Promise<number>;
 }
 
 export class RedisCapStore implements CapStore {
@@ -188,16 +246,50 @@ export class RedisCapStore implements CapStore {
   async take(batch: readonly (readonly CapKey[])[]): Promise<CapBatchResult> {
     if (batch.length === 0) return { ok: true, takes: [] };
     const keys: string[] = [];
-    const index = new Map<string, number>();
-    const args: (string | number)[] = [this.#nowMs(), this.#graceMs, batch.length];
+    const keyIndex = new Map<string, number>();
+    const claimArgs: (string | number)[] = [];
+    const claimIndex = new Map<string, number>();
+    const groupArgs: number[] = [];
+    /** Entries per group, in order, to expand the answer. */
+    const groupSizes: number[] = [];
+    let last = '';
     for (const entry of batch) {
-      args.push(entry.length);
-      for (const k of entry) args.push(this.#indexOf(k.key, keys, index), k.limit, k.windowStartMs, k.windowMs);
+      let signature = '';
+      const claims: number[] = [];
+      let repeats = false;
+      for (const k of entry) {
+        const id = `${k.key}\u0001${k.windowStartMs}\u0001${k.limit}\u0001${k.windowMs}`;
+        let c = claimIndex.get(id);
+        if (c === undefined) {
+          claimArgs.push(this.#indexOf(k.key, keys, keyIndex), k.limit, k.windowStartMs, k.windowMs);
+          c = claimIndex.size + 1;
+          claimIndex.set(id, c);
+        }
+        claims.push(c);
+        signature += `${c},`;
+      }
+      if (claims.length > 1) {
+        const counters = new Set<number>();
+        for (const c of claims) counters.add(claimArgs[(c - 1) * 4] as number);
+        repeats = counters.size < claims.length;
+      }
+      if (groupSizes.length > 0 && signature === last) {
+        groupSizes[groupSizes.length - 1]!++;
+        groupArgs[groupArgs.length - claims.length - 2]!++;
+      } else {
+        groupSizes.push(1);
+        groupArgs.push(1, repeats ? -claims.length : claims.length, ...claims);
+        last = signature;
+      }
     }
     try {
-      const full = await this.#redis.loopgateCapTake(keys.length, ...keys, ...args);
-      const takes: CapTake[] = new Array(batch.length);
-      for (let i = 0; i < batch.length; i++) takes[i] = full[i] === 0 ? TAKEN : { taken: false, full: full[i]! - 1 };
+      const answer = await this.#redis.loopgateCapTake(keys.length, keys, [this.#nowMs(), this.#graceMs, claimIndex.size], claimArgs, [groupSizes.length], groupArgs);
+      const takes: CapTake[] = [];
+      for (let g = 0; g < groupSizes.length; g++) {
+        const taken = answer[2 * g]!;
+        const refused: CapTake = { taken: false, full: answer[2 * g + 1]! - 1 };
+        for (let i = 0; i < groupSizes[g]!; i++) takes.push(i < taken ? TAKEN : refused);
+      }
       return { ok: true, takes };
     } catch (err) {
       return { ok: false, reason: classify(err), detail: describe(err) };
@@ -206,12 +298,20 @@ export class RedisCapStore implements CapStore {
 
   async give(batch: readonly (readonly CapKey[])[]): Promise<CapGiveResult> {
     const keys: string[] = [];
-    const index = new Map<string, number>();
-    const args: (string | number)[] = [];
-    for (const entry of batch) for (const k of entry) args.push(this.#indexOf(k.key, keys, index), k.windowStartMs);
-    if (args.length === 0) return { ok: true };
+    const keyIndex = new Map<string, number>();
+    /** (key index, window start) → how many to give back. */
+    const counts = new Map<string, [number, number, number]>();
+    for (const entry of batch) {
+      for (const k of entry) {
+        const id = `${k.key}\u0001${k.windowStartMs}`;
+        const c = counts.get(id);
+        if (c) c[2]++;
+        else counts.set(id, [this.#indexOf(k.key, keys, keyIndex), k.windowStartMs, 1]);
+      }
+    }
+    if (counts.size === 0) return { ok: true };
     try {
-      await this.#redis.loopgateCapGive(keys.length, ...keys, ...args);
+      await this.#redis.loopgateCapGive(keys.length, keys, [...counts.values()].flat());
       return { ok: true };
     } catch (err) {
       return { ok: false, reason: classify(err), detail: describe(err) };
@@ -265,11 +365,14 @@ function tlsOptions(t: NonNullable<RedisCapStoreOptions['tls']>): ConnectionOpti
   };
 }
 
+/** How ioredis says the connection is not there (no offline queue, closed, or dropped mid-call). */
+const NOT_CONNECTED = /stream isn't writeable|connection is closed|max retries per request/i;
+
 function classify(err: unknown): CapStoreFailure {
-  const message = err instanceof Error ? err.message : '';
-  if (/timed out/i.test(message)) return 'timeout';
-  if ((err as { name?: string }).name === 'ReplyError') return 'error';
-  return 'unavailable';
+  if (!(err instanceof Error)) return 'error';
+  if (/command timed out/i.test(err.message)) return 'timeout';
+  if (NOT_CONNECTED.test(err.message) || err.name === 'MaxRetriesPerRequestError' || /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code ?? '')) return 'unavailable';
+  return 'error';
 }
 
 /**

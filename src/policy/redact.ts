@@ -6,7 +6,7 @@
  * Records only ever hold the placeholder written, never the value found (SpanDecision's promise).
  */
 import { mergeFindings } from './detect/scanner.js';
-import type { EntityName, Finding, Scanner } from './detect/types.js';
+import type { EntityName, Finding, ScanHints, Scanner } from './detect/types.js';
 import { replacementFor, type CompiledAction } from './actions.js';
 import type { Location, RedactionRecord } from './types.js';
 
@@ -28,6 +28,8 @@ export class RedactionAccount {
   byEntity: Map<EntityName, number> | undefined;
   /** Only collected for explain/test; never holds a detected value. */
   readonly records: RedactionRecord[] | undefined;
+  /** What the span says about its own text (its model's name), passed to every scan. */
+  hints: ScanHints | undefined;
 
   constructor(explain: boolean) {
     this.records = explain ? [] : undefined;
@@ -70,7 +72,7 @@ export class TextRedactor {
    */
   redact(text: string, acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
     if (text.length === 0) return text;
-    const findings = this.scanner.scan(text);
+    const findings = this.scanner.scan(text, acc.hints);
     if (findings.length === 0) return text;
     return this.apply(text, findings, acc, field, jsonPath);
   }
@@ -85,10 +87,10 @@ export class TextRedactor {
   redactMember(key: string, text: string, acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
     if (key.length === 0 || key.length > MAX_CONTEXT_KEY || !CONTEXT_KEY.test(key)) return this.redact(text, acc, field, jsonPath);
     if (text.length === 0) return text;
-    const alone = this.scanner.scan(text);
+    const alone = this.scanner.scan(text, acc.hints);
     const offset = key.length + 2;
     const withKey: Finding[] = [];
-    for (const f of this.scanner.scan(`${key}: ${text}`)) {
+    for (const f of this.scanner.scan(`${key}: ${text}`, acc.hints)) {
       if (f.end > offset) withKey.push({ ...f, start: Math.max(0, f.start - offset), end: f.end - offset });
     }
     if (withKey.length === 0) return alone.length === 0 ? text : this.apply(text, alone, acc, field, jsonPath);
@@ -122,6 +124,7 @@ const MAX_CONTEXT_KEY = 64;
  * Keys naming the context detectors read before a value: phone words, secret and credential words,
  * SSN and account words. Any other key adds nothing a detector would use, so it costs no second scan.
  */
-const CONTEXT_KEY = /phone|tel|mobile|cell|fax|contact|number|pass|pwd|secret|token|key|credential|auth|ssn|social|iban|account|card/i;
+const CONTEXT_KEY =
+  /phone|tel|mobile|cell|fax|contact|number|pass|pwd|secret|token|key|credential|auth|ssn|social|iban|account|card|name|author|customer|assignee|reporter|patient|recipient|sender|attendee|organi[sz]er|signed|owner|^(?:from|to|cc|user)$|birth|dob|passport|licen[cs]e|routing|address|street|ship|bill/i;
 
 const NO_LOCATION: Location = Object.freeze({ field: '' });

@@ -5,12 +5,15 @@ import type { HostPort } from '../config/units.js';
 
 export type { HostPort };
 
-/** Listens and resolves with the bound address (the real port when port 0 was asked for). */
-export function listen(server: Server, at: HostPort): Promise<AddressInfo> {
+/**
+ * Listens and resolves with the bound address (the real port when port 0 was asked for). `backlog`:
+ * connections the kernel may queue before they are accepted (Node's default 511).
+ */
+export function listen(server: Server, at: HostPort, backlog = 511): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
-    server.listen(at.port, at.host, () => {
+    server.listen(at.port, at.host, backlog, () => {
       server.off('error', onError);
       resolve(server.address() as AddressInfo);
     });

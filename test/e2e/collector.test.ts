@@ -17,16 +17,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
+import type { RunningGateway } from '../../src/gateway/start.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
 import { encodeTracesJson } from '../../src/otlp/encode-json.js';
 import { countSpans, type Span, type TracesData } from '../../src/otlp/model.js';
-import { createLogger } from '../../src/telemetry/logger.js';
 import { decodeWithProtobufjs, readOtlpJsonWithProtobufjs } from '../proto/pbjs.js';
 import { startCollector, type RunningCollector } from '../support/collector.js';
 import { custodyProblems, redactionsOf, spansOf } from '../support/custody.js';
 import { PRODUCERS_DIR, REPO_ROOT } from '../support/fixture-paths.js';
-import { gatewayConfig } from '../support/gateway-config.js';
+import { startInteropGateway } from '../support/interop-gateway.js';
 import { describeWithPeers } from '../support/peers.js';
 import { leakedValues } from '../support/planted.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
@@ -67,8 +66,6 @@ async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Pro
   }
 }
 
-const silent = createLogger({ level: 'silent' });
-
 /** How Collector → Loopgate is wired: the shipped config, and what to change in it for a leg. */
 interface InboundLeg {
   name: string;
@@ -91,18 +88,12 @@ const INBOUND: InboundLeg[] = [
 describeWithPeers('Collector → Loopgate', ['otelcol'], (peer) => {
   it.each(INBOUND)('$name: what apps send the Collector arrives redacted and stamped', async (leg) => {
     sink = await startOtlpSink();
-    const text = [
-      'receivers:',
-      '  otlp:',
-      '    protocols: { http: { endpoint: "127.0.0.1:0" } }',
-      `    auth: { tokens: [ { token: ${TOKEN}, tenant: globex } ] }`,
-      `policy: ${JSON.stringify(join(REPO_ROOT, 'policies/examples/tenant-isolated.yaml'))}`,
-      `exporters: { otlphttp/tenant: { endpoint: "${sink.url}/{tenant}" } }`,
-      'routes: { tenant-only: [otlphttp/tenant] }',
-      'service: { telemetry: { metrics: { address: "127.0.0.1:0" } } }',
-      '',
-    ].join('\n');
-    gateway = await startGateway(gatewayConfig(text, join(REPO_ROOT, 'loopgate.test.yaml')), { env: {}, logger: silent });
+    gateway = await startInteropGateway({
+      policy: 'examples/tenant-isolated.yaml',
+      auth: { token: TOKEN, tenant: 'globex' },
+      exporters: { 'otlphttp/tenant': `{ endpoint: "${sink.url}/{tenant}" }` },
+      routes: { 'tenant-only': ['otlphttp/tenant'] },
+    });
 
     const shipped = readFileSync(join(REPO_ROOT, 'otel-collector.yaml'), 'utf8');
     collector = await startCollector(peer.otelcol, (ports) => leg.collectorConfig(shipped, ports), {
@@ -188,16 +179,7 @@ describeWithPeers('Loopgate → Collector', ['otelcol'], (peer) => {
 
     const exporters = leg.exporters(collector.ports);
     const ids = Object.keys(exporters);
-    const text = [
-      'receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }',
-      `policy: ${JSON.stringify(join(REPO_ROOT, 'policies/examples/redact-all.yaml'))}`,
-      'exporters:',
-      ...ids.map((id) => `  ${id}: ${exporters[id]}`),
-      `routes: { broad-use: [${ids.join(', ')}] }`,
-      'service: { telemetry: { metrics: { address: "127.0.0.1:0" } } }',
-      '',
-    ].join('\n');
-    gateway = await startGateway(gatewayConfig(text, join(REPO_ROOT, 'loopgate.test.yaml')), { env: {}, logger: silent });
+    gateway = await startInteropGateway({ policy: 'examples/redact-all.yaml', exporters, routes: { 'broad-use': ids } });
 
     let sent = 0;
     for (const name of ['otel-openai', ...CONTENT_FIXTURES]) {

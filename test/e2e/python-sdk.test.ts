@@ -10,13 +10,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
+import type { RunningGateway } from '../../src/gateway/start.js';
 import { encodeTracesJson } from '../../src/otlp/encode-json.js';
 import { getStringAttribute } from '../../src/otlp/model.js';
-import { createLogger } from '../../src/telemetry/logger.js';
 import { custodyProblems, redactionsOf } from '../support/custody.js';
 import { REPO_ROOT } from '../support/fixture-paths.js';
-import { gatewayConfig } from '../support/gateway-config.js';
+import { startInteropGateway } from '../support/interop-gateway.js';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.js';
 import { describeWithPeers } from '../support/peers.js';
 import { leakedValues, PRODUCERS_LOGS_PLANTED, PRODUCERS_PLANTED } from '../support/planted.js';
@@ -109,18 +108,12 @@ afterEach(async () => {
 describeWithPeers('Python SDK → Loopgate', ['python'], (peer) => {
   it.each(LEGS)('$protocol ($compression): spans arrive stamped, with no planted value', async (leg) => {
     sink = await startOtlpSink();
-    const text = [
-      'receivers:',
-      '  otlp:',
-      '    protocols: { http: { endpoint: "127.0.0.1:0" } }',
-      `    auth: { tokens: [ { token: ${TOKEN}, tenant: acme } ] }`,
-      `policy: ${JSON.stringify(join(REPO_ROOT, 'policies/examples/redact-all.yaml'))}`,
-      `exporters: { otlphttp/broad: { endpoint: "${sink.url}" } }`,
-      'routes: { broad-use: [otlphttp/broad] }',
-      'service: { telemetry: { metrics: { address: "127.0.0.1:0" } } }',
-      '',
-    ].join('\n');
-    gateway = await startGateway(gatewayConfig(text, join(REPO_ROOT, 'loopgate.test.yaml')), { env: {}, logger: createLogger({ level: 'silent' }) });
+    gateway = await startInteropGateway({
+      policy: 'examples/redact-all.yaml',
+      auth: { token: TOKEN, tenant: 'acme' },
+      exporters: { 'otlphttp/broad': `{ endpoint: "${sink.url}" }` },
+      routes: { 'broad-use': ['otlphttp/broad'] },
+    });
 
     const marker = `${leg.protocol}-${leg.compression}`;
     const run = await runPython(peer.python, {

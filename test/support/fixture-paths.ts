@@ -15,3 +15,7 @@ export const PRODUCERS_LOGS_DIR = resolve(REPO_ROOT, 'test/fixtures/producers-lo
 export const PII_DEV_CORPUS = resolve(REPO_ROOT, 'test/corpus/pii-dev.jsonl');
 /** The seeded stress corpus written from real-world formats (test/corpus/generate-stress.ts). */
 export const PII_STRESS_CORPUS = resolve(REPO_ROOT, 'test/corpus/stress.jsonl');
+/** The seeded detection-breadth corpus (test/corpus/generate-detect-dev.ts): names, addresses, secrets, Presidio's entities. */
+export const DETECT_DEV_CORPUS = resolve(REPO_ROOT, 'test/corpus/detect-dev.jsonl');
+/** A self-signed certificate (its own CA) and key for TLS servers in tests (see its README.md). */
+export const TLS_FIXTURES = { cert: resolve(REPO_ROOT, 'test/fixtures/tls/redis-cert.pem'), key: resolve(REPO_ROOT, 'test/fixtures/tls/redis-key.pem') };

@@ -46,6 +46,10 @@ export const PEERS = {
     what: 'redis-server',
     onPath: 'redis-server',
   },
+  kubernetesValidate: {
+    env: 'LOOPGATE_KUBERNETES_VALIDATE',
+    what: 'kubernetes-validate with the pins of test/peers/requirements-kubernetes.txt',
+  },
 } as const satisfies Record<string, PeerSpec>;
 
 export type PeerName = keyof typeof PEERS;

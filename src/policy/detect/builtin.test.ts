@@ -23,7 +23,7 @@ table('EMAIL_ADDRESS', [
   ['write to jane.doe@example.com today', [['EMAIL_ADDRESS', 'jane.doe@example.com']]],
   ['plus tag: jane+billing@mail.example.co.uk.', [['EMAIL_ADDRESS', 'jane+billing@mail.example.co.uk']]],
   ['UPPER: JOHN.SMITH@EXAMPLE.ORG', [['EMAIL_ADDRESS', 'JOHN.SMITH@EXAMPLE.ORG']]],
-  ['From: "Jane" <jane_d-1@sub.dept.uni-heidelberg.de>', [['EMAIL_ADDRESS', 'jane_d-1@sub.dept.uni-heidelberg.de']]],
+  ['From: "Jane" <jane_d-1@sub.dept.uni-heidelberg.de>', [['PERSON', 'Jane'], ['EMAIL_ADDRESS', 'jane_d-1@sub.dept.uni-heidelberg.de']]],
   ['<a href="mailto:o.brien@acme.io">mail</a>', [['EMAIL_ADDRESS', "o.brien@acme.io"]]],
   ['{"email":"kim@example.com","n":1}', [['EMAIL_ADDRESS', 'kim@example.com']]],
   ['long tld a@b.photography', [['EMAIL_ADDRESS', 'a@b.photography']]],
@@ -135,7 +135,9 @@ table('secrets by vendor prefix', [
   ['github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijABCDEFGHI', [['GITHUB_TOKEN', 'github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijABCDEFGHI']]],
   ['glpat-xxYYzz0123456789abcd and glrt-AbCdEf0123456789ghIJ', [['GITLAB_TOKEN', 'glpat-xxYYzz0123456789abcd'], ['GITLAB_TOKEN', 'glrt-AbCdEf0123456789ghIJ']]],
   ['xoxp-1234567890-1234567890-1234567890-abcdef0123456789abcdef0123456789', [['SLACK_TOKEN', 'xoxp-1234567890-1234567890-1234567890-abcdef0123456789abcdef0123456789']]],
-  ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', [['SLACK_TOKEN', 'hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX']]],
+  ['https://hooks.slack.com/services/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', [['SLACK_TOKEN', 'hooks.slack.com/services/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']]],
+  // Slack's documented placeholder webhook is no credential
+  ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', []],
   ['xapp-1-A0123456789-1234567890123-abcdef0123456789', [['SLACK_TOKEN', 'xapp-1-A0123456789-1234567890123-abcdef0123456789']]],
   ['stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc pk_test_TYooMQauvdEDq54NiTphI7jx', [['STRIPE_KEY', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'], ['STRIPE_KEY', 'pk_test_TYooMQauvdEDq54NiTphI7jx']]],
   ['OPENAI_API_KEY=sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56', [['OPENAI_KEY', 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56']]],
@@ -243,9 +245,10 @@ describe('precision: look-alikes that must never be flagged', () => {
 describe('registry', () => {
   it('lists every entity and selects by name', () => {
     expect(BUILTIN_ENTITIES).toContain('URL_CREDENTIALS');
-    expect(BUILTIN_ENTITIES.length).toBe(22);
+    expect(BUILTIN_ENTITIES.length).toBe(32);
     expect(isBuiltinEntity('EMAIL_ADDRESS')).toBe(true);
-    expect(isBuiltinEntity('PERSON')).toBe(false);
+    expect(isBuiltinEntity('PERSON')).toBe(true);
+    expect(isBuiltinEntity('NOT_AN_ENTITY')).toBe(false);
     const ip = builtinDetectors(['IP_ADDRESS']);
     expect(ip.map((d) => d.entity)).toEqual(['IP_ADDRESS', 'IP_ADDRESS']);
   });

@@ -28,7 +28,21 @@ import { privateKeyDetector } from './detectors/private-key.js';
 import { urlCredentialsDetector } from './detectors/url-credentials.js';
 import { genericSecretDetector, spokenSecretDetector } from './detectors/generic-secret.js';
 import { hexTokenDetector, knownTokenDetector } from './detectors/known-tokens.js';
-import { cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
+import { personDetector } from './detectors/person.js';
+import { cryptoDetector } from './detectors/crypto.js';
+import { streetAddressDetector } from './detectors/street-address.js';
+import { dateOfBirthDetector } from './detectors/date-of-birth.js';
+import {
+  abaRoutingDetector,
+  ssnContextDetector,
+  ukNhsDetector,
+  usBankNumberDetector,
+  usDriverLicenseDetector,
+  usItinDetector,
+  usPassportDetector,
+} from './detectors/national-ids.js';
+import { callPairSecretDetector, cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
+import { shapedTokenDetector, vendorTokenDetector } from './detectors/vendor-tokens.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
 const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<EntityName, readonly BuiltinDetector[]>([
@@ -36,7 +50,7 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
   ['PHONE_NUMBER', [phoneDetector]],
   ['CREDIT_CARD', [creditCardDetector]],
   ['IBAN_CODE', [ibanDetector]],
-  ['US_SSN', [ssnDetector]],
+  ['US_SSN', [ssnDetector, ssnContextDetector]],
   ['IP_ADDRESS', [ipv4Detector, ipv6Detector]],
   ['MAC_ADDRESS', [macDetector]],
   ['AWS_ACCESS_KEY', [awsAccessKeyDetector]],
@@ -62,10 +76,23 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
       xmlKeyValueSecretDetector,
       tableSecretDetector,
       cliSecretDetector,
+      callPairSecretDetector,
       knownTokenDetector,
+      vendorTokenDetector,
+      shapedTokenDetector,
       hexTokenDetector,
     ],
   ],
+  ['PERSON', [personDetector]],
+  ['STREET_ADDRESS', [streetAddressDetector]],
+  ['CRYPTO', [cryptoDetector]],
+  ['UK_NHS', [ukNhsDetector]],
+  ['ABA_ROUTING_NUMBER', [abaRoutingDetector]],
+  ['US_ITIN', [usItinDetector]],
+  ['US_PASSPORT', [usPassportDetector]],
+  ['US_DRIVER_LICENSE', [usDriverLicenseDetector]],
+  ['US_BANK_NUMBER', [usBankNumberDetector]],
+  ['DATE_OF_BIRTH', [dateOfBirthDetector]],
 ]);
 
 export const BUILTIN_ENTITIES: readonly EntityName[] = Object.freeze([...REGISTRY.keys()]);

@@ -26,7 +26,7 @@ const rows: Row[] = [
   ['la contraseña es Tr0ub4dor&3', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
   ['a senha é Tr0ub4dor&3', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
   // not credentials
-  ['<name>Alexander</name> <status>required</status>', []],
+  ['<name>Alexander</name> <status>required</status>', [['PERSON', 'Alexander']]],
   ['<password>changeme</password>', []],
   ['| password | required |', []],
   ['| version | 1.2.3 |', []],

@@ -14,7 +14,7 @@
  * part by the best finding over it: a vendor secret beats PII, PII beats a phone-shaped number, and
  * anything beats a generic key=value secret; within a rank the longer finding wins.
  */
-import type { Detector, EntityName, Finding, Scanner } from './types.js';
+import type { Detector, EntityName, Finding, ScanHints, Scanner } from './types.js';
 import type { BuiltinDetector } from './regex-detector.js';
 import { computeTriggers, PrefixIndex, type Triggers } from './triggers.js';
 
@@ -375,7 +375,7 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const hits = new Uint8Array(list.length);
   return {
     entities,
-    scan(text: string): Finding[] {
+    scan(text: string, hints?: ScanHints): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
       const decoded = decodeJsonEscapes(text);
       const plain = decoded.text;
@@ -388,11 +388,11 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         const d = list[i] as Detector & Partial<BuiltinDetector>;
         const view = encodedAware[i] ? plain : masked;
         if (prefixed[i]) {
-          if (vendor && hits[i] === 1) d.find(view, found);
+          if (vendor && hits[i] === 1) d.find(view, found, hints);
           continue;
         }
         const run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
-        if (run) d.find(view, found);
+        if (run) d.find(view, found, hints);
       }
       const merged = mergeFindings(found);
       if (plain === text) return merged;

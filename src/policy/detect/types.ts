@@ -16,6 +16,14 @@ export interface Finding {
   detector: string;
 }
 
+/**
+ * What the caller knows about the text's surroundings. `allow`: lower-case words that name no person
+ * here (the span's own model and provider names, e.g. "claude", "sonnet" for claude-3-5-sonnet).
+ */
+export interface ScanHints {
+  readonly allow?: ReadonlySet<string>;
+}
+
 export interface Detector {
   readonly name: string;
   readonly entity: EntityName;
@@ -25,14 +33,14 @@ export interface Detector {
    */
   mayMatch(text: string): boolean;
   /** Appends findings for `text` to `out`. Must run in time linear in text.length (no ReDoS). */
-  find(text: string, out: Finding[]): void;
+  find(text: string, out: Finding[], hints?: ScanHints): void;
 }
 
 export interface Scanner {
   /** Entities this scanner can report. */
   readonly entities: readonly EntityName[];
   /** Non-overlapping findings, sorted by start; the longer finding wins an overlap. */
-  scan(text: string): Finding[];
+  scan(text: string, hints?: ScanHints): Finding[];
 }
 
 /**

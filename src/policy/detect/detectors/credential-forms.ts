@@ -9,10 +9,11 @@
  * same strength test as every other generic secret (secretKeyKind, looksSecret).
  */
 import { regexDetector } from '../regex-detector.js';
-import { hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
+import { hasSecretOrVendorWord, hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
+import { vendorValue } from './vendor-keys.js';
 
 /** `<name>value</name>`; the closing name is compared in the validator (no backreference). */
-const XML_ELEMENT = /<([A-Za-z_][\w.:\-]{0,63})>([^<>\s]{1,256})<\/([A-Za-z_][\w.:\-]{0,63})>/dg;
+const XML_ELEMENT = /<([A-Za-z_][\w.:\-]{0,63})>\s{0,64}([^<>\s]{1,256})\s{0,64}<\/([A-Za-z_][\w.:\-]{0,63})>/dg;
 /** `key="Name" value="…"` (appSettings, Java properties in XML, Ant); quotes optional, since JSON escapes of them are blanked. */
 const XML_KEY_VALUE = /\b(?:key|name)[ ]?=[ ]{0,2}["']?([A-Za-z_][\w.:\-]{0,63})["']?[ ]{1,4}value[ ]?=[ ]{0,2}["']?([^"'<>\s]{1,256})/dg;
 /** One table row cell pair: `| key | value |`; the value is read by lookahead so every cell can be a key. */
@@ -51,12 +52,14 @@ export const xmlSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: XML_ELEMENT,
   // the element name must name a secret
-  mayMatch: (text) => text.includes('</') && hasSecretWord(text),
+  mayMatch: (text) => text.includes('</') && hasSecretOrVendorWord(text),
   validate(m) {
     const name = m[1] ?? '';
     if (name !== m[3]) return false;
-    const kind = secretKeyKind(name.slice(name.lastIndexOf(':') + 1));
-    if (kind === undefined || !looksSecret(m[2] ?? '', kind)) return false;
+    const local = name.slice(name.lastIndexOf(':') + 1);
+    const kind = secretKeyKind(local);
+    const value = m[2] ?? '';
+    if (!((kind !== undefined && looksSecret(value, kind)) || vendorValue(local, value))) return false;
     return valueSpan(m, 2);
   },
 });
@@ -97,5 +100,29 @@ export const cliSecretDetector = regexDetector({
     const value = m[group] ?? '';
     if (!looksSecret(value, 'password')) return false;
     return valueSpan(m, group);
+  },
+});
+
+/**
+ * A secret set through a call that takes the name and the value as two string arguments:
+ * `System.setProperty("X_TOKEN", "…")` (Java), `os.environ.setdefault("API_KEY", "…")`, `os.Setenv(…)`
+ * (Go), `putenv`, `config.set("…", "…")`, `headers.put("Authorization", "…")`.
+ */
+const CALL_PAIR =
+  /\b(?:setProperty|setenv|Setenv|putenv|setdefault|put|set|add|append|setHeader|header)\([ ]{0,4}["']([A-Za-z_][\w.\-]{1,63})["'][ ]{0,4},[ ]{0,4}["']([^"'\s]{1,256})["']/dg;
+
+export const callPairSecretDetector = regexDetector({
+  name: 'call_pair_secret',
+  entity: 'GENERIC_SECRET',
+  pattern: CALL_PAIR,
+  mayMatch: (text) => text.includes('(') && text.includes(','),
+  validate(m) {
+    const key = m[1] ?? '';
+    const value = (m[2] ?? '').replace(/^(?:Bearer|Basic|Token)\s+/i, '');
+    const kind = secretKeyKind(key);
+    if (!((kind !== undefined && looksSecret(value, kind)) || vendorValue(key, value))) return false;
+    const span = m.indices?.[2];
+    if (span === undefined) return false;
+    return { start: span[1] - value.length, end: span[1] };
   },
 });

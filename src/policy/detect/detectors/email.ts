@@ -10,7 +10,8 @@ import type { Finding } from '../types.js';
 import type { BuiltinDetector } from '../regex-detector.js';
 import { isAlnumCode } from '../text.js';
 
-const DOMAIN = /(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/y;
+/** Host names, internationalised ones too (RFC 5890: `bücher.de`, `例子.广告`, `xn--mller-kva.de`). */
+const DOMAIN = /(?:[\p{L}\p{M}\p{N}-]{1,63}\.){1,8}(?:[\p{L}\p{M}]{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{M}\p{N}-]|\.[\p{L}\p{N}])/uy;
 const MAX_LOCAL = 64;
 
 /** `logo@2x.png`, `icon@3x.webp`: asset names, not addresses. */
@@ -19,8 +20,11 @@ const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'cs
 
 /** dot-atom characters other than '.' (RFC 5322 atext, minus the rarely used {|}~`^ and '/', '='). */
 function isAtext(c: number): boolean {
+  if (c >= 0xc0) return UNICODE_LETTER.test(String.fromCharCode(c)); // RFC 6531 local parts (EAI)
   return isAlnumCode(c) || c === 95 || c === 37 || c === 43 || c === 45 || c === 39 || c === 33 || c === 35 || c === 36 || c === 38 || c === 42;
 }
+
+const UNICODE_LETTER = /^[\p{L}\p{M}\p{N}]$/u;
 
 /** Start of the local part ending at `at` (exclusive), or -1 when there is no valid one. */
 function localStart(text: string, at: number): number {

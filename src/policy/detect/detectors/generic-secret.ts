@@ -12,7 +12,8 @@
  */
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
-import { charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
+import { allSame, charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
+import { VENDOR_WORDS_SOURCE, hasVendorWord, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
 const MAX_VALUE = 256;
@@ -33,7 +34,7 @@ const META_WORDS = new Set([
   'total', 'cached', 'reasoning', 'estimate', 'budget', 'size', 'index', 'kind', 'mode', 'version', 'scope',
 ]);
 /** Placeholders and non-values that are never redacted. */
-const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*)$/i;
+const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|replace[_\-]?me.*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
 
 function keyWords(key: string): string[] {
   // split camelCase and separators: "clientSecret" → client secret, "X-Api-Key" → x api key
@@ -90,13 +91,24 @@ const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|
  * answer is kept, because several detectors ask about the same view of the same string in one scan.
  */
 let lastHintText: string | undefined;
-let lastHint = false;
-export function hasSecretWord(text: string): boolean {
+let lastHint = 0;
+/** One pass answers both questions: a secret-naming word (bit 1) and a vendor keyword (bit 2). */
+const SECRET_OR_VENDOR = new RegExp(`(${KEY_HINT.source})|(${VENDOR_WORDS_SOURCE})`, 'i');
+function hints(text: string): number {
   if (text !== lastHintText) {
-    lastHint = KEY_HINT.test(text);
+    const m = SECRET_OR_VENDOR.exec(text);
+    // the leftmost hit decides; only a vendor word first needs a second look for a secret word after it
+    lastHint = m === null ? 0 : m[1] !== undefined ? 1 : 2 | (KEY_HINT.test(text.slice(m.index)) ? 1 : 0);
     lastHintText = text;
   }
   return lastHint;
+}
+export function hasSecretWord(text: string): boolean {
+  return (hints(text) & 1) !== 0;
+}
+/** A secret-naming word or a vendor keyword: what the key=value readers need to run at all. */
+export function hasSecretOrVendorWord(text: string): boolean {
+  return hints(text) !== 0;
 }
 
 function isKeyChar(c: number): boolean {
@@ -111,13 +123,29 @@ function readKey(text: string, sep: number): number {
     i--;
     spaces++;
   }
+  if (text.charCodeAt(i) === 93) i--; // ENV['API_TOKEN'], $_ENV["API_TOKEN"], os.environ["…"]
   const q = text.charCodeAt(i);
   if (q === 34 || q === 39 || q === 96) i--; // closing quote of a JSON/YAML key
   const end = i + 1;
   while (i >= 0 && end - i <= MAX_KEY && isKeyChar(text.charCodeAt(i))) i--;
   const start = i + 1;
-  return end - start >= 2 ? start : -1;
+  if (end - start < 2) return -1;
+  // a declared type between the name and '=': `var apiToken string = …` (Go), `val apiToken: String = …`
+  // (Kotlin), `const apiToken: string = …` (TypeScript), `String apiToken = …` is read as is
+  if (TYPE_WORDS.has(text.slice(start, end))) {
+    let j = start - 1;
+    let gap = 0;
+    while (j >= 0 && gap < 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 58)) {
+      j--;
+      gap++;
+    }
+    if (gap > 0 && j >= 0 && isKeyChar(text.charCodeAt(j))) return readKey(text, j + 1);
+  }
+  return start;
 }
+
+/** Type names that may stand between a variable and '=' in typed declarations. */
+const TYPE_WORDS = new Set(['string', 'String', 'str', 'Str', 'byte', 'bytes', 'char', 'const', 'var', 'val', 'let', 'auto', 'text', 'Text', 'secret', 'SecretStr', 'SecureString', 'CharSequence', 'any', 'Any']);
 
 function isValueStop(c: number): boolean {
   // whitespace, quotes, and the delimiters that end a value in query strings, JSON, code and headers
@@ -134,6 +162,8 @@ export function looksSecret(value: string, kind: SecretKeyKind): boolean {
   const minLen = kind === 'password' ? 6 : 8;
   if (value.length < minLen || value.length > MAX_VALUE) return false;
   if (PLACEHOLDERS.test(value)) return false;
+  // an all-digit client secret or PIN-like token after a key that names a secret ("client_secret=8461029375120394")
+  if (kind === 'secret' && /^\d{12,64}$/.test(value)) return !allSame(value) && shannonEntropy(value) >= 2.5;
   const classes = charClassCount(value);
   const entropy = shannonEntropy(value);
   if (kind === 'password') return classes >= 2 || entropy >= 3.0;
@@ -150,15 +180,23 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   let valueStart = sep + 1;
   // ':=', '=>', '=='
   const next = text.charCodeAt(valueStart);
+  if (c === 58 && (next === 58 || next === 61)) return sep + 1; // Make's '::=', ':::=', ':=': read at the '='
   if (next === 61 || next === 62) valueStart++;
   if (c === 58 && next === 47) return sep + 1; // "://" is a URL, not an assignment
-  const keyEnd = c === 61 && text.charCodeAt(sep - 1) === 58 ? sep - 1 : sep;
+  // the operator may be longer: ':=', '::=', ':::=' (Make, Go), '?=' (Make), '.=' (PHP), '+=' (shell)
+  let keyEnd = sep;
+  while (c === 61 && keyEnd > 0 && sep - keyEnd < 3) {
+    const p = text.charCodeAt(keyEnd - 1);
+    if (p === 58 || p === 63 || p === 43 || (p === 46 && text.charCodeAt(keyEnd - 2) === 32)) keyEnd--;
+    else break;
+  }
   const keyStart = readKey(text, keyEnd);
   if (keyStart < 0) return sep + 1;
-  const rawKey = text.slice(keyStart, keyEnd);
-  if (!KEY_HINT.test(rawKey)) return sep + 1;
-  const kind = secretKeyKind(rawKey.replace(/["'`\s]/g, ''));
-  if (kind === undefined) return sep + 1;
+  // `apiToken string` (a declared type after the name): the name is the key
+  const rawKey = text.slice(keyStart, keyEnd).split(/[ :]/)[0] as string;
+  const hinted = KEY_HINT.test(rawKey);
+  if (!hinted && !hasVendorWord(rawKey)) return sep + 1;
+  const kind = hinted ? secretKeyKind(rawKey.replace(/["'`\s\]\[]/g, '')) : undefined;
   // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
   let i = valueStart;
   while (i < text.length && text.charCodeAt(i) === 32 && i - valueStart < 8) i++;
@@ -172,7 +210,8 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   // a trailing sentence period is not part of the value
   while (end > start && text.charCodeAt(end - 1) === 46) end--;
   if (text.charCodeAt(i) === 40) return sep + 1; // getpass(), os.getenv(…): a call, not a literal
-  if (!looksSecret(text.slice(start, end), kind)) return sep + 1;
+  const value = text.slice(start, end);
+  if (!(kind !== undefined && looksSecret(value, kind)) && !vendorValue(rawKey, value)) return sep + 1;
   out.push({ entity: 'GENERIC_SECRET', start, end, detector: 'generic_secret' });
   return end;
 }
@@ -181,8 +220,8 @@ export const genericSecretDetector: BuiltinDetector = {
   name: 'generic_secret',
   entity: 'GENERIC_SECRET',
   patterns: [],
-  mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretWord(text),
-  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretWord(text),
+  mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretOrVendorWord(text),
+  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretOrVendorWord(text),
   find(text: string, out: Finding[]): void {
     // jump from separator to separator with indexOf rather than visiting every character
     let eq = text.indexOf('=');

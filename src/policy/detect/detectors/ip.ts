@@ -28,6 +28,9 @@ export const ipv4Detector = regexDetector({
 const IPV6 =
   /(?<![\w:.%])(?:[0-9A-Fa-f]{1,4}:|:){1,8}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[0-9A-Za-z_.\-]{1,32})?(?![\w:]|\.\w)/g;
 
+/** Words that say an address follows: `::` alone is an address only then. */
+const IP_CONTEXT = /(?:\bip(?:v6)?\b|address|addr\b|bind|listen|host|gateway|route|subnet|prefix|peer)[ :=]*$/;
+
 function countChar(s: string, ch: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) if (s[i] === ch) n++;
@@ -65,7 +68,11 @@ export const ipv6Detector: BuiltinDetector = {
       if (countChar(addr, ':') < 2) continue;
       if (!isLoopback(addr)) {
         const groups = addr.split(':').filter((g) => g.length > 0);
-        if (groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
+        // `a::b` and `Foo::Bar::1` are code; an address has three groups, a group of 3+ hex digits or an
+        // IPv4 tail (`64:ff9b::192.0.2.33`, `fe80::`, `2001:db8::`) — or the text calls it one (`::`, `1::`)
+        const shaped = groups.length >= 3 || groups.some((g) => g.length >= 3) || addr.includes('.');
+        if (!shaped && !IP_CONTEXT.test(contextBefore(text, m.index, 32))) continue;
+        if (groups.length === 0 && !IP_CONTEXT.test(contextBefore(text, m.index, 32))) continue;
       }
       if (isIP(addr) !== 6) continue;
       if (pct >= 0 && isIP(s) !== 6) s = addr;

@@ -66,6 +66,9 @@ export const awsAccessKeyDetector = family(
   'AWS_ACCESS_KEY',
   '(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}',
   ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+  // placeholders (AKIAXXXXXXXXXXXXXXXX) are no credentials; AWS's documented example key still counts
+  // as one here, since it is what test traffic carries
+  (m) => !/(.)\1{4}/.test(m[0].slice(4)),
 );
 
 /** GitHub: classic ghp_/gho_/ghu_/ghs_/ghr_ + 36, fine-grained github_pat_ + 22 + '_' + 59. */
@@ -81,7 +84,8 @@ export const githubTokenDetector = family(
 export const gitlabTokenDetector = family(
   'gitlab_token',
   'GITLAB_TOKEN',
-  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{16,64}|GR1348941[A-Za-z0-9_\\-]{16,64})',
+  // routable tokens end in '.' + a two-character version and a seven-character CRC (base36)
+  '(?:gl(?:pat|dt|rt|ptt|soat|oas|cbt|imt|agent|ffct|ft|wt|sat)-[A-Za-z0-9_\\-]{16,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7})?|GR1348941[A-Za-z0-9_\\-]{16,64})',
   ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glsoat-', 'gloas-', 'glcbt-', 'glimt-', 'glagent-', 'glffct-', 'glft-', 'glwt-', 'glsat-', 'GR1348941'],
   randomAfter(4),
 );
@@ -92,6 +96,8 @@ export const slackTokenDetector = family(
   'SLACK_TOKEN',
   '(?:xox[abposre]-[0-9A-Za-z\\-]{10,250}|xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{60,250}|xapp-\\d-[A-Za-z0-9\\-]{10,250}|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\\-]{20,200})',
   ['xox', 'xapp-', 'hooks.slack.com'],
+  // placeholders (`xoxb-xxxxxxxxxx`, `xoxp-0000000000-…`) have no digit or a run of equal characters
+  (m) => /\d/.test(m[0].slice(5)) && !/([^0-9])\1{4}|0{6}/.test(m[0].slice(5)),
 );
 
 /** Stripe: secret, restricted and publishable keys in live and test mode, and webhook secrets. */

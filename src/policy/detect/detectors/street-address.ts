@@ -1,0 +1,308 @@
+/**
+ * STREET_ADDRESS. Postal addresses, recognised by their structure rather than by words alone, so that
+ * "2024 Google Drive" or "via Slack" are not addresses:
+ *
+ * - number-first (US, UK, Canada, Australia, Ireland, India …): a building number, one to four
+ *   street-name words, a street type from the USPS suffix list (Street, Ave, Meadow, Crescent …),
+ *   optional directional and unit (Apt 4B, Suite 200, #12), then a tail: a city, a state or province
+ *   and a postcode (ZIP, ZIP+4, UK and Canadian postcodes), or at least a capitalised city after a
+ *   comma or line break;
+ * - name-first (German, Dutch, Nordic, French, Spanish, Italian, Portuguese): a street name with its
+ *   type (-straße, -weg, -gracht; Rue, Calle, Via, Rua …), a number, and a postcode and city;
+ *   French number-first "12 rue de Rivoli, 75001 Paris" too;
+ * - US military mail (PSC/Unit … Box …, APO/FPO/DPO AA/AE/AP + ZIP).
+ *
+ * Without a tail, the street part alone is an address only after a cue ("ship to", "lives at",
+ * "address:", "Adresse", "dirección" …), as the value of an address-named key goes through the same
+ * cue (the JSON walker scans `address: value`).
+ */
+import type { Finding } from '../types.js';
+import type { BuiltinDetector } from '../regex-detector.js';
+import { contextBefore } from '../text.js';
+
+/** USPS Publication 28 street suffixes (primary names and the common abbreviations), lower case. */
+const SUFFIXES = new Set(
+  (
+    'alley aly allee annex anx arcade arc avenue ave av bayou byu beach bch bend bnd bluff blf bluffs bottom btm boulevard blvd ' +
+    'branch br bridge brg brook brk brooks burg burgs bypass byp camp cp canyon cyn cape cpe causeway cswy center ctr centre centers ' +
+    'circle cir circles cliff clf cliffs clfs club clb common commons corner cor corners cors course crse court ct courts cts cove cv ' +
+    'coves creek crk crescent cres crest crst crossing xing crossroad curve curv dale dl dam dm divide dv drive dr drives drs estate ' +
+    'est estates ests expressway expy extension ext extensions fall falls fls ferry fry field fld fields flds flat flt flats flts ford ' +
+    'frd fords forest frst forge frg forges fork frk forks frks fort ft freeway fwy garden gdn gardens gdns gateway gtwy glen gln glens ' +
+    'green grn greens grove grv groves harbor hbr harbour harbors haven hvn heights hts highway hwy hill hl hills hls hollow holw inlet ' +
+    'island is islands iss isle junction jct junctions key ky keys knoll knl knolls lake lk lakes lks land landing lndg lane ln light ' +
+    'lgt lights loaf lf lock lck locks lodge ldg loop mall manor mnr manors meadow mdw meadows mdws mews mill ml mills mission msn ' +
+    'motorway mtwy mount mt mountain mtn mountains neck nck orchard orch oval overpass opas park parks parkway pkwy parkways pass ' +
+    'passage psge path pike pine pne pines pnes place pl plain pln plains plns plaza plz point pt points pts port prt ports prairie ' +
+    'pr radial radl ramp ranch rnch rapid rpd rapids rpds rest rst ridge rdg ridges river riv road rd roads rds route rte row rue run ' +
+    'shoal shl shoals shore shr shores skyway skwy spring spg springs spgs spur spurs square sq squares station sta stravenue stra ' +
+    'stream strm street st streets summit smt terrace ter throughway trwy trace trce track trak trafficway trfy trail trl trailer ' +
+    'tunnel tunl turnpike tpke underpass upas union un unions valley vly valleys vlys viaduct via view vw views vws village vlg ' +
+    'villages ville vl vista vis walk walks wall way ways well wl wells close cl wynd gate rise quay parade pde esplanade grove ' +
+    'terrace broadway marg nagar chowk'
+  ).split(' '),
+);
+/** Street types that start a street name (French, Spanish, Italian, Portuguese, Dutch, Nordic). */
+const NAME_FIRST_TYPES = new Set(
+  (
+    'rue avenue boulevard bd place chemin allée allee impasse quai cours route calle avenida av paseo plaza carrera camino ' +
+    'carretera ronda travesía via viale corso piazza largo vicolo strada rua travessa praça praca estrada alameda ' +
+    'straat laan weg plein gracht kade gata gatan vägen vej gade'
+  ).split(' '),
+);
+/** Endings of German, Dutch and Nordic street names written as one word (Hauptstraße, Keizersgracht, Storgatan). */
+const UNIT = /^(?:,? )(?:apt\.?|apartment|suite|ste\.?|unit|fl\.?|floor|room|rm\.?|#|no\.?|flat|bldg\.?|building) ?#?[A-Za-z0-9\-]{1,6}/i;
+const DIRECTIONAL = /^ (?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?(?=[ ,\n]|$)/i;
+
+/** US state and Canadian province abbreviations (USPS, Canada Post). */
+const REGIONS = new Set(
+  (
+    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN ' +
+    'TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP AB BC MB NB NL NS NT NU ON PE QC SK YT NSW VIC QLD WA SA TAS ACT'
+  ).split(' '),
+);
+const POSTCODE = /^(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4}(?: ?[A-Z]{2})?|\d{3} ?\d{2}|\d{6})(?![\w])/;
+
+/** Words that say an address follows. */
+const CUE =
+  /(?:ship(?:ping)? to|deliver(?:y)? to|send (?:it )?to|mail(?:ing)? to|lives? (?:at|in|on)|living at|resides? at|located at|based at|moved to|address(?:ed)?|addr\b|billing|shipping|residence|domicile|home at|visit us at|find us at|office at|adresse|anschrift|wohnhaft|wohnt|dirección|direccion|domicilio|indirizzo|endereço|endereco|morada|adres\b|adress)[ :=\-"']{0,4}$/;
+
+function cued(text: string, start: number): boolean {
+  return CUE.test(contextBefore(text, start, 48).replace(/\s+$/, ' '));
+}
+
+const CAP_WORD = /^[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'.\-]{0,24}/;
+const ORDINAL = /^\d{1,3}(?:st|nd|rd|th)\b/i;
+
+interface Span {
+  end: number;
+}
+
+/** A capitalised word (or ordinal) at `i`, returning its end, or -1. */
+function wordAt(text: string, i: number, allowLowerCase = false): number {
+  const rest = text.slice(i, i + 32);
+  const m = CAP_WORD.exec(rest) ?? ORDINAL.exec(rest) ?? (allowLowerCase ? /^[a-z\u00e0-\u024f][a-z\u00e0-\u024f'\-]{1,24}/.exec(rest) : null);
+  return m === null ? -1 : i + m[0].length;
+}
+
+/** The tail after a street: `, City, ST 12345`, `\nCity ST 12345`, `, London SW1A 2AA`, or `, City`. */
+function tailAt(text: string, i: number): { end: number; strong: boolean } | undefined {
+  let p = i;
+  const sep = text.slice(p, p + 3);
+  if (sep.startsWith(', ')) p += 2;
+  else if (sep.startsWith(',\n')) p += 2;
+  else if (sep.startsWith('\n')) p += 1;
+  else if (sep.startsWith(' ')) p += 1;
+  else return undefined;
+  // postcode right away: "…Street, 10115 Berlin" is handled by the name-first path; here "SW1A 2AA"
+  let cityEnd = -1;
+  let q = p;
+  for (let w = 0; w < 4; w++) {
+    const e = wordAt(text, q);
+    if (e < 0) break;
+    cityEnd = e;
+    if (text.charCodeAt(e) !== 32) break;
+    if (REGIONS.has(text.slice(e + 1, e + 3)) && !/[a-z]/.test(text[e + 3] ?? '')) break;
+    if (POSTCODE.test(text.slice(e + 1, e + 10))) break;
+    q = e + 1;
+  }
+  if (cityEnd < 0) {
+    // a postcode first, then the city: "…, 75001 Paris", "…\n10115 Berlin"
+    const pc = POSTCODE.exec(text.slice(p, p + 12));
+    if (pc === null) return undefined;
+    let e = p + pc[0].length;
+    while (text.charCodeAt(e) === 32) {
+      const w = wordAt(text, e + 1);
+      if (w < 0) break;
+      e = w;
+    }
+    return { end: e, strong: true };
+  }
+  // ", ST 12345" or " ST 12345" or " 12345" or " SW1A 2AA"
+  let r = cityEnd;
+  if (text.startsWith(', ', r)) r += 2;
+  else if (text.charCodeAt(r) === 32) r += 1;
+  const region = text.slice(r, r + 3);
+  if (/^[A-Z]{2,3}$/.test(region.trim()) && REGIONS.has(region.trim()) && (text.charCodeAt(r + region.trim().length) === 32 || r + region.trim().length === text.length)) {
+    r += region.trim().length;
+    const after = text.slice(r + 1, r + 12);
+    const pc = text.charCodeAt(r) === 32 ? POSTCODE.exec(after) : null;
+    return pc !== null ? { end: r + 1 + pc[0].length, strong: true } : { end: r, strong: true };
+  }
+  const pc = POSTCODE.exec(text.slice(r, r + 12));
+  if (pc !== null && r > cityEnd) return { end: r + pc[0].length, strong: true };
+  // a city alone: only after a comma or line break, followed by punctuation or the end
+  const next = text.charCodeAt(cityEnd);
+  if (p > i + 1 && (Number.isNaN(next) || next === 46 || next === 44 || next === 10 || next === 41 || next === 59 || next === 34)) return { end: cityEnd, strong: false };
+  return undefined;
+}
+
+/** A building number then a capitalised word or a digit; the character before is checked in code (cheaper than a lookbehind at every digit). */
+const NUMBER = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+/** "12 rue de Rivoli": a number before a lower-case street type (French, Spanish, Italian, Portuguese). */
+const NUMBER_LOWER_TYPE = /\d{1,6}(?:bis|ter)?(?= (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) )/g;
+const LOWER_TYPE_HINT = / (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) /;
+
+/** Not inside a longer token: digits after a letter, '-', '.', ',', '/', ':', '#' or a currency sign are no building number. */
+function numberStarts(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const c = text.charCodeAt(i - 1);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return false;
+  return !(c === 45 || c === 46 || c === 44 || c === 47 || c === 58 || c === 35 || c === 36 || c === 0x20ac || c === 0xa3);
+}
+
+/** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
+function numberFirst(text: string, out: Finding[]): void {
+  for (const re of LOWER_TYPE_HINT.test(text) ? [NUMBER, NUMBER_LOWER_TYPE] : [NUMBER]) numberFirstWith(re, text, out);
+}
+
+function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
+  NUMBER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NUMBER.exec(text)) !== null) {
+    const start = m.index;
+    if (!numberStarts(text, start)) {
+      // skip the rest of this digit run
+      NUMBER.lastIndex = start + m[0].length;
+      continue;
+    }
+    let p = start + m[0].length + 1;
+    let words = 0;
+    let streetEnd = -1;
+    let lastWordStart = -1;
+    const dir = DIRECTIONAL.exec(text.slice(p - 1, p + 8));
+    if (dir !== null) p += dir[0].length;
+    for (let w = 0; w < 6; w++) {
+      let e = wordAt(text, p, words > 0);
+      if (e < 0 && words === 0) {
+        // "12 rue de Rivoli": a lower-case street type right after the number
+        e = wordAt(text, p, true);
+        if (e > 0 && !NAME_FIRST_TYPES.has(text.slice(p, e).toLowerCase())) e = -1;
+      }
+      if (e < 0) break;
+      const word = text.slice(p, e).replace(/\.$/, '').toLowerCase();
+      lastWordStart = p;
+      if (words > 0 && SUFFIXES.has(word)) {
+        streetEnd = e;
+        break;
+      }
+      // French/Spanish/Italian after a number: "12 rue de Rivoli"
+      if (words === 0 && NAME_FIRST_TYPES.has(word)) {
+        const r = nameFirstRest(text, e);
+        if (r !== undefined) {
+          streetEnd = r.end;
+          break;
+        }
+      }
+      words++;
+      if (text.charCodeAt(e) !== 32) break;
+      p = e + 1;
+    }
+    if (streetEnd < 0 || lastWordStart < 0) continue;
+    // year-like numbers without a tail are dates, not buildings ("2024 Google Drive")
+    let end = streetEnd;
+    const d = DIRECTIONAL.exec(text.slice(end, end + 8));
+    if (d !== null) end += d[0].length;
+    const unit = UNIT.exec(text.slice(end, end + 24));
+    if (unit !== null) end += unit[0].length;
+    const tail = tailAt(text, end);
+    if (tail !== undefined && (tail.strong || cued(text, start) || !/^(?:19|20)\d\d$/.test(m[0]))) {
+      out.push({ entity: 'STREET_ADDRESS', start, end: tail.end, detector: 'street_address' });
+      NUMBER.lastIndex = tail.end;
+    } else if (cued(text, start)) {
+      out.push({ entity: 'STREET_ADDRESS', start, end, detector: 'street_address' });
+      NUMBER.lastIndex = end;
+    }
+  }
+}
+
+/** After a name-first type word: its name words ("de Rivoli", "Mayor", "Roma"), up to a comma, number or end. */
+function nameFirstRest(text: string, i: number): Span | undefined {
+  let p = i;
+  let words = 0;
+  let end = -1;
+  for (let w = 0; w < 5 && text.charCodeAt(p) === 32; w++) {
+    const e = wordAt(text, p + 1, true);
+    if (e < 0) break;
+    const word = text.slice(p + 1, e);
+    if (/^[a-z]/.test(word) && !/^(?:de|du|des|la|le|les|del|della|di|da|do|dos|das|van|der|den|het|d'[a-z]+)$/i.test(word)) break;
+    end = e;
+    if (/^[A-Z\u00c0-\u00de]/.test(word)) words++;
+    p = e;
+  }
+  return words > 0 && end > 0 ? { end } : undefined;
+}
+
+/** A street type then its name words, then the number: "Calle Mayor 3", "Via Roma 10", "Rua Augusta 12". */
+const TYPE_FIRST =
+  /(?<![\w\-])(?:Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Cours|Calle|Avenida|Av\.|Paseo|Plaza|Carrera|Camino|Carretera|Ronda|Via|Viale|Corso|Piazza|Largo|Vicolo|Strada|Rua|Travessa|Praça|Estrada|Alameda)(?: (?:de|du|des|la|le|del|della|di|da|do|dos|das))?(?: [A-Z\u00c0-\u00de][^\s,\d]{0,24}){1,4},? \d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/g;
+/** One capitalised word (or two, "Berliner Straße") then the number; its ending is checked in code: "Hauptstraße 5", "Keizersgracht 123". */
+const SUFFIXED = /(?<![\w\u00c0-\u024f\-.])[A-Z\u00c0-\u00de][\w\u00c0-\u024f\-.]{2,40}(?: (?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm))?,? \d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/g;
+const NAME_SUFFIX = /(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|graben|gracht|straat|laan|kade|singel|plein|gatan|gata|vägen|vej|gade|veien|gate)$/i;
+
+/** Name-first: "Hauptstraße 5, 10115 Berlin", "Calle Mayor 3, 28013 Madrid", "Keizersgracht 123, 1015 CJ Amsterdam". */
+/** A street-name ending right before a number ("…straße 5", "…gracht 123"): the cheap test that lets the one-word name-first regex run. */
+function suffixBeforeNumber(text: string): boolean {
+  for (let i = text.indexOf(' '); i > 0 && i < text.length - 1; i = text.indexOf(' ', i + 1)) {
+    const d = text.charCodeAt(i + 1);
+    if (d < 48 || d > 57) continue;
+    const end = text.charCodeAt(i - 1) === 44 ? i - 1 : i;
+    if (NAME_SUFFIX.test(text.slice(Math.max(0, end - 8), end))) return true;
+  }
+  return false;
+}
+const TYPE_WORD = /(?:Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Cours|Calle|Avenida|Av\.|Paseo|Plaza|Carrera|Camino|Carretera|Ronda|Via|Viale|Corso|Piazza|Largo|Vicolo|Strada|Rua|Travessa|Praça|Estrada|Alameda) [A-Z]/;
+
+function nameFirst(text: string, out: Finding[]): void {
+  const regexes = [...(TYPE_WORD.test(text) ? [TYPE_FIRST] : []), ...(suffixBeforeNumber(text) ? [SUFFIXED] : [])];
+  for (const re of regexes) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const start = m.index;
+      if (re === SUFFIXED) {
+        const name = m[0].slice(0, m[0].lastIndexOf(' ')).replace(/,$/, '');
+        if (!NAME_SUFFIX.test(name) && !/ (?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm)$/.test(name)) continue;
+      }
+      let end = start + m[0].length;
+      // a postcode and a city follow ("…, 10115 Berlin"); without them only a cue makes it an address
+      let p = end;
+      if (text.startsWith(', ', p)) p += 2;
+      else if (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 10) p += 1;
+      const pc = /^(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2})?|\d{3} ?\d{2}|\d{2}-\d{3})(?= [A-Z\u00c0-\u00de])/.exec(text.slice(p, p + 12));
+      const cityEnd = pc !== null ? wordAt(text, p + pc[0].length + 1) : -1;
+      if (cityEnd > 0) {
+        end = cityEnd;
+        while (text.charCodeAt(end) === 32 && /^[A-Z\u00c0-\u00de(]/.test(text[end + 1] ?? '')) {
+          const more = wordAt(text, end + 1);
+          if (more < 0) break;
+          end = more;
+        }
+      } else if (!cued(text, start)) continue;
+      out.push({ entity: 'STREET_ADDRESS', start, end, detector: 'street_address' });
+      re.lastIndex = end;
+    }
+  }
+}
+
+const MILITARY = /(?<![\w])(?:(?:PSC|Unit|CMR) \d{1,5},? Box \d{1,5}|(?:USNS|USS|USNV|USCGC) [A-Z][A-Za-z]{1,24})(?:,? |\n)(?:APO|FPO|DPO) A[AEP] \d{5}(?!\d)/g;
+
+function military(text: string, out: Finding[]): void {
+  MILITARY.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = MILITARY.exec(text)) !== null) out.push({ entity: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, detector: 'street_address' });
+}
+
+export const streetAddressDetector: BuiltinDetector = {
+  name: 'street_address',
+  entity: 'STREET_ADDRESS',
+  patterns: [NUMBER, NUMBER_LOWER_TYPE, TYPE_FIRST, SUFFIXED, MILITARY],
+  mayMatch: (text) => /\d/.test(text),
+  // a building number, a house number or a ZIP: every address has a digit and a capitalised word
+  triggered: (t, text) => t.tightDigits >= 1 && text.length >= 8,
+  find(text: string, out: Finding[]): void {
+    numberFirst(text, out);
+    nameFirst(text, out);
+    if (text.includes('PO A')) military(text, out); // APO, FPO, DPO
+  },
+};

@@ -1,0 +1,243 @@
+/**
+ * One hash table over every word the PERSON detector knows: the generated name lexicon (names-data.ts)
+ * and the hand-written cue and look-alike lists (words.ts), each word with a set of flag bits. A word
+ * of the scanned text is looked up with one probe, hashed and compared in place on its code units
+ * with case folded, so a lookup allocates nothing (open addressing, linear probing, FNV-1a).
+ */
+import { NAME_GROUPS } from './names-data.js';
+import {
+  CALENDAR,
+  DETERMINERS,
+  FOREIGN_FUNCTION_WORDS,
+  NAME_SYLLABLES,
+  ROMANISED_SURNAMES,
+  GREETINGS,
+  INTRODUCERS,
+  LOCATIVES,
+  NON_PERSONS,
+  NOT_NAMES_AFTER_CUES,
+  ORG_SUFFIXES,
+  PARTICLES,
+  PERSON_KEYS,
+  PERSON_NAME_QUALIFIERS,
+  PLACE_PREFIXES,
+  PLACES,
+  SIGNOFFS,
+  TITLES,
+} from './words.js';
+
+export const FIRST = 1 << 0;
+export const LAST = 1 << 1;
+/** Also a common lower-case English word (mark, bill, grace, rose). */
+export const COMMON = 1 << 2;
+export const PLACE = 1 << 3;
+/** A company, product, tool, AI model, nationality or language. */
+export const NON_PERSON = 1 << 4;
+export const CALENDAR_WORD = 1 << 5;
+export const TITLE = 1 << 6;
+export const PARTICLE = 1 << 7;
+export const GREETING = 1 << 8;
+export const SIGNOFF = 1 << 9;
+export const INTRODUCER = 1 << 10;
+export const PERSON_KEY = 1 << 11;
+export const NAME_QUALIFIER = 1 << 12;
+export const LOCATIVE = 1 << 13;
+export const PLACE_PREFIX = 1 << 14;
+export const ORG_SUFFIX = 1 << 15;
+export const NOT_AFTER_CUE = 1 << 16;
+/** Articles and possessives: a capitalised common word after one is a noun ("a Grace period"). */
+export const DETERMINER = 1 << 17;
+/** A syllable of romanised Chinese or Korean given names (NAME_SYLLABLES). */
+export const SYLLABLE = 1 << 18;
+
+export const NAME = FIRST | LAST;
+/** Flags that make a name-list word ambiguous: it needs more evidence than its capital letter. */
+export const AMBIGUOUS = COMMON | PLACE | NON_PERSON | CALENDAR_WORD | NOT_AFTER_CUE;
+
+/** Lower-case of each code unit below FOLD_LIMIT that lower-cases to one code unit (Latin, Greek, Cyrillic, Armenian). */
+const FOLD_LIMIT = 0x590;
+const FOLD = new Uint16Array(FOLD_LIMIT);
+for (let c = 0; c < FOLD_LIMIT; c++) {
+  const l = String.fromCharCode(c).toLowerCase();
+  FOLD[c] = l.length === 1 ? l.charCodeAt(0) : c;
+}
+FOLD[0x130] = 0x69; // İ → i (its lower case is two code units)
+
+/** Case-folded code unit; the typographic apostrophe ’ folds to '. */
+export function fold(c: number): number {
+  if (c < FOLD_LIMIT) return FOLD[c] as number;
+  return c === 0x2019 ? 39 : c;
+}
+
+/** Whether a code unit is an upper-case letter (it folds to another code unit). */
+export function isUpper(c: number): boolean {
+  return c < FOLD_LIMIT && FOLD[c] !== c;
+}
+
+/**
+ * Open addressing on two independent 32-bit hashes of the folded word (and its length): a probe
+ * compares integers, never strings. Two different words agreeing on all three would need a 1 in 2^64
+ * coincidence; the table is checked for such a collision when it is built.
+ */
+export class WordTable {
+  private readonly keys: string[] = [];
+  private flagsOf: Int32Array = new Int32Array(1024);
+  private h1s: Int32Array = new Int32Array(1024);
+  private h2s: Int32Array = new Int32Array(1024);
+  private lens: Int32Array = new Int32Array(1024);
+  private slots: Int32Array;
+  private mask: number;
+
+  constructor(capacityHint: number) {
+    let size = 1;
+    while (size < capacityHint * 2) size <<= 1;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Adds `flags` to `word` (already lower case). */
+  add(word: string, flags: number): void {
+    const [h1, h2] = hashes(word, 0, word.length);
+    const i = this.find(h1, h2, word.length);
+    if (i >= 0) {
+      if (this.keys[i] !== word) throw new Error(`word table: hash collision between '${this.keys[i]}' and '${word}'`);
+      this.flagsOf[i] = (this.flagsOf[i] as number) | flags;
+      return;
+    }
+    if (this.keys.length * 2 >= this.slots.length) this.grow();
+    const n = this.keys.length;
+    if (n >= this.flagsOf.length) {
+      const widen = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.flagsOf = widen(this.flagsOf);
+      this.h1s = widen(this.h1s);
+      this.h2s = widen(this.h2s);
+      this.lens = widen(this.lens);
+    }
+    this.keys.push(word);
+    this.flagsOf[n] = flags;
+    this.h1s[n] = h1;
+    this.h2s[n] = h2;
+    this.lens[n] = word.length;
+    this.place(n);
+  }
+
+  /** Clears `flags` of `word` when it is in the table. */
+  remove(word: string, flags: number): void {
+    const [h1, h2] = hashes(word, 0, word.length);
+    const i = this.find(h1, h2, word.length);
+    if (i >= 0) this.flagsOf[i] = (this.flagsOf[i] as number) & ~flags;
+  }
+
+  /** Flags of `text[start, end)` folded, or 0 when it is not in the table. */
+  probe(text: string, start: number, end: number): number {
+    const [h1, h2] = hashes(text, start, end);
+    return this.probeHashed(h1, h2, end - start);
+  }
+
+  /** `probe` with the word's hashes computed by the caller (hashStep1/hashStep2 over its folded code units from the seeds). */
+  probeHashed(h1: number, h2: number, len: number): number {
+    const i = this.find(h1 | 0, h2 | 0, len);
+    return i < 0 ? 0 : (this.flagsOf[i] as number);
+  }
+
+  private place(i: number): void {
+    let s = (this.h1s[i] as number) & this.mask;
+    while ((this.slots[s] as number) >= 0) s = (s + 1) & this.mask;
+    this.slots[s] = i;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    this.mask = this.slots.length - 1;
+    for (let i = 0; i < this.keys.length; i++) this.place(i);
+  }
+
+  private find(h1: number, h2: number, len: number): number {
+    let s = h1 & this.mask;
+    for (;;) {
+      const i = this.slots[s] as number;
+      if (i < 0) return -1;
+      if (this.h1s[i] === h1 && this.h2s[i] === h2 && this.lens[i] === len) return i;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
+
+export const SEED1 = 0x811c9dc5 | 0;
+export const SEED2 = 0x2545f491 | 0;
+
+/** FNV-1a step over a folded code unit. */
+export function hashStep1(h: number, folded: number): number {
+  return Math.imul(h ^ folded, 0x01000193);
+}
+
+/** A second, independent multiplicative step (MurmurHash2's constant). */
+export function hashStep2(h: number, folded: number): number {
+  const x = Math.imul(h + folded, 0x5bd1e995);
+  return x ^ (x >>> 13);
+}
+
+function hashes(text: string, start: number, end: number): [number, number] {
+  let h1 = SEED1;
+  let h2 = SEED2;
+  for (let i = start; i < end; i++) {
+    const c = fold(text.charCodeAt(i));
+    h1 = hashStep1(h1, c);
+    h2 = hashStep2(h2, c);
+  }
+  return [h1 | 0, h2 | 0];
+}
+
+function addAll(table: WordTable, words: string, flags: number): void {
+  for (const w of words.split(' ')) if (w.length > 0) table.add(w.normalize('NFC'), flags);
+}
+
+/** Names whose lower-case form SCOWL lists but which are first of all names. */
+const NAMES_FIRST = 'maria lee jan dan pat kim li ali ana eva ada ivan omar amir sara adam noah';
+
+function build(): WordTable {
+  const groups = NAME_GROUPS as Record<string, string>;
+  let n = 0;
+  for (const k of Object.keys(groups)) n += (groups[k] as string).length / 7;
+  const t = new WordTable(n + 4000);
+  for (const [key, words] of Object.entries(groups)) {
+    const flags = (key.includes('F') ? FIRST : 0) | (key.includes('L') ? LAST : 0) | (key.includes('C') ? COMMON : 0);
+    addAll(t, words, flags);
+  }
+  addAll(t, TITLES, TITLE);
+  addAll(t, GREETINGS, GREETING);
+  addAll(t, SIGNOFFS, SIGNOFF);
+  addAll(t, INTRODUCERS, INTRODUCER);
+  addAll(t, PARTICLES, PARTICLE);
+  addAll(t, LOCATIVES, LOCATIVE);
+  addAll(t, PLACE_PREFIXES, PLACE_PREFIX);
+  addAll(t, ORG_SUFFIXES, ORG_SUFFIX);
+  addAll(t, CALENDAR, CALENDAR_WORD);
+  addAll(t, PLACES, PLACE);
+  addAll(t, NON_PERSONS, NON_PERSON);
+  addAll(t, PERSON_KEYS, PERSON_KEY);
+  addAll(t, PERSON_NAME_QUALIFIERS, NAME_QUALIFIER);
+  addAll(t, NOT_NAMES_AFTER_CUES, NOT_AFTER_CUE);
+  addAll(t, DETERMINERS, DETERMINER);
+  addAll(t, FOREIGN_FUNCTION_WORDS, NOT_AFTER_CUE);
+  addAll(t, NAME_SYLLABLES, SYLLABLE);
+  addAll(t, ROMANISED_SURNAMES, LAST);
+  for (const w of NAMES_FIRST.split(' ')) t.remove(w, COMMON);
+  return t;
+}
+
+let table: WordTable | undefined;
+
+/** The table, built on first use (about 90,000 words). */
+export function wordTable(): WordTable {
+  table ??= build();
+  return table;
+}
