@@ -89,6 +89,8 @@ table('more secret families', [
   ['System.setProperty("X_TOKEN", "Zq8Lm2Nx7Rt4Vb6Kp9Hd");', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9Hd']]],
   ['<password>\n  Zq8Lm2Nx7Rt4Vb6Kp9Hd\n</password>', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9Hd']]],
   ['client_secret=846102937512039417', [['GENERIC_SECRET', '846102937512039417']]],
+  ['discord_token ||= "Zq8Lm2Nx7Rt4Vb6Kp9HdW3"', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9HdW3']]],
+  ['api_token <- "Zq8Lm2Nx7Rt4Vb6Kp9HdW3"', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9HdW3']]],
   ['TELEGRAM_BOT_TOKEN=1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7', [['GENERIC_SECRET', '1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7']]],
   ['shopify shpat_1a2b3c4d5e6f7a8b9c0d1e2f3a4b (too short)', []],
 ]);

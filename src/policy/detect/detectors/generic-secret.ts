@@ -183,11 +183,11 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   if (c === 58 && (next === 58 || next === 61)) return sep + 1; // Make's '::=', ':::=', ':=': read at the '='
   if (next === 61 || next === 62) valueStart++;
   if (c === 58 && next === 47) return sep + 1; // "://" is a URL, not an assignment
-  // the operator may be longer: ':=', '::=', ':::=' (Make, Go), '?=' (Make), '.=' (PHP), '+=' (shell)
+  // the operator may be longer: ':=', '::=', ':::=' (Make, Go), '?=' (Make), '.=' (PHP), '+=' (shell), '||=' (Ruby)
   let keyEnd = sep;
   while (c === 61 && keyEnd > 0 && sep - keyEnd < 3) {
     const p = text.charCodeAt(keyEnd - 1);
-    if (p === 58 || p === 63 || p === 43 || (p === 46 && text.charCodeAt(keyEnd - 2) === 32)) keyEnd--;
+    if (p === 58 || p === 63 || p === 43 || p === 124 || (p === 46 && text.charCodeAt(keyEnd - 2) === 32)) keyEnd--;
     else break;
   }
   const keyStart = readKey(text, keyEnd);

@@ -231,15 +231,17 @@ function hyphenFlags(text: string, start: number, end: number, table: WordTable)
 function syllableName(text: string, start: number, end: number, table: WordTable): boolean {
   const len = end - start;
   if (len < 4 || len > 12) return false;
-  const split = (from: number, parts: number): boolean => {
-    if (from === end) return parts >= 2;
-    if (parts === 3) return false;
-    for (let l = Math.min(6, end - from); l >= 1; l--) {
-      if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && split(from + l, parts + 1)) return true;
-    }
-    return false;
-  };
-  return split(start, 0);
+  return splitSyllables(text, start, end, 0, table);
+}
+
+/** Whether text[from, end) splits into syllables, at most three parts in all, at least two. */
+function splitSyllables(text: string, from: number, end: number, parts: number, table: WordTable): boolean {
+  if (from === end) return parts >= 2;
+  if (parts === 3) return false;
+  for (let l = Math.min(6, end - from); l >= 1; l--) {
+    if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && splitSyllables(text, from + l, end, parts + 1, table)) return true;
+  }
+  return false;
 }
 
 /**
