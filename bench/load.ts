@@ -10,7 +10,14 @@
  *     sidecar's cost is billed in,
  *   - the gateway's peak RSS (VmHWM).
  *
+ * Queue modes (--queues, comma-separated, run one after another in the same run, each on a fresh
+ * gateway, so they can be compared side by side; --rounds repeats the whole set to show the spread):
+ *   memory    the in-memory sending queue (default)
+ *   fsync     sending_queue.storage, written and fsynced before each 200 (group commit)
+ *   nofsync   sending_queue.storage with fsync: false
+ *
  * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100]
+ *      npm run bench -- --queues memory,fsync,nofsync --rounds 2
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
@@ -33,8 +40,14 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
     compression: { type: 'string', default: 'gzip' },
+    queues: { type: 'string', default: 'memory' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+type QueueMode = 'memory' | 'fsync' | 'nofsync';
+const MODES = args.queues!.split(',').map((m) => m.trim()) as QueueMode[];
+for (const m of MODES) if (!['memory', 'fsync', 'nofsync'].includes(m)) throw new Error(`--queues: unknown mode '${m}' (memory, fsync, nofsync)`);
+const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONCURRENCY = Number(args.concurrency);
@@ -93,9 +106,9 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
   throw new Error(`gateway not ready at ${url}`);
 }
 
-async function main(): Promise<void> {
-  const producers = PRODUCERS.map(loadProducer);
-  const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
+type Rows = [string, string][];
+
+async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
   const sink = await startSink();
   const [port, telemetryPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
@@ -114,6 +127,7 @@ async function main(): Promise<void> {
       `    endpoint: http://127.0.0.1:${sink.port}`,
       '    encoding: protobuf',
       `    compression: ${args.compression}`,
+      ...(mode === 'memory' ? [] : ['    sending_queue:', `      storage: ${path.join(dir, 'queue')}`, `      fsync: ${mode === 'fsync'}`]),
       'routes:',
       '  broad-use: [otlphttp/sink]',
       '  tenant-only: [otlphttp/sink]',
@@ -194,7 +208,8 @@ async function main(): Promise<void> {
     const exported = (await exportedSpans()) - exportedBefore;
     agent.destroy();
 
-    const rows: [string, string][] = [
+    const rows: Rows = [
+      ['queue', mode === 'memory' ? 'memory' : mode === 'fsync' ? 'storage, fsync' : 'storage, fsync: false'],
       ['policy', args.policy!],
       ['batch size (spans)', String(BATCH)],
       ['export compression', args.compression!],
@@ -209,12 +224,18 @@ async function main(): Promise<void> {
       ['spans per gateway CPU-second', (accepted / cpu).toFixed(0)],
       ['gateway peak RSS (MiB)', after.peakRssMiB.toFixed(1)],
     ];
+    const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+    if (mode !== 'memory') {
+      const sum = /^loopgate_queue_fsync_duration_seconds_sum\{[^}]*\} ([\d.e-]+)$/m.exec(text);
+      const count = /^loopgate_queue_fsync_duration_seconds_count\{[^}]*\} (\d+)$/m.exec(text);
+      const fsyncs = count ? Number(count[1]) : 0;
+      rows.push(['fsyncs (whole run)', String(fsyncs)]);
+      rows.push(['mean fsync (ms)', fsyncs > 0 ? ((Number(sum![1]) / fsyncs) * 1000).toFixed(2) : '-']);
+    }
     if (process.env.LOOPGATE_BENCH_METRICS) {
-      const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
       console.log(text.split('\n').filter((l) => /^loopgate_(spans|export|queue)/.test(l)).join('\n'));
     }
-    const width = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    return rows;
   } finally {
     // Let the gateway drain its queues into the sink before the sink goes away.
     const exited = new Promise((r) => child.once('exit', r));
@@ -222,6 +243,23 @@ async function main(): Promise<void> {
     await exited;
     sink.close();
   }
+}
+
+async function main(): Promise<void> {
+  const producers = PRODUCERS.map(loadProducer);
+  const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
+  const columns: { name: string; rows: Rows }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of MODES) columns.push({ name: ROUNDS > 1 ? `${mode} #${round}` : mode, rows: await runMode(mode, batches) });
+  }
+  // One table, one column per run: the modes side by side.
+  const keys = columns[0]!.rows.map(([k]) => k);
+  for (const c of columns) for (const [k] of c.rows) if (!keys.includes(k)) keys.push(k);
+  const width = Math.max(...keys.map((k) => k.length));
+  const cell = (c: { rows: Rows }, k: string): string => c.rows.find(([key]) => key === k)?.[1] ?? '';
+  const colWidth = columns.map((c) => Math.max(c.name.length, ...keys.map((k) => cell(c, k).length)));
+  console.log(`${''.padEnd(width)}  ${columns.map((c, i) => c.name.padStart(colWidth[i]!)).join('  ')}`);
+  for (const k of keys) console.log(`${k.padEnd(width)}  ${columns.map((c, i) => cell(c, k).padStart(colWidth[i]!)).join('  ')}`);
 }
 
 main().catch((err: unknown) => {

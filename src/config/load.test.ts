@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../yaml/index.js';
 import { loadGatewayConfig, MAX_CONFIG_FILE_BYTES, parseGatewayConfig } from './load.js';
@@ -198,6 +198,12 @@ describe('gateway config', () => {
       expect.stringMatching(/:13:12: exporters\["kafka\/y"\]: exporter id 'kafka\/y' must be <type> or <type>\/<name>/),
       expect.stringMatching(/:15:21: service\.shutdown_timeout: expected a duration/),
     ]);
+  });
+
+  it('reads a persistent queue: storage resolved against the config folder', () => {
+    const c = ok('policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\n    sending_queue: { storage: ./queue, fsync: false, max_bytes: 1MiB }\n');
+    expect(c.exporters['file/a']).toMatchObject({ queue: { storage: join(dirname(FILE), 'queue'), fsync: false, maxBytes: 1024 * 1024 } });
+    // The mistakes (an empty folder, fsync without storage) are pinned in testdata/bad/queue-storage.yaml.
   });
 
   it('refuses a class that is not exportable in routes', () => {

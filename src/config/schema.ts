@@ -151,6 +151,14 @@ const Queue = z.strictObject({
   max_bytes: PositiveByteSize.optional(),
   /** 0 = never merge queued items into one request. */
   max_batch_bytes: ByteSize.optional(),
+  /** A folder for the persistent queue (relative to the config file); unset = in memory. */
+  storage: NonEmpty.optional(),
+  /** With storage: fsync before answering the client (default true). */
+  fsync: z.boolean().optional(),
+}).superRefine((q, ctx) => {
+  if (q.fsync !== undefined && q.storage === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['fsync'], message: "applies to a persistent queue only: set 'storage' too, or remove 'fsync'" });
+  }
 });
 
 // ---- exporters: one schema per type ----
@@ -337,19 +345,21 @@ function retryOptions(r: RawRetry | undefined): ExporterOptions['retry'] {
   };
 }
 
-function queueOptions(q: RawQueue | undefined): ExporterOptions['queue'] {
+function queueOptions(q: RawQueue | undefined, resolvePath: (p: string) => string): ExporterOptions['queue'] {
   if (!q) return undefined;
   return {
     ...(q.num_consumers !== undefined && { numConsumers: q.num_consumers }),
     ...(q.max_bytes !== undefined && { maxBytes: q.max_bytes }),
     ...(q.max_batch_bytes !== undefined && { maxBatchBytes: q.max_batch_bytes }),
+    ...(q.storage !== undefined && { storage: resolvePath(q.storage) }),
+    ...(q.fsync !== undefined && { fsync: q.fsync }),
   };
 }
 
 /** Maps one validated exporter section onto the export factory's option type (durations in ms). */
 export function toExporterOptions(entry: RawExporter, resolvePath: (p: string) => string): ExporterOptions {
   const retry = retryOptions(entry.raw.retry_on_failure);
-  const queue = queueOptions(entry.raw.sending_queue);
+  const queue = queueOptions(entry.raw.sending_queue, resolvePath);
   switch (entry.type) {
     case 'file': {
       const options: FileExporterOptions = { type: 'file', path: resolvePath(entry.raw.path) };

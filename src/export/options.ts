@@ -44,6 +44,18 @@ export interface QueueOptions {
    * which is when per-request round trips would otherwise limit throughput. Default 8 MiB.
    */
   maxBatchBytes?: number;
+  /**
+   * A folder for a persistent queue (`sending_queue.storage`). Unset: the queue lives in memory. Set:
+   * each admitted request is written (and, with `fsync`, fsynced) under `<storage>/<exporter id>/`
+   * before the client is answered, and what the downstream has not acknowledged is replayed on the next
+   * start; `maxBytes` then bounds the bytes on disk.
+   */
+  storage?: string;
+  /**
+   * With `storage`: fsync before answering (default true). false answers once the write reached the
+   * OS: survives a crash of the gateway, not of the machine (docs/durability.md says what it costs).
+   */
+  fsync?: boolean;
 }
 
 export type Compression = 'gzip' | 'none';
@@ -117,6 +129,8 @@ export const DEFAULT_QUEUE: Readonly<Required<QueueOptions>> = {
   numConsumers: 4,
   maxBytes: 64 * 1024 * 1024,
   maxBatchBytes: 8 * 1024 * 1024,
+  storage: '',
+  fsync: true,
 };
 
 export const DEFAULT_OTLPHTTP = {

@@ -67,5 +67,12 @@ export const problems = {
     message: 'export queues are full; retry later',
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   }),
+  /** Intake has stopped (shutdown): `connection: close` so a keep-alive client reconnects elsewhere. */
+  shuttingDown: (retryAfterSeconds: number): Problem => ({
+    status: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    message: 'the gateway is shutting down; retry later',
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))), connection: 'close' },
+  }),
   internal: (): Problem => ({ status: 500, grpcCode: GrpcCode.INTERNAL, message: 'internal error' }),
 };
