@@ -26,8 +26,8 @@ COPY schema ./schema
 COPY deploy/loopgate.container.yaml /etc/loopgate/loopgate.yaml
 RUN mkdir -p /var/lib/loopgate && chown node:node /var/lib/loopgate
 USER node
-# 4318: OTLP/HTTP receiver. 8888: /metrics, /healthz, /readyz.
-EXPOSE 4318 8888
+# 4318: OTLP/HTTP receiver. 4317: OTLP/gRPC receiver. 8888: /metrics, /healthz, /readyz.
+EXPOSE 4317 4318 8888
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8888/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM from `docker stop` triggers the graceful drain; give it longer than service.shutdown_timeout.

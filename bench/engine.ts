@@ -130,7 +130,7 @@ for (const [pname, ppath] of Object.entries(POLICIES)) {
     const bytes = batches.reduce((n, b) => n + stringBytes(b), 0) / batches.length;
     const first = p.process(batch, CTX);
     const redactions = Object.values(first.redactionsByEntity).reduce((a, b) => a + b, 0);
-    const exported = first.outputs.reduce((n, o) => n + o.spanCount, 0);
+    const exported = first.outputs.reduce((n, o) => n + o.count, 0);
     let next = 0;
     const step = () => p.process(batches[next++ % batches.length]!, CTX);
     const ms = msPerOp(step);

@@ -109,7 +109,9 @@ function run(span: Span, resource: KeyValue[] = [], scope: KeyValue[] = []): { s
   };
   const result = policy.process(data, {});
   expect(result.outputs).toHaveLength(1);
-  const out = result.outputs[0]!.data;
+  const output = result.outputs[0]!;
+  if (output.signal !== 'traces') throw new Error('traces in, traces out');
+  const out = output.data;
   return { span: out.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, data: out };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Golden fixtures for every shipped policy (design principle 8). Each folder under test/golden/<policy>
- * is a case; see src/policy/fixtures.ts for the layout. To regenerate after a deliberate change:
+ * Golden fixtures for every shipped policy, and for two test policies pinning how rules apply to log
+ * records (design principle 8). Each folder under test/golden/<policy> is a case (traces or logs);
+ * see src/policy/fixtures.ts for the layout. To regenerate after a deliberate change:
  *   LOOPGATE_UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts
  * and review the diff like code.
  */
@@ -16,6 +17,9 @@ const POLICIES: Record<string, string> = {
   'tenant-isolated': 'policies/examples/tenant-isolated.yaml',
   'eval-capture': 'policies/examples/eval-capture.yaml',
   'per-tenant': 'policies/examples/per-tenant',
+  // Test policies that pin how rules see log records (docs/policy-reference.md, "Spans and log records").
+  'spans-only': 'test/fixtures/policies/spans-only.yaml',
+  'logs-by-event': 'test/fixtures/policies/logs-by-event.yaml',
 };
 /** A fixed key so hashed tokens in the expectations are stable; a fixed clock for cap windows. */
 const ENV = { LOOPGATE_HASH_KEY: 'golden-fixtures-key' };

@@ -82,10 +82,13 @@ describe('gateway config', () => {
       'otlphttp/tenant': { type: 'otlphttp', endpoint: 'http://tenant-store.internal:4318/{tenant}' },
       'file/eval': { type: 'file', path: '/etc/loopgate/data/eval-only.jsonl' },
     });
+    // Bare routes are the span routes; logs and metrics are not served.
     expect(c.routes).toEqual({
-      'broad-use': ['otlphttp/broad'],
-      'tenant-only': ['otlphttp/tenant'],
-      'eval-only': ['file/eval'],
+      traces: {
+        'broad-use': ['otlphttp/broad'],
+        'tenant-only': ['otlphttp/tenant'],
+        'eval-only': ['file/eval'],
+      },
     });
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 0 }, logLevel: 'debug', shutdownTimeoutMs: 10_000 });
   });
@@ -94,7 +97,7 @@ describe('gateway config', () => {
     const c = ok('policy: p.yaml\n');
     expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 512 * 1024 * 1024, connections: DEFAULTS.connections });
     expect(c.exporters).toEqual({});
-    expect(c.routes).toEqual({});
+    expect(c.routes).toEqual({ traces: {} });
     expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });
   });
 
@@ -107,6 +110,45 @@ describe('gateway config', () => {
   it('refuses a route to an exporter that does not exist, at the list item', () => {
     const text = 'policy: p.yaml\nexporters:\n  file/a:\n    path: a.jsonl\nroutes:\n  broad-use: [file/a, file/b]\n';
     expect(errors(text)).toEqual([`${FILE}:6:23: routes.broad-use[1]: unknown exporter 'file/b'; defined exporters: file/a`]);
+  });
+
+  it('serves OTLP/gRPC when protocols.grpc is present, even empty, on 127.0.0.1:4317 by default', () => {
+    expect(ok('policy: p.yaml\n').receiver.grpc).toBeUndefined();
+    expect(ok('policy: p.yaml\nreceivers:\n  otlp:\n    protocols:\n      grpc:\n').receiver.grpc).toEqual({ endpoint: { host: '127.0.0.1', port: 4317 }, maxRequestBodyBytes: 20 * 1024 * 1024 });
+    expect(ok('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { endpoint: 0.0.0.0:14317, max_request_body_size: 4MiB } } } }\n').receiver.grpc).toEqual({ endpoint: { host: '0.0.0.0', port: 14317 }, maxRequestBodyBytes: 4 * 1024 * 1024 });
+    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { http: { endpoint: 127.0.0.1:5000 }, grpc: { endpoint: 127.0.0.1:5000 } } } }\n')[0]).toMatch(/receivers\.otlp\.protocols\.grpc\.endpoint: port 5000 is already taken by receivers\.otlp\.protocols\.http\.endpoint/);
+    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { max_recv_msg_size_mib: 4 } } } }\n')[0]).toMatch(/unknown key 'max_recv_msg_size_mib'; expected one of endpoint, max_request_body_size/);
+  });
+
+  it('reads routes per signal: traces and logs by class, metrics as one list; a signal not named is not served', () => {
+    const text = [
+      'policy: p.yaml',
+      'exporters:',
+      '  file/a: { path: a.jsonl }',
+      '  file/m: { path: m.jsonl }',
+      'routes:',
+      '  traces: { broad-use: [file/a] }',
+      '  logs: { tenant-only: [file/a, file/a] }',
+      '  metrics: [file/m]',
+      '',
+    ].join('\n');
+    expect(ok(text).routes).toEqual({ traces: { 'broad-use': ['file/a'] }, logs: { 'tenant-only': ['file/a'] }, metrics: ['file/m'] });
+    expect(ok('policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { eval-only: [file/a] }\n').routes).toEqual({ logs: { 'eval-only': ['file/a'] } });
+  });
+
+  it('refuses mixing the bare and the per-signal forms, at the bare key', () => {
+    const text = 'policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { broad-use: [file/a] }\n  broad-use: [file/a]\n';
+    expect(errors(text)).toEqual([`${FILE}:5:14: routes.broad-use: 'broad-use' beside 'logs': with routes per signal, span routes go under 'traces' (routes.traces.broad-use)`]);
+  });
+
+  it('names the per-signal key of an unknown exporter, and refuses classes under metrics', () => {
+    const text = 'policy: p.yaml\nexporters: { file/a: { path: a } }\nroutes:\n  logs: { tenant-only: [file/a, file/zz] }\n  metrics: [file/yy]\n';
+    expect(errors(text)).toEqual([
+      `${FILE}:4:33: routes.logs.tenant-only[1]: unknown exporter 'file/zz'; defined exporters: file/a`,
+      `${FILE}:5:13: routes.metrics[0]: unknown exporter 'file/yy'; defined exporters: file/a`,
+    ]);
+    expect(errors('policy: p.yaml\nroutes:\n  metrics: { broad-use: [] }\n')[0]).toMatch(/:3:12: routes\.metrics: /);
+    expect(errors('policy: p.yaml\nroutes:\n  logs: { discard: [] }\n')[0]).toMatch(/routes\.logs: unknown key 'discard'; expected one of broad-use, tenant-only, eval-only/);
   });
 
   it('refuses unknown keys at their position, inside exporters too', () => {

@@ -11,7 +11,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
 import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
-import { GatewayConfigSchema, toExporterOptions } from './schema.js';
+import type { ClassRoutes, SignalRoutes } from '../export/types.js';
+import { GatewayConfigSchema, ROUTE_CLASS_KEYS, toExporterOptions } from './schema.js';
 import { DEFAULTS, type GatewayConfig } from './types.js';
 import type { HostPort } from './units.js';
 import type { ExporterOptions } from '../export/options.js';
@@ -48,18 +49,34 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
   const exporters: Record<string, ExporterOptions> = {};
   for (const [id, entry] of Object.entries(raw.exporters ?? {})) exporters[id] = toExporterOptions(entry, resolvePath);
 
-  const routes: GatewayConfig['routes'] = {};
-  for (const cls of EXPORT_CLASSES) {
-    const ids = raw.routes?.[cls];
-    if (ids === undefined) continue;
+  /** Checks that every id names an exporter, each at its own YAML position; returns them deduplicated. */
+  const exporterIds = (ids: readonly string[], path: (string | number)[]): string[] => {
     ids.forEach((id, i) => {
       if (!(id in exporters)) {
         const known = Object.keys(exporters);
         const hint = known.length > 0 ? `; defined exporters: ${known.join(', ')}` : '; no exporters are defined';
-        errors.push(parsed.diagnosticAt(['routes', cls, i], `routes.${cls}[${i}]: unknown exporter '${id}'${hint}`));
+        errors.push(parsed.diagnosticAt([...path, i], `${[...path].join('.')}[${i}]: unknown exporter '${id}'${hint}`));
       }
     });
-    routes[cls] = [...new Set(ids)];
+    return [...new Set(ids)];
+  };
+  const classRoutes = (r: Partial<Record<(typeof ROUTE_CLASS_KEYS)[number], string[]>>, path: string[]): ClassRoutes => {
+    const out: ClassRoutes = {};
+    for (const cls of EXPORT_CLASSES) {
+      const ids = r[cls];
+      if (ids !== undefined) out[cls] = exporterIds(ids, [...path, cls]);
+    }
+    return out;
+  };
+  const routes: SignalRoutes = {};
+  const rawRoutes = raw.routes;
+  if (rawRoutes === undefined || ROUTE_CLASS_KEYS.some((k) => rawRoutes[k] !== undefined) || (rawRoutes.traces === undefined && rawRoutes.logs === undefined && rawRoutes.metrics === undefined)) {
+    // Bare (or no) routes: spans only, as before logs and metrics were accepted.
+    routes.traces = classRoutes(rawRoutes ?? {}, ['routes']);
+  } else {
+    if (rawRoutes.traces !== undefined) routes.traces = classRoutes(rawRoutes.traces, ['routes', 'traces']);
+    if (rawRoutes.logs !== undefined) routes.logs = classRoutes(rawRoutes.logs, ['routes', 'logs']);
+    if (rawRoutes.metrics !== undefined) routes.metrics = exporterIds(rawRoutes.metrics, ['routes', 'metrics']);
   }
 
   const tokens = raw.receivers?.otlp.auth?.tokens;
@@ -74,9 +91,14 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
     });
   }
   const http = raw.receivers?.otlp.protocols?.http;
+  // `grpc:` with nothing under it (null in YAML) serves gRPC with the defaults, as the Collector does.
+  const protocols = raw.receivers?.otlp.protocols;
+  const grpcServed = protocols !== undefined && Object.hasOwn(protocols, 'grpc') && protocols.grpc !== undefined;
+  const grpcRaw = protocols?.grpc ?? undefined;
   errors.push(...sharedPorts(
     [
       { path: ['receivers', 'otlp', 'protocols', 'http', 'endpoint'], at: http?.endpoint ?? DEFAULTS.receiverEndpoint },
+      ...(grpcServed ? [{ path: ['receivers', 'otlp', 'protocols', 'grpc', 'endpoint'], at: grpcRaw?.endpoint ?? DEFAULTS.grpcEndpoint }] : []),
       { path: ['service', 'telemetry', 'metrics', 'address'], at: raw.service?.telemetry?.metrics?.address ?? DEFAULTS.metricsAddress },
     ],
     parsed.diagnosticAt,
@@ -98,6 +120,12 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
         maxConnections: http?.max_connections ?? DEFAULTS.connections.maxConnections,
       },
       ...(tokens && { auth: { tokens } }),
+      ...(grpcServed && {
+        grpc: {
+          endpoint: grpcRaw?.endpoint ?? { ...DEFAULTS.grpcEndpoint },
+          maxRequestBodyBytes: grpcRaw?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
+        },
+      }),
     },
     policyPath: resolvePath(raw.policy),
     exporters,

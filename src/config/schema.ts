@@ -96,6 +96,7 @@ const HttpProtocol = z
   .strictObject({
     endpoint: Endpoint.optional(),
     max_request_body_size: PositiveByteSize.optional(),
+    /** All requests in flight, on either protocol, together. */
     max_inflight_body_size: PositiveByteSize.optional(),
     read_header_timeout: TimerDuration.optional(),
     read_timeout: TimerDuration.optional(),
@@ -109,11 +110,21 @@ const HttpProtocol = z
     ordered('max_request_body_size', 'max_inflight_body_size', DEFAULTS.maxRequestBodyBytes, DEFAULTS.maxInflightBodyBytes, formatByteSize)(http, ctx);
   });
 
+/** Present (even empty) to serve OTLP/gRPC, as in the Collector; absent, only OTLP/HTTP listens. */
+const GrpcProtocol = z
+  .strictObject({
+    endpoint: Endpoint.optional(),
+    /** One message, compressed and after decompression. */
+    max_request_body_size: PositiveByteSize.optional(),
+  })
+  .nullable();
+
 const Receivers = z.strictObject({
   otlp: z.strictObject({
     protocols: z
       .strictObject({
         http: HttpProtocol.optional(),
+        grpc: GrpcProtocol.optional(),
       })
       .optional(),
     auth: Auth.optional(),
@@ -209,11 +220,40 @@ const Exporters = mapping(z.unknown()).transform((entries, ctx) => {
 
 // ---- routes and service ----
 
-const Routes = z.strictObject({
-  'broad-use': z.array(z.string()).optional(),
-  'tenant-only': z.array(z.string()).optional(),
-  'eval-only': z.array(z.string()).optional(),
+const ExporterIds = z.array(z.string());
+
+const ClassRoutes = z.strictObject({
+  'broad-use': ExporterIds.optional(),
+  'tenant-only': ExporterIds.optional(),
+  'eval-only': ExporterIds.optional(),
 });
+
+export const ROUTE_CLASS_KEYS = ['broad-use', 'tenant-only', 'eval-only'] as const;
+export const ROUTE_SIGNAL_KEYS = ['traces', 'logs', 'metrics'] as const;
+
+/**
+ * Two forms. Bare, as before logs: `routes: {broad-use: […], …}` routes spans (and only spans). Per
+ * signal: `routes: {traces: {broad-use: […], …}, logs: {…}, metrics: […]}`; metrics are not classified,
+ * so theirs is a list. A signal not named is not served. The two forms do not mix.
+ */
+const Routes = z
+  .strictObject({
+    ...ClassRoutes.shape,
+    traces: ClassRoutes.optional(),
+    logs: ClassRoutes.optional(),
+    metrics: ExporterIds.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const bare = ROUTE_CLASS_KEYS.filter((k) => r[k] !== undefined);
+    const signals = ROUTE_SIGNAL_KEYS.filter((k) => r[k] !== undefined);
+    if (bare.length > 0 && signals.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [bare[0]!],
+        message: `'${bare[0]}' beside '${signals[0]}': with routes per signal, span routes go under 'traces' (routes.traces.${bare[0]})`,
+      });
+    }
+  });
 
 const Service = z.strictObject({
   telemetry: z

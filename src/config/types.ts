@@ -1,6 +1,6 @@
 /** The loaded gateway config: defaults filled, units parsed, paths absolute. What `startGateway` takes. */
 import type { ExporterOptions } from '../export/options.js';
-import type { ExportClass } from '../policy/types.js';
+import type { SignalRoutes } from '../export/types.js';
 import type { LogLevel } from '../telemetry/logger.js';
 import type { HostPort } from './units.js';
 
@@ -17,10 +17,18 @@ export interface ReceiverConfig {
   maxValueDepth: number;
   /** Body bytes (after decompression) all requests in flight may hold together; past it, 503. */
   maxInflightBodyBytes: number;
-  /** Present when every request must carry a bearer token. */
+  /** Present when every request must carry a bearer token (HTTP and gRPC alike). */
   auth?: { tokens: AuthToken[] };
   /** Connection bounds (gateway/connections.ts); defaults in DEFAULTS.connections. */
   connections?: ConnectionLimits;
+  /** Present when OTLP/gRPC is served (receivers.otlp.protocols.grpc). */
+  grpc?: GrpcReceiverConfig;
+}
+
+export interface GrpcReceiverConfig {
+  endpoint: HostPort;
+  /** Limit on one request message after decompression (and on the compressed one). */
+  maxRequestBodyBytes: number;
 }
 
 /** How long and how many client connections the receiver keeps (receivers.otlp.protocols.http). */
@@ -63,13 +71,15 @@ export interface GatewayConfig {
   /** Absolute path of the policy file or folder (resolved against the config file's folder). */
   policyPath: string;
   exporters: Record<string, ExporterOptions>;
-  routes: Partial<Record<ExportClass, readonly string[]>>;
+  /** Per signal; bare `routes:` in the file is `traces` here. A signal absent is not served. */
+  routes: SignalRoutes;
   capStore?: { redis: RedisCapStoreConfig };
   service: ServiceConfig;
 }
 
 export const DEFAULTS = {
   receiverEndpoint: { host: '127.0.0.1', port: 4318 },
+  grpcEndpoint: { host: '127.0.0.1', port: 4317 },
   maxRequestBodyBytes: 20 * 1024 * 1024,
   maxValueDepth: 64,
   // bodies and their decoded models (receiver/app.ts); one request may take at most half

@@ -5,6 +5,7 @@ import { formatExplainJson, formatExplainText } from './format-text.js';
 import { builtinScrubber } from './scrub.js';
 
 const decision: SpanDecision = {
+  signal: 'traces',
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   spanId: '00f067aa0ba902b7',
   name: 'chat gpt-4o',

@@ -18,13 +18,17 @@ export interface DiffOptions {
 
 type Op = { kind: ' ' | '-' | '+'; text: string; a: number; b: number };
 
-/** 0-based line → the span whose JSON object holds it, in an OTLP-JSON document printed with 2-space indents. */
+/**
+ * 0-based line → the span or log record whose JSON object holds it, in an OTLP-JSON document printed
+ * with 2-space indents.
+ */
 export function spanContext(lines: readonly string[]): (line: number) => string | undefined {
-  // ExportTraceServiceRequest → resourceSpans[] → scopeSpans[] → spans[]: span objects open at 12
-  // spaces and their fields sit at 14 (JSON.stringify(v, null, 2), the runner's normal form).
+  // ExportTraceServiceRequest → resourceSpans[] → scopeSpans[] → spans[] (logs: resourceLogs[] →
+  // scopeLogs[] → logRecords[]): record objects open at 12 spaces and their fields sit at 14
+  // (JSON.stringify(v, null, 2), the runner's normal form).
   const SPAN_OPEN = /^ {12}\{$/;
   const SPAN_CLOSE = /^ {12}\},?$/;
-  const FIELD = /^ {14}"(spanId|traceId|name)": ("(?:[^"\\]|\\.)*")/;
+  const FIELD = /^ {14}"(spanId|traceId|name|eventName)": ("(?:[^"\\]|\\.)*")/;
   const owner = new Int32Array(lines.length).fill(-1);
   const labels: string[] = [];
   let current = -1;
@@ -32,7 +36,8 @@ export function spanContext(lines: readonly string[]): (line: number) => string 
   const close = (): void => {
     if (current < 0) return;
     const trace = fields['traceId'] ?? '';
-    labels[current] = `span ${fields['name'] ?? '""'} ${fields['spanId'] ?? '?'}${trace ? ` (trace ${trace})` : ''}`;
+    const what = fields['eventName'] !== undefined ? `log record ${fields['eventName']}` : `span ${fields['name'] ?? '""'}`;
+    labels[current] = `${what} ${fields['spanId'] ?? '?'}${trace ? ` (trace ${trace})` : ''}`;
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -44,7 +49,7 @@ export function spanContext(lines: readonly string[]): (line: number) => string 
     if (current >= 0) {
       owner[i] = current;
       const m = FIELD.exec(line);
-      if (m) fields[m[1]!] = m[1] === 'name' ? m[2]! : (JSON.parse(m[2]!) as string);
+      if (m) fields[m[1]!] = m[1] === 'name' || m[1] === 'eventName' ? m[2]! : (JSON.parse(m[2]!) as string);
       if (SPAN_CLOSE.test(line)) {
         close();
         current = -1;

@@ -16,7 +16,7 @@ import type { RetryOptions } from './options.js';
 import type { Router } from './router.js';
 
 const fast: RetryOptions = { initialIntervalMs: 10, maxIntervalMs: 20, maxElapsedTimeMs: 10_000 };
-const out = (cls: ExportClass, n: number, tenant = 'acme', traceNo = 1): ClassOutput => ({ class: cls, tenant, data: genAiTraces(n, tenant, traceNo), spanCount: n });
+const out = (cls: ExportClass, n: number, tenant = 'acme', traceNo = 1): ClassOutput => ({ signal: 'traces', class: cls, tenant, data: genAiTraces(n, tenant, traceNo), count: n });
 
 const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
   const end = Date.now() + ms;
@@ -58,7 +58,7 @@ describe('createRouter', () => {
           'otlphttp/tenant': { type: 'otlphttp', endpoint: `${tenant.url}/{tenant}`, encoding: 'json', retry: fast },
           'file/eval': { type: 'file', path: join(dir, 'eval-only.jsonl'), retry: fast },
         },
-        routes: { 'broad-use': ['otlphttp/broad'], 'tenant-only': ['otlphttp/tenant'], 'eval-only': ['file/eval', 'otlphttp/broad'] },
+        routes: { traces: { 'broad-use': ['otlphttp/broad'], 'tenant-only': ['otlphttp/tenant'], 'eval-only': ['file/eval', 'otlphttp/broad'] } },
         metrics,
       }),
     );
@@ -78,7 +78,7 @@ describe('createRouter', () => {
   it('loses nothing while a downstream answers 503 for a while, then recovers', async () => {
     const flaky = await sink({ behavior: { kind: 'status', status: 503, retryAfter: '0', times: 5 } });
     const metrics = new RecordingMetrics();
-    const router = keep(createRouter({ exporters: { 'otlphttp/flaky': { type: 'otlphttp', endpoint: flaky.url, retry: fast } }, routes: { 'broad-use': ['otlphttp/flaky'] }, metrics }));
+    const router = keep(createRouter({ exporters: { 'otlphttp/flaky': { type: 'otlphttp', endpoint: flaky.url, retry: fast } }, routes: { traces: { 'broad-use': ['otlphttp/flaky'] } }, metrics }));
     for (let i = 1; i <= 10; i++) expect(router.route([out('broad-use', 3, 'acme', i)]).status).toBe('accepted');
     await flaky.waitForSpans(30);
     await until(() => metrics.count(metrics.exported, 'otlphttp/flaky') === 30);
@@ -100,7 +100,7 @@ describe('createRouter', () => {
           'otlphttp/hung': { type: 'otlphttp', endpoint: hung.url, timeoutMs: 60_000, retry: fast, queue: { numConsumers: 1 } },
           'otlphttp/ok': { type: 'otlphttp', endpoint: ok.url, retry: fast },
         },
-        routes: { 'broad-use': ['otlphttp/hung', 'otlphttp/ok'] },
+        routes: { traces: { 'broad-use': ['otlphttp/hung', 'otlphttp/ok'] } },
         metrics,
       }),
     );
@@ -120,7 +120,7 @@ describe('createRouter', () => {
         exporters: {
           'otlphttp/slow': { type: 'otlphttp', endpoint: slow.url, compression: 'none', timeoutMs: 200, retry: fast, queue: { numConsumers: 1, maxBytes: 4096 } },
         },
-        routes: { 'tenant-only': ['otlphttp/slow'] },
+        routes: { traces: { 'tenant-only': ['otlphttp/slow'] } },
         metrics,
       }),
     );
@@ -154,6 +154,7 @@ describe('createRouter', () => {
     expect(() => createRouter({ exporters: { 'otlphttp/a': { type: 'otlphttp', endpoint: 'http://x', queue: { maxBytes: 0 } } }, routes: {}, metrics })).toThrow(
       /sending_queue\.max_bytes/,
     );
+    expect(() => createRouter({ exporters: {}, routes: { traces: { 'broad-use': ['otlphttp/missing'] } }, metrics })).toThrow(/routes\.broad-use: unknown exporter/);
     expect(() => createExporter('file/x', { type: 'otlphttp', endpoint: 'http://x' })).toThrow(AssertionError);
   });
 });

@@ -44,7 +44,8 @@ export function createRouter(options: CreateRouterOptions, deps: FactoryDeps = {
       queues.push(createQueue(id, exporterOptions, { ...deps, metrics: options.metrics, logger }));
     }
     const router = new Router(queues, options.routes, { metrics: options.metrics, logger, ...(deps.scheduler ? { nowMs: () => deps.scheduler!.nowMs() } : {}) });
-    const routed = new Set(Object.values(options.routes).flatMap((ids) => ids ?? []));
+    const { traces, logs, metrics } = options.routes;
+    const routed = new Set([...Object.values(traces ?? {}), ...Object.values(logs ?? {}), metrics ?? []].flatMap((ids) => ids ?? []));
     for (const q of queues) {
       if (!routed.has(q.id)) logger.info({ exporter: q.id }, 'exporter defined but not used in any route');
     }

@@ -18,6 +18,7 @@ afterEach(() => {
 });
 
 const item = (data: TracesData, ...tenant: [string | undefined] | []): ExportItem => ({
+  signal: 'traces',
   class: 'eval-only',
   tenant: tenant.length ? tenant[0] : 'acme',
   data,

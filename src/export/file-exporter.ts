@@ -1,6 +1,7 @@
 /**
- * File exporter: appends one OTLP/JSON ExportTraceServiceRequest per line (JSON Lines), the format the
- * Collector's file exporter writes and `loopgate explain` reads back. Parent folders are created on first
+ * File exporter: appends one OTLP/JSON Export*ServiceRequest per line (JSON Lines), the format the
+ * Collector's file exporter writes and `loopgate explain` reads back. A file routed several signals
+ * holds their requests side by side; each line's top-level member says which it is. Parent folders are created on first
  * write; `{tenant}` in the path gives each tenant its own file.
  *
  * Appends to one path are serialised in this process, so concurrent consumers never interleave lines.
@@ -9,12 +10,11 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { encodeTracesJson } from '../otlp/encode-json.js';
+import { CODECS } from '../otlp/signal.js';
 import { assertOption, type FileExporterOptions } from './options.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
 import type { ExportItem, ExportResult, Exporter } from './types.js';
 
-const utf8 = new TextEncoder();
 const NEWLINE = 0x0a;
 
 export class FileExporter implements Exporter {
@@ -35,7 +35,7 @@ export class FileExporter implements Exporter {
   }
 
   encode(item: ExportItem): Uint8Array {
-    return utf8.encode(encodeTracesJson(item.data));
+    return CODECS[item.signal].encode(item.data as never, 'json');
   }
 
   export(item: ExportItem, body: Uint8Array): Promise<ExportResult> {

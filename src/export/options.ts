@@ -13,8 +13,8 @@
  */
 import { AssertionError } from 'node:assert';
 import type { Encoding } from '../otlp/codec.js';
-import type { ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
+import type { SignalRoutes } from './types.js';
 
 /** Collector `retry_on_failure`. */
 export interface RetryOptions {
@@ -95,8 +95,11 @@ export interface ExportLogger {
 export interface CreateRouterOptions {
   /** Keyed by exporter id, `<type>/<name>` as in the config. */
   exporters: Record<string, ExporterOptions>;
-  /** Class → exporter ids. A class not listed (or listed with []) is exported nowhere. */
-  routes: Partial<Record<ExportClass, readonly string[]>>;
+  /**
+   * Per signal, class → exporter ids (metrics: one list). A class not listed (or listed with []) is
+   * exported nowhere; a signal not listed is not served.
+   */
+  routes: SignalRoutes;
   metrics: GatewayMetrics;
   logger?: ExportLogger;
 }

@@ -3,15 +3,18 @@
  * reports a broken one at its YAML position (src/config/schema.ts), and the exporter, handed only
  * validated options, takes the parsed target from here.
  *
- * Endpoint rule, as the Collector's otlphttp exporter: a URL that already ends in `/v1/traces` is used
- * as is (like `traces_endpoint`), anything else gets `/v1/traces` appended. `{tenant}` is filled per
- * item at export time, so it may sit in the path or query only: in the host it would let a client's
- * tenant choose where its spans go.
+ * Endpoint rule, as the Collector's otlphttp exporter: the endpoint is a base URL and each signal's
+ * path (/v1/traces, /v1/logs, /v1/metrics) is appended to it. One that already ends in `/v1/traces`
+ * (the way this exporter was configured before it sent logs; like the Collector's `traces_endpoint`)
+ * is the spans' URL as is, and the other signals go to the same base with their own path. `{tenant}` is
+ * filled per item at export time, so it may sit in the path or query only: in the host it would let a
+ * client's tenant choose where its records go.
  */
 import http from 'node:http';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import { TENANT_PLACEHOLDER } from './tenant-template.js';
 
-const TRACES_PATH = '/v1/traces';
+const TRACES_PATH = CODECS.traces.path;
 /** A token that survives URL parsing unchanged (braces would be percent-encoded in the path). */
 const MARKER = '__loopgate_tenant_placeholder__';
 
@@ -22,8 +25,8 @@ export interface OtlpHttpTarget {
   port: string;
   /** `user:password` from the URL, decoded; undefined when the URL has none. */
   auth: string | undefined;
-  /** Path and query to POST to, ending in /v1/traces, still holding `{tenant}` where the endpoint had it. */
-  pathTemplate: string;
+  /** Per signal: path and query to POST to, still holding `{tenant}` where the endpoint had it. */
+  pathTemplates: Record<Signal, string>;
 }
 
 export type EndpointResult = { ok: true; value: OtlpHttpTarget } | { ok: false; error: string };
@@ -49,8 +52,10 @@ export function parseOtlpHttpEndpoint(endpoint: string): EndpointResult {
   } catch {
     return { ok: false, error: 'the user info is not valid percent-encoding' };
   }
-  let pathname = url.pathname;
-  if (!pathname.endsWith(TRACES_PATH)) pathname = pathname.replace(/\/$/, '') + TRACES_PATH;
+  let base = url.pathname;
+  if (base.endsWith(TRACES_PATH)) base = base.slice(0, -TRACES_PATH.length);
+  base = base.replace(/\/$/, '');
+  const template = (signal: Signal): string => (base + CODECS[signal].path + url.search).split(MARKER).join(TENANT_PLACEHOLDER);
   return {
     ok: true,
     value: {
@@ -58,7 +63,7 @@ export function parseOtlpHttpEndpoint(endpoint: string): EndpointResult {
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,
       auth,
-      pathTemplate: (pathname + url.search).split(MARKER).join(TENANT_PLACEHOLDER),
+      pathTemplates: Object.fromEntries(SIGNALS.map((s) => [s, template(s)])) as Record<Signal, string>,
     },
   };
 }

@@ -3,13 +3,15 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink } from '../../test/support/otlp-sink.js';
 import { genAiTraces } from '../../test/support/spans.js';
-import { countSpans } from '../otlp/model.js';
+import { newLogRecord } from '../otlp/logs-model.js';
+import { countSpans, emptyResource, emptyScope } from '../otlp/model.js';
 import { OtlpHttpExporter } from './otlphttp-exporter.js';
 import type { OtlpHttpExporterOptions } from './options.js';
 import type { ExportItem } from './types.js';
 
 const data = genAiTraces(7);
 const item = (...tenant: [string | undefined] | []): ExportItem => ({
+  signal: 'traces',
   class: 'tenant-only',
   tenant: tenant.length ? tenant[0] : 'acme',
   data,
@@ -77,6 +79,32 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     sink = await startOtlpSink();
     await send(make({ endpoint: sink.url + suffix }));
     expect(sink.received[0]!.path).toBe(path);
+  });
+
+  it.each([
+    ['', '/v1/logs', '/v1/metrics'],
+    ['/otlp', '/otlp/v1/logs', '/otlp/v1/metrics'],
+    ['/custom/v1/traces', '/custom/v1/logs', '/custom/v1/metrics'],
+    ['/t/{tenant}?x=1', '/t/acme/v1/logs?x=1', '/t/acme/v1/metrics?x=1'],
+  ])('endpoint path %j sends logs to %j and metrics to %j, each decoding as its signal', async (suffix, logsPath, metricsPath) => {
+    sink = await startOtlpSink();
+    const e = make({ endpoint: sink.url + suffix, encoding: 'json' });
+    const logs: ExportItem = { signal: 'logs', class: 'tenant-only', tenant: 'acme', data: { resourceLogs: [{ resource: emptyResource(), schemaUrl: '', scopeLogs: [{ scope: emptyScope(), schemaUrl: '', logRecords: [newLogRecord({ eventName: 'e' })] }] }] }, spanCount: 1 };
+    const metrics: ExportItem = { signal: 'metrics', class: undefined, tenant: 'acme', data: { resourceMetrics: [] }, spanCount: 0 };
+    expect(await send(e, logs)).toEqual({ status: 'success' });
+    expect(await send(e, metrics)).toEqual({ status: 'success' });
+    expect(sink.received.map((r) => [r.path, r.signal, r.spanCount])).toEqual([
+      [logsPath, 'logs', 1],
+      [metricsPath, 'metrics', 0],
+    ]);
+    expect(sink.logRecords().map((r) => r.eventName)).toEqual(['e']);
+  });
+
+  it('reads partial_success of a logs response by its own JSON member name', async () => {
+    sink = await startOtlpSink({ behavior: { kind: 'partial', rejected: 1 } });
+    const e = make({ encoding: 'json' });
+    const logs: ExportItem = { signal: 'logs', class: 'tenant-only', tenant: 'acme', data: { resourceLogs: [{ resource: emptyResource(), schemaUrl: '', scopeLogs: [{ scope: emptyScope(), schemaUrl: '', logRecords: [newLogRecord(), newLogRecord()] }] }] }, spanCount: 2 };
+    expect(await send(e, logs)).toEqual({ status: 'success', rejectedSpans: 1 });
   });
 
   it('expands {tenant} as one URL-encoded path segment', async () => {

@@ -1,7 +1,7 @@
 /**
- * OTLP/HTTP trace exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs an
- * ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally gzip-compressed,
- * to `<endpoint>/v1/traces`.
+ * OTLP/HTTP exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs each signal's
+ * Export*ServiceRequest as `application/x-protobuf` or `application/json`, optionally gzip-compressed,
+ * to `<endpoint>/v1/traces`, `<endpoint>/v1/logs` or `<endpoint>/v1/metrics`.
  *
  * Transport: node:http(s) with a keep-alive Agent per exporter, so connections are reused across exports
  * and released at shutdown, and one timer per attempt that destroys the request (connect, send and
@@ -17,9 +17,8 @@ import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
-import { encodeTracesJson } from '../otlp/encode-json.js';
-import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import { decodeResponse } from '../otlp/response.js';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import { assertOption, DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporterOptions } from './options.js';
 import { headerProblem, parseOtlpHttpEndpoint, type OtlpHttpTarget } from './otlphttp-endpoint.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
@@ -32,7 +31,6 @@ const USER_AGENT = 'loopgate-otlphttp/0.1';
 /** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-const utf8 = new TextEncoder();
 
 export class OtlpHttpExporter implements Exporter {
   readonly encoding: Encoding;
@@ -42,7 +40,8 @@ export class OtlpHttpExporter implements Exporter {
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly target: OtlpHttpTarget;
-  private readonly path: TenantTemplate;
+  /** Per signal: the path and query to POST to, `{tenant}` still to expand. */
+  private readonly paths: Record<Signal, TenantTemplate>;
   /** Headers that do not change per request, computed once. */
   private readonly baseHeaders: Record<string, string>;
 
@@ -61,7 +60,8 @@ export class OtlpHttpExporter implements Exporter {
     assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
     const target = parseOtlpHttpEndpoint(options.endpoint);
     assertOption(target.ok, `exporters.${id}.endpoint`);
-    this.path = compileTenantTemplate(target.value.pathTemplate);
+    const templates = target.value.pathTemplates;
+    this.paths = Object.fromEntries(SIGNALS.map((s) => [s, compileTenantTemplate(templates[s])])) as Record<Signal, TenantTemplate>;
 
     this.transport = target.value.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
@@ -82,11 +82,11 @@ export class OtlpHttpExporter implements Exporter {
   }
 
   encode(item: ExportItem): Uint8Array {
-    return this.encoding === 'protobuf' ? encodeTracesProtobuf(item.data) : utf8.encode(encodeTracesJson(item.data));
+    return CODECS[item.signal].encode(item.data as never, this.encoding);
   }
 
   async export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult> {
-    const path = this.path.expand(item.tenant);
+    const path = this.paths[item.signal].expand(item.tenant);
     if (!path.ok) return { status: 'failure', error: path.error };
     if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
     let payload: Uint8Array = body;
@@ -97,7 +97,7 @@ export class OtlpHttpExporter implements Exporter {
         return { status: 'failure', error: `gzip: ${errorCode(err)}` };
       }
     }
-    return this.post(path.value, payload, signal, true);
+    return this.post(path.value, payload, item.signal, signal, true);
   }
 
   async shutdown(): Promise<void> {
@@ -110,7 +110,7 @@ export class OtlpHttpExporter implements Exporter {
    * resent once at once on a fresh connection (the pattern Node's http docs recommend) instead of waiting
    * a whole retry backoff for a benign race.
    */
-  private post(path: string, payload: Uint8Array, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
+  private post(path: string, payload: Uint8Array, otlpSignal: Signal, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       let settled = false;
       let responded = false;
@@ -169,7 +169,7 @@ export class OtlpHttpExporter implements Exporter {
             });
             res.on('end', () => {
               if (!isSuccessStatus(status)) return finish(classify(status, retryAfter));
-              finish(acceptedResult(Buffer.concat(chunks), res.headers['content-type'], this.encoding));
+              finish(acceptedResult(Buffer.concat(chunks), res.headers['content-type'], this.encoding, otlpSignal));
             });
             res.on('error', (err) => finish({ status: 'retryable', error: `response: ${errorCode(err)}` }));
             res.on('close', () => {
@@ -187,7 +187,7 @@ export class OtlpHttpExporter implements Exporter {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve(this.post(path, payload, signal, false));
+          resolve(this.post(path, payload, otlpSignal, signal, false));
           return;
         }
         finish({ status: 'retryable', error: `network: ${errorCode(err)}` });
@@ -202,11 +202,11 @@ export class OtlpHttpExporter implements Exporter {
  * spans the downstream rejected. The spec says the response uses the request's encoding; we trust the
  * Content-Type when it says otherwise. An unreadable body is still a success: the status said so.
  */
-function acceptedResult(body: Buffer, contentType: string | undefined, requestEncoding: Encoding): ExportResult {
+function acceptedResult(body: Buffer, contentType: string | undefined, requestEncoding: Encoding, signal: Signal): ExportResult {
   if (body.byteLength === 0) return { status: 'success' };
   const ct = (contentType ?? '').toLowerCase();
   const encoding: Encoding = ct.includes('json') ? 'json' : ct.includes('protobuf') ? 'protobuf' : requestEncoding;
-  const rejected = decodeResponse(body, encoding)?.partialSuccess?.rejectedSpans ?? 0n;
+  const rejected = decodeResponse(body, encoding, signal)?.partialSuccess?.rejectedSpans ?? 0n;
   if (rejected <= 0n) return { status: 'success' };
   return { status: 'success', rejectedSpans: rejected > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(rejected) };
 }

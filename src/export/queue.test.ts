@@ -3,6 +3,9 @@ import { FakeScheduler } from '../../test/support/fake-scheduler.js';
 import { RecordingMetrics } from '../../test/support/recording-metrics.js';
 import { hang, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
 import { ExportQueue, resolveQueueOptions } from './queue.js';
+import { newLogRecord } from '../otlp/logs-model.js';
+import { emptyResource, emptyScope } from '../otlp/model.js';
+import { CODECS } from '../otlp/signal.js';
 import { resolveRetryOptions } from './retry.js';
 import type { ExportItem } from './types.js';
 import { genAiTraces } from '../../test/support/spans.js';
@@ -13,7 +16,7 @@ import { encodeTracesProtobuf } from '../otlp/encode-protobuf.js';
 import type { TracesData } from '../otlp/model.js';
 
 const emptyData = { resourceSpans: [] };
-const item = (spanCount: number, tenant = 'acme'): ExportItem => ({ class: 'tenant-only', tenant, data: emptyData, spanCount });
+const item = (spanCount: number, tenant = 'acme'): ExportItem => ({ signal: 'traces', class: 'tenant-only', tenant, data: emptyData, spanCount });
 const bytes = (n: number) => new Uint8Array(n);
 
 function queue(script: Script, opts: { maxBytes?: number; numConsumers?: number; retry?: object; fake?: boolean } = {}) {
@@ -183,6 +186,7 @@ describe('ExportQueue', () => {
 
 describe('ExportQueue batching', () => {
   const spansOf = (tenant: string, names: string[]): ExportItem => ({
+    signal: 'traces',
     class: 'tenant-only',
     tenant,
     spanCount: names.length,
@@ -210,7 +214,7 @@ describe('ExportQueue batching', () => {
     const enc = encoding === 'protobuf' ? encodeTracesProtobuf : (d: TracesData) => new TextEncoder().encode(encodeTracesJson(d));
     const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
     const items = [spansOf('acme', ['a0']), spansOf('acme', ['a1', 'a2']), spansOf('globex', ['g0']), spansOf('acme', ['a3'])];
-    for (const it of items) q.admit(it, enc(it.data));
+    for (const it of items) q.admit(it, enc(it.data as TracesData));
     release();
     await until(() => q.stats().items === 0);
 
@@ -221,6 +225,35 @@ describe('ExportQueue batching', () => {
     expect(spanNames(exporter.calls[1]!.body, encoding)).toEqual(['a1', 'a2', 'a3']);
     expect(exporter.calls[2]!.item).toMatchObject({ tenant: 'globex', spanCount: 1 });
     expect(metrics.exported.get('otlphttp/a')).toBe(5);
+    await q.drain(Date.now());
+  });
+
+  it.each(['protobuf', 'json'] as const)('merges %s log items with log items only, never with spans of the same tenant', async (encoding) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const metrics = new RecordingMetrics();
+    const exporter = new ScriptedExporter('otlphttp/a', async (call) => {
+      if (call === 1) await gate;
+      return { status: 'success' };
+    }, encoding);
+    const logsOf = (names: string[]): ExportItem => ({
+      signal: 'logs',
+      class: 'tenant-only',
+      tenant: 'acme',
+      spanCount: names.length,
+      data: { resourceLogs: [{ resource: emptyResource(), schemaUrl: '', scopeLogs: [{ scope: emptyScope(), schemaUrl: '', logRecords: names.map((eventName) => newLogRecord({ eventName })) }] }] },
+    });
+    const q = new ExportQueue(exporter, { retry: resolveRetryOptions({}), queue: resolveQueueOptions({ numConsumers: 1 }) }, { metrics });
+    const items = [spansOf('acme', ['s0']), logsOf(['l0']), spansOf('acme', ['s1']), logsOf(['l1', 'l2'])];
+    for (const it of items) q.admit(it, CODECS[it.signal].encode(it.data as never, encoding));
+    release();
+    await until(() => q.stats().items === 0);
+
+    expect(exporter.calls.map((c) => [c.item.signal, c.item.spanCount])).toEqual([['traces', 1], ['logs', 3], ['traces', 1]]);
+    const merged = CODECS.logs.decode(exporter.calls[1]!.body, encoding);
+    expect(merged.ok && merged.value.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.eventName)))).toEqual(['l0', 'l1', 'l2']);
+    expect(metrics.exported.get('otlphttp/a')).toBe(2);
+    expect(metrics.exported.get('logs:otlphttp/a')).toBe(3);
     await q.drain(Date.now());
   });
 

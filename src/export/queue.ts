@@ -15,6 +15,7 @@ import { RetryingSender, type DeliveryOutcome, type ResolvedRetryOptions } from 
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import type { ExportItem, Exporter } from './types.js';
 import { mergeEncodedRequests } from '../otlp/merge.js';
+import { joinRequests } from '../otlp/signal.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 
 export type ResolvedQueueOptions = Readonly<Required<QueueOptions>>;
@@ -229,25 +230,25 @@ export class ExportQueue {
     const n = entry.item.spanCount;
     if (outcome.status === 'success') {
       const rejected = Math.min(n, outcome.rejectedSpans ?? 0);
-      if (n - rejected > 0) this.metrics.spansExported(n - rejected, this.id);
+      if (n - rejected > 0) this.metrics.spansExported(n - rejected, this.id, entry.item.signal);
       if (rejected > 0) {
-        this.metrics.spansExportFailed(rejected, this.id, 'failure');
+        this.metrics.spansExportFailed(rejected, this.id, 'failure', entry.item.signal);
         // The downstream's error_message is not logged: it may quote the data it refused.
-        this.logger.warn({ exporter: this.id, class: entry.item.class, tenant: entry.item.tenant, spans: n, rejected }, 'downstream rejected spans (partial success)');
+        this.logger.warn({ exporter: this.id, signal: entry.item.signal, class: entry.item.class, tenant: entry.item.tenant, records: n, rejected }, 'downstream rejected records (partial success)');
       }
       return;
     }
-    this.metrics.spansExportFailed(n, this.id, outcome.reason);
+    this.metrics.spansExportFailed(n, this.id, outcome.reason, entry.item.signal);
     // Ids and counts only: the error holds status/errno codes, never payload (principle 7).
     this.logger.warn(
-      { exporter: this.id, class: entry.item.class, tenant: entry.item.tenant, spans: n, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error },
-      'spans not exported',
+      { exporter: this.id, signal: entry.item.signal, class: entry.item.class, tenant: entry.item.tenant, records: n, reason: outcome.reason, attempts: outcome.attempts, error: outcome.error },
+      'records not exported',
     );
   }
 
   /**
-   * Entries waiting for the same tenant as `first` (the tenant decides the endpoint or file), taken out of
-   * the queue with it while their bytes fit `max_batch_bytes`. Always includes `first`.
+   * Entries waiting for the same signal and tenant as `first` (they decide the path, endpoint or file),
+   * taken out of the queue with it while their bytes fit `max_batch_bytes`. Always includes `first`.
    */
   private takeBatchFor(first: Entry): Entry[] {
     const limit = this.options.queue.maxBatchBytes;
@@ -257,7 +258,7 @@ export class ExportQueue {
     const end = Math.min(this.pending.length, this.head + BATCH_LOOKAHEAD);
     for (let i = this.head; i < end; i++) {
       const e = this.pending[i]!;
-      if (e.taken || e.item.tenant !== first.item.tenant) continue;
+      if (e.taken || e.item.tenant !== first.item.tenant || e.item.signal !== first.item.signal) continue;
       if (bytes + e.body.byteLength > limit) break;
       e.taken = true;
       bytes += e.body.byteLength;
@@ -267,20 +268,17 @@ export class ExportQueue {
   }
 
   private merge(batch: Entry[]): { item: ExportItem; body: Uint8Array } | undefined {
+    const first = batch[0]!.item;
     const body = mergeEncodedRequests(
       batch.map((e) => e.body),
       this.exporter.encoding!,
+      first.signal,
     );
     if (body === undefined) return undefined;
-    const first = batch[0]!.item;
+    const data = joinRequests(first.signal, batch.map((e) => e.item.data) as never[]);
     return {
       body,
-      item: {
-        class: first.class,
-        tenant: first.tenant,
-        data: { resourceSpans: batch.flatMap((e) => e.item.data.resourceSpans) },
-        spanCount: batch.reduce((n, e) => n + e.item.spanCount, 0),
-      },
+      item: { ...first, data, spanCount: batch.reduce((n, e) => n + e.item.spanCount, 0) } as ExportItem,
     };
   }
 

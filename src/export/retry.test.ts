@@ -6,6 +6,7 @@ import { ExponentialBackoff, resolveRetryOptions, RetryingSender } from './retry
 import type { ExportItem, ExportResult } from './types.js';
 
 const item: ExportItem = {
+  signal: 'traces',
   class: 'broad-use',
   tenant: 'acme',
   data: { resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [newSpan({ name: 's' })] }] }] },

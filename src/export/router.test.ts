@@ -7,11 +7,12 @@ import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
 
-const out = (cls: ExportClass, spanCount: number, tenant: string | undefined = 'acme'): ClassOutput => ({
+const out = (cls: ExportClass, count: number, tenant: string | undefined = 'acme'): ClassOutput => ({
+  signal: 'traces',
   class: cls,
   tenant,
   data: { resourceSpans: [] },
-  spanCount,
+  count,
 });
 
 interface Spec {
@@ -33,7 +34,7 @@ function setup(specs: Spec[], routes: Partial<Record<ExportClass, string[]>>) {
       { metrics },
     );
   });
-  const router = new Router(queues, routes, { metrics });
+  const router = new Router(queues, { traces: routes }, { metrics });
   return { router, metrics, exporters, queues, ex: (id: string) => exporters.get(id)! };
 }
 

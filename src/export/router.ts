@@ -1,6 +1,6 @@
 /**
- * Class → exporters. The receiver hands the router one request's outputs; the router either enqueues all
- * of them for every exporter of their class, or nothing at all.
+ * Signal and class → exporters. The receiver hands the router one request's outputs; the router either
+ * enqueues all of them for every exporter of their signal and class, or nothing at all.
  *
  * Atomic admission: outputs are encoded once per encoding (exporters declaring the same encoding share
  * the bytes), the total per target queue is checked against its room, and only when every queue has
@@ -10,15 +10,17 @@
  * nothing is lost.
  *
  * A class with no route (not listed in `routes`, or listed with no exporters) is exported nowhere, as
- * design.md says; its spans are counted as discarded with reason 'no_route' once the request is accepted,
- * so they are never silently lost.
+ * design.md says; its records are counted as discarded with reason 'no_route' once the request is
+ * accepted, so they are never silently lost. A signal with no routes at all is not served (`serves`):
+ * the receivers refuse its requests instead of accepting what could only be dropped.
  */
 import type { Encoding } from '../otlp/codec.js';
+import type { Signal } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
 import type { ExportQueue } from './queue.js';
-import type { ExportItem, RouteResult, SpanRouter } from './types.js';
+import type { ClassRoutes, ExportItem, RouteResult, SignalRoutes, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -33,8 +35,12 @@ interface Planned {
   body: Uint8Array;
 }
 
+/** Metrics have no class: their one list of exporters is kept under this key. */
+const UNCLASSIFIED = 'metrics';
+type RouteKey = ExportClass | typeof UNCLASSIFIED;
+
 export class Router implements SpanRouter {
-  private readonly routes = new Map<ExportClass, readonly ExportQueue[]>();
+  private readonly routes = new Map<Signal, Map<RouteKey, readonly ExportQueue[]>>();
   private readonly metrics: GatewayMetrics;
   private readonly logger: ExportLogger;
   private readonly nowMs: () => number;
@@ -42,43 +48,60 @@ export class Router implements SpanRouter {
 
   constructor(
     private readonly queues: readonly ExportQueue[],
-    routes: Partial<Record<ExportClass, readonly string[]>>,
+    routes: SignalRoutes,
     deps: RouterDeps,
   ) {
     this.metrics = deps.metrics;
     this.logger = deps.logger ?? noopLogger;
     this.nowMs = deps.nowMs ?? Date.now;
     const byId = new Map(queues.map((q) => [q.id, q]));
-    for (const [cls, ids] of Object.entries(routes) as [ExportClass, readonly string[] | undefined][]) {
+    const resolve = (key: string, ids: readonly string[] | undefined): ExportQueue[] => {
       const targets: ExportQueue[] = [];
       for (const id of ids ?? []) {
         const q = byId.get(id);
-        if (!q) throw new Error(`routes.${cls}: unknown exporter '${id}' (defined: ${[...byId.keys()].join(', ') || 'none'})`);
+        if (!q) throw new Error(`${key}: unknown exporter '${id}' (defined: ${[...byId.keys()].join(', ') || 'none'})`);
         if (!targets.includes(q)) targets.push(q);
       }
-      if (targets.length > 0) this.routes.set(cls, targets);
-    }
+      return targets;
+    };
+    const classified = (signal: 'traces' | 'logs', classRoutes: ClassRoutes | undefined): void => {
+      if (classRoutes === undefined) return;
+      const m = new Map<RouteKey, readonly ExportQueue[]>();
+      for (const [cls, ids] of Object.entries(classRoutes) as [ExportClass, readonly string[] | undefined][]) {
+        // Bare `routes:` is the traces routes, so their keys are named as they were written.
+        const targets = resolve(signal === 'traces' ? `routes.${cls}` : `routes.${signal}.${cls}`, ids);
+        if (targets.length > 0) m.set(cls, targets);
+      }
+      this.routes.set(signal, m);
+    };
+    classified('traces', routes.traces);
+    classified('logs', routes.logs);
+    if (routes.metrics !== undefined) this.routes.set('metrics', new Map([[UNCLASSIFIED, resolve('routes.metrics', routes.metrics)]]));
   }
 
-  /** The exporter ids a class goes to ([] = exported nowhere). */
-  targetsOf(cls: ExportClass): string[] {
-    return (this.routes.get(cls) ?? []).map((q) => q.id);
+  serves(signal: Signal): boolean {
+    return this.routes.has(signal);
+  }
+
+  /** The exporter ids a class of a signal goes to ([] = exported nowhere); metrics take no class. */
+  targetsOf(cls: ExportClass | undefined, signal: Signal = 'traces'): string[] {
+    return (this.routes.get(signal)?.get(cls ?? UNCLASSIFIED) ?? []).map((q) => q.id);
   }
 
   route(outputs: readonly ClassOutput[]): RouteResult {
     const plan: Planned[] = [];
-    const need = new Map<ExportQueue, { bytes: number; spans: number }>();
+    const need = new Map<ExportQueue, { bytes: number; spans: number; signal: Signal }>();
     let routed = 0;
-    let noRoute = 0;
+    const noRoute = new Map<Signal, number>();
 
     for (const out of outputs) {
-      if (out.spanCount === 0) continue;
-      const targets = this.routes.get(out.class);
+      if (out.count === 0) continue;
+      const targets = this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED);
       if (!targets) {
-        noRoute += out.spanCount;
+        noRoute.set(out.signal, (noRoute.get(out.signal) ?? 0) + out.count);
         continue;
       }
-      const item: ExportItem = { class: out.class, tenant: out.tenant, data: out.data, spanCount: out.spanCount };
+      const item = { signal: out.signal, data: out.data, class: out.class, tenant: out.tenant, spanCount: out.count } as ExportItem;
       let shared: Map<Encoding, Uint8Array> | undefined;
       let planned = false;
       for (const queue of targets) {
@@ -90,15 +113,16 @@ export class Router implements SpanRouter {
         if (n) {
           n.bytes += body.byteLength;
           n.spans += item.spanCount;
-        } else need.set(queue, { bytes: body.byteLength, spans: item.spanCount });
+        } else need.set(queue, { bytes: body.byteLength, spans: item.spanCount, signal: item.signal });
       }
-      if (planned) routed += out.spanCount;
+      if (planned) routed += out.count;
     }
 
     let refused: ExportQueue | undefined;
     for (const [queue, n] of need) {
       if (this.closed || !queue.hasRoom(n.bytes)) {
-        this.metrics.spansRefusedQueueFull(n.spans, queue.id);
+        // A request holds one signal, so the queue's need is all of that signal.
+        this.metrics.spansRefusedQueueFull(n.spans, queue.id, n.signal);
         refused ??= queue;
       }
     }
@@ -109,10 +133,14 @@ export class Router implements SpanRouter {
 
     for (const p of plan) {
       p.queue.admit(p.item, p.body);
-      this.metrics.spansRouted(p.item.spanCount, p.item.class, p.queue.id);
+      this.metrics.spansRouted(p.item.spanCount, p.item.class, p.queue.id, p.item.signal);
     }
-    if (noRoute > 0) this.metrics.spansDiscarded(noRoute, 'no_route');
-    return { status: 'accepted', routed, noRoute };
+    let unrouted = 0;
+    for (const [signal, n] of noRoute) {
+      this.metrics.spansDiscarded(n, 'no_route', signal);
+      unrouted += n;
+    }
+    return { status: 'accepted', routed, noRoute: unrouted };
   }
 
   async drain(deadlineMs: number): Promise<void> {
@@ -136,10 +164,10 @@ export class Router implements SpanRouter {
       return body;
     } catch (err) {
       // Our own model failed to serialise: retrying the request cannot help, so count it and move on.
-      this.metrics.spansExportFailed(item.spanCount, queue.id, 'failure');
+      this.metrics.spansExportFailed(item.spanCount, queue.id, 'failure', item.signal);
       this.logger.error(
-        { exporter: queue.id, class: item.class, spans: item.spanCount, error: err instanceof Error ? err.name : 'unknown' },
-        'could not encode spans for export',
+        { exporter: queue.id, signal: item.signal, class: item.class, records: item.spanCount, error: err instanceof Error ? err.name : 'unknown' },
+        'could not encode records for export',
       );
       return undefined;
     }

@@ -3,7 +3,7 @@
  * the retrying decorator and the queue decide what a result means.
  */
 import type { Encoding } from '../otlp/codec.js';
-import type { TracesData } from '../otlp/model.js';
+import type { Signal, SignalRequest } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 
 export type ExportResult =
@@ -17,14 +17,34 @@ export type ExportResult =
   /** Will never succeed as sent (4xx, encoding error): counted and not retried. */
   | { status: 'failure'; error: string };
 
-/** One unit of work for an exporter: the spans of one class for one tenant from one request. */
-export interface ExportItem {
-  class: ExportClass;
-  /** The tenant these spans belong to, when known; expands `{tenant}` in endpoints. */
+/**
+ * One unit of work for an exporter: the records of one signal, class and tenant from one request (a
+ * request's spans, log records or metric data points; `signal` and `data` together, as SignalRequest).
+ */
+export type ExportItem = SignalRequest & {
+  /** The class of its spans or log records; metrics are not classified. */
+  class: ExportClass | undefined;
+  /** The tenant these records belong to, when known; expands `{tenant}` in endpoints. */
   tenant: string | undefined;
-  data: TracesData;
+  /** Spans, log records or data points in `data` (the name predates logs and metrics). */
   spanCount: number;
+};
+
+/** Class → exporter ids, for one classified signal. A class not listed is exported nowhere. */
+export type ClassRoutes = Partial<Record<ExportClass, readonly string[]>>;
+
+/**
+ * Which exporters each signal goes to. A signal that is absent is not served: its receivers answer
+ * 404 (HTTP) / UNIMPLEMENTED (gRPC) rather than accept what they could only drop.
+ */
+export interface SignalRoutes {
+  traces?: ClassRoutes;
+  logs?: ClassRoutes;
+  /** Metrics are not classified: one list of exporters. */
+  metrics?: readonly string[];
 }
+
+export type { Signal };
 
 export interface Exporter {
   /** `<type>/<name>`, as in the config. */
@@ -49,15 +69,17 @@ export interface Exporter {
 export type RouteResult =
   | {
       status: 'accepted';
-      /** Spans enqueued for at least one exporter. */
+      /** Records enqueued for at least one exporter. */
       routed: number;
-      /** Spans of a class with no route: exported nowhere, counted as discarded ('no_route'). */
+      /** Records of a class with no route: exported nowhere, counted as discarded ('no_route'). */
       noRoute: number;
     }
   | { status: 'unavailable'; retryAfterSeconds: number; exporter: string };
 
 /** The receiver's view of the export side. */
 export interface SpanRouter {
+  /** Whether `routes` names this signal (otherwise its requests are refused as not served). */
+  serves(signal: Signal): boolean;
   route(outputs: readonly ClassOutput[]): RouteResult;
   /**
    * Graceful shutdown: refuse new requests, let queued and in-flight exports finish until `deadlineMs`

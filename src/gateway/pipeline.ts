@@ -1,18 +1,26 @@
 /**
- * The gateway's pipeline for one decoded request: policy, caps, then router.
+ * The gateway's pipeline for one request, whatever its transport: the receivers (HTTP and gRPC) hand it
+ * the raw body; it decodes, runs the policy and routes.
  *
- *   spansReceived → policy.process (pure) → caps.admit (one atomic take) → router.route (atomic admission) → answer
+ *   { signal, encoding, body, ctx } → served? → policyStep (pure: decode + policy) → caps.admit (one
+ *   atomic take) → router.route (atomic admission) → PipelineResult (receiver/types.ts), which each
+ *   receiver maps to its protocol in one place
+ *
+ * `policyStep` is a pure function of (request, compiled policy, limits) returning a structured-clonable
+ * value, so it can move into a worker thread; everything stateful (cap store, router, queues,
+ * metrics) stays here, on the main thread.
  *
  * Rejections, discards and redactions are counted only once the router has admitted the request. A
  * request refused because a queue is full is resent by the client; counting its outcome now as well
- * would count the same spans twice. Received spans are counted on every attempt: that counter measures
- * traffic, and refusals show separately as loopgate_spans_refused_queue_full.
+ * would count the same records twice. Received records are counted on every attempt: that counter
+ * measures traffic, and refusals show separately as loopgate_*_refused_queue_full.
  */
-import { countSpans, type TracesData } from '../otlp/model.js';
+import type { DecodeLimits } from '../otlp/codec.js';
+import { CODECS, countItems, decodeRequest, type Signal, type SignalRequest } from '../otlp/signal.js';
 import type { SpanRouter } from '../export/types.js';
+import type { PipelineResult, RawRequest } from '../receiver/types.js';
 import type { CompiledPolicy, DiscardReason, ProcessResult, RejectReason, RequestContext } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
-import type { HandleResult } from '../receiver/types.js';
 import { InMemoryCapStore } from '../policy/caps.js';
 import { createCapAdmission, type CapAdmission } from './cap-admission.js';
 import type { PolicyHolder } from './policy-holder.js';
@@ -26,11 +34,13 @@ export interface PipelineDeps {
   router: SpanRouter;
   metrics: GatewayMetrics;
   logger: PipelineLogger;
+  /** Decoder limits (AnyValue depth, decoded size); the receivers have already bounded the body. */
+  limits: DecodeLimits;
   /** The cap step (cap-admission.ts); by default one process's counters, in memory. */
   caps?: CapAdmission;
 }
 
-/** Running totals for the shutdown summary. */
+/** Running totals for the shutdown summary (records of every signal). */
 export interface PipelineStats {
   requestsAdmitted: number;
   requestsRefused: number;
@@ -41,13 +51,48 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  /** Assignable to the receiver's HandleTraces. */
-  handle: (data: TracesData, ctx: RequestContext) => Promise<HandleResult>;
+  /** Asynchronous only for the cap store's answer; decode, policy and admission are synchronous. */
+  handle(request: RawRequest): Promise<PipelineResult>;
   readonly stats: Readonly<PipelineStats>;
 }
 
+/** The pure step: bytes and context in, the policy's result (or why the bytes are refused) out. */
+export type PolicyStep =
+  /** `engineFailed`: the engine threw on the request as a whole, so every record was discarded. */
+  | { ok: true; result: ProcessResult; engineFailed: boolean }
+  /** The request was refused before the policy ran: undecodable, too large decoded, or no room. */
+  | { ok: false; refused: Extract<PipelineResult, { status: 'invalid' | 'too_large' | 'unavailable' }> };
+
+/**
+ * Decodes a raw request, charging what it builds to its `budget` (the receiver's share of the
+ * in-flight budget) when it has one. A refusal is the answer for the client: `invalid` (malformed),
+ * `too_large` (decodes to more memory than one request may take) or `unavailable` (requests in flight
+ * hold the budget: retry).
+ */
+export function decodeRaw(request: RawRequest, limits: DecodeLimits): { ok: true; value: SignalRequest } | Extract<PolicyStep, { ok: false }> {
+  const decoded = decodeRequest(request.signal, request.body, request.encoding, limits, request.budget);
+  if (decoded.ok) return decoded;
+  if (decoded.refusal === 'busy') return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
+  const message = `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}`;
+  return { ok: false, refused: { status: decoded.refusal === 'too_large' ? 'too_large' : 'invalid', message } };
+}
+
+export function policyStep(request: RawRequest, policy: CompiledPolicy, limits: DecodeLimits): PolicyStep {
+  const decoded = decodeRaw(request, limits);
+  if (!decoded.ok) return decoded;
+  const received = countItems(decoded.value);
+  try {
+    return { ok: true, result: policy.processSignal(decoded.value, request.ctx), engineFailed: false };
+  } catch {
+    // The engine discards a record it fails on; if it fails on the whole request, fail closed the same
+    // way: nothing is forwarded, every record is counted as discarded (principles 1 and 2).
+    const result: ProcessResult = { outputs: [], received, rejected: { count: 0, reasons: {}, message: '' }, discarded: { engine_error: received }, redactionsByEntity: {} };
+    return { ok: true, result, engineFailed: true };
+  }
+}
+
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { policy, router, metrics, logger } = deps;
+  const { policy, router, metrics, logger, limits } = deps;
   const caps = deps.caps ?? createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger: { warn() {}, info() {} } });
   const stats: PipelineStats = {
     requestsAdmitted: 0,
@@ -57,53 +102,48 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     spansRejected: 0,
     spansDiscarded: 0,
   };
+  const notServed = new Map<Signal, string>();
 
-  function process(compiled: CompiledPolicy, data: TracesData, ctx: RequestContext, received: number): ProcessResult {
-    try {
-      return compiled.process(data, ctx);
-    } catch (err) {
-      // The engine discards a span it fails on; if it fails on the whole request, fail closed the same
-      // way: nothing is forwarded, every span is counted as discarded (principles 1 and 2).
-      logger.error({ policyVersion: compiled.version, spans: received, error: err instanceof Error ? err.name : 'unknown' }, 'policy engine failed on a request; its spans are discarded');
-      return {
-        outputs: [],
-        received,
-        rejected: { count: 0, reasons: {}, message: '' },
-        discarded: { engine_error: received },
-        redactionsByEntity: {},
-      };
+  const handle = async (request: RawRequest): Promise<PipelineResult> => {
+    const { signal } = request;
+    if (!router.serves(signal)) {
+      let message = notServed.get(signal);
+      if (message === undefined) notServed.set(signal, (message = `this gateway has no routes for ${signal}: add routes.${signal} to its config`));
+      return { status: 'not_served', message };
     }
-  }
-
-  const handle = async (data: TracesData, ctx: RequestContext): Promise<HandleResult> => {
-    const received = countSpans(data);
-    metrics.spansReceived(received);
-    stats.spansReceived += received;
 
     const compiled = policy.current;
-    const settled = await caps.admit(process(compiled, data, ctx, received));
+    const step = policyStep(request, compiled, limits);
+    if (!step.ok) return step.refused;
+    const received = step.result.received;
+    metrics.spansReceived(received, signal);
+    stats.spansReceived += received;
+    if (step.engineFailed) {
+      logger.error({ signal, policyVersion: compiled.version, records: received }, 'policy engine failed on a request; its records are discarded');
+    }
+
+    const settled = await caps.admit(step.result);
     const result = settled.result;
     const routed = router.route(result.outputs);
     if (routed.status === 'unavailable') {
-      // The client will resend these spans: caps count accepted spans, not attempts.
+      // The client will resend these records: caps count accepted records, not attempts.
       await caps.release(settled);
       stats.requestsRefused++;
-      return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds };
+      return { status: 'unavailable', retryAfterSeconds: routed.retryAfterSeconds, reason: 'queue_full' };
     }
 
     stats.requestsAdmitted++;
     caps.commit(settled);
-    metrics.spansAccepted(received - result.rejected.count);
+    metrics.spansAccepted(received - result.rejected.count, signal);
     stats.spansRouted += routed.routed;
     stats.spansDiscarded += routed.noRoute; // the router counts its 'no_route' metric itself
     for (const reason in result.rejected.reasons) {
-      const n = result.rejected.reasons[reason as RejectReason] ?? 0;
-      metrics.spansRejected(n, reason as RejectReason);
+      metrics.spansRejected(result.rejected.reasons[reason as RejectReason] ?? 0, reason as RejectReason, signal);
     }
     stats.spansRejected += result.rejected.count;
     for (const reason in result.discarded) {
       const n = result.discarded[reason as DiscardReason] ?? 0;
-      metrics.spansDiscarded(n, reason as DiscardReason);
+      metrics.spansDiscarded(n, reason as DiscardReason, signal);
       stats.spansDiscarded += n;
     }
     for (const entity in result.redactionsByEntity) metrics.redactions(result.redactionsByEntity[entity] ?? 0, entity);
@@ -113,3 +153,5 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return { handle, stats };
 }
+
+export type { PipelineResult, RawRequest };

@@ -14,8 +14,9 @@ import { countSpans, getStringAttribute } from '../otlp/model.js';
 import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
-import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
+import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 import { gatewayConfig } from '../../test/support/gateway-config.js';
+import { closeGrpcClients, grpcExport } from '../../test/support/grpc-client.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = PRODUCERS_DIR;
@@ -23,7 +24,7 @@ const REDACT_ALL = join(ROOT, 'policies/examples/redact-all.yaml');
 const PB = { 'content-type': 'application/x-protobuf' };
 const PII = ['jane.doe@example.com', 'priya.patel@globex.example'];
 
-function config(sinkUrl: string, extra: { exporter?: string; receivers?: string; policy?: string; shutdownTimeout?: string } = {}): GatewayConfig {
+function config(sinkUrl: string, extra: { exporter?: string; receivers?: string; policy?: string; shutdownTimeout?: string; routes?: string[] } = {}): GatewayConfig {
   const text = [
     'receivers:',
     '  otlp:',
@@ -37,7 +38,7 @@ function config(sinkUrl: string, extra: { exporter?: string; receivers?: string;
     `    endpoint: ${sinkUrl}`,
     ...(extra.exporter ? [extra.exporter] : []),
     'routes:',
-    '  broad-use: [otlphttp/sink]',
+    ...(extra.routes ?? ['  broad-use: [otlphttp/sink]']),
     'service:',
     '  telemetry:',
     '    metrics: { address: 127.0.0.1:0 }',
@@ -56,6 +57,67 @@ afterEach(async () => {
 });
 
 describe('startGateway', () => {
+  it('serves logs and metrics when routes name them: redacted, stamped log records and data points reach the sink', async () => {
+    sink = await startOtlpSink();
+    const routes = ['  traces: { broad-use: [otlphttp/sink] }', '  logs: { broad-use: [otlphttp/sink] }', '  metrics: [otlphttp/sink]'];
+    gateway = await startGateway(config(sink.url, { routes }), { env: {}, logger: silentLogger() });
+    const body = readFileSync(join(PRODUCERS_LOGS_DIR, 'python-openai-v2-events.logs.pb'));
+    const res = await fetch(`${gateway.receiverUrl}/v1/logs`, { method: 'POST', headers: PB, body });
+    expect(res.status).toBe(200);
+    await sink.waitForRecords('logs', 4);
+    expect(sink.received.map((r) => r.path)).toEqual(['/v1/logs']);
+    for (const r of sink.logRecords()) {
+      expect(getStringAttribute(r.attributes, 'loopgate.class')).toBe('broad-use');
+      expect(getStringAttribute(r.attributes, 'loopgate.policy.version')).toBe(gateway.policy.current.version);
+    }
+    const wire = JSON.stringify(sink.logRecords(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    for (const v of ['daniel.okafor@example.net', '536-22-8174', '+1 415-555-0199']) expect(wire).not.toContain(v);
+
+    const metrics = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ asInt: '1', attributes: [{ key: 'user.email', value: { stringValue: 'jane.doe@example.com' } }] }] } }] }] }] });
+    expect((await fetch(`${gateway.receiverUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: metrics })).status).toBe(200);
+    await sink.waitForRecords('metrics', 1);
+    expect(JSON.stringify(sink.received.at(-1)!.metrics, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toContain('<EMAIL_ADDRESS>');
+
+    const text = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(text).toMatch(/^loopgate_log_records_accepted_total 4$/m);
+    expect(text).toMatch(/^loopgate_log_records_exported_total\{exporter="otlphttp\/sink"\} 4$/m);
+    expect(text).toMatch(/^loopgate_metric_points_exported_total\{exporter="otlphttp\/sink"\} 1$/m);
+  });
+
+  it('serves OTLP/gRPC beside OTLP/HTTP: one pipeline, the same answers, the same counters', async () => {
+    sink = await startOtlpSink();
+    const routes = ['  traces: { broad-use: [otlphttp/sink] }', '  logs: { broad-use: [otlphttp/sink] }'];
+    gateway = await startGateway(config(sink.url, { routes, receivers: '      grpc: { endpoint: 127.0.0.1:0 }' }), { env: {}, logger: silentLogger() });
+    expect(gateway.grpcAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(gateway.grpcAddress).not.toMatch(/:0$/);
+    const spans = readFileSync(join(FIXTURES, 'vercel-ai.pb'));
+    const logs = readFileSync(join(PRODUCERS_LOGS_DIR, 'python-openai-v2-legacy.logs.pb'));
+    expect((await grpcExport(gateway.grpcAddress!, 'traces', spans, { gzip: true })).code).toBe(0);
+    expect((await grpcExport(gateway.grpcAddress!, 'logs', logs)).code).toBe(0);
+    expect((await grpcExport(gateway.grpcAddress!, 'metrics', new Uint8Array(0))).code).toBe(12); // UNIMPLEMENTED: no metrics routes
+    const n = countSpans((decodeTracesProtobuf(spans) as { ok: true; value: never }).value);
+    await sink.waitForSpans(n);
+    await sink.waitForRecords('logs', 11);
+    const wire = JSON.stringify([sink.spans(), sink.logRecords()], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    for (const v of ['daniel.okafor@example.net', '536-22-8174', 'jane.doe@example.com']) expect(wire).not.toContain(v);
+    const text = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(text).toMatch(new RegExp(`^loopgate_spans_accepted_total ${n}$`, 'm'));
+    expect(text).toMatch(/^loopgate_log_records_accepted_total 11$/m);
+    expect(text).toMatch(/^loopgate_grpc_requests_total\{code="0",method="\/opentelemetry\.proto\.collector\.logs\.v1\.LogsService\/Export"\} 1$/m);
+    expect(text).toMatch(/^loopgate_grpc_requests_total\{code="12",method="\/opentelemetry\.proto\.collector\.metrics\.v1\.MetricsService\/Export"\} 1$/m);
+    closeGrpcClients();
+  });
+
+  it('answers 404 for a signal its routes do not name, and accepts nothing of it', async () => {
+    sink = await startOtlpSink();
+    gateway = await startGateway(config(sink.url), { env: {}, logger: silentLogger() });
+    for (const path of ['/v1/logs', '/v1/metrics']) {
+      const res = await fetch(`${gateway.receiverUrl}${path}`, { method: 'POST', headers: PB, body: new Uint8Array(0) });
+      expect(res.status).toBe(404);
+    }
+    expect(sink.received).toEqual([]);
+  });
+
   it('serves on port 0, forwards redacted and stamped spans, reports metrics and readiness, and closes', async () => {
     sink = await startOtlpSink();
     gateway = await startGateway(config(sink.url), { env: {}, logger: silentLogger() });

@@ -17,6 +17,10 @@ import { createRouter } from '../export/factory.js';
 import type { SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { createReceiverApp } from '../receiver/app.js';
+import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
+import { InflightBudget } from '../receiver/inflight-budget.js';
+import type { HandleRequest } from '../receiver/types.js';
+import type { CompiledPolicy } from '../policy/types.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
 import { closeServer, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
@@ -47,6 +51,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:4318 with the port actually bound; POST traces to `${receiverUrl}/v1/traces`. */
   readonly receiverUrl: string;
+  /** `host:port` of the OTLP/gRPC receiver with the port actually bound; undefined when gRPC is not configured. */
+  readonly grpcAddress: string | undefined;
   /** e.g. http://127.0.0.1:8888: /metrics, /healthz, /readyz. */
   readonly telemetryUrl: string;
   readonly policy: PolicyHolder;
@@ -67,6 +73,19 @@ export class StartupError extends Error {
   constructor(readonly lines: readonly string[]) {
     super(lines.join('\n'));
     this.name = 'StartupError';
+  }
+}
+
+/**
+ * Logs are served (routes.logs) but no rule of the policy names `signal_type`, so every log record
+ * would be discarded as no_rule_matched: fail closed, and worth saying once at start and reload.
+ */
+function warnUnclassifiedLogs(router: SpanRouter, policy: CompiledPolicy, logger: Logger): void {
+  if (router.serves('logs') && !policy.classifies.has('logs')) {
+    logger.warn(
+      { policyVersion: policy.version },
+      "routes.logs is configured but no policy rule applies to log records (a rule applies to them when its 'when' names signal_type): every log record will be discarded as no_rule_matched",
+    );
   }
 }
 
@@ -126,20 +145,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => opened.store.close());
     const caps = createCapAdmission({ ...opened, metrics, logger });
-    const pipeline = createPipeline({ policy, router, metrics, logger, caps });
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps, limits: { maxDepth: config.receiver.maxValueDepth } });
+    warnUnclassifiedLogs(router, policy.current, logger);
     const turns = new CpuTurns();
+    // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
+    const handle: HandleRequest = async (request) => {
+      await turns.next();
+      return pipeline.handle(request);
+    };
+    // One budget for the bytes every request in flight holds, whichever protocol it came in on.
+    const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
     const app = createReceiverApp({
-      limits: {
-        maxRequestBodyBytes: config.receiver.maxRequestBodyBytes,
-        maxValueDepth: config.receiver.maxValueDepth,
-        maxInflightBodyBytes: config.receiver.maxInflightBodyBytes,
-      },
+      limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes },
+      inflight,
       auth: config.receiver.auth,
-      // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
-      handle: async (data, ctx) => {
-        await turns.next();
-        return pipeline.handle(data, ctx);
-      },
+      handle,
       metrics,
       logger,
     });
@@ -149,12 +169,31 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await closeServer(server);
+    });
+
+    // OTLP/gRPC, when configured: the same pipeline, auth and in-flight budget.
+    let grpc: GrpcReceiver | undefined;
+    let grpcAddress: string | undefined;
+    const grpcConfig = config.receiver.grpc;
+    if (grpcConfig) {
+      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger });
+      const port = await grpc.listen(grpcConfig.endpoint.host, grpcConfig.endpoint.port).catch((err: unknown) => {
+        throw new StartupError([describeListenError('receivers.otlp.protocols.grpc.endpoint', grpcConfig.endpoint, err)]);
+      });
+      const g = grpc;
+      cleanups.push(() => g.close(Date.now()));
+      grpcAddress = `${formatHost(grpcConfig.endpoint.host)}:${port}`;
+    }
     receiverListening = true;
     const receiverUrl = urlOf(bound);
 
     logger.info(
       {
         receiver: receiverUrl,
+        ...(grpcAddress !== undefined && { grpc: grpcAddress }),
         telemetry: telemetryServer.url,
         policyVersion: policy.current.version,
         exporters: Object.keys(config.exporters),
@@ -174,10 +213,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         shuttingDown = true;
         logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: no new requests, draining export queues');
         // Stop accepting; requests in flight finish (their spans are enqueued before they are answered).
-        const closed = closeServer(server);
+        const closed = Promise.all([closeServer(server), grpc?.close(deadline)]);
         const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
         await Promise.race([closed, timer]);
         server.closeAllConnections();
+        await grpc?.close(Date.now());
         receiverListening = false;
         await router.drain(deadline);
         await router.shutdown();
@@ -199,6 +239,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }
       const previous = policy.swap(next.policy);
       metrics.policyLoaded(next.policy.version, 'success');
+      warnUnclassifiedLogs(router, next.policy, logger);
       logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
       return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
     };
@@ -209,7 +250,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       });
     }
 
-    return { receiverUrl, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
+    return { receiverUrl, grpcAddress, telemetryUrl: telemetryServer.url, policy, stats: pipeline.stats, reloadPolicy, close };
   } catch (err) {
     await unwind();
     throw err;

@@ -2,24 +2,15 @@
  * Decodes an OTLP/HTTP protobuf body (ExportTraceServiceRequest) into the span model, by hand: one
  * pass over the bytes, no intermediate objects, ids straight to hex, strings straight to JS strings.
  *
- * Attacker-controlled input is the normal case here, so:
- * - every read is bounds-checked, and errors name the field path
- *   (`resource_spans[0].scope_spans[1].spans[3]: truncated length-delimited field`);
- * - a known field with the wrong wire type is an error; unknown fields are skipped by wire type;
- * - AnyValue nesting is bounded by `limits.maxDepth`, checked before descending, so the recursion
- *   depth is bounded by the limit and never by the input;
- * - every element built is charged to a DecodeBudget (limits.ts) before it is kept, so a small body
- *   cannot decode to unbounded memory (20 MiB of empty links is refused after the budget's worth);
- * - span trace_id/span_id must be 16/8 bytes (trace.proto: other lengths are invalid ids, a 400);
- *   parent_span_id and link ids may be empty, otherwise 8/16 bytes;
- * - invalid UTF-8 is replaced with U+FFFD (see proto-reader.ts).
- * A message field that occurs twice is merged into the first, as protobuf parsers do.
+ * The shared rules (bounds checks, error paths, wire types, depth bounds) are proto-decoder.ts's; here
+ * in addition span trace_id/span_id must be 16/8 bytes (trace.proto: other lengths are invalid ids, a
+ * 400), parent_span_id and link ids may be empty, otherwise 8/16 bytes. Invalid UTF-8 is replaced with
+ * U+FFFD (see proto-reader.ts). Spans, events, links and their groups are charged to the decode budget
+ * (limits.ts) as they are built.
  */
 import type { DecodeLimits, DecodeResult } from './codec.js';
 import { DEFAULT_DECODE_LIMITS } from './codec.js';
-import { bytesToHex } from './hex.js';
 import type {
-  AnyValue,
   InstrumentationScope,
   KeyValue,
   Resource,
@@ -32,14 +23,9 @@ import type {
   TracesData,
 } from './model.js';
 import {
-  AnyValueField,
   EventField,
-  KeyValueField,
   LinkField,
-  ListField,
-  ResourceField,
   ResourceSpansField,
-  ScopeField,
   ScopeSpansField,
   SPAN_ID_BYTES,
   SpanField,
@@ -48,45 +34,16 @@ import {
   TracesDataField,
   WireType,
 } from './proto-fields.js';
-import { DecodeFailure, failWithin, overrun, ProtoReader, wrongWireType } from './proto-reader.js';
-import { budgetFor, DECODED_COST, effectiveMaxDepth, nestingError, type DecodeBudget } from './limits.js';
+import { DECODED_COST, type DecodeBudget } from './limits.js';
+import { decodeWith, ProtoDecoder } from './proto-decoder.js';
+import { DecodeFailure, failWithin } from './proto-reader.js';
 
 /** `budget`: what the decoded model may cost (default: one of `limits.maxDecodedBytes`). */
 export function decodeTracesProtobuf(body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, budget?: DecodeBudget): DecodeResult {
-  try {
-    const d = new Decoder(new ProtoReader(body), effectiveMaxDepth(limits), budget ?? budgetFor(limits));
-    return { ok: true, value: d.tracesData() };
-  } catch (e) {
-    if (e instanceof DecodeFailure) return e.refusal ? { ok: false, error: e.message, refusal: e.refusal } : { ok: false, error: e.message };
-    // Not reachable by design; kept so a bug can never surface as an exception to the receiver.
-    if (e instanceof RangeError) return { ok: false, error: 'request too deeply nested' };
-    return { ok: false, error: `malformed protobuf: ${e instanceof Error ? e.name : 'error'}` };
-  }
+  return decodeWith(body, limits, budget, (r, maxDepth, b) => new Decoder(r, maxDepth, b), (d) => d.tracesData());
 }
 
-class Decoder {
-  constructor(
-    private readonly r: ProtoReader,
-    private readonly maxDepth: number,
-    private readonly budget: DecodeBudget,
-  ) {}
-
-  /** A string field, charged to the budget before it is built. */
-  private str(end: number): string {
-    const n = end - this.r.pos;
-    if (n > 0) this.budget.charge(n + DECODED_COST.string);
-    return this.r.string(end);
-  }
-
-  /** Checks the wire type of a known field (a mismatch is malformed input, not an unknown field). */
-  private expect(tag: number, wt: number, name: string): void {
-    if ((tag & 7) !== wt) throw wrongWireType(name, tag & 7, wt);
-  }
-
-  private end(end: number): void {
-    if (this.r.pos !== end) throw overrun();
-  }
-
+class Decoder extends ProtoDecoder {
   tracesData(): TracesData {
     const r = this.r;
     const end = r.length;
@@ -149,26 +106,6 @@ class Decoder {
     return { resource, scopeSpans, schemaUrl };
   }
 
-  private resource(end: number, into: Resource): void {
-    const r = this.r;
-    while (r.pos < end) {
-      const tag = r.tag();
-      switch (tag >>> 3) {
-        case ResourceField.ATTRIBUTES:
-          this.expect(tag, WireType.LEN, 'attributes');
-          this.attribute(r.lengthEnd(end), into.attributes);
-          break;
-        case ResourceField.DROPPED_ATTRIBUTES_COUNT:
-          this.expect(tag, WireType.VARINT, 'dropped_attributes_count');
-          into.droppedAttributesCount = r.uint32();
-          break;
-        default:
-          r.skip(tag & 7, end);
-      }
-    }
-    this.end(end);
-  }
-
   private scopeSpans(end: number): ScopeSpans {
     const r = this.r;
     const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
@@ -208,47 +145,6 @@ class Decoder {
     }
     this.end(end);
     return { scope, spans, schemaUrl };
-  }
-
-  private scope(end: number, into: InstrumentationScope): void {
-    const r = this.r;
-    while (r.pos < end) {
-      const tag = r.tag();
-      switch (tag >>> 3) {
-        case ScopeField.NAME:
-          this.expect(tag, WireType.LEN, 'name');
-          into.name = this.str(r.lengthEnd(end));
-          break;
-        case ScopeField.VERSION:
-          this.expect(tag, WireType.LEN, 'version');
-          into.version = this.str(r.lengthEnd(end));
-          break;
-        case ScopeField.ATTRIBUTES:
-          this.expect(tag, WireType.LEN, 'attributes');
-          this.attribute(r.lengthEnd(end), into.attributes);
-          break;
-        case ScopeField.DROPPED_ATTRIBUTES_COUNT:
-          this.expect(tag, WireType.VARINT, 'dropped_attributes_count');
-          into.droppedAttributesCount = r.uint32();
-          break;
-        default:
-          r.skip(tag & 7, end);
-      }
-    }
-    this.end(end);
-  }
-
-  /** Reads an id field of `size` bytes (or empty when `allowEmpty`) as lowercase hex. */
-  private id(end: number, name: string, size: number, allowEmpty: boolean): string {
-    const r = this.r;
-    const n = end - r.pos;
-    if (n !== size && !(allowEmpty && n === 0)) {
-      throw new DecodeFailure(`invalid ${name}: ${size} bytes expected, got ${n}`);
-    }
-    if (n > 0) this.budget.charge(2 * n + DECODED_COST.string);
-    const hex = bytesToHex(r.buf, r.pos, end);
-    r.pos = end;
-    return hex;
   }
 
   private span(end: number): Span {
@@ -471,122 +367,5 @@ class Decoder {
       }
     }
     this.end(end);
-  }
-
-  /** Decodes one KeyValue of an attribute list and appends it; failures name the attribute index. */
-  private attribute(end: number, into: KeyValue[]): void {
-    try {
-      into.push(this.keyValue(end, 0));
-    } catch (err) {
-      failWithin(err, `attributes[${into.length}]`);
-    }
-  }
-
-  /** `depth` counts the arrays/kvlists enclosing this KeyValue. */
-  private keyValue(end: number, depth: number): KeyValue {
-    const r = this.r;
-    this.budget.charge(DECODED_COST.keyValue);
-    let key = '';
-    let value: AnyValue | undefined;
-    while (r.pos < end) {
-      const tag = r.tag();
-      switch (tag >>> 3) {
-        case KeyValueField.KEY:
-          this.expect(tag, WireType.LEN, 'key');
-          key = this.str(r.lengthEnd(end));
-          break;
-        case KeyValueField.VALUE:
-          this.expect(tag, WireType.LEN, 'value');
-          value = this.anyValue(r.lengthEnd(end), depth);
-          break;
-        default:
-          r.skip(tag & 7, end);
-      }
-    }
-    this.end(end);
-    return { key, value: value ?? { kind: 'empty' } };
-  }
-
-  /**
-   * `depth` counts the arrays/kvlists enclosing this value. Entering one more checks the limit first,
-   * so this recursion (anyValue → list → anyValue) is at most maxDepth levels deep.
-   */
-  private anyValue(end: number, depth: number): AnyValue {
-    const r = this.r;
-    this.budget.charge(DECODED_COST.anyValue);
-    // The oneof's last field on the wire wins (protobuf encoding spec, "Oneofs").
-    let v: AnyValue = { kind: 'empty' };
-    while (r.pos < end) {
-      const tag = r.tag();
-      switch (tag >>> 3) {
-        case AnyValueField.STRING:
-          this.expect(tag, WireType.LEN, 'string_value');
-          v = { kind: 'string', value: this.str(r.lengthEnd(end)) };
-          break;
-        case AnyValueField.BOOL:
-          this.expect(tag, WireType.VARINT, 'bool_value');
-          v = { kind: 'bool', value: r.bool() };
-          break;
-        case AnyValueField.INT:
-          this.expect(tag, WireType.VARINT, 'int_value');
-          v = { kind: 'int', value: r.int64() };
-          break;
-        case AnyValueField.DOUBLE:
-          this.expect(tag, WireType.I64, 'double_value');
-          v = { kind: 'double', value: r.double() };
-          break;
-        case AnyValueField.ARRAY: {
-          this.expect(tag, WireType.LEN, 'array_value');
-          if (depth >= this.maxDepth) throw nestingError(this.maxDepth);
-          v = { kind: 'array', values: this.arrayValues(r.lengthEnd(end), depth + 1) };
-          break;
-        }
-        case AnyValueField.KVLIST: {
-          this.expect(tag, WireType.LEN, 'kvlist_value');
-          if (depth >= this.maxDepth) throw nestingError(this.maxDepth);
-          v = { kind: 'kvlist', values: this.kvlistValues(r.lengthEnd(end), depth + 1) };
-          break;
-        }
-        case AnyValueField.BYTES: {
-          this.expect(tag, WireType.LEN, 'bytes_value');
-          const e = r.lengthEnd(end);
-          this.budget.charge(e - r.pos + DECODED_COST.bytes);
-          v = { kind: 'bytes', value: r.bytes(e) };
-          break;
-        }
-        default:
-          r.skip(tag & 7, end);
-      }
-    }
-    this.end(end);
-    return v;
-  }
-
-  private arrayValues(end: number, depth: number): AnyValue[] {
-    const r = this.r;
-    const values: AnyValue[] = [];
-    while (r.pos < end) {
-      const tag = r.tag();
-      if (tag >>> 3 === ListField.VALUES) {
-        this.expect(tag, WireType.LEN, 'values');
-        values.push(this.anyValue(r.lengthEnd(end), depth));
-      } else r.skip(tag & 7, end);
-    }
-    this.end(end);
-    return values;
-  }
-
-  private kvlistValues(end: number, depth: number): KeyValue[] {
-    const r = this.r;
-    const values: KeyValue[] = [];
-    while (r.pos < end) {
-      const tag = r.tag();
-      if (tag >>> 3 === ListField.VALUES) {
-        this.expect(tag, WireType.LEN, 'values');
-        values.push(this.keyValue(r.lengthEnd(end), depth));
-      } else r.skip(tag & 7, end);
-    }
-    this.end(end);
-    return values;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Decode limits shared by every OTLP decoder (traces today; logs and metrics reuse the same pieces).
+ * Decode limits shared by every OTLP decoder (traces, logs and metrics).
  *
  * Two bounds hold while a request is decoded, whatever its encoding:
  * - nesting: AnyValue arrays/kvlists deeper than `maxDepth` are refused (the Collector's unbounded
@@ -42,6 +42,17 @@ export function nestingError(maxDepth: number): DecodeFailure {
  * UTF-8 length). These are the figures the budget charges; they are estimates, deliberately on the
  * high side.
  */
+/**
+ * Logs and metrics, measured the same way (300 000 of each from protobuf): log record with its ids 682,
+ * number data point 258, empty histogram point 250, empty metric 138, empty exemplar 138, a bucket
+ * count (a bigint in an array) 33. Rounded up; one data point cost covers every point type.
+ */
+const LOG_RECORD_COST = 704;
+const METRIC_COST = 160;
+const DATA_POINT_COST = 320;
+const EXEMPLAR_COST = 160;
+const REPEATED_SCALAR_COST = 40;
+
 export const DECODED_COST = {
   resourceSpans: 256,
   scopeSpans: 256,
@@ -54,6 +65,16 @@ export const DECODED_COST = {
   string: 24,
   /** A bytes value: the Uint8Array and its buffer; the bytes themselves are charged by length. */
   bytes: 96,
+  resourceLogs: 256,
+  scopeLogs: 256,
+  logRecord: LOG_RECORD_COST,
+  resourceMetrics: 256,
+  scopeMetrics: 256,
+  metric: METRIC_COST,
+  dataPoint: DATA_POINT_COST,
+  exemplar: EXEMPLAR_COST,
+  /** One element of a repeated scalar (a bucket count, a bound, a quantile). */
+  repeatedScalar: REPEATED_SCALAR_COST,
 } as const;
 
 /** Why a budget refused: the request alone is too large (413), or the shared pool is empty (503). */
@@ -62,28 +83,44 @@ export type BudgetRefusal = 'too_large' | 'busy';
 /** A grant from a shared pool: true when `bytes` more were taken from it. */
 export type BudgetGrant = (bytes: number) => boolean;
 
-/** What a budget asks its pool for at a time, so the pool is not consulted per element. */
-const GRANT_CHUNK = 1024 * 1024;
+/** What a budget takes at a time (from its pool, if any), so the slow checks run once per chunk. */
+const CHUNK = 1024 * 1024;
 
 /**
- * The estimated memory one request may decode to. `charge` is on the hot path: a subtraction and a
- * comparison per element; the pool (if any) is asked for GRANT_CHUNK at a time. A refusal is thrown
- * as a DecodeFailure whose `refusal` says which limit was hit; the decoder's entry point turns it
- * into a result like any other failure.
+ * Decoded memory a request may take beyond DECODED_BYTES_PER_BODY_BYTE × the bytes read so far: room
+ * for the dense stretches real requests have (a run of small spans) while a body that decodes to far
+ * more than its size is refused after a few MiB of work.
+ */
+export const DECODE_SLACK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The estimated memory one request may decode to, with two bounds: at most `limitBytes`, and at most
+ * DECODED_BYTES_PER_BODY_BYTE × the body read so far + DECODE_SLACK_BYTES (when the decoder says how
+ * far it has read, `track`). The second bound is what keeps a hostile body cheap: 20 MiB of empty
+ * links is refused after about 5 MiB charged, a few milliseconds, instead of after the whole limit.
+ *
+ * `charge` is on the hot path: a subtraction and a comparison per element; the bounds and the pool
+ * (if any) are consulted once per CHUNK charged. A refusal is thrown as a DecodeFailure whose
+ * `refusal` says which limit was hit; the decoder's entry point turns it into a result like any other
+ * failure.
  */
 export class DecodeBudget {
-  /** What may still be charged before the next grant. */
-  private left: number;
-  /** Taken so far: from the pool when there is one, else the whole limit. */
-  private taken: number;
+  /** What may still be charged before the next check. */
+  private left = 0;
+  /** Taken so far (from the pool when there is one). */
+  private taken = 0;
+  private position: (() => number) | undefined;
 
   constructor(
     readonly limitBytes: number,
     private readonly grant?: BudgetGrant,
   ) {
     if (!(limitBytes >= 0)) throw new Error(`a decode budget must be a number of bytes, got ${limitBytes}`);
-    this.taken = grant === undefined ? limitBytes : 0;
-    this.left = this.taken;
+  }
+
+  /** Called by a decoder as it starts: how many bytes of the body it has read so far. */
+  track(position: () => number): void {
+    this.position = position;
   }
 
   charge(bytes: number): void {
@@ -120,11 +157,15 @@ export class DecodeBudget {
 
   private more(): void {
     const need = -this.left;
-    if (this.grant === undefined || this.taken + need > this.limitBytes) {
+    const charged = this.taken + need;
+    if (charged > this.limitBytes) {
       throw new DecodeFailure(`the request decodes to more than ${this.limitBytes} bytes of memory (estimated as it is decoded)`, 'too_large');
     }
-    let chunk = Math.min(Math.max(need, GRANT_CHUNK), this.limitBytes - this.taken);
-    if (!this.grant(chunk)) {
+    if (this.position !== undefined && charged > DECODED_BYTES_PER_BODY_BYTE * this.position() + DECODE_SLACK_BYTES) {
+      throw new DecodeFailure(`the request decodes to more than ${DECODED_BYTES_PER_BODY_BYTE} times its size in memory (estimated as it is decoded)`, 'too_large');
+    }
+    let chunk = Math.min(Math.max(need, CHUNK), this.limitBytes - this.taken);
+    if (this.grant !== undefined && !this.grant(chunk)) {
       // a nearly full pool may still have room for what is needed now
       if (chunk === need || !this.grant(need)) throw new DecodeFailure('requests in flight hold the memory budget; retry later', 'busy');
       chunk = need;
@@ -135,9 +176,10 @@ export class DecodeBudget {
 }
 
 /**
- * Decoded memory one request may take per byte of `max_request_body_size` (README, "The receiver's
- * limits"). Producer-shaped batches charge 3–7 per protobuf byte and 6–11 per JSON byte (JSON's parse
- * tree is charged while it lives), so a full-size real request fits; empty links charge 64.
+ * Decoded memory a request may take per byte of its body, and the default per byte of
+ * `max_request_body_size` (README, "The receiver's limits"). Producer-shaped batches charge 3–7 per
+ * protobuf byte and 6–11 per JSON byte (JSON's parse tree is charged while it lives), so real
+ * requests fit; empty links charge 64.
  */
 export const DECODED_BYTES_PER_BODY_BYTE = 16;
 

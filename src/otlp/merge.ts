@@ -1,23 +1,29 @@
 /**
- * Merging already-encoded ExportTraceServiceRequests into one, so an exporter can send what queued up
- * while it was busy in a single request instead of one round trip each.
+ * Merging already-encoded Export*ServiceRequests of one signal into one, so an exporter can send what
+ * queued up while it was busy in a single request instead of one round trip each.
  *
  * Protobuf: concatenating serialised messages is the same as merging them, and repeated fields
- * (ExportTraceServiceRequest.resource_spans, field 1) append (protobuf encoding spec, "Concatenation
- * and merging"). JSON: our encoder writes exactly `{"resourceSpans":[…]}`, so the arrays' contents are
- * joined; a body of any other shape is not merged.
+ * (the requests' only field, resource_spans / resource_logs / resource_metrics, field 1) append
+ * (protobuf encoding spec, "Concatenation and merging"). JSON: our encoders write exactly
+ * `{"resourceSpans":[…]}` (or resourceLogs, resourceMetrics), so the arrays' contents are joined; a
+ * body of any other shape is not merged.
  */
 import type { Encoding } from './codec.js';
+import { CODECS, type Signal } from './signal.js';
 
 const utf8 = new TextEncoder();
-const JSON_PREFIX = utf8.encode('{"resourceSpans":[');
+const JSON_PREFIX: Record<Signal, Uint8Array> = {
+  traces: utf8.encode(`{"${CODECS.traces.jsonRoot}":[`),
+  logs: utf8.encode(`{"${CODECS.logs.jsonRoot}":[`),
+  metrics: utf8.encode(`{"${CODECS.metrics.jsonRoot}":[`),
+};
 const JSON_SUFFIX = utf8.encode(']}');
 const COMMA = 0x2c;
 
-/** One request holding every request's spans, in order; undefined when the bodies cannot be merged. */
-export function mergeEncodedRequests(bodies: readonly Uint8Array[], encoding: Encoding): Uint8Array | undefined {
+/** One request holding every request's records, in order; undefined when the bodies cannot be merged. */
+export function mergeEncodedRequests(bodies: readonly Uint8Array[], encoding: Encoding, signal: Signal = 'traces'): Uint8Array | undefined {
   if (bodies.length === 1) return bodies[0];
-  return encoding === 'protobuf' ? concatBytes(bodies) : mergeJson(bodies);
+  return encoding === 'protobuf' ? concatBytes(bodies) : mergeJson(bodies, JSON_PREFIX[signal]);
 }
 
 function concatBytes(bodies: readonly Uint8Array[]): Uint8Array {
@@ -39,7 +45,7 @@ function hasAt(body: Uint8Array, part: Uint8Array, at: number): boolean {
 }
 
 /** Splices the arrays' contents as bytes: the prefix, suffix and comma are ASCII, so no decoding. */
-function mergeJson(bodies: readonly Uint8Array[]): Uint8Array | undefined {
+function mergeJson(bodies: readonly Uint8Array[], JSON_PREFIX: Uint8Array): Uint8Array | undefined {
   const inners: Uint8Array[] = [];
   let size = JSON_PREFIX.byteLength + JSON_SUFFIX.byteLength;
   for (const b of bodies) {

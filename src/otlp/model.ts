@@ -114,7 +114,11 @@ export interface TracesData {
   resourceSpans: ResourceSpans[];
 }
 
-/** ExportTraceServiceResponse.partial_success (trace_service.proto, field 1). */
+/**
+ * ExportTraceServiceResponse.partial_success (trace_service.proto, field 1), and its logs and metrics
+ * twins: `rejectedSpans` is field 1 of all three (rejected_spans, rejected_log_records,
+ * rejected_data_points).
+ */
 export interface PartialSuccess {
   rejectedSpans: bigint;
   errorMessage: string;

@@ -1,11 +1,15 @@
 /**
- * ExportTraceServiceResponse (collector/trace/v1/trace_service.proto), in the request's encoding:
+ * Export*ServiceResponse (collector/<signal>/v1/<signal>_service.proto), in the request's encoding:
  *   message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
  *   message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
+ * The logs and metrics responses are the same message with field 1 named rejected_log_records and
+ * rejected_data_points, so one codec serves the three: only the JSON member name differs. The model
+ * calls field 1 `rejectedSpans` whatever the signal.
  * When everything was accepted partial_success is left unset (OTLP spec, "Full Success"), which is zero
  * bytes in protobuf and `{}` in JSON.
  */
 import type { Encoding } from './codec.js';
+import type { Signal } from './signal.js';
 import { DecodeFailure } from './decode-failure.js';
 import type { ExportTraceServiceResponse, PartialSuccess } from './model.js';
 import { PartialSuccessField, ResponseField, WireType } from './proto-fields.js';
@@ -14,15 +18,22 @@ import { int64Size, ProtoWriter, tagSize, utf8Length, varintSize } from './proto
 
 const utf8 = new TextEncoder();
 
-export function encodeResponse(resp: ExportTraceServiceResponse, encoding: Encoding): Uint8Array {
-  return encoding === 'json' ? utf8.encode(responseJson(resp)) : responseProtobuf(resp);
+/** partial_success field 1 in OTLP/JSON, per signal: camelCase as we write it, snake_case as we also read. */
+const REJECTED_MEMBER: Record<Signal, readonly [string, string]> = {
+  traces: ['rejectedSpans', 'rejected_spans'],
+  logs: ['rejectedLogRecords', 'rejected_log_records'],
+  metrics: ['rejectedDataPoints', 'rejected_data_points'],
+};
+
+export function encodeResponse(resp: ExportTraceServiceResponse, encoding: Encoding, signal: Signal = 'traces'): Uint8Array {
+  return encoding === 'json' ? utf8.encode(responseJson(resp, signal)) : responseProtobuf(resp);
 }
 
-function responseJson(resp: ExportTraceServiceResponse): string {
+function responseJson(resp: ExportTraceServiceResponse, signal: Signal): string {
   const ps = resp.partialSuccess;
   if (!ps) return '{}';
   const members: string[] = [];
-  if (ps.rejectedSpans !== 0n) members.push(`"rejectedSpans":"${ps.rejectedSpans}"`);
+  if (ps.rejectedSpans !== 0n) members.push(`"${REJECTED_MEMBER[signal][0]}":"${ps.rejectedSpans}"`);
   if (ps.errorMessage !== '') members.push(`"errorMessage":${JSON.stringify(ps.errorMessage)}`);
   return `{"partialSuccess":{${members.join(',')}}}`;
 }
@@ -53,9 +64,9 @@ function responseProtobuf(resp: ExportTraceServiceResponse): Uint8Array {
  * Parses a downstream's response body (what our exporters receive). Returns undefined when the body
  * is not a valid response; an empty body is a full success.
  */
-export function decodeResponse(body: Uint8Array, encoding: Encoding): ExportTraceServiceResponse | undefined {
+export function decodeResponse(body: Uint8Array, encoding: Encoding, signal: Signal = 'traces'): ExportTraceServiceResponse | undefined {
   try {
-    return encoding === 'json' ? responseFromJson(body) : responseFromProtobuf(body);
+    return encoding === 'json' ? responseFromJson(body, signal) : responseFromProtobuf(body);
   } catch {
     return undefined;
   }
@@ -86,7 +97,7 @@ function responseFromProtobuf(body: Uint8Array): ExportTraceServiceResponse {
   return resp;
 }
 
-function responseFromJson(body: Uint8Array): ExportTraceServiceResponse {
+function responseFromJson(body: Uint8Array, signal: Signal): ExportTraceServiceResponse {
   const text = new TextDecoder().decode(body).trim();
   if (text === '') return {};
   const root: unknown = JSON.parse(text);
@@ -95,7 +106,8 @@ function responseFromJson(body: Uint8Array): ExportTraceServiceResponse {
   if (ps === undefined || ps === null) return {};
   if (typeof ps !== 'object' || Array.isArray(ps)) throw new DecodeFailure('partialSuccess: object expected');
   const o = ps as Record<string, unknown>;
-  const rejected = o['rejectedSpans'] ?? o['rejected_spans'] ?? 0;
+  const [camel, snake] = REJECTED_MEMBER[signal];
+  const rejected = o[camel] ?? o[snake] ?? 0;
   const message = o['errorMessage'] ?? o['error_message'] ?? '';
   if (typeof message !== 'string') throw new DecodeFailure('errorMessage: string expected');
   let rejectedSpans: bigint;

@@ -190,6 +190,7 @@ describe('engine cap claims and settleCaps', () => {
     expect(first!.keys[0]).toMatchObject({ limit: 1, windowMs: HOUR, windowStartMs: clock.now });
     const evalOut = r.outputs[first!.at.output]!;
     expect(evalOut.class).toBe('eval-only');
+    if (evalOut.signal !== 'traces') throw new Error('traces in, traces out');
     const claimed = evalOut.data.resourceSpans[first!.at.resource]!.scopeSpans[first!.at.scope]!.spans[first!.at.span]!;
     expect(attr(claimed, 'feedback')).toBe('up');
     expect(claimed.spanId).toBe(r.decisions![first!.decision!]!.spanId);
@@ -206,7 +207,7 @@ describe('engine cap claims and settleCaps', () => {
     expect(r).toEqual(before); // the engine's result is left as it was
     expect(s.result.capRequests).toBeUndefined();
     expect(exportedSpans(s.result).map((e) => attr(e.span, 'feedback') ?? attr(e.span, 'other'))).toEqual(['up', 1]);
-    expect(s.result.outputs.find((o) => o.class === 'eval-only')!.spanCount).toBe(1);
+    expect(s.result.outputs.find((o) => o.class === 'eval-only')!.count).toBe(1);
     expect(s.result.discarded).toEqual({ cap_exceeded: 1 });
     expect(s.taken).toEqual([r.capRequests![0]!.keys]);
     expect(s.capped).toEqual({ cap_exceeded: 1, cap_store_unavailable: 0, unchecked: 0 });

@@ -11,8 +11,9 @@
  * others. The claims of one request are taken in order, as if one after the other.
  */
 import { createHash } from 'node:crypto';
+import type { LogRecord } from '../otlp/logs-model.js';
 import type { Span } from '../otlp/model.js';
-import type { CapRequest, Clock, CompiledPolicy, DiscardReason, ProcessResult, SpanDecision } from './types.js';
+import type { CapRequest, ClassOutput, Clock, CompiledPolicy, DiscardReason, ProcessResult, SpanDecision } from './types.js';
 
 /** One cap's counter for one span: the counter `key` in the window starting at `windowStartMs`. */
 export interface CapKey {
@@ -264,7 +265,7 @@ export function settleCaps(result: ProcessResult, verdicts: readonly CapVerdict[
   const discarded = { ...result.discarded };
   if (capped.cap_exceeded > 0) discarded.cap_exceeded = (discarded.cap_exceeded ?? 0) + capped.cap_exceeded;
   if (capped.cap_store_unavailable > 0) discarded.cap_store_unavailable = (discarded.cap_store_unavailable ?? 0) + capped.cap_store_unavailable;
-  const outputs = [];
+  const outputs: ClassOutput[] = [];
   for (let o = 0; o < result.outputs.length; o++) {
     const out = result.outputs[o]!;
     const drop = removed.get(o);
@@ -272,24 +273,47 @@ export function settleCaps(result: ProcessResult, verdicts: readonly CapVerdict[
       outputs.push(out);
       continue;
     }
-    const resourceSpans = [];
-    for (let ri = 0; ri < out.data.resourceSpans.length; ri++) {
-      const rs = out.data.resourceSpans[ri]!;
-      const scopeSpans = [];
-      for (let si = 0; si < rs.scopeSpans.length; si++) {
-        const ss = rs.scopeSpans[si]!;
-        const spans: Span[] = [];
-        for (let i = 0; i < ss.spans.length; i++) if (!drop.has(`${ri}/${si}/${i}`)) spans.push(ss.spans[i]!);
-        if (spans.length > 0) scopeSpans.push(spans.length === ss.spans.length ? ss : { ...ss, spans });
-      }
-      if (scopeSpans.length > 0) resourceSpans.push({ ...rs, scopeSpans });
-    }
-    const spanCount = out.spanCount - drop.size;
-    if (spanCount > 0) outputs.push({ ...out, data: { resourceSpans }, spanCount });
+    const count = out.count - drop.size;
+    if (count > 0) outputs.push(withoutRecords(out, drop, count));
   }
   const settled: ProcessResult = { ...rest, outputs, discarded };
   if (decisions) settled.decisions = decisions;
   return { result: settled, taken, capped };
+}
+
+/** `records` without those whose `resource/scope/index` is in `drop` (groups left empty leave too). */
+function keep<G, S, R>(groups: readonly G[], scopesOf: (g: G) => readonly S[], recordsOf: (s: S) => readonly R[], drop: ReadonlySet<string>, rebuildScope: (s: S, records: R[]) => S, rebuildGroup: (g: G, scopes: S[]) => G): G[] {
+  const out: G[] = [];
+  for (let ri = 0; ri < groups.length; ri++) {
+    const g = groups[ri]!;
+    const scopes: S[] = [];
+    const list = scopesOf(g);
+    for (let si = 0; si < list.length; si++) {
+      const sc = list[si]!;
+      const all = recordsOf(sc);
+      const kept: R[] = [];
+      for (let i = 0; i < all.length; i++) if (!drop.has(`${ri}/${si}/${i}`)) kept.push(all[i]!);
+      if (kept.length > 0) scopes.push(kept.length === all.length ? sc : rebuildScope(sc, kept));
+    }
+    if (scopes.length > 0) out.push(rebuildGroup(g, scopes));
+  }
+  return out;
+}
+
+/** An output of spans or log records with the records at `drop` taken out (metrics claim no caps). */
+function withoutRecords(out: ClassOutput, drop: ReadonlySet<string>, count: number): ClassOutput {
+  switch (out.signal) {
+    case 'traces': {
+      const resourceSpans = keep(out.data.resourceSpans, (rs) => rs.scopeSpans, (ss) => ss.spans, drop, (ss, spans: Span[]) => ({ ...ss, spans }), (rs, scopeSpans) => ({ ...rs, scopeSpans }));
+      return { ...out, data: { resourceSpans }, count };
+    }
+    case 'logs': {
+      const resourceLogs = keep(out.data.resourceLogs, (rl) => rl.scopeLogs, (sl) => sl.logRecords, drop, (sl, logRecords: LogRecord[]) => ({ ...sl, logRecords }), (rl, scopeLogs) => ({ ...rl, scopeLogs }));
+      return { ...out, data: { resourceLogs }, count };
+    }
+    case 'metrics':
+      return out;
+  }
 }
 
 /**
@@ -297,14 +321,14 @@ export function settleCaps(result: ProcessResult, verdicts: readonly CapVerdict[
  * `loopgate explain`, `test` and `replay` and the golden fixtures run it. Results carry no capRequests.
  */
 export function withLocalCaps(policy: CompiledPolicy, store: InMemoryCapStore = new InMemoryCapStore()): CompiledPolicy {
+  const settle = (result: ProcessResult): ProcessResult =>
+    result.capRequests === undefined ? result : settleCaps(result, store.takeBatch(result.capRequests.map((r) => r.keys))).result;
   return Object.freeze({
     version: policy.version,
     sources: policy.sources,
-    process(...args: Parameters<CompiledPolicy['process']>): ProcessResult {
-      const result = policy.process(...args);
-      if (result.capRequests === undefined) return result;
-      return settleCaps(result, store.takeBatch(result.capRequests.map((r) => r.keys))).result;
-    },
+    classifies: policy.classifies,
+    process: (...args: Parameters<CompiledPolicy['process']>): ProcessResult => settle(policy.process(...args)),
+    processSignal: (...args: Parameters<CompiledPolicy['processSignal']>): ProcessResult => settle(policy.processSignal(...args)),
   });
 }
 

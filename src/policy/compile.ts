@@ -13,7 +13,8 @@ import { compileAction, DEFAULT_ACTION, type CompiledAction } from './actions.js
 import { mergeOverride } from './compose.js';
 import { compileCondition, type CompiledCondition, type ConditionIssue } from './conditions.js';
 import { parseDuration } from './duration.js';
-import { createEngine, type CompiledCap, type CompiledRule, type Effective, type KeepRule } from './engine.js';
+import { splitBySignal, type CompiledCap, type CompiledRule, type Effective, type KeepRule } from './compiled.js';
+import { createEngine } from './engine.js';
 import { TextRedactor, type ActionTable } from './redact.js';
 import { thresholdFor } from './sample.js';
 import { SpanScanner } from './scan-span.js';
@@ -272,11 +273,7 @@ function compileEffective(
   for (const ci of condIssues) err(ci.path, ci.message);
 
   const signals = compileSignalConfig(doc.signals ?? {});
-  const usesSignals =
-    rules.some((r) => r.cond.usesSignals) ||
-    keep.some((k) => k.cond.usesSignals) ||
-    caps.some((c) => c.cond?.usesSignals === true || c.key.some((k) => k.startsWith('signal.')));
 
   if (issues.slice(start).some((i) => i.severity === 'error')) return undefined;
-  return { scanner: spanScanner, rules, keep, threshold, caps, signals, usesSignals };
+  return { scanner: spanScanner, threshold, signals, bySignal: splitBySignal(rules, keep, caps) };
 }

@@ -1,21 +1,46 @@
 /**
- * Conditions compiled once into closures. Evaluated against the original span (before redaction) so
+ * Conditions compiled once into closures. Evaluated against the original record (before redaction) so
  * rules can test what was really there; their results never leave the engine except as rule ids.
+ *
+ * A record is a span or a log record. `attribute`, `resource`, `tenant`, `contract`, `detected` and
+ * `signal` read either; `name`, `event`, `status` and `kind` describe spans and hold on no log record;
+ * `event_name` describes log records (their event_name field, or the `event.name` attribute older
+ * instrumentations use) and holds on no span; `signal_type` says which one the record is.
+ * Which records a rule is evaluated for at all is decided at compile time (`mentionsSignalType`): see
+ * docs/policy-reference.md, "Spans and log records".
  */
 import { RE2JS } from 're2js';
-import { getAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
+import type { LogRecord } from '../otlp/logs-model.js';
+import { getAttribute, getStringAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
 import type { AttributePredicate, Condition, EventPredicate, SignalPredicate, StringPredicate } from './schema.js';
 import type { Signals } from './signals.js';
 import type { Contract } from './tenant.js';
 
+/** The signals whose records the policy classifies (metrics are forwarded, never classified). */
+export type RecordSignal = 'traces' | 'logs';
+
 export interface EvalContext {
-  readonly span: Span;
+  readonly signal: RecordSignal;
+  /** The record's own attributes (the span's, or the log record's). */
+  readonly attributes: readonly KeyValue[];
+  /** Set when the record is a span. */
+  readonly span: Span | undefined;
+  /** Set when the record is a log record. */
+  readonly log: LogRecord | undefined;
   readonly resource: readonly KeyValue[];
   readonly tenant: string | undefined;
   readonly contract: Contract;
-  /** Entities found in the span, its scope and its resource. */
+  /** Entities found in the record, its scope and its resource. */
   readonly entities: ReadonlySet<string>;
   readonly signals: Signals;
+}
+
+/**
+ * A log record's event name: the event_name field (logs.proto field 12), else the `event.name`
+ * attribute that instrumentations written before the field existed set (the JS OpenAI one does).
+ */
+export function eventNameOf(log: LogRecord): string {
+  return log.eventName !== '' ? log.eventName : (getStringAttribute(log.attributes, 'event.name') ?? '');
 }
 
 export type Predicate = (e: EvalContext) => boolean;
@@ -27,6 +52,8 @@ export interface CompiledCondition {
   /** True when it is (or reduces to) `always: true`. */
   readonly always: boolean;
   readonly usesSignals: boolean;
+  /** True when `signal_type` appears anywhere in it: then it is evaluated for every kind of record. */
+  readonly mentionsSignalType: boolean;
 }
 
 export interface ConditionIssue {
@@ -111,10 +138,10 @@ function compileValueTest(p: AttributePredicate, path: PropertyKey[], issues: Co
   };
 }
 
-function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[], scope: 'span' | 'resource'): Predicate {
+function compileAttribute(p: AttributePredicate, path: PropertyKey[], issues: ConditionIssue[], scope: 'record' | 'resource'): Predicate {
   const test = compileValueTest(p, path, issues);
   const key = p.key;
-  return scope === 'span' ? (e) => test(getAttribute(e.span.attributes, key)) : (e) => test(getAttribute(e.resource, key));
+  return scope === 'record' ? (e) => test(getAttribute(e.attributes, key)) : (e) => test(getAttribute(e.resource, key));
 }
 
 function compileString(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): (s: string) => boolean {
@@ -131,7 +158,18 @@ function compileString(p: StringPredicate, path: PropertyKey[], issues: Conditio
 
 function compileName(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
   const test = compileString(p, path, issues);
-  return (e) => test(e.span.name);
+  return (e) => e.span !== undefined && test(e.span.name);
+}
+
+function compileEventName(p: StringPredicate, path: PropertyKey[], issues: ConditionIssue[]): Predicate {
+  const test = compileString(p, path, issues);
+  return (e) => e.log !== undefined && test(eventNameOf(e.log));
+}
+
+function stringText(p: StringPredicate): string {
+  if (p.equals !== undefined) return ` is ${p.equals}`;
+  if (p.in !== undefined) return ` in [${p.in.join(', ')}]`;
+  return ' matches';
 }
 
 /** Some event of the span has a matching name and, on that same event, a matching attribute. */
@@ -140,6 +178,7 @@ function compileEvent(p: EventPredicate, path: PropertyKey[], issues: ConditionI
   const attrTest = p.attribute !== undefined ? compileValueTest(p.attribute, [...path, 'attribute'], issues) : undefined;
   const key = p.attribute?.key ?? '';
   return (e) => {
+    if (e.span === undefined) return false;
     const events = e.span.events;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
@@ -190,6 +229,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   const parts: Predicate[] = [];
   const texts: string[] = [];
   let usesSignals = false;
+  let mentionsSignalType = false;
   let always = false;
 
   if (c.always) {
@@ -199,6 +239,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   if (c.all) {
     const subs = c.all.map((s, i) => compileCondition(s, [...path, 'all', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
+    mentionsSignalType ||= subs.some((s) => s.mentionsSignalType);
     const tests = subs.map((s) => s.test);
     parts.push((e) => {
       for (let i = 0; i < tests.length; i++) if (!tests[i]!(e)) return false;
@@ -209,6 +250,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   if (c.any) {
     const subs = c.any.map((s, i) => compileCondition(s, [...path, 'any', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
+    mentionsSignalType ||= subs.some((s) => s.mentionsSignalType);
     const tests = subs.map((s) => s.test);
     parts.push((e) => {
       for (let i = 0; i < tests.length; i++) if (tests[i]!(e)) return true;
@@ -219,12 +261,13 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   if (c.not) {
     const sub = compileCondition(c.not, [...path, 'not'], issues);
     usesSignals ||= sub.usesSignals;
+    mentionsSignalType ||= sub.mentionsSignalType;
     const t = sub.test;
     parts.push((e) => !t(e));
     texts.push(`not(${sub.text})`);
   }
   if (c.attribute) {
-    parts.push(compileAttribute(c.attribute, [...path, 'attribute'], issues, 'span'));
+    parts.push(compileAttribute(c.attribute, [...path, 'attribute'], issues, 'record'));
     texts.push(`attribute ${c.attribute.key}`);
   }
   if (c.resource) {
@@ -235,18 +278,28 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     parts.push(compileName(c.name, [...path, 'name'], issues));
     texts.push('span name');
   }
+  if (c.signal_type !== undefined) {
+    mentionsSignalType = true;
+    const types = new Set(list(c.signal_type));
+    parts.push((e) => types.has(e.signal));
+    texts.push(`signal_type is ${list(c.signal_type).join('|')}`);
+  }
+  if (c.event_name) {
+    parts.push(compileEventName(c.event_name, [...path, 'event_name'], issues));
+    texts.push(`event_name${stringText(c.event_name)}`);
+  }
   if (c.event) {
     parts.push(compileEvent(c.event, [...path, 'event'], issues));
     texts.push(eventText(c.event));
   }
   if (c.status !== undefined) {
     const codes = new Set(list(c.status).map((s) => STATUS[s]!));
-    parts.push((e) => codes.has(e.span.status.code));
+    parts.push((e) => e.span !== undefined && codes.has(e.span.status.code));
     texts.push(`status is ${list(c.status).join('|')}`);
   }
   if (c.kind !== undefined) {
     const kinds = new Set(list(c.kind).map((s) => KIND[s]!));
-    parts.push((e) => kinds.has(e.span.kind));
+    parts.push((e) => e.span !== undefined && kinds.has(e.span.kind));
     texts.push(`kind is ${list(c.kind).join('|')}`);
   }
   if (c.tenant) {
@@ -285,5 +338,5 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
             for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
             return true;
           };
-  return { test, text: texts.join(' and '), always: onlyAlways, usesSignals };
+  return { test, text: texts.join(' and '), always: onlyAlways, usesSignals, mentionsSignalType };
 }

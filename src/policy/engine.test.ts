@@ -195,7 +195,7 @@ describe('tenant boundary', () => {
     const input = batch({ 'tenant.id': 'acme' }, span(), span({ attrs: { own: true } }), span());
     input.resourceSpans.push(batch({ 'tenant.id': 'initech' }, span({ attrs: { own: true } })).resourceSpans[0]!);
     const r = p.process(input, {});
-    expect(r.outputs.map((o) => [o.class, o.tenant, o.spanCount])).toEqual([
+    expect(r.outputs.map((o) => [o.class, o.tenant, o.count])).toEqual([
       ['broad-use', 'acme', 2],
       ['tenant-only', 'acme', 1],
       ['tenant-only', 'initech', 1],

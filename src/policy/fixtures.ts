@@ -3,9 +3,10 @@
  * (test/golden.test.ts) and by `loopgate test POLICY --fixtures DIR`.
  *
  * A case is a folder holding:
- *   input.json        OTLP-JSON request
+ *   input.json        OTLP-JSON request: traces or logs (its top-level member says which)
  *   context.json      optional: {"tenant": "acme"} = authenticated as acme
- *   broad-use.json    expected OTLP-JSON exported to that class (all tenants, in output order);
+ *   broad-use.json    expected OTLP-JSON exported to that class (all tenants, in output order), in
+ *                     the input's signal;
  *   tenant-only.json  a missing file means nothing may be exported to that class
  *   eval-only.json
  *   discarded.json    optional: expected discard counts by reason, e.g. {"no_rule_matched": 1}
@@ -15,9 +16,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeTracesJson } from '../otlp/decode-json.js';
-import { encodeTracesJson } from '../otlp/encode-json.js';
-import type { ResourceSpans } from '../otlp/model.js';
+import { CODECS, joinRequests, signalOfJson, type SignalRequest } from '../otlp/signal.js';
 import { withLocalCaps } from './caps.js';
 import { EXPORT_CLASSES, STAMP, type CompiledPolicy, type ProcessResult, type RequestContext } from './types.js';
 
@@ -70,13 +69,46 @@ function pretty(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
 }
 
-/** Actual export for one class, as normalised OTLP-JSON text, or undefined when nothing went there. */
-function classText(result: ProcessResult, cls: string, version: string): string | undefined {
-  const rs: ResourceSpans[] = [];
-  for (const o of result.outputs) if (o.class === cls) rs.push(...o.data.resourceSpans);
-  if (rs.length === 0) return undefined;
-  const json = JSON.parse(encodeTracesJson({ resourceSpans: rs })) as unknown;
-  return pretty(replaceVersion(json, version));
+/**
+ * What `result` exported to `cls`, as the OTLP-JSON request of its signal (every tenant's output in
+ * order), or undefined when nothing went there.
+ */
+export function exportedRequest(result: ProcessResult, cls: string): SignalRequest | undefined {
+  const outs = result.outputs.filter((o) => o.class === cls);
+  if (outs.length === 0) return undefined;
+  const signal = outs[0]!.signal;
+  return { signal, data: joinRequests(signal, outs.map((o) => o.data) as never[]) } as SignalRequest;
+}
+
+/** The request as OTLP-JSON text; the codec's own encoder, so key order is the encoder's. */
+export function requestJsonText(request: SignalRequest): string {
+  return new TextDecoder().decode(CODECS[request.signal].encode(request.data as never, 'json'));
+}
+
+/**
+ * Actual export for one class, as normalised OTLP-JSON text (2-space JSON in the encoder's key order,
+ * the version stamp as its placeholder), or undefined when nothing went there.
+ */
+export function classText(result: ProcessResult, cls: string, version: string): string | undefined {
+  const request = exportedRequest(result, cls);
+  if (request === undefined) return undefined;
+  return pretty(replaceVersion(JSON.parse(requestJsonText(request)), version));
+}
+
+/** Decodes a fixture's (or corpus file's) OTLP-JSON request of spans or log records. */
+export function decodeRecordsJson(text: string | Uint8Array): { ok: true; request: SignalRequest } | { ok: false; error: string } {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  let root: unknown;
+  try {
+    root = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return { ok: false, error: 'body is not valid JSON' };
+  }
+  // A request naming no signal (`{}`) is read as traces, as before logs existed.
+  const signal = signalOfJson(root) ?? 'traces';
+  if (signal === 'metrics') return { ok: false, error: 'a metrics request: metrics are not classified, so there is nothing to test or explain' };
+  const r = CODECS[signal].decode(bytes, 'json');
+  return r.ok ? { ok: true, request: { signal, data: r.value } as SignalRequest } : { ok: false, error: r.error };
 }
 
 function replaceVersion(v: unknown, version: string): unknown {
@@ -94,7 +126,7 @@ function runCase(policy: CompiledPolicy, dir: string, options: FixtureOptions): 
     mismatches.push({ file: join(dir, file), message, diff });
   };
 
-  const decoded = decodeTracesJson(readFileSync(join(dir, 'input.json')));
+  const decoded = decodeRecordsJson(readFileSync(join(dir, 'input.json')));
   if (!decoded.ok) {
     fail('input.json', `input is not valid OTLP-JSON: ${decoded.error}`);
     return { name, dir, ok: false, mismatches };
@@ -104,7 +136,7 @@ function runCase(policy: CompiledPolicy, dir: string, options: FixtureOptions): 
     const c = readJson(join(dir, 'context.json')) as { tenant?: string };
     if (c.tenant !== undefined) ctx = { authTenant: c.tenant };
   }
-  const result = policy.process(decoded.value, ctx);
+  const result = policy.processSignal(decoded.request, ctx);
 
   for (const cls of EXPORT_CLASSES) {
     const file = `${cls}.json`;

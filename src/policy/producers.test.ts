@@ -56,9 +56,10 @@ describe('redact-all on real producer payloads', () => {
       const result = policy.process(input, {});
       expect(encodeTracesJson(input)).toBe(before); // input never mutated
       expect(result.outputs.every((o) => o.class === 'broad-use')).toBe(true);
-      const exported = result.outputs.reduce((n, o) => n + o.spanCount, 0);
+      const exported = result.outputs.reduce((n, o) => n + o.count, 0);
       expect(exported).toBe(countSpans(input));
       for (const out of result.outputs) {
+        if (out.signal !== 'traces') throw new Error('traces in, traces out');
         const text = encodeTracesJson(out.data);
         for (const v of LISTED) expect(text, `${file} leaks ${v}`).not.toContain(v);
         for (const [key, value] of strings(out.data)) {

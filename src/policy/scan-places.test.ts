@@ -42,7 +42,9 @@ function request(span: Partial<Span>, more: { resource?: KeyValue[]; scope?: Par
 function run(data: TracesData): { json: string; span: Span; data: TracesData } {
   const r = policy.process(data, {});
   expect(r.outputs).toHaveLength(1);
-  const out = r.outputs[0]!.data;
+  const output = r.outputs[0]!;
+  if (output.signal !== 'traces') throw new Error('traces in, traces out');
+  const out = output.data;
   return { json: encodeTracesJson(out), span: exportedSpans(r)[0]!.span, data: out };
 }
 

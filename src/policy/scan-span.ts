@@ -1,11 +1,12 @@
 /**
- * Walks every place of the span model a client can put text in and redacts it, copy-on-write: the
- * input is never modified; a new object is built only along the path to a changed value, and
+ * Walks every place of the span and log models a client can put text in and redacts it, copy-on-write:
+ * the input is never modified; a new object is built only along the path to a changed value, and
  * untouched sub-objects are shared. docs/policy-reference.md ("Where Loopgate looks") lists the places.
  *
- * Scanned: span name, status message and trace_state; event names; link trace_state; scope name and
- * version; schema URLs; every attribute list (resource, scope, span, event, link), keys as well as
- * values. Values: strings (plain, or JSON opened by json-walk), bytes (read as UTF-8), integers long
+ * Scanned: span name, status message and trace_state; event names; link trace_state; a log record's
+ * body (a string, or the kvlists and arrays GenAI events hold message parts in, which keep their
+ * shape), event name and severity text; scope name and version; schema URLs; every attribute list
+ * (resource, scope, span, event, link, log record), keys as well as values. Values: strings (plain, or JSON opened by json-walk), bytes (read as UTF-8), integers long
  * enough to be a card or account number (read as their decimal text), arrays and kvlists (keys and
  * values, nested, bounded).
  * Skipped: the value (never the key) of an attribute in the skip list, when that value cannot carry
@@ -13,6 +14,7 @@
  * Dropped and counted: a client's own `loopgate.*` attribute at any level. Custody stamps are ours to
  * state (stamp.ts); each one dropped adds to the holder's `dropped_attributes_count`.
  */
+import type { LogRecord } from '../otlp/logs-model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink } from '../otlp/model.js';
 import { looksLikeJson, redactJsonText } from './json-walk.js';
 import type { RedactionAccount, TextRedactor } from './redact.js';
@@ -234,6 +236,23 @@ export class SpanScanner {
       events: events ?? span.events,
       links: links ?? span.links,
     };
+  }
+
+  /**
+   * A log record. The body is not an attribute, so drop_attribute found in it degrades to replace (as
+   * for span names): the value is gone either way, and the rest of the message stays.
+   */
+  logRecord(rec: LogRecord, acc: RedactionAccount): LogRecord {
+    acc.hints = modelHints(rec.attributes); // as for a span: the record's model names are no person's
+    const body = this.#value(rec.body, 'log.body', acc, 0);
+    acc.dropAttribute = false;
+    const before = acc.strippedAttributes;
+    const attributes = this.attributes(rec.attributes, 'log.attributes', acc);
+    const stripped = acc.strippedAttributes - before;
+    const eventName = this.field(rec.eventName, 'log.event_name', acc);
+    const severityText = this.field(rec.severityText, 'log.severity_text', acc);
+    if (body === rec.body && attributes === rec.attributes && eventName === rec.eventName && severityText === rec.severityText) return rec;
+    return { ...rec, body, attributes, eventName, severityText, droppedAttributesCount: rec.droppedAttributesCount + stripped };
   }
 
   resource(r: Resource, acc: RedactionAccount): Resource {

@@ -163,6 +163,8 @@ export const SignalPredicateSchema = z.strictObject({
 });
 
 const StatusName = z.enum(['unset', 'ok', 'error']);
+/** The signals whose records rules classify; metrics are forwarded unclassified. */
+const SignalTypeName = z.enum(['traces', 'logs']);
 const KindName = z.enum(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']);
 
 export interface Condition {
@@ -180,6 +182,8 @@ export interface Condition {
   contract?: { broad_use?: boolean | undefined; eval?: boolean | undefined } | undefined;
   detected?: { any?: boolean | undefined; entities?: string[] | undefined } | undefined;
   signal?: z.infer<typeof SignalPredicateSchema> | undefined;
+  signal_type?: z.infer<typeof SignalTypeName> | z.infer<typeof SignalTypeName>[] | undefined;
+  event_name?: z.infer<typeof StringPredicateSchema> | undefined;
 }
 
 /**
@@ -188,7 +192,7 @@ export interface Condition {
  */
 export const ConditionSchema: z.ZodType<Condition> = z
   .strictObject({
-    always: z.literal(true).optional().describe('Matches every span: the catch-all.'),
+    always: z.literal(true).optional().describe('Matches every record the condition applies to: the catch-all.'),
     get all() {
       return z.array(ConditionSchema).min(1).max(MAX_LIST_ITEMS, tooMany(MAX_LIST_ITEMS)).optional().describe('Every listed condition holds.');
     },
@@ -216,12 +220,17 @@ export const ConditionSchema: z.ZodType<Condition> = z
       .strictObject({ any: z.boolean().optional(), entities: z.array(EntityNameSchema).min(1).optional() })
       .optional()
       .describe('Detectors found something in the span (any), or one of these entities.'),
-    signal: SignalPredicateSchema.optional().describe('A feedback signal is attached to the span.'),
+    signal: SignalPredicateSchema.optional().describe('A feedback signal is attached to the span or log record.'),
+    signal_type: z
+      .union([SignalTypeName, z.array(SignalTypeName).min(1)])
+      .optional()
+      .describe('The record is a span (traces) or a log record (logs). A condition that never names signal_type applies to spans only.'),
+    event_name: StringPredicateSchema.optional().describe("The log record's event name (event_name, or the event.name attribute); never holds on a span."),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), {
-    message: 'a condition needs at least one test; write `always: true` to match every span',
+    message: 'a condition needs at least one test; write `always: true` to match every record',
   })
-  .meta({ id: 'Condition', description: 'Tests on a span; several keys must all hold.' }) as z.ZodType<Condition>;
+  .meta({ id: 'Condition', description: 'Tests on a span or log record; several keys must all hold.' }) as z.ZodType<Condition>;
 
 // ---------------------------------------------------------------------------------------------------
 // Tenants

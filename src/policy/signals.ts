@@ -13,6 +13,7 @@
  * High intent means the user spent effort telling us the answer was wrong (edits, retries,
  * regenerations, thumbs down, rejected suggestions); such signals are what eval capture wants.
  */
+import type { LogRecord } from '../otlp/logs-model.js';
 import { getAttribute, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
 import { SIGNAL_KINDS, type SignalKind, type SignalReason } from './schema.js';
 
@@ -166,17 +167,38 @@ function readEvaluation(attrs: readonly KeyValue[], cfg: SignalConfig, acc: Acc)
   if (explanation?.kind === 'string' && REASON_ALIASES[normalise(explanation.value)] !== undefined) addReason(acc, explanation.value);
 }
 
+/** Reads a named event (a span event, or a log record as the event it is) into the accumulator. */
+function readEvent(name: string, attrs: readonly KeyValue[], cfg: SignalConfig, acc: Acc): void {
+  if (name === EVAL_EVENT) readEvaluation(attrs, cfg, acc);
+  else {
+    const byName = cfg.aliases.get(normalise(name));
+    if (byName !== undefined) addKind(acc, byName);
+  }
+}
+
 export function extractSignals(span: Span, cfg: SignalConfig): Signals {
   const acc: Acc = { kinds: undefined, reasons: undefined, diffSize: -1 };
   readAttributes(span.attributes, cfg, acc);
   for (const ev of span.events) {
-    if (ev.name === EVAL_EVENT) readEvaluation(ev.attributes, cfg, acc);
-    else {
-      const byName = cfg.aliases.get(normalise(ev.name));
-      if (byName !== undefined) addKind(acc, byName);
-    }
+    readEvent(ev.name, ev.attributes, cfg, acc);
     readAttributes(ev.attributes, cfg, acc);
   }
+  return finish(acc, cfg);
+}
+
+/**
+ * A log record's signals: its attributes, and the record itself read as the event it names (a
+ * `gen_ai.evaluation.result` event, or an event named like a signal kind, as span events are).
+ * `eventName` is the record's event name (conditions.ts eventNameOf).
+ */
+export function extractLogSignals(log: LogRecord, eventName: string, cfg: SignalConfig): Signals {
+  const acc: Acc = { kinds: undefined, reasons: undefined, diffSize: -1 };
+  if (eventName !== '') readEvent(eventName, log.attributes, cfg, acc);
+  readAttributes(log.attributes, cfg, acc);
+  return finish(acc, cfg);
+}
+
+function finish(acc: Acc, cfg: SignalConfig): Signals {
   if (acc.kinds === undefined && acc.reasons === undefined) return NO_SIGNALS;
   const kinds = acc.kinds ?? new Set<SignalKind>();
   const high = new Set<SignalKind>();

@@ -1,4 +1,5 @@
 /** Builders for engine tests: small OTLP batches and policies compiled from plain objects. */
+import { newLogRecord, type LogRecord, type LogsData } from '../otlp/logs-model.js';
 import { newSpan, str, type KeyValue, type Span, type TracesData } from '../otlp/model.js';
 import { compilePolicy, type CompileOptions } from './compile.js';
 import { PolicySchema } from './schema.js';
@@ -54,8 +55,10 @@ export function policyOf(doc: unknown, options: CompileOptions = {}): CompiledPo
 
 export function exportedSpans(result: ReturnType<CompiledPolicy['process']>): { cls: string; tenant: string | undefined; span: Span }[] {
   const out: { cls: string; tenant: string | undefined; span: Span }[] = [];
-  for (const o of result.outputs)
+  for (const o of result.outputs) {
+    if (o.signal !== 'traces') continue;
     for (const rs of o.data.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) out.push({ cls: o.class, tenant: o.tenant, span: s });
+  }
   return out;
 }
 
@@ -63,4 +66,39 @@ export function attr(s: Span, key: string): unknown {
   const v = s.attributes.find((a) => a.key === key)?.value;
   if (v === undefined) return undefined;
   return v.kind === 'int' ? Number(v.value) : 'value' in v ? v.value : v;
+}
+
+export function logRecord(fields: Partial<LogRecord> & { attrs?: Record<string, string | number | boolean> } = {}): LogRecord {
+  counter++;
+  const { attrs: a, ...rest } = fields;
+  return newLogRecord({
+    traceId: counter.toString(16).padStart(32, 'e'),
+    spanId: counter.toString(16).padStart(16, '0'),
+    ...(a ? { attributes: attrs(a) } : {}),
+    ...rest,
+  });
+}
+
+export function logBatch(resource: Record<string, string>, ...records: LogRecord[]): { signal: 'logs'; data: LogsData } {
+  return {
+    signal: 'logs',
+    data: {
+      resourceLogs: [
+        {
+          resource: { attributes: attrs(resource), droppedAttributesCount: 0 },
+          scopeLogs: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords: records, schemaUrl: '' }],
+          schemaUrl: '',
+        },
+      ],
+    },
+  };
+}
+
+export function exportedLogs(result: ReturnType<CompiledPolicy['process']>): { cls: string; tenant: string | undefined; record: LogRecord }[] {
+  const out: { cls: string; tenant: string | undefined; record: LogRecord }[] = [];
+  for (const o of result.outputs) {
+    if (o.signal !== 'logs') continue;
+    for (const rl of o.data.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) out.push({ cls: o.class, tenant: o.tenant, record: r });
+  }
+  return out;
 }

@@ -1,10 +1,18 @@
 /**
  * The domain of the policy engine: classes, request context, decisions and results.
- * The engine is pure and synchronous: spans in, decisions out (design.md, "Data flow").
+ * The engine is pure and synchronous: records in, decisions out (design.md, "Data flow"). A record is a
+ * span or a log record (both are classified) or a metric data point (scanned and forwarded, never
+ * classified).
  */
+import type { LogsData } from '../otlp/logs-model.js';
+import type { MetricsData } from '../otlp/metrics-model.js';
 import type { TracesData } from '../otlp/model.js';
+import type { SignalRequest } from '../otlp/signal.js';
 import type { CapKey } from './caps.js';
+import type { RecordSignal } from './conditions.js';
 import type { EntityName } from './detect/types.js';
+
+export type { RecordSignal } from './conditions.js';
 
 export const CLASSIFICATIONS = ['broad-use', 'tenant-only', 'eval-only', 'discard'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -12,7 +20,7 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export type ExportClass = Exclude<Classification, 'discard'>;
 export const EXPORT_CLASSES: readonly ExportClass[] = ['broad-use', 'tenant-only', 'eval-only'];
 
-/** Why a span accepted by the receiver was not exported. Every one is counted (principle 2). */
+/** Why a record accepted by the receiver was not exported. Every one is counted (principle 2). */
 export type DiscardReason =
   | 'no_rule_matched' // fail closed: no classification rule matched
   | 'rule' // a rule classified it `discard`
@@ -24,7 +32,7 @@ export type DiscardReason =
   | 'engine_error' // the engine threw on this span: discarded, never forwarded unredacted
   | 'no_route'; // its class has no exporter in `routes` (design.md: a class not listed is exported nowhere)
 
-/** Why a span was refused back to the client (partial_success.rejected_spans). */
+/** Why a record was refused back to the client (partial_success.rejected_spans / _log_records / _data_points). */
 export type RejectReason = 'tenant_mismatch' | 'tenant_missing';
 
 /** What the receiver knows about the request, before the policy runs. */
@@ -67,10 +75,16 @@ export interface RedactionRecord {
   replacement?: string;
 }
 
-/** A per-span account of what the engine decided, for explain/test/replay. Never holds raw values. */
+/**
+ * A per-record account of what the engine decided (a span's, or a log record's), for
+ * explain/test/replay. Never holds raw values.
+ */
 export interface SpanDecision {
+  signal: RecordSignal;
+  /** The record's trace and span ids ('' when a log record has none). */
   traceId: string;
   spanId: string;
+  /** The span name, or the log record's event name, as the policy redacted it. */
   name: string;
   tenant: string | undefined;
   tenantSource: 'auth' | 'resource' | 'default' | 'none';
@@ -84,35 +98,50 @@ export interface SpanDecision {
   redactions: RedactionRecord[];
 }
 
-/** The spans of one class for one tenant, redacted copies stamped with their custody. */
-export interface ClassOutput {
-  class: ExportClass;
+/** An account of one decision, whatever the record. */
+export type RecordDecision = SpanDecision;
+
+interface OutputOf<S, C, D> {
+  signal: S;
+  /** The class the records were given; metrics are not classified. */
+  class: C;
   tenant: string | undefined;
-  data: TracesData;
-  spanCount: number;
+  data: D;
+  /** Spans, log records or data points in `data`. */
+  count: number;
 }
+
+/**
+ * The records of one class for one tenant, redacted copies stamped with their custody (spans, log
+ * records), or one tenant's redacted data points (metrics, unclassified and unstamped).
+ */
+export type ClassOutput =
+  | OutputOf<'traces', ExportClass, TracesData>
+  | OutputOf<'logs', ExportClass, LogsData>
+  | OutputOf<'metrics', undefined, MetricsData>;
 
 export interface ProcessResult {
   outputs: ClassOutput[];
-  /** Spans in the request. accepted = exported-bound + discarded + rejected. */
+  /** Records in the request. accepted = exported-bound + discarded + rejected. */
   received: number;
   rejected: { count: number; reasons: Partial<Record<RejectReason, number>>; message: string };
   discarded: Partial<Record<DiscardReason, number>>;
   /** Redactions per entity across the request, for metrics. */
   redactionsByEntity: Record<EntityName, number>;
-  /** Present only when requested (explain, test, replay). */
+  /** Present only when requested (explain, test, replay); never for metrics. */
   decisions?: SpanDecision[];
   /**
-   * The spans caps apply to, in input order; present only when some did. They sit in `outputs` already
-   * (stamped, redacted) and stay there only if the cap store takes room for them: `settleCaps`
-   * (caps.ts) removes the refused ones. The engine never counts a cap itself, so it stays pure and a
-   * shared store (Redis) can take a whole request's caps in one atomic call.
+   * The records (spans, log records) caps apply to, in input order; present only when some did. They
+   * sit in `outputs` already (stamped, redacted) and stay there only if the cap store takes room for
+   * them: `settleCaps` (caps.ts) removes the refused ones. The engine never counts a cap itself, so it
+   * stays pure and a shared store (Redis) can take a whole request's caps in one atomic call.
    */
   capRequests?: readonly CapRequest[];
 }
 
 /**
- * One span's claim on its caps: every cap that applies, taken all or none.
+ * One record's claim on its caps (a span's or a log record's): every cap that applies, taken all or
+ * none.
  *
  * Everything here is plain data (indices, strings, numbers), so a result can cross a worker-thread
  * boundary. The seam for a policy step running in a worker (which returns encoded bodies, not span
@@ -128,14 +157,17 @@ export interface CapRequest {
   keys: readonly CapKey[];
   /** The cap id of each key, for explain ("cap 'per-tenant-daily' is full"). */
   capIds: readonly string[];
-  /** Where the span sits in `outputs`: outputs[output].data.resourceSpans[resource].scopeSpans[scope].spans[span]. */
+  /**
+   * Where the record sits in `outputs`: outputs[output].data.resourceSpans[resource].scopeSpans[scope]
+   * .spans[span] (for logs resourceLogs, scopeLogs, logRecords; `span` is the record's index).
+   */
   at: { output: number; resource: number; scope: number; span: number };
-  /** Index of the span's entry in `decisions`, when decisions were collected. */
+  /** Index of the record's entry in `decisions`, when decisions were collected. */
   decision?: number;
 }
 
 export interface ProcessOptions {
-  /** Collect per-span decisions (explain/test/replay). Off on the hot path. */
+  /** Collect per-record decisions (explain/test/replay). Off on the hot path. */
   explain?: boolean;
 }
 
@@ -144,6 +176,10 @@ export interface CompiledPolicy {
   /** Short content hash of the policy: the `loopgate.policy.version` stamp. */
   readonly version: string;
   readonly sources: readonly string[];
-  /** Pure: caps are claimed in `capRequests`, never counted here (see caps.ts). */
+  /** The signals some rule of the policy (base or a tenant's override) applies to. */
+  readonly classifies: ReadonlySet<RecordSignal>;
+  /** A traces request: `processSignal({ signal: 'traces', data }, …)`. Pure: caps are claimed in `capRequests`, never counted here (see caps.ts). */
   process(data: TracesData, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
+  /** A request of any signal; pure, as `process`. */
+  processSignal(request: SignalRequest, ctx: RequestContext, options?: ProcessOptions): ProcessResult;
 }

@@ -1,19 +1,22 @@
 /**
  * The receiver, black box through Hono's app.request() (no socket): every status code the OTLP/HTTP
- * receiver answers, in both encodings, with the real producer fixtures.
+ * receiver answers, in both encodings, with the real producer fixtures, for the three signals. The
+ * pipeline behind it decodes with the real codecs (the 400s are its answers, mapped here).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeRaw } from '../gateway/pipeline.js';
 import { decodeResponse, encodeTraces } from '../otlp/index.js';
 import { countSpans, newSpan, str, type AnyValue, type TracesData } from '../otlp/model.js';
+import { countItems, type Signal, type SignalRequest } from '../otlp/signal.js';
 import type { RequestContext } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createReceiverApp, type ReceiverDeps } from './app.js';
-import type { HandleResult } from './types.js';
-import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
+import type { PipelineResult } from './types.js';
+import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 import { gzipBomb } from '../../test/support/gzip-bomb.js';
 
 const FIXTURES = PRODUCERS_DIR;
@@ -23,11 +26,16 @@ const JSON_TYPE = 'application/json';
 
 const Status = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
 
-/** The receiver's collaborators, recording what reached the pipeline. */
+/**
+ * The receiver's collaborators: a pipeline that decodes with the real codecs (as the gateway's does,
+ * answering `invalid` for what does not decode) and records what it decoded, then answers `next`.
+ */
 class Harness {
-  handled: { data: TracesData; ctx: RequestContext }[] = [];
+  handled: { data: TracesData; request: SignalRequest; ctx: RequestContext }[] = [];
   requests: [number, string][] = [];
-  next: HandleResult = { status: 'accepted', rejected: { count: 0, message: '' } };
+  next: PipelineResult = { status: 'accepted', rejected: { count: 0, message: '' } };
+  /** Signals the gateway has routes for; the others are answered `not_served`. */
+  served = new Set<Signal>(['traces', 'logs', 'metrics']);
   metrics: GatewayMetrics = { ...noopMetrics, requests: (status, encoding) => void this.requests.push([status, encoding]) };
   logs: unknown[] = [];
   logger = {
@@ -38,9 +46,12 @@ class Harness {
 
   app(overrides: Partial<ReceiverDeps> = {}) {
     return createReceiverApp({
-      limits: { maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64 },
-      handle: (data, ctx) => {
-        this.handled.push({ data, ctx });
+      limits: { maxRequestBodyBytes: 20 * 1024 * 1024 },
+      handle: (raw) => {
+        if (!this.served.has(raw.signal)) return { status: 'not_served', message: `this gateway has no routes for ${raw.signal}` };
+        const decoded = decodeRaw(raw, { maxDepth: 64 });
+        if (!decoded.ok) return decoded.refused;
+        this.handled.push({ data: decoded.value.data as TracesData, request: decoded.value, ctx: raw.ctx });
         return this.next;
       },
       metrics: this.metrics,
@@ -50,10 +61,10 @@ class Harness {
   }
 }
 
-function post(app: ReturnType<Harness['app']>, body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string>) {
+function post(app: ReturnType<Harness['app']>, body: string | Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string>, path = '/v1/traces') {
   const init: RequestInit & { duplex?: string } = { method: 'POST', body: body as RequestInit['body'], headers };
   if (body instanceof ReadableStream) init.duplex = 'half';
-  return app.request('/v1/traces', init);
+  return app.request(path, init);
 }
 
 async function statusOf(res: Response): Promise<{ code: number; message: string }> {
@@ -255,19 +266,78 @@ describe('401: authentication', () => {
 });
 
 describe('405: other methods', () => {
-  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('%s /v1/traces → 405 with Allow: POST', async (method) => {
-    const res = await h.app().request('/v1/traces', { method });
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'].flatMap((m) => ['/v1/traces', '/v1/logs', '/v1/metrics'].map((p) => [m, p])))('%s %s → 405 with Allow: POST', async (method, path) => {
+    const res = await h.app().request(path, { method });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
   });
+});
 
+describe('404: paths and signals not served', () => {
   it('unknown paths are 404', async () => {
-    expect((await h.app().request('/v1/metrics', { method: 'POST' })).status).toBe(404);
+    const res = await h.app().request('/v1/profiles', { method: 'POST' });
+    expect(res.status).toBe(404);
+    expect((await statusOf(res)).message).toMatch(/\/v1\/traces, \/v1\/logs and \/v1\/metrics/);
+  });
+
+  it.each(['logs', 'metrics'] as const)('/v1/%s with no routes for it → 404 saying so, in the request encoding; nothing decoded', async (signal) => {
+    h.served = new Set(['traces']);
+    const res = await post(h.app(), readFileSync(join(PRODUCERS_LOGS_DIR, 'js-openai.logs.pb')), { 'content-type': PB }, `/v1/${signal}`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe(PB);
+    expect(await statusOf(res)).toEqual({ code: 12, message: `this gateway has no routes for ${signal}` }); // UNIMPLEMENTED
+    expect(h.handled).toHaveLength(0);
+  });
+});
+
+describe('/v1/logs and /v1/metrics', () => {
+  const logFixtures = readdirSync(PRODUCERS_LOGS_DIR).filter((f) => /\.logs\.(pb|json)$/.test(f));
+
+  it.each(logFixtures)('accepts %s, plain and gzip, and hands the pipeline a logs request', async (file) => {
+    const body = readFileSync(join(PRODUCERS_LOGS_DIR, file));
+    const type = file.endsWith('.pb') ? PB : JSON_TYPE;
+    const app = h.app();
+    for (const payload of [body, gzipSync(body)]) {
+      const res = await post(app, payload, { 'content-type': type, ...(payload !== body && { 'content-encoding': 'gzip' }) }, '/v1/logs');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+    }
+    expect(h.handled.map((x) => x.request.signal)).toEqual(['logs', 'logs']);
+    expect(countItems(h.handled[0]!.request)).toBeGreaterThan(0);
+  });
+
+  it('a logs body posted to /v1/traces decodes as traces (the path decides the signal, as the spec says)', async () => {
+    const res = await post(h.app(), readFileSync(join(PRODUCERS_LOGS_DIR, 'js-openai.logs.json')), { 'content-type': JSON_TYPE });
+    expect(res.status).toBe(200);
+    expect(h.handled[0]!.request).toEqual({ signal: 'traces', data: { resourceSpans: [] } }); // its resourceLogs is an unknown field
+  });
+
+  it('answers partial_success with the signal\'s own JSON member name', async () => {
+    h.next = { status: 'accepted', rejected: { count: 3, message: '3 log record(s) rejected' } };
+    const res = await post(h.app(), readFileSync(join(PRODUCERS_LOGS_DIR, 'js-openai.logs.json')), { 'content-type': JSON_TYPE }, '/v1/logs');
+    expect(await res.text()).toBe('{"partialSuccess":{"rejectedLogRecords":"3","errorMessage":"3 log record(s) rejected"}}');
+    const metrics = await post(h.app(), '{"resourceMetrics":[]}', { 'content-type': JSON_TYPE }, '/v1/metrics');
+    expect(await metrics.text()).toBe('{"partialSuccess":{"rejectedDataPoints":"3","errorMessage":"3 log record(s) rejected"}}');
+  });
+
+  it('400 for an undecodable logs or metrics body, naming the request message', async () => {
+    for (const [signal, name] of [['logs', 'ExportLogsServiceRequest'], ['metrics', 'ExportMetricsServiceRequest']] as const) {
+      const res = await post(h.app(), new Uint8Array([0x0a, 0x05, 0x00]), { 'content-type': PB }, `/v1/${signal}`);
+      expect(res.status).toBe(400);
+      expect((await statusOf(res)).message).toBe(`cannot decode protobuf ${name}: truncated length-delimited field`);
+    }
+  });
+
+  it('413 and 415 apply to every signal', async () => {
+    for (const path of ['/v1/logs', '/v1/metrics']) {
+      expect((await post(h.app({ limits: { maxRequestBodyBytes: 16 } }), new Uint8Array(64), { 'content-type': PB }, path)).status).toBe(413);
+      expect((await post(h.app(), 'x', { 'content-type': 'text/plain' }, path)).status).toBe(415);
+    }
   });
 });
 
 describe('413: too large, measured after decompression', () => {
-  const limits = { maxRequestBodyBytes: 4096, maxValueDepth: 64 };
+  const limits = { maxRequestBodyBytes: 4096 };
   const big = readFileSync(join(FIXTURES, 'vercel-ai.pb')); // ~10 KB
 
   it('refuses a declared Content-Length over the limit without reading the body', async () => {
@@ -339,7 +409,7 @@ describe('415: unsupported media type or coding', () => {
 
 describe('503: export queues full', () => {
   it('answers 503 with Retry-After, in the request encoding', async () => {
-    h.next = { status: 'unavailable', retryAfterSeconds: 5 };
+    h.next = { status: 'unavailable', retryAfterSeconds: 5, reason: 'queue_full' };
     for (const [file, type] of [['otel-openai.pb', PB], ['otel-openai.json', JSON_TYPE]] as const) {
       const res = await post(h.app(), readFileSync(join(FIXTURES, file)), { 'content-type': type });
       expect(res.status).toBe(503);
@@ -353,7 +423,7 @@ describe('503: export queues full', () => {
 describe('503: too many request bytes in flight', () => {
   it('answers 503 with Retry-After while other requests hold the budget, and serves again once they finish', async () => {
     const h = new Harness();
-    const app = h.app({ limits: { maxRequestBodyBytes: 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 50 * 1024 } });
+    const app = h.app({ limits: { maxRequestBodyBytes: 1024 * 1024, maxInflightBodyBytes: 50 * 1024 } });
     const body = readFileSync(join(FIXTURES, 'traceloop.pb'));
     // A client trickling a large body: 48 KiB arrive, then it stalls, holding them.
     let finish!: () => void;
@@ -448,7 +518,7 @@ describe('#13 hostile HTTP input', () => {
     expect(res.status).toBe(413);
     const status = await statusOf(res);
     expect(status.code).toBe(8); // RESOURCE_EXHAUSTED
-    expect(status.message).toMatch(/decodes to more than 33554432 bytes of memory/);
+    expect(status.message).toMatch(/decodes to more than 16 times its size in memory/);
     expect(h.handled).toHaveLength(0);
   });
 

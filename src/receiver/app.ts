@@ -1,27 +1,32 @@
 /**
  * The OTLP/HTTP receiver (specification: opentelemetry.io/docs/specs/otlp/#otlphttp) as a Hono app.
  *
- *   POST /v1/traces   application/x-protobuf | application/json, Content-Encoding gzip | deflate | identity
+ *   POST /v1/traces, /v1/logs, /v1/metrics   application/x-protobuf | application/json,
+ *                                            Content-Encoding gzip | deflate | identity
  *
- * Checks run cheapest first and before the body is read: method (405), bearer token (401), media type
- * and content coding (415), declared length (413); then the body is streamed under the limit (413
- * after decompression), decoded (400) under a decoded-memory budget (413), and handed to the pipeline
- * (200, with partial_success when spans were refused; 503 + Retry-After when the export queues are
- * full or requests in flight already hold the in-flight budget).
+ * Transport only. Checks run cheapest first and before the body is read: method (405), bearer token
+ * (401), media type and content coding (415), declared length (413); then the body is streamed under
+ * the limit (413 after decompression) and handed, raw, to the pipeline, whose answer is mapped here:
+ * 200 (with partial_success when records were refused), 400 when it does not decode, 413 when it
+ * decodes to more memory than one request may take, 404 when the signal has no routes, 503 +
+ * Retry-After when the export queues are full or requests in flight already hold the in-flight budget.
  *
- * Memory: one InflightBudget for the whole receiver holds every request's body while it is read and
- * decoded, and then what decoding made of it (estimated as it is built, otlp/limits.ts) until the
- * request is answered. One request may decode to at most `maxDecodedBytes` (16 × the body limit by
- * default, and at most half the in-flight budget), else 413.
+ * Memory: one InflightBudget for the whole receiver (shared with the gRPC receiver) holds every
+ * request's body while it is read and then, as the pipeline decodes it (the DecodeBudget handed over
+ * with the raw body draws from it), an estimate of what decoding made of it, until the request is
+ * answered. One request may decode to at most 16 × its size + 4 MiB, checked as it is read, and at
+ * most `maxDecodedBytes` (16 × the body limit by default, and at most half the in-flight budget),
+ * else 413.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
  */
 import { Hono, type Context } from 'hono';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
-import { decodeTraces, DecodeBudget, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/index.js';
+import { DecodeBudget, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/index.js';
 import { encodeResponse } from '../otlp/response.js';
-import type { ExportTraceServiceResponse, TracesData } from '../otlp/model.js';
+import type { ExportTraceServiceResponse } from '../otlp/model.js';
+import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { DEFAULTS, type AuthToken } from '../config/types.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -31,9 +36,9 @@ import type { ContentCoding } from './content-type.js';
 import { InflightBudget } from './inflight-budget.js';
 import { readBody } from './read-body.js';
 import { encodeStatus } from './status-body.js';
-import type { HandleTraces } from './types.js';
+import type { HandleRequest, PipelineResult } from './types.js';
 
-export const TRACES_PATH = '/v1/traces';
+export const TRACES_PATH = CODECS.traces.path;
 
 /** The subset of a pino logger the receiver uses. Given ids and counts only, never payload values. */
 export interface ReceiverLogger {
@@ -49,11 +54,9 @@ export interface ReceiverDeps {
   limits: {
     /** Body limit in bytes, raw and after decompression. */
     maxRequestBodyBytes: number;
-    /** Deepest AnyValue nesting accepted by the decoder. */
-    maxValueDepth: number;
     /**
-     * Memory all requests in flight may hold together: bodies while read and decoded, then the
-     * decoded model (estimated); past it, 503 + Retry-After.
+     * Memory all requests in flight may hold together: bodies while read, then the decoded model
+     * (estimated); past it, 503 + Retry-After.
      */
     maxInflightBodyBytes?: number;
     /**
@@ -62,9 +65,11 @@ export interface ReceiverDeps {
      */
     maxDecodedBytes?: number;
   };
+  /** The receiver-wide budget, shared with the gRPC receiver; one is made from the limits when absent. */
+  inflight?: InflightBudget;
   /** When present (even empty), every request needs a bearer token from this table. */
   auth?: { tokens: readonly AuthToken[] } | undefined;
-  handle: HandleTraces;
+  handle: HandleRequest;
   metrics: GatewayMetrics;
   logger: ReceiverLogger;
 }
@@ -81,8 +86,8 @@ function respond(c: Context<Env>, problem: Problem): Response {
   return new Response(encodeStatus(problem.grpcCode, problem.message, encoding), { status: problem.status, headers });
 }
 
-function success(response: ExportTraceServiceResponse, encoding: Encoding): Response {
-  return new Response(encodeResponse(response, encoding), {
+function success(response: ExportTraceServiceResponse, encoding: Encoding, signal: Signal): Response {
+  return new Response(encodeResponse(response, encoding, signal), {
     status: 200,
     headers: { 'content-type': CONTENT_TYPE[encoding] },
   });
@@ -101,10 +106,9 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   // Everything derived from the options is computed once here, not per request.
   const { handle, metrics, logger } = deps;
   const limit = deps.limits.maxRequestBodyBytes;
-  const decodeLimits = { maxDepth: deps.limits.maxValueDepth };
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
   const tooLarge = problems.tooLarge(limit);
-  const inflight = new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
+  const inflight = deps.inflight ?? new InflightBudget(deps.limits.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES);
   const maxDecoded = deps.limits.maxDecodedBytes ?? defaultMaxDecodedBytes(limit, inflight.capacityBytes);
   const busy = problems.unavailable(1);
 
@@ -113,10 +117,10 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   app.use('*', async (c, next) => {
     c.set('encoding', encodingOf(c.req.header('content-type')));
     await next();
-    metrics.requests(c.res.status, c.get('encoding') ?? 'unknown');
+    metrics.requests(c.res.status, c.get('encoding') ?? 'unknown', 'http');
   });
 
-  app.post(TRACES_PATH, async (c) => {
+  const exportHandler = (signal: Signal) => async (c: Context<Env>): Promise<Response> => {
     let tenant: string | undefined;
     if (authenticate) {
       const auth = authenticate(c.req.header('authorization'));
@@ -144,28 +148,24 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     // What this request holds of the in-flight budget stays taken until it is answered.
     const hold = { bytes: 0 };
     try {
-      return await receive(c, encoding, coding, tenant, hold);
+      return await receive(c, signal, encoding, coding, tenant, (n) => {
+        if (!inflight.tryTake(n)) return false;
+        hold.bytes += n;
+        return true;
+      });
     } finally {
       inflight.release(hold.bytes);
     }
-  });
+  };
 
-  /** Takes `n` bytes of the in-flight budget for the request `hold` stands for. */
-  const taker =
-    (hold: { bytes: number }) =>
-    (n: number): boolean => {
-      if (!inflight.tryTake(n)) return false;
-      hold.bytes += n;
-      return true;
-    };
-
-  /**
-   * Reads and decodes the body. Once decoded, the body is garbage (the model copies what it keeps),
-   * so its bytes go back to the in-flight budget, and so does what the decode budget took but did not
-   * use; the decoded model's estimate stays held until the request is answered.
-   */
-  async function readAndDecode(c: Context<Env>, encoding: Encoding, coding: ContentCoding, hold: { bytes: number }): Promise<TracesData> {
-    const take = taker(hold);
+  async function receive(
+    c: Context<Env>,
+    signal: Signal,
+    encoding: Encoding,
+    coding: ContentCoding,
+    tenant: string | undefined,
+    take: (bytes: number) => boolean,
+  ): Promise<Response> {
     const body = await readBody(c.req.raw.body, coding, limit, take);
     if (!body.ok) {
       switch (body.reason) {
@@ -179,42 +179,21 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
           throw new ProblemError(problems.badRequest('request body could not be read'));
       }
     }
+
+    // Decoding draws from the same in-flight budget as the body (held until the request is answered).
     const budget = new DecodeBudget(maxDecoded, take);
-    const decoded = decodeTraces(body.bytes, encoding, decodeLimits, budget);
-    const spare = budget.release() + body.bytes.byteLength;
-    inflight.release(spare);
-    hold.bytes -= spare;
-    if (!decoded.ok) {
-      if (decoded.refusal === 'busy') throw new ProblemError(busy);
-      const message = `cannot decode ${encoding} ExportTraceServiceRequest: ${decoded.error}`;
-      if (decoded.refusal === 'too_large') throw new ProblemError(problems.decodedTooLarge(message));
-      logger.debug({ encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
-      throw new ProblemError(problems.badRequest(message));
-    }
-    return decoded.value;
+    const result = await handle({ signal, encoding, body: body.bytes, ctx: { authTenant: tenant }, budget });
+    if (result.status === 'invalid') logger.debug({ signal, encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
+    return answer(result, encoding, signal);
   }
 
-  async function receive(
-    c: Context<Env>,
-    encoding: Encoding,
-    coding: ContentCoding,
-    tenant: string | undefined,
-    hold: { bytes: number },
-  ): Promise<Response> {
-    const data = await readAndDecode(c, encoding, coding, hold);
-    const result = await handle(data, { authTenant: tenant });
-    if (result.status === 'unavailable') throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
-    // OTLP: partial_success must be left unset when everything was accepted.
-    const response: ExportTraceServiceResponse =
-      result.rejected.count > 0
-        ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } }
-        : {};
-    return success(response, encoding);
+  for (const signal of SIGNALS) {
+    const path = CODECS[signal].path;
+    app.post(path, exportHandler(signal));
+    app.all(path, () => {
+      throw new ProblemError(problems.methodNotAllowed());
+    });
   }
-
-  app.all(TRACES_PATH, () => {
-    throw new ProblemError(problems.methodNotAllowed());
-  });
 
   app.notFound((c) => respond(c, problems.notFound()));
 
@@ -227,4 +206,24 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
   });
 
   return app;
+}
+
+/** The pipeline's answer as OTLP/HTTP: the one place its statuses are chosen. */
+function answer(result: PipelineResult, encoding: Encoding, signal: Signal): Response {
+  switch (result.status) {
+    case 'accepted': {
+      // OTLP: partial_success must be left unset when everything was accepted.
+      const response: ExportTraceServiceResponse =
+        result.rejected.count > 0 ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } } : {};
+      return success(response, encoding, signal);
+    }
+    case 'invalid':
+      throw new ProblemError(problems.badRequest(result.message));
+    case 'too_large':
+      throw new ProblemError(problems.decodedTooLarge(result.message));
+    case 'unavailable':
+      throw new ProblemError(problems.unavailable(result.retryAfterSeconds));
+    case 'not_served':
+      throw new ProblemError(problems.notServed(result.message));
+  }
 }

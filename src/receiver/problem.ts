@@ -38,17 +38,25 @@ export const problems = {
     message,
     headers: { 'www-authenticate': 'Bearer realm="loopgate"' },
   }),
-  notFound: (): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message: 'not found: traces are accepted at POST /v1/traces' }),
+  notFound: (): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message: 'not found: OTLP is accepted at POST /v1/traces, /v1/logs and /v1/metrics' }),
+  /** A signal path this gateway has no routes for (OTLP/HTTP: 404 for a path not served). */
+  notServed: (message: string): Problem => ({ status: 404, grpcCode: GrpcCode.UNIMPLEMENTED, message }),
   methodNotAllowed: (): Problem => ({
     status: 405,
     grpcCode: GrpcCode.UNIMPLEMENTED,
     message: 'method not allowed: use POST',
     headers: { allow: 'POST' },
   }),
+  /**
+   * The rest of the body is never read, so the connection cannot carry another request: it is closed
+   * and the answer says so (RFC 9112 §9.6), or a keep-alive client would send its next request on a
+   * socket about to be closed and see a reset instead of an answer.
+   */
   tooLarge: (limitBytes: number): Problem => ({
     status: 413,
     grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
     message: `request body exceeds the limit of ${limitBytes} bytes (measured after decompression)`,
+    headers: { connection: 'close' },
   }),
   /** Well-formed, within the body limit, but decoding it would take more memory than one request may. */
   decodedTooLarge: (message: string): Problem => ({ status: 413, grpcCode: GrpcCode.RESOURCE_EXHAUSTED, message }),

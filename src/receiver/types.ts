@@ -1,16 +1,44 @@
-/** What the receiver needs from the rest of the gateway, and what it answers with. */
-import type { TracesData } from '../otlp/model.js';
+/**
+ * What the receivers (HTTP and gRPC) hand the rest of the gateway, and what it answers with. Receivers
+ * do transport only (auth → tenant, size limits, decompression, the in-flight budget) and hand over
+ * the raw body; decoding, policy and routing are the pipeline's (src/gateway/pipeline.ts). Each receiver
+ * maps the answer to its protocol in one place.
+ */
+import type { Encoding } from '../otlp/codec.js';
+import type { DecodeBudget } from '../otlp/limits.js';
+import type { Signal } from '../otlp/signal.js';
 import type { RequestContext } from '../policy/types.js';
 
-/** The pipeline's answer for one decoded request. */
-export type HandleResult =
-  | {
-      status: 'accepted';
-      /** Spans refused back to the client (partial_success); 0 when all were accepted. */
-      rejected: { count: number; message: string };
-    }
-  /** Nothing was admitted: the client is told to retry (503 + Retry-After). */
-  | { status: 'unavailable'; retryAfterSeconds: number };
+/** One request, transport done, nothing decoded. */
+export interface RawRequest {
+  signal: Signal;
+  encoding: Encoding;
+  /** The request body after decompression, within the receiver's size limit. */
+  body: Uint8Array;
+  ctx: RequestContext;
+  /**
+   * What decoding may take of the receiver's in-flight budget (otlp/limits.ts): the receiver holds it
+   * until the request is answered. Absent: the decoder's own limit (limits.maxDecodedBytes). A budget
+   * drawing from a pool is main-thread state; a policy step in a worker gets a byte count instead.
+   */
+  budget?: DecodeBudget;
+}
 
-/** The gateway's pipeline: policy, then router. */
-export type HandleTraces = (data: TracesData, ctx: RequestContext) => HandleResult | Promise<HandleResult>;
+/** The pipeline's answer. */
+export type PipelineResult =
+  /** Admitted. `rejected.count` records were refused back to the client (partial_success). */
+  | { status: 'accepted'; rejected: { count: number; message: string } }
+  /** The body does not decode (or nests too deep): the client must not resend it. */
+  | { status: 'invalid'; message: string }
+  /** The body decodes to more memory than one request may take: resending it cannot help. */
+  | { status: 'too_large'; message: string }
+  /**
+   * Nothing was admitted: the client is told to retry. `reason`: an export queue is full, or requests
+   * in flight hold the memory budget (gRPC tells these apart: UNAVAILABLE, RESOURCE_EXHAUSTED).
+   */
+  | { status: 'unavailable'; retryAfterSeconds: number; reason: 'queue_full' | 'busy' }
+  /** No route is configured for this signal: refused rather than accepted and dropped. */
+  | { status: 'not_served'; message: string };
+
+/** The gateway's pipeline as the receivers see it. */
+export type HandleRequest = (request: RawRequest) => PipelineResult | Promise<PipelineResult>;

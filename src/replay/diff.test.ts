@@ -4,6 +4,7 @@ import { deciderOf, ReplayDiff } from './diff.js';
 
 function decision(spanId: string, fields: Partial<SpanDecision> = {}): SpanDecision {
   return {
+    signal: 'traces',
     traceId: 't1',
     spanId,
     name: 'chat',

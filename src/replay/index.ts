@@ -1,5 +1,5 @@
-/** Replay: run a baseline and a candidate policy over recorded traffic and report what would change. */
-export { parseTraceRequests, type ParseRequestsResult, type TraceRequest } from './requests.js';
+/** Replay: run a baseline and a candidate policy over recorded traffic (spans and log records) and report what would change. */
+export { parseRequests, type ParseRequestsResult, type RecordedRequest } from './requests.js';
 export { stripStamps } from './strip-stamps.js';
 export {
   deciderOf,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { TracesData } from '../otlp/model.js';
+import type { SignalRequest } from '../otlp/signal.js';
 import { batch, policyOf, span } from '../policy/test-helpers.js';
 import { formatReplayText } from './format-text.js';
 import { replayRequests } from './run.js';
+
+const traces = (...args: Parameters<typeof batch>): SignalRequest => ({ signal: 'traces', data: batch(...args) as TracesData });
 
 const tenants = { contracts: { acme: { broad_use: true, eval: true } } };
 
@@ -35,7 +39,7 @@ function corpus() {
   return [
     {
       origin: 'traffic.jsonl:1',
-      data: batch(
+      request: traces(
         { 'tenant.id': 'acme' },
         span({ name: 'chat', attrs: { prompt: 'what is the weather' } }),
         span({ name: 'chat', attrs: { prompt: `pay to ${IBAN}` } }),
@@ -44,7 +48,7 @@ function corpus() {
     },
     {
       origin: 'traffic.jsonl:2',
-      data: batch(
+      request: traces(
         { 'tenant.id': 'acme' },
         // Already exported once: its old stamps must not influence the replay.
         span({ name: 'chat', attrs: { prompt: 'hello', 'loopgate.class': 'tenant-only', 'loopgate.rule': 'rest-tenant' } }),

@@ -2,7 +2,12 @@
  * What the gateway counts. Implemented over the OpenTelemetry metrics SDK with a Prometheus reader
  * (src/telemetry/metrics.ts); tests can pass a recording implementation. Never carries payloads:
  * labels are classes, reasons, exporter ids, entity names, status codes (principle 7).
+ *
+ * The record counters exist once per signal: `spans*` count spans, and the same methods with
+ * `signal` 'logs' or 'metrics' count log records and metric data points (loopgate_log_records_*,
+ * loopgate_metric_points_*). For each signal, accepted = routed-or-failed-to-encode + discarded.
  */
+import type { Signal } from '../otlp/signal.js';
 import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
 
@@ -10,21 +15,22 @@ import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.j
 export type CapRefusal = 'cap_exceeded' | 'cap_store_unavailable';
 
 export interface GatewayMetrics {
-  requests(status: number, encoding: string): void;
-  spansReceived(n: number): void;
+  /** `protocol` is the transport: 'http' or 'grpc'; `encoding` protobuf, json or unknown. */
+  requests(status: number, encoding: string, protocol?: 'http' | 'grpc'): void;
+  spansReceived(n: number, signal?: Signal): void;
   /**
-   * Spans of admitted requests that were not refused back to the client: the gateway now answers for
+   * Records of admitted requests that were not refused back to the client: the gateway now answers for
    * them. Every one ends routed to exporters or discarded with a reason (accepted = routed + discarded).
    */
-  spansAccepted(n: number): void;
-  spansRejected(n: number, reason: RejectReason): void;
-  spansDiscarded(n: number, reason: DiscardReason): void;
-  /** Spans enqueued for an exporter (per class). */
-  spansRouted(n: number, cls: ExportClass, exporter: string): void;
-  /** Spans refused because a queue was full (client told to retry). */
-  spansRefusedQueueFull(n: number, exporter: string): void;
-  spansExported(n: number, exporter: string): void;
-  spansExportFailed(n: number, exporter: string, reason: 'failure' | 'retries_exhausted' | 'shutdown'): void;
+  spansAccepted(n: number, signal?: Signal): void;
+  spansRejected(n: number, reason: RejectReason, signal?: Signal): void;
+  spansDiscarded(n: number, reason: DiscardReason, signal?: Signal): void;
+  /** Records enqueued for an exporter (per class; metrics have none). */
+  spansRouted(n: number, cls: ExportClass | undefined, exporter: string, signal?: Signal): void;
+  /** Records refused because a queue was full (client told to retry). */
+  spansRefusedQueueFull(n: number, exporter: string, signal?: Signal): void;
+  spansExported(n: number, exporter: string, signal?: Signal): void;
+  spansExportFailed(n: number, exporter: string, reason: 'failure' | 'retries_exhausted' | 'shutdown', signal?: Signal): void;
   exportRetries(exporter: string): void;
   redactions(n: number, entity: string): void;
   /** Observed gauges are read from callbacks. */

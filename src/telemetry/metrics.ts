@@ -11,6 +11,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Counter } from '@opentelemetry/api';
 import type { CapRefusal, GatewayMetrics } from './metrics-types.js';
+import type { Signal } from '../otlp/signal.js';
 import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
 
@@ -45,17 +46,26 @@ export function createTelemetry(): GatewayTelemetry {
   const counter = (name: string, description: string): Counter =>
     meter.createCounter(name, { description, unit: '' });
 
-  const received = counter('loopgate_spans_received', 'Spans in requests the receiver decoded');
-  const accepted = counter('loopgate_spans_accepted', 'Spans the gateway accepted: each is routed to exporters or discarded with a reason');
-  const rejected = counter('loopgate_spans_rejected', 'Spans refused back to the client (partial_success)');
-  const discarded = counter('loopgate_spans_discarded', 'Accepted spans exported nowhere, by reason');
-  const routed = counter('loopgate_spans_routed', 'Spans enqueued for an exporter, by class');
-  const refused = counter('loopgate_spans_refused_queue_full', 'Spans refused because an export queue was full');
-  const exported = counter('loopgate_spans_exported', 'Spans an exporter delivered');
-  const exportFailed = counter('loopgate_spans_export_failed', 'Spans an exporter gave up on, by reason');
+  /** One family of record counters per signal: loopgate_spans_*, loopgate_log_records_*, loopgate_metric_points_*. */
+  const recordCounters = (prefix: string, what: string) => ({
+    received: counter(`loopgate_${prefix}_received`, `${what} in requests the receivers decoded`),
+    accepted: counter(`loopgate_${prefix}_accepted`, `${what} the gateway accepted: each is routed to exporters or discarded with a reason`),
+    rejected: counter(`loopgate_${prefix}_rejected`, `${what} refused back to the client (partial_success)`),
+    discarded: counter(`loopgate_${prefix}_discarded`, `Accepted ${what.toLowerCase()} exported nowhere, by reason`),
+    routed: counter(`loopgate_${prefix}_routed`, `${what} enqueued for an exporter${prefix === 'metric_points' ? '' : ', by class'}`),
+    refused: counter(`loopgate_${prefix}_refused_queue_full`, `${what} refused because an export queue was full`),
+    exported: counter(`loopgate_${prefix}_exported`, `${what} an exporter delivered`),
+    exportFailed: counter(`loopgate_${prefix}_export_failed`, `${what} an exporter gave up on, by reason`),
+  });
+  const families: Record<Signal, ReturnType<typeof recordCounters>> = {
+    traces: recordCounters('spans', 'Spans'),
+    logs: recordCounters('log_records', 'Log records'),
+    metrics: recordCounters('metric_points', 'Metric data points'),
+  };
   const retries = counter('loopgate_export_retries', 'Export attempts retried');
   const redactions = counter('loopgate_redactions', 'Values redacted, by entity');
   const requests = counter('loopgate_http_requests', 'OTLP/HTTP requests answered, by status and encoding');
+  const grpcRequests = counter('loopgate_grpc_requests', 'OTLP/gRPC requests answered, by status code and method');
   const reloads = counter('loopgate_policy_reloads', 'Policy loads and reloads, by outcome');
   const capped = counter('loopgate_spans_capped', 'Spans of admitted requests refused by a cap, by reason (full, or the cap store did not answer)');
   const capUnchecked = counter('loopgate_spans_cap_unchecked', 'Spans admitted past their caps uncounted: the cap store did not answer and on_unavailable is open');
@@ -98,32 +108,34 @@ export function createTelemetry(): GatewayTelemetry {
   const exporterAttrs = (id: string): Attributes => attrs.get(`exporter:${id}`, () => ({ exporter: id }));
 
   const metrics: GatewayMetrics = {
-    requests(status: number, encoding: string) {
-      requests.add(1, attrs.get(`req:${status}:${encoding}`, () => ({ status: String(status), encoding })));
+    requests(status: number, encoding: string, protocol: 'http' | 'grpc' = 'http') {
+      if (protocol === 'grpc') grpcRequests.add(1, attrs.get(`grpc:${status}:${encoding}`, () => ({ code: String(status), method: encoding })));
+      else requests.add(1, attrs.get(`req:${status}:${encoding}`, () => ({ status: String(status), encoding })));
     },
-    spansReceived(n: number) {
-      if (n > 0) received.add(n);
+    spansReceived(n: number, signal: Signal = 'traces') {
+      if (n > 0) families[signal].received.add(n);
     },
-    spansAccepted(n: number) {
-      if (n > 0) accepted.add(n);
+    spansAccepted(n: number, signal: Signal = 'traces') {
+      if (n > 0) families[signal].accepted.add(n);
     },
-    spansRejected(n: number, reason: RejectReason) {
-      if (n > 0) rejected.add(n, attrs.get(`rej:${reason}`, () => ({ reason })));
+    spansRejected(n: number, reason: RejectReason, signal: Signal = 'traces') {
+      if (n > 0) families[signal].rejected.add(n, attrs.get(`rej:${reason}`, () => ({ reason })));
     },
-    spansDiscarded(n: number, reason: DiscardReason) {
-      if (n > 0) discarded.add(n, attrs.get(`disc:${reason}`, () => ({ reason })));
+    spansDiscarded(n: number, reason: DiscardReason, signal: Signal = 'traces') {
+      if (n > 0) families[signal].discarded.add(n, attrs.get(`disc:${reason}`, () => ({ reason })));
     },
-    spansRouted(n: number, cls: ExportClass, exporterId: string) {
-      routed.add(n, attrs.get(`routed:${cls}:${exporterId}`, () => ({ class: cls, exporter: exporterId })));
+    spansRouted(n: number, cls: ExportClass | undefined, exporterId: string, signal: Signal = 'traces') {
+      const a = cls === undefined ? exporterAttrs(exporterId) : attrs.get(`routed:${cls}:${exporterId}`, () => ({ class: cls, exporter: exporterId }));
+      families[signal].routed.add(n, a);
     },
-    spansRefusedQueueFull(n: number, exporterId: string) {
-      refused.add(n, exporterAttrs(exporterId));
+    spansRefusedQueueFull(n: number, exporterId: string, signal: Signal = 'traces') {
+      families[signal].refused.add(n, exporterAttrs(exporterId));
     },
-    spansExported(n: number, exporterId: string) {
-      exported.add(n, exporterAttrs(exporterId));
+    spansExported(n: number, exporterId: string, signal: Signal = 'traces') {
+      families[signal].exported.add(n, exporterAttrs(exporterId));
     },
-    spansExportFailed(n: number, exporterId: string, reason: 'failure' | 'retries_exhausted' | 'shutdown') {
-      exportFailed.add(n, attrs.get(`fail:${exporterId}:${reason}`, () => ({ exporter: exporterId, reason })));
+    spansExportFailed(n: number, exporterId: string, reason: 'failure' | 'retries_exhausted' | 'shutdown', signal: Signal = 'traces') {
+      families[signal].exportFailed.add(n, attrs.get(`fail:${exporterId}:${reason}`, () => ({ exporter: exporterId, reason })));
     },
     exportRetries(exporterId: string) {
       retries.add(1, exporterAttrs(exporterId));

@@ -14,7 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(here, target);
-  root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', { keepCase: false });
+  for (const signal of ['trace', 'logs', 'metrics']) {
+    root.loadSync(`opentelemetry/proto/collector/${signal}/v1/${signal === 'trace' ? 'trace' : signal}_service.proto`, { keepCase: false });
+  }
   root.resolveAll();
   return root;
 }
@@ -23,13 +25,13 @@ export const root = loadRoot();
 export const RequestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 export const ResponseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 
-type Obj = Record<string, any>; // protobufjs plain objects are untyped by nature
+export type Obj = Record<string, any>; // protobufjs plain objects are untyped by nature
 
 // ---- model → protobufjs plain object (for fromObject/encode) ----
 
-const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
+export const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
 
-function anyToObj(v: AnyValue): Obj {
+export function anyToObj(v: AnyValue): Obj {
   switch (v.kind) {
     case 'string':
       return { stringValue: v.value };
@@ -50,7 +52,7 @@ function anyToObj(v: AnyValue): Obj {
   }
 }
 
-const kvToObj = (kv: KeyValue): Obj => ({ key: kv.key, value: anyToObj(kv.value) });
+export const kvToObj = (kv: KeyValue): Obj => ({ key: kv.key, value: anyToObj(kv.value) });
 
 /** Ids are passed as base64 strings, which fromObject accepts for bytes fields. */
 export function modelToObj(data: TracesData): Obj {
@@ -84,11 +86,11 @@ export function encodeWithProtobufjs(data: TracesData): Uint8Array {
 
 // ---- protobufjs message → model ----
 
-const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Array, defaults: true, arrays: true };
+export const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Array, defaults: true, arrays: true };
 
-const hex = (b: number[] | undefined): string => Buffer.from(b ?? []).toString('hex');
+export const hex = (b: number[] | undefined): string => Buffer.from(b ?? []).toString('hex');
 
-function objToAny(o: Obj | undefined): AnyValue {
+export function objToAny(o: Obj | undefined): AnyValue {
   if (!o) return { kind: 'empty' };
   // With defaults on, every oneof member appears; the `value` virtual oneof field names the set one.
   switch (o['value']) {
@@ -111,7 +113,7 @@ function objToAny(o: Obj | undefined): AnyValue {
   }
 }
 
-const objToKv = (o: Obj): KeyValue => ({ key: o['key'], value: objToAny(o['value']) });
+export const objToKv = (o: Obj): KeyValue => ({ key: o['key'], value: objToAny(o['value']) });
 
 export function objToModel(o: Obj): TracesData {
   return {

@@ -2,6 +2,9 @@
  * Hand-built requests for codec tests: every field of every message set to a non-default value, every
  * AnyValue kind, int64 and fixed64 extremes, non-finite doubles, empty bytes and nested kvlists.
  */
+import type { LogRecord, LogsData } from '../../src/otlp/logs-model.js';
+import { newLogRecord } from '../../src/otlp/logs-model.js';
+import type { Exemplar, Metric, MetricsData, NumberDataPoint } from '../../src/otlp/metrics-model.js';
 import type { AnyValue, KeyValue, Span, TracesData } from '../../src/otlp/model.js';
 import { newSpan } from '../../src/otlp/model.js';
 
@@ -118,6 +121,142 @@ export function everyFieldRequest(): TracesData {
         scopeSpans: [],
         schemaUrl: '',
       },
+    ],
+  };
+}
+
+/** A logs request exercising every LogRecord field, every body kind and unknown severity numbers. */
+export function everyFieldLogsRequest(): LogsData {
+  const record: LogRecord = {
+    timeUnixNano: 18446744073709551615n,
+    observedTimeUnixNano: 1700000000000000001n,
+    severityNumber: 17,
+    severityText: 'ERROR ✓',
+    body: { kind: 'kvlist', values: [kv('content', { kind: 'string', value: 'hello' }), kv('parts', { kind: 'array', values: [{ kind: 'kvlist', values: everyValueKind() }] })] },
+    attributes: everyValueKind(),
+    droppedAttributesCount: 4294967295,
+    flags: 0x301,
+    traceId: '0123456789abcdef0123456789abcdef',
+    spanId: 'fedcba9876543210',
+    eventName: 'gen_ai.client.inference.operation.details',
+  };
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', { kind: 'string', value: 'svc' }), ...everyValueKind()], droppedAttributesCount: 3 },
+        scopeLogs: [
+          {
+            scope: { name: 'scope', version: '1.2.3', attributes: everyValueKind(), droppedAttributesCount: 7 },
+            logRecords: [
+              record,
+              newLogRecord({ body: { kind: 'string', value: 'plain text body' }, severityNumber: 99 }),
+              newLogRecord({ body: { kind: 'int', value: 0n }, severityNumber: -1 }),
+              newLogRecord({ body: { kind: 'array', values: [] } }),
+              newLogRecord({ body: { kind: 'bytes', value: new Uint8Array([1, 2]) }, traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }),
+              newLogRecord(),
+            ],
+            schemaUrl: 'https://opentelemetry.io/schemas/1.37.0',
+          },
+          { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords: [], schemaUrl: '' },
+        ],
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+      },
+      { resource: { attributes: [], droppedAttributesCount: 0 }, scopeLogs: [], schemaUrl: '' },
+    ],
+  };
+}
+
+const exemplar = (over: Partial<Exemplar> = {}): Exemplar => ({
+  filteredAttributes: [kv('user.email', { kind: 'string', value: 'x@example.com' })],
+  timeUnixNano: 1700000000000000005n,
+  value: { kind: 'int', value: -9223372036854775808n },
+  spanId: 'fedcba9876543210',
+  traceId: '0123456789abcdef0123456789abcdef',
+  ...over,
+});
+
+/** A metrics request with every metric type, every data point field, oneofs unset and set to 0. */
+export function everyFieldMetricsRequest(): MetricsData {
+  const attrs = everyValueKind();
+  const number = (value: NumberDataPoint['value'], over: Partial<NumberDataPoint> = {}): NumberDataPoint => ({
+    attributes: attrs,
+    startTimeUnixNano: 1n,
+    timeUnixNano: 18446744073709551615n,
+    value,
+    exemplars: [exemplar(), exemplar({ value: { kind: 'double', value: -0 }, spanId: '', traceId: '', filteredAttributes: [] }), exemplar({ value: { kind: 'none' } })],
+    flags: 1,
+    ...over,
+  });
+  const metrics: Metric[] = [
+    { name: 'gauge', description: 'a gauge ✓', unit: '1', data: { kind: 'gauge', dataPoints: [number({ kind: 'double', value: NaN }), number({ kind: 'int', value: 0n }, { exemplars: [] }), number({ kind: 'none' }, { attributes: [], flags: 0 })] }, metadata: [kv('m', { kind: 'string', value: 'v' })] },
+    { name: 'sum', description: '', unit: 'By', data: { kind: 'sum', dataPoints: [number({ kind: 'double', value: 1.5 })], aggregationTemporality: 2, isMonotonic: true }, metadata: [] },
+    { name: 'sum.delta', description: '', unit: '', data: { kind: 'sum', dataPoints: [], aggregationTemporality: 7, isMonotonic: false }, metadata: [] },
+    {
+      name: 'histogram',
+      description: '',
+      unit: 'ms',
+      data: {
+        kind: 'histogram',
+        aggregationTemporality: 1,
+        dataPoints: [
+          { attributes: attrs, startTimeUnixNano: 5n, timeUnixNano: 6n, count: 18446744073709551615n, sum: 0, bucketCounts: [0n, 1n, 18446744073709551615n], explicitBounds: [-Infinity, 0, 2.5], exemplars: [exemplar()], flags: 1, min: -0, max: 1e308 },
+          { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0n, sum: undefined, bucketCounts: [], explicitBounds: [], exemplars: [], flags: 0, min: undefined, max: undefined },
+        ],
+      },
+      metadata: [],
+    },
+    {
+      name: 'exponential',
+      description: '',
+      unit: '',
+      data: {
+        kind: 'exponentialHistogram',
+        aggregationTemporality: 2,
+        dataPoints: [
+          {
+            attributes: attrs,
+            startTimeUnixNano: 5n,
+            timeUnixNano: 6n,
+            count: 12n,
+            sum: 3.25,
+            scale: -20,
+            zeroCount: 2n,
+            positive: { offset: -3, bucketCounts: [1n, 0n, 18446744073709551615n, 9223372036854775808n] },
+            negative: { offset: 2147483647, bucketCounts: [] },
+            flags: 0,
+            exemplars: [exemplar()],
+            min: 0,
+            max: 9,
+            zeroThreshold: -0,
+          },
+          { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0n, sum: undefined, scale: 0, zeroCount: 0n, positive: { offset: 0, bucketCounts: [] }, negative: { offset: 0, bucketCounts: [] }, flags: 0, exemplars: [], min: undefined, max: undefined, zeroThreshold: 1e-9 },
+        ],
+      },
+      metadata: [],
+    },
+    {
+      name: 'summary',
+      description: '',
+      unit: '',
+      data: {
+        kind: 'summary',
+        dataPoints: [{ attributes: attrs, startTimeUnixNano: 1n, timeUnixNano: 2n, count: 3n, sum: -0, quantileValues: [{ quantile: 0, value: 0 }, { quantile: 0.99, value: Infinity }], flags: 1 }],
+      },
+      metadata: [],
+    },
+    { name: 'no data', description: '', unit: '', data: { kind: 'none' }, metadata: [] },
+  ];
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: [kv('service.name', { kind: 'string', value: 'svc' })], droppedAttributesCount: 1 },
+        scopeMetrics: [
+          { scope: { name: 'meter', version: '1.0', attributes: attrs, droppedAttributesCount: 2 }, metrics, schemaUrl: 'https://opentelemetry.io/schemas/1.37.0' },
+          { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, metrics: [], schemaUrl: '' },
+        ],
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+      },
+      { resource: { attributes: [], droppedAttributesCount: 0 }, scopeMetrics: [], schemaUrl: '' },
     ],
   };
 }

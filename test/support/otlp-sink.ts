@@ -1,6 +1,7 @@
 /**
- * A real OTLP/HTTP trace receiver for tests: node:http on 127.0.0.1, an OS-assigned port, decoding
- * protobuf and JSON bodies (gzip too) with the gateway's own decoders, recording every request.
+ * A real OTLP/HTTP receiver for tests: node:http on 127.0.0.1, an OS-assigned port, decoding protobuf
+ * and JSON bodies (gzip too) of the signal its path names (…/v1/traces, …/v1/logs, …/v1/metrics) with
+ * the gateway's own decoders, recording every request.
  *
  * It can be scripted to misbehave the way real downstreams do: answer a status (503 with Retry-After,
  * 400, …) for the next N requests or for a while, answer slowly, hang without answering, or be closed
@@ -15,10 +16,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeTracesJson } from '../../src/otlp/decode-json.js';
-import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
-import { countSpans, type ExportTraceServiceResponse, type Span, type TracesData } from '../../src/otlp/model.js';
+import type { LogRecord, LogsData } from '../../src/otlp/logs-model.js';
+import type { MetricsData } from '../../src/otlp/metrics-model.js';
+import type { ExportTraceServiceResponse, Span, TracesData } from '../../src/otlp/model.js';
 import { encodeResponse } from '../../src/otlp/response.js';
+import { CODECS, SIGNALS, type Signal } from '../../src/otlp/signal.js';
 
 export type SinkBehavior =
   /** 200 with an empty ExportTraceServiceResponse. */
@@ -46,8 +48,14 @@ export interface SinkRequest {
   gzip: boolean;
   /** Body size on the wire (compressed when gzip). */
   bytes: number;
+  /** From the path's last segment; undefined for a path that names none. */
+  signal: Signal | undefined;
+  /** A traces request's spans (undefined for other signals). */
   data: TracesData | undefined;
+  logs: LogsData | undefined;
+  metrics: MetricsData | undefined;
   decodeError: string | undefined;
+  /** Spans, log records or data points. */
   spanCount: number;
   /** What the sink answered; undefined while hanging. */
   status: number | undefined;
@@ -65,9 +73,13 @@ export interface OtlpSink {
   accepted(): SinkRequest[];
   /** The spans of accepted requests, in arrival order. */
   spans(): Span[];
+  /** The log records of accepted requests, in arrival order. */
+  logRecords(): LogRecord[];
   setBehavior(behavior: SinkBehavior): void;
   /** Resolves once accepted requests hold at least `n` spans; rejects after `timeoutMs`. */
   waitForSpans(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once accepted requests of `signal` hold at least `n` records. */
+  waitForRecords(signal: Signal, n: number, timeoutMs?: number): Promise<void>;
   /** Stops listening and cuts every open connection (hung requests included). */
   close(): Promise<void>;
 }
@@ -86,7 +98,7 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
   let statusSince = Date.now();
   const waiters = new Set<() => void>();
 
-  const acceptedSpans = (): number => received.reduce((n, r) => n + (r.status !== undefined && r.status < 300 ? r.spanCount : 0), 0);
+  const acceptedRecords = (signal: Signal): number => received.reduce((n, r) => n + (r.status !== undefined && r.status < 300 && r.signal === signal ? r.spanCount : 0), 0);
   const notify = (): void => {
     for (const w of waiters) w();
   };
@@ -119,7 +131,10 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
         encoding,
         gzip,
         bytes: size,
+        signal: SIGNALS.find((sig) => (req.url ?? '').split('?')[0]!.endsWith(CODECS[sig].path)),
         data: undefined,
+        logs: undefined,
+        metrics: undefined,
         decodeError: undefined,
         spanCount: 0,
         status: undefined,
@@ -130,10 +145,19 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
       let body: Buffer = raw;
       try {
         if (gzip) body = gunzipSync(raw);
-        const decoded = encoding === 'protobuf' ? decodeTracesProtobuf(body) : encoding === 'json' ? decodeTracesJson(body) : { ok: false as const, error: `unsupported content-type '${ct}'` };
+        const signal = record.signal;
+        const decoded =
+          signal === undefined
+            ? { ok: false as const, error: `no signal in path '${record.path}'` }
+            : encoding === undefined
+              ? { ok: false as const, error: `unsupported content-type '${ct}'` }
+              : CODECS[signal].decode(body, encoding);
         if (decoded.ok) {
-          record.data = decoded.value;
-          record.spanCount = countSpans(decoded.value);
+          const value = decoded.value as TracesData & LogsData & MetricsData;
+          if (signal === 'traces') record.data = value;
+          else if (signal === 'logs') record.logs = value;
+          else record.metrics = value;
+          record.spanCount = CODECS[signal!].count(value);
         } else record.decodeError = decoded.error;
       } catch (err) {
         record.decodeError = `gunzip: ${(err as Error).message}`;
@@ -144,11 +168,11 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
         const enc = encoding ?? 'protobuf';
         res.writeHead(status, { 'content-type': enc === 'json' ? 'application/json' : 'application/x-protobuf', ...headers });
         // The response in the request's encoding; an empty one is zero bytes in protobuf and {} in JSON.
-        res.end(encodeResponse(response, enc));
+        res.end(encodeResponse(response, enc, record.signal ?? 'traces'));
         notify();
       };
 
-      if (record.decodeError !== undefined) return answer(encoding === undefined ? 415 : 400);
+      if (record.decodeError !== undefined) return answer(record.signal === undefined ? 404 : encoding === undefined ? 415 : 400);
       const b = current();
       switch (b.kind) {
         case 'ok':
@@ -167,6 +191,24 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
     });
   });
 
+  function waitFor(signal: Signal, n: number, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (acceptedRecords(signal) >= n) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`sink: ${acceptedRecords(signal)} of ${n} ${CODECS[signal].unit.many} accepted after ${timeoutMs}ms`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -179,27 +221,17 @@ export async function startOtlpSink(options: SinkOptions = {}): Promise<OtlpSink
     received,
     accepted: () => received.filter((r) => r.status !== undefined && r.status < 300),
     spans: () => received.filter((r) => r.status !== undefined && r.status < 300).flatMap((r) => (r.data ? r.data.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)) : [])),
+    logRecords: () => received.filter((r) => r.status !== undefined && r.status < 300).flatMap((r) => (r.logs ? r.logs.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)) : [])),
     setBehavior(next) {
       behavior = next;
       statusAnswered = 0;
       statusSince = Date.now();
     },
     waitForSpans(n, timeoutMs = 5000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (acceptedSpans() >= n) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`sink: ${acceptedSpans()} of ${n} spans accepted after ${timeoutMs}ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return waitFor('traces', n, timeoutMs);
+    },
+    waitForRecords(signal, n, timeoutMs = 5000) {
+      return waitFor(signal, n, timeoutMs);
     },
     close() {
       return new Promise<void>((resolve) => {

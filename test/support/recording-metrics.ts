@@ -1,12 +1,15 @@
 /**
  * A GatewayMetrics that records every call, so tests assert on counts ("nothing silently lost").
  */
+import type { Signal } from '../../src/otlp/signal.js';
 import type { GatewayMetrics } from '../../src/telemetry/metrics-types.js';
 
 type Counter = Map<string, number>;
 
-function add(c: Counter, key: string, n: number): void {
-  c.set(key, (c.get(key) ?? 0) + n);
+/** Keys of spans are as they always were; other signals' keys start `logs:` or `metrics:`. */
+function add(c: Counter, key: string, n: number, signal: Signal = 'traces'): void {
+  const k = signal === 'traces' ? key : `${signal}:${key}`;
+  c.set(k, (c.get(k) ?? 0) + n);
 }
 
 export class RecordingMetrics implements GatewayMetrics {
@@ -19,24 +22,35 @@ export class RecordingMetrics implements GatewayMetrics {
   readonly discarded: Counter = new Map();
   readonly queues = new Map<string, () => { bytes: number; items: number; capacityBytes: number }>();
 
+  readonly received: Counter = new Map();
+  readonly accepted: Counter = new Map();
+  /** Keyed `reason`. */
+  readonly rejected: Counter = new Map();
+
   requests(): void {}
-  spansReceived(): void {}
-  spansAccepted(): void {}
-  spansRejected(): void {}
-  spansDiscarded(n: number, reason: string): void {
-    add(this.discarded, reason, n);
+  spansReceived(n: number, signal?: Signal): void {
+    add(this.received, 'all', n, signal);
   }
-  spansRouted(n: number, cls: string, exporter: string): void {
-    add(this.routed, `${cls}|${exporter}`, n);
+  spansAccepted(n: number, signal?: Signal): void {
+    add(this.accepted, 'all', n, signal);
   }
-  spansRefusedQueueFull(n: number, exporter: string): void {
-    add(this.refusedQueueFull, exporter, n);
+  spansRejected(n: number, reason: string, signal?: Signal): void {
+    add(this.rejected, reason, n, signal);
   }
-  spansExported(n: number, exporter: string): void {
-    add(this.exported, exporter, n);
+  spansDiscarded(n: number, reason: string, signal?: Signal): void {
+    add(this.discarded, reason, n, signal);
   }
-  spansExportFailed(n: number, exporter: string, reason: string): void {
-    add(this.exportFailed, `${exporter}|${reason}`, n);
+  spansRouted(n: number, cls: string | undefined, exporter: string, signal?: Signal): void {
+    add(this.routed, `${cls ?? '-'}|${exporter}`, n, signal);
+  }
+  spansRefusedQueueFull(n: number, exporter: string, signal?: Signal): void {
+    add(this.refusedQueueFull, exporter, n, signal);
+  }
+  spansExported(n: number, exporter: string, signal?: Signal): void {
+    add(this.exported, exporter, n, signal);
+  }
+  spansExportFailed(n: number, exporter: string, reason: string, signal?: Signal): void {
+    add(this.exportFailed, `${exporter}|${reason}`, n, signal);
   }
   exportRetries(exporter: string): void {
     add(this.retries, exporter, 1);

@@ -166,7 +166,7 @@ rules:
     writeFileSync(join(dir, 'broken.jsonl'), '{"resourceSpans": []}\nnot json jane@example.com\n');
     const a = capture(dir);
     expect(await main(['explain', '--policy', 'policy.yaml', 'broken.jsonl'], a.io)).toBe(2);
-    expect(a.out.stderr).toMatch(/broken\.jsonl:2: not an OTLP-JSON trace request/);
+    expect(a.out.stderr).toMatch(/broken\.jsonl:2: not an OTLP-JSON trace or logs request/);
     expect(a.out.stderr).not.toContain('jane@example.com');
     expect(await main(['explain', '--policy', 'policy.yaml', 'missing.json'], capture(dir).io)).toBe(2);
     expect(await main(['explain', 'spans.jsonl'], capture(dir).io)).toBe(2);

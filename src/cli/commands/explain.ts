@@ -54,9 +54,9 @@ export const explainCommand: Command = {
     const ctx: RequestContext = values.tenant !== undefined ? { authTenant: values.tenant } : {};
     const scrub = builtinScrubber();
     const spans: ExplainedSpan[] = [];
-    for (const request of readCorpus(positionals, io, 'explain')) {
-      const decisions = policy.process(stripStamps(request.data), ctx, { explain: true }).decisions ?? [];
-      decisions.forEach((d, i) => spans.push(explainDecision(d, request.origin, i + 1, scrub)));
+    for (const recorded of readCorpus(positionals, io, 'explain')) {
+      const decisions = policy.processSignal(stripStamps(recorded.request), ctx, { explain: true }).decisions ?? [];
+      decisions.forEach((d, i) => spans.push(explainDecision(d, recorded.origin, i + 1, scrub)));
     }
     const header = { policyVersion: policy.version, policySources: policy.sources.map((s) => displayPath(io.cwd, s)), authTenant: values.tenant };
     io.stdout(format === 'json' ? formatExplainJson(header, spans) : formatExplainText(header, spans));

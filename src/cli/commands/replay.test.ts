@@ -105,7 +105,7 @@ describe('loopgate replay', () => {
     writeFileSync(join(dir, 'garbage.jsonl'), `${encodeTracesJson(batch({}, span()))}\n{"resourceSpans": 7}\n`);
     const a = capture(dir);
     expect(await main(['replay', '--policy', 'new.yaml', '--baseline', 'old.yaml', 'garbage.jsonl'], a.io)).toBe(2);
-    expect(a.out.stderr).toMatch(/garbage\.jsonl:2: not an OTLP-JSON trace request/);
+    expect(a.out.stderr).toMatch(/garbage\.jsonl:2: not an OTLP-JSON trace or logs request/);
     expect(a.out.stdout).toBe('');
     expect(await main(['replay', '--policy', 'new.yaml', '--baseline', 'old.yaml', 'nowhere'], capture(dir).io)).toBe(2);
     expect(await main(['replay', '--policy', 'new.yaml', 'corpus'], capture(dir).io)).toBe(2);

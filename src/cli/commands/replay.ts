@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { loadPolicy } from '../../policy/load.js';
 import { withLocalCaps } from '../../policy/caps.js';
 import type { CompiledPolicy, RequestContext } from '../../policy/types.js';
-import { formatReplayText, parseTraceRequests, replayRequest, ReplayDiff, type TraceRequest } from '../../replay/index.js';
+import { formatReplayText, parseRequests, replayRequest, ReplayDiff, type RecordedRequest } from '../../replay/index.js';
 import { formatDiagnostic } from '../../yaml/index.js';
 import { parseCommandArgs } from './parse-args.js';
 import { CliError, EXIT_USAGE, type CliIO, type Command } from './types.js';
@@ -55,7 +55,7 @@ export function corpusFiles(path: string): string[] {
  * Reads recorded requests file by file. Unreadable input is a CliError with exit code 2, naming the
  * file (and line) but never quoting its content.
  */
-export function* readCorpus(paths: readonly string[], io: CliIO, command: string): Generator<TraceRequest> {
+export function* readCorpus(paths: readonly string[], io: CliIO, command: string): Generator<RecordedRequest> {
   for (const p of paths) {
     const abs = resolve(io.cwd, p);
     let files: string[];
@@ -71,7 +71,7 @@ export function* readCorpus(paths: readonly string[], io: CliIO, command: string
       } catch (err) {
         throw new CliError([`loopgate ${command}: cannot read ${displayPath(io.cwd, file)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`], EXIT_USAGE);
       }
-      const parsed = parseTraceRequests(text, displayPath(io.cwd, file));
+      const parsed = parseRequests(text, displayPath(io.cwd, file));
       if (!parsed.ok) throw new CliError([`loopgate ${command}: ${parsed.error}`], EXIT_USAGE);
       yield* parsed.requests;
     }

@@ -7,12 +7,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { unifiedDiff } from '../../explain/fixture-diff.js';
-import { encodeTracesJson } from '../../otlp/encode-json.js';
-import type { ResourceSpans } from '../../otlp/model.js';
 import { withLocalCaps } from '../../policy/caps.js';
-import { runFixtures, type FixtureCaseResult } from '../../policy/fixtures.js';
+import { classText, runFixtures, type FixtureCaseResult } from '../../policy/fixtures.js';
 import { loadPolicy } from '../../policy/load.js';
-import { EXPORT_CLASSES, STAMP, type CompiledPolicy, type ProcessResult } from '../../policy/types.js';
+import { EXPORT_CLASSES, type CompiledPolicy, type ProcessResult } from '../../policy/types.js';
 import { formatDiagnostic } from '../../yaml/index.js';
 import { parseCommandArgs } from './parse-args.js';
 import { CliError, EXIT_USAGE, type CliIO, type Command } from './types.js';
@@ -22,9 +20,9 @@ const HELP = `Usage: loopgate test POLICY [--fixtures DIR] [--update]
 
 Runs POLICY (a file or a folder) against golden fixture cases and compares what it exports with what
 each case expects. A case is a folder holding:
-  input.json          the OTLP-JSON request
+  input.json          the OTLP-JSON request: traces or logs
   context.json        optional, {"tenant": "acme"}: the request is authenticated as that tenant
-  broad-use.json      expected export per class (stamps included; the policy version is written
+  broad-use.json      expected export per class, in the input's signal (stamps included; the version is written
   tenant-only.json    as "<policy.version>"); a missing file means nothing may be exported there
   eval-only.json
   discarded.json      optional: expected discard counts by reason, e.g. {"no_rule_matched": 1}
@@ -42,22 +40,9 @@ In CI:  npx loopgate test policies/default.yaml --fixtures test/golden/default
 Exit codes: 0 when every case passes (or after --update); 1 on any mismatch or an invalid policy;
 2 on bad usage or an unreadable fixture folder.`;
 
-const VERSION_PLACEHOLDER = '<policy.version>';
-
-/**
- * What the policy exported to `cls`, printed as the fixture files are (2-space JSON in the encoder's
- * key order, version stamp as the placeholder). '' when nothing went there.
- */
+/** What the policy exported to `cls`, printed as the fixture files are; '' when nothing went there. */
 function exportedText(result: ProcessResult, cls: string, version: string): string {
-  const rs: ResourceSpans[] = [];
-  for (const o of result.outputs) if (o.class === cls) rs.push(...o.data.resourceSpans);
-  if (rs.length === 0) return '';
-  const json = JSON.parse(encodeTracesJson({ resourceSpans: rs })) as { resourceSpans: { scopeSpans?: { spans?: { attributes?: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
-  for (const r of json.resourceSpans)
-    for (const ss of r.scopeSpans ?? [])
-      for (const s of ss.spans ?? [])
-        for (const a of s.attributes ?? []) if (a.key === STAMP.policyVersion && a.value.stringValue === version) a.value.stringValue = VERSION_PLACEHOLDER;
-  return `${JSON.stringify(json, null, 2)}\n`;
+  return classText(result, cls, version) ?? '';
 }
 
 function expectedText(file: string): string {
@@ -109,14 +94,16 @@ export const testCommand: Command = {
     // Caps counted in this process, across the cases in order, as one replica would count them.
     const policy = withLocalCaps(loaded.policy);
     const results: ProcessResult[] = [];
+    const record = (r: ProcessResult): ProcessResult => {
+      results.push(r);
+      return r;
+    };
     const recording: CompiledPolicy = {
       version: policy.version,
       sources: policy.sources,
-      process: (data, ctx, options) => {
-        const r = policy.process(data, ctx, options);
-        results.push(r);
-        return r;
-      },
+      classifies: policy.classifies,
+      process: (data, ctx, options) => record(policy.process(data, ctx, options)),
+      processSignal: (request, ctx, options) => record(policy.processSignal(request, ctx, options)),
     };
 
     let run;

@@ -111,7 +111,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
       digits = 0;
       letters = 0;
       tightGap = 2;
-      looseGap = c === 0xa0 ? looseGap + 1 : 4;
+      looseGap = c === 0xa0 || c === 0x2009 || c === 0x202f ? looseGap + 1 : 4; // NBSP, thin spaces
       hex = 0;
       if (b64 > b64Best) b64Best = b64;
       b64 = 0;

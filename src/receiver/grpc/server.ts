@@ -1,0 +1,152 @@
+/**
+ * The OTLP/gRPC receiver (specification: opentelemetry.io/docs/specs/otlp/#otlpgrpc) on @grpc/grpc-js:
+ *
+ *   opentelemetry.proto.collector.trace.v1.TraceService/Export
+ *   opentelemetry.proto.collector.logs.v1.LogsService/Export
+ *   opentelemetry.proto.collector.metrics.v1.MetricsService/Export
+ *
+ * Transport only, as the HTTP receiver: grpc-js frames the message and inflates a gzip-compressed one
+ * (`grpc-encoding: gzip`) under `grpc.max_receive_message_length`, which it applies to the message
+ * before and after decompression (so a gzip bomb stops at the limit); the services are registered
+ * with a raw-bytes deserializer, so nothing is decoded here and never through generated code. Then:
+ * the bearer token from the `authorization` metadata → tenant, the message's bytes and its decoding
+ * taken from the receiver-wide in-flight budget (shared with OTLP/HTTP), and the raw request handed
+ * to the pipeline, whose answer status.ts maps to a gRPC status.
+ */
+import { Server, ServerCredentials, status as GrpcStatus, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
+import type { AuthToken } from '../../config/types.js';
+import { DecodeBudget } from '../../otlp/limits.js';
+import { CODECS, SIGNALS, type Signal } from '../../otlp/signal.js';
+import type { GatewayMetrics } from '../../telemetry/metrics-types.js';
+import { createAuthenticator, type Authenticator } from '../auth.js';
+import { defaultMaxDecodedBytes, type ReceiverLogger } from '../app.js';
+import type { InflightBudget } from '../inflight-budget.js';
+import type { HandleRequest } from '../types.js';
+import { grpcAnswer, grpcAnswers, type GrpcAnswer } from './status.js';
+
+export interface GrpcReceiverDeps {
+  limits: {
+    /** One message, compressed and decompressed. */
+    maxRequestBodyBytes: number;
+    /** Estimated memory one decoded request may take. Default as for HTTP (app.ts). */
+    maxDecodedBytes?: number;
+  };
+  /** The receiver-wide budget, shared with the HTTP receiver. */
+  inflight: InflightBudget;
+  auth?: { tokens: readonly AuthToken[] } | undefined;
+  handle: HandleRequest;
+  metrics: GatewayMetrics;
+  logger: ReceiverLogger;
+}
+
+export interface GrpcReceiver {
+  /** Binds `host:port` (port 0: any free one); resolves with the port bound. */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting; calls in flight finish until `deadlineMs` (absolute), then are cut. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+/** The bytes exactly as they came: decoding is the pipeline's (one decode, our codec). */
+const rawBytes = (b: Buffer): Buffer => b;
+
+function serviceFor(signal: Signal): ServiceDefinition {
+  return {
+    Export: {
+      path: CODECS[signal].grpcMethod,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: rawBytes,
+      requestDeserialize: rawBytes,
+      responseSerialize: rawBytes,
+      responseDeserialize: rawBytes,
+    },
+  };
+}
+
+/** The value of `authorization` as an HTTP header would carry it (grpc metadata keys are lower case). */
+function authorizationOf(metadata: Metadata): string | undefined {
+  const v = metadata.get('authorization')[0];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
+  const { handle, metrics, logger, inflight } = deps;
+  const limit = deps.limits.maxRequestBodyBytes;
+  const maxDecoded = deps.limits.maxDecodedBytes ?? defaultMaxDecodedBytes(limit, inflight.capacityBytes);
+  const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
+  const server = new Server({
+    'grpc.max_receive_message_length': limit,
+    // Our responses are tiny; anything bigger is a bug to refuse, not to send.
+    'grpc.max_send_message_length': 64 * 1024,
+  });
+
+  const exportFor = (signal: Signal) => {
+    const method = CODECS[signal].grpcMethod;
+    const answer = (callback: sendUnaryData<Buffer>, a: GrpcAnswer): void => {
+      metrics.requests(a.ok ? GrpcStatus.OK : a.error.code, method, 'grpc');
+      if (a.ok) callback(null, a.response);
+      else callback(a.error);
+    };
+    return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+      void receive(signal, call).then(
+        (a) => answer(callback, a),
+        (err: unknown) => {
+          // A bug, not a bad request: log its kind (never payload) and answer INTERNAL.
+          logger.error({ err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack }, method }, 'gRPC receiver failed on a request');
+          answer(callback, grpcAnswers.internal());
+        },
+      );
+    };
+  };
+
+  async function receive(signal: Signal, call: ServerUnaryCall<Buffer, Buffer>): Promise<GrpcAnswer> {
+    let tenant: string | undefined;
+    if (authenticate) {
+      const auth = authenticate(authorizationOf(call.metadata));
+      if (!auth.ok) return grpcAnswers.unauthenticated(auth.reason === 'missing' ? 'missing bearer token' : 'unknown bearer token');
+      tenant = auth.tenant;
+    }
+    const body = call.request;
+    // What this request holds of the in-flight budget stays taken until it is answered.
+    let held = 0;
+    const take = (n: number): boolean => {
+      if (!inflight.tryTake(n)) return false;
+      held += n;
+      return true;
+    };
+    try {
+      if (!take(body.byteLength)) return grpcAnswers.busy();
+      const budget = new DecodeBudget(maxDecoded, take);
+      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      const result = await handle({ signal, encoding: 'protobuf', body: bytes, ctx: { authTenant: tenant }, budget });
+      if (result.status === 'invalid') logger.debug({ signal, bytes: body.byteLength }, 'undecodable gRPC request');
+      return grpcAnswer(result, signal);
+    } finally {
+      inflight.release(held);
+    }
+  }
+
+  for (const signal of SIGNALS) server.addService(serviceFor(signal), { Export: exportFor(signal) });
+
+  return {
+    listen(host: string, port: number): Promise<number> {
+      const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      return new Promise((resolve, reject) => {
+        server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      });
+    },
+    close(deadlineMs: number): Promise<void> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, Math.max(0, deadlineMs - Date.now()));
+        timer.unref();
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}

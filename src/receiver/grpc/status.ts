@@ -1,0 +1,62 @@
+/**
+ * The gRPC answers of the OTLP/gRPC receiver, in one place (OTLP spec, "OTLP/gRPC Response" and
+ * "Failures"; status codes from google/rpc/code.proto):
+ *
+ *   accepted                 OK with an Export*ServiceResponse (partial_success when records were refused)
+ *   export queues full       UNAVAILABLE with RetryInfo: retryable, after the delay it names
+ *   in-flight budget full    RESOURCE_EXHAUSTED with RetryInfo: the server is out of memory budget
+ *                            now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
+ *   decodes too large        RESOURCE_EXHAUSTED without RetryInfo: final, as for a message over the size
+ *                            limit (which grpc-js itself refuses with that code before we see it)
+ *   undecodable, too deep    INVALID_ARGUMENT: final
+ *   no or unknown token      UNAUTHENTICATED
+ *   signal without routes    UNIMPLEMENTED
+ *   a bug                    INTERNAL (not retried: the problem shows instead of looping)
+ *
+ * RetryInfo travels as a google.rpc.Status in the `grpc-status-details-bin` trailer (otlp/rpc-status.ts).
+ */
+import { Metadata, status as GrpcStatus, type ServerErrorResponse } from '@grpc/grpc-js';
+import { encodeResponse } from '../../otlp/response.js';
+import { encodeRpcStatus } from '../../otlp/rpc-status.js';
+import type { Signal } from '../../otlp/signal.js';
+import type { PipelineResult } from '../types.js';
+
+export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
+
+/** What to hand grpc-js's callback: an error status, or the response bytes. */
+export type GrpcAnswer = { ok: true; response: Buffer } | { ok: false; error: ServerErrorResponse & { code: number } };
+
+function failure(code: number, details: string, retryAfterSeconds?: number): GrpcAnswer {
+  const metadata = new Metadata();
+  if (retryAfterSeconds !== undefined) {
+    const delayMs = Math.max(1, Math.ceil(retryAfterSeconds)) * 1000;
+    metadata.set(STATUS_DETAILS_KEY, Buffer.from(encodeRpcStatus({ code, message: details, retryDelayMs: delayMs })));
+  }
+  return { ok: false, error: { name: 'OtlpError', message: details, code, details, metadata } };
+}
+
+export const grpcAnswers = {
+  unauthenticated: (details: string): GrpcAnswer => failure(GrpcStatus.UNAUTHENTICATED, details),
+  /** The receiver-wide in-flight budget has no room: come back after `retryAfterSeconds`. */
+  busy: (retryAfterSeconds = 1): GrpcAnswer => failure(GrpcStatus.RESOURCE_EXHAUSTED, 'requests in flight hold the memory budget; retry later', retryAfterSeconds),
+  internal: (): GrpcAnswer => failure(GrpcStatus.INTERNAL, 'internal error'),
+};
+
+/** The pipeline's answer as OTLP/gRPC. */
+export function grpcAnswer(result: PipelineResult, signal: Signal): GrpcAnswer {
+  switch (result.status) {
+    case 'accepted': {
+      const response = result.rejected.count > 0 ? { partialSuccess: { rejectedSpans: BigInt(result.rejected.count), errorMessage: result.rejected.message } } : {};
+      const bytes = encodeResponse(response, 'protobuf', signal);
+      return { ok: true, response: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }
+    case 'invalid':
+      return failure(GrpcStatus.INVALID_ARGUMENT, result.message);
+    case 'too_large':
+      return failure(GrpcStatus.RESOURCE_EXHAUSTED, result.message);
+    case 'unavailable':
+      return result.reason === 'busy' ? grpcAnswers.busy(result.retryAfterSeconds) : failure(GrpcStatus.UNAVAILABLE, 'export queues are full; retry later', result.retryAfterSeconds);
+    case 'not_served':
+      return failure(GrpcStatus.UNIMPLEMENTED, result.message);
+  }
+}
