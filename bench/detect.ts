@@ -6,7 +6,9 @@
  * where the prefilters should let most detectors skip their regexes. The phone verdict cache is
  * emptied before every round for the cold numbers (each number judged once per round, as if never
  * seen) and kept for the warm ones (traffic that repeats numbers). Each line is the median of five
- * samples taken after a JIT warm-up, with the range of the samples. Prints numbers; asserts nothing.
+ * samples taken after a JIT warm-up, with the range of the samples. Times are CPU time of this process
+ * (process.cpuUsage), which other work on a shared machine disturbs less than wall time. Prints
+ * numbers; asserts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
@@ -16,7 +18,9 @@ import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { mulberry32 } from '../test/support/rng.js';
 
 const path = process.argv[2] ?? PII_DEV_CORPUS;
-const scanner = createScanner(builtinDetectors('all'));
+// every round scans the same values: without memoMaxLength 0 the memo of clean short strings would
+// answer for the detectors on the second round
+const scanner = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
 
 const WORDS = (
   'the a model answer user request please can you summarise this report about our quarterly results and ' +
@@ -39,17 +43,22 @@ function prose(random: () => number, chars: number): string {
   return out;
 }
 
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** One timed sample: whole rounds over `values` for at least `minMs`; MB/s and findings per round. */
 function sample(values: readonly string[], bytes: number, cold: boolean, minMs: number): { mbPerSec: number; usPerValue: number; findings: number } {
   let rounds = 0;
   let findings = 0;
-  const t0 = performance.now();
+  const t0 = cpuMs();
   let elapsed = 0;
   do {
     if (cold) clearPhoneCache();
     for (const v of values) findings += scanner.scan(v).length;
     rounds++;
-    elapsed = performance.now() - t0;
+    elapsed = cpuMs() - t0;
   } while (elapsed < minMs);
   return {
     mbPerSec: (bytes * rounds) / 1e6 / (elapsed / 1000),

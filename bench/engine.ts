@@ -1,9 +1,14 @@
 /**
  * The pure policy engine alone (no codec, no HTTP): `CompiledPolicy.process` over 100-span batches
  * built from the producer fixtures (their spans replicated with fresh ids, one trace per 5 spans), under
- * the redact-all and default policies. Prints spans/s, MB/s of string content (every string the engine
- * may scan: names, status messages, string attribute values at any nesting, event and link attributes)
- * and heap bytes allocated per span. No assertions: numbers to compare before and after a change.
+ * the redact-all and default policies: one producer at a time, then `mixed` (the four producers'
+ * spans in turn, as bench/load.ts sends them) and `mixed-varied` (the same, with the common words of
+ * every longer text swapped per batch, bench/support/producer-batches.ts varyText: what a cache of
+ * scanned text cannot answer for). Prints spans/s, MB/s of string content (every string the engine may
+ * scan: names, status messages, string attribute values at any nesting, event and link attributes) and
+ * heap bytes allocated per span. Times are CPU time of this process (process.cpuUsage), so other work
+ * on a shared machine slows the figures less than wall time would. No assertions: numbers to compare
+ * before and after a change.
  *
  * Run: node --import tsx bench/engine.ts
  *
@@ -25,7 +30,8 @@ if (gc === undefined) {
   process.exit(r.status ?? 1);
 }
 
-const { PRODUCERS, batchOf, loadProducer } = await import('./support/producer-batches.js');
+const { PRODUCERS, batchOf, loadProducer, varyText } = await import('./support/producer-batches.js');
+const { mulberry32 } = await import('../test/support/rng.js');
 const { loadPolicy } = await import('../src/policy/load.js');
 type TracesData = import('../src/otlp/model.js').TracesData;
 type AnyValue = import('../src/otlp/model.js').AnyValue;
@@ -64,15 +70,21 @@ function stringBytes(data: TracesData): number {
   return n;
 }
 
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** CPU milliseconds per call of `fn`, over at least `minMs` of CPU time after a JIT warm-up. */
 function msPerOp(fn: () => unknown, minMs = 800): number {
   for (let i = 0; i < 30; i++) fn(); // warm up the JIT
   let n = 0;
-  const t0 = performance.now();
+  const t0 = cpuMs();
   let elapsed = 0;
   while (elapsed < minMs) {
     for (let i = 0; i < 10; i++) fn();
     n += 10;
-    elapsed = performance.now() - t0;
+    elapsed = cpuMs() - t0;
   }
   return elapsed / n;
 }
@@ -104,16 +116,25 @@ console.log(
   `${'policy'.padEnd(12)}${'producer'.padEnd(15)}${'str KB'.padStart(8)}${'µs/batch'.padStart(10)}${'k spans/s'.padStart(11)}${'MB/s'.padStart(8)}${'B/span'.padStart(9)}${'redactions'.padStart(12)}${'exported'.padStart(10)}`,
 );
 const num = (v: number, w: number) => v.toFixed(v >= 100 ? 0 : 1).padStart(w);
+const loaded = PRODUCERS.map(loadProducer);
+const random = mulberry32(7);
+const WORKLOADS: [string, TracesData[]][] = [
+  ...PRODUCERS.map((name, i): [string, TracesData[]] => [name, [batchOf(loaded[i]!, BATCH)]]),
+  ['mixed', Array.from({ length: 8 }, (_, i) => batchOf(loaded, BATCH, i * 7))],
+  ['mixed-varied', Array.from({ length: 32 }, (_, i) => varyText(batchOf(loaded, BATCH, i * 7), random))],
+];
 for (const [pname, ppath] of Object.entries(POLICIES)) {
   const p = policy(ppath);
-  for (const producer of PRODUCERS) {
-    const batch = batchOf(loadProducer(producer), BATCH);
-    const bytes = stringBytes(batch);
+  for (const [producer, batches] of WORKLOADS) {
+    const batch = batches[0]!;
+    const bytes = batches.reduce((n, b) => n + stringBytes(b), 0) / batches.length;
     const first = p.process(batch, CTX);
     const redactions = Object.values(first.redactionsByEntity).reduce((a, b) => a + b, 0);
     const exported = first.outputs.reduce((n, o) => n + o.count, 0);
-    const ms = msPerOp(() => p.process(batch, CTX));
-    const alloc = bytesPerBatch(() => p.process(batch, CTX));
+    let next = 0;
+    const step = () => p.process(batches[next++ % batches.length]!, CTX);
+    const ms = msPerOp(step);
+    const alloc = bytesPerBatch(step);
     console.log(
       `${pname.padEnd(12)}${producer.padEnd(15)}${num(bytes / 1024, 8)}${num(ms * 1000, 10)}${num(BATCH / ms, 11)}${num(bytes / 1e6 / (ms / 1000), 8)}${num(alloc / BATCH, 9)}${String(redactions).padStart(12)}${String(exported).padStart(10)}`,
     );

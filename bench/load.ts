@@ -10,9 +10,17 @@
  *   - records/s accepted by the gateway and records/s exported to the sink,
  *   - records per CPU-second of the gateway process (user+system from /proc), which is what a
  *     sidecar's cost is billed in, and the gRPC/HTTP ratio of that figure per signal,
- *   - the gateway's peak RSS (VmHWM) at the end.
+ *   - the gateway's peak RSS (VmHWM).
  *
- * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100 --signal traces,logs --protocol http,grpc]
+ * Queue modes (--queues, comma-separated, run one after another in the same run, each on a fresh
+ * gateway, so they can be compared side by side; --rounds repeats the whole set to show the spread):
+ *   memory    the in-memory sending queue (default)
+ *   fsync     sending_queue.storage, written and fsynced before each 200 (group commit)
+ *   nofsync   sending_queue.storage with fsync: false
+ *
+ * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100]
+ *      npm run bench -- --signal traces,logs --protocol http,grpc --rounds 3
+ *      npm run bench -- --queues memory,fsync,nofsync --signal traces --protocol http --rounds 2
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
@@ -36,12 +44,22 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
     compression: { type: 'string', default: 'gzip' },
+    queues: { type: 'string', default: 'memory' },
+    rounds: { type: 'string', default: '1' },
     signal: { type: 'string', default: 'traces,logs' },
     protocol: { type: 'string', default: 'http,grpc' },
   },
 });
-const SIGNAL_LIST = args.signal!.split(',') as ('traces' | 'logs')[];
-const PROTOCOLS = args.protocol!.split(',') as ('http' | 'grpc')[];
+type BenchSignal = 'traces' | 'logs';
+type Protocol = 'http' | 'grpc';
+const SIGNAL_LIST = args.signal!.split(',').map((x) => x.trim()) as BenchSignal[];
+for (const x of SIGNAL_LIST) if (x !== 'traces' && x !== 'logs') throw new Error(`--signal: unknown signal '${x}' (traces, logs)`);
+const PROTOCOLS = args.protocol!.split(',').map((x) => x.trim()) as Protocol[];
+for (const x of PROTOCOLS) if (x !== 'http' && x !== 'grpc') throw new Error(`--protocol: unknown protocol '${x}' (http, grpc)`);
+type QueueMode = 'memory' | 'fsync' | 'nofsync';
+const MODES = args.queues!.split(',').map((m) => m.trim()) as QueueMode[];
+for (const m of MODES) if (!['memory', 'fsync', 'nofsync'].includes(m)) throw new Error(`--queues: unknown mode '${m}' (memory, fsync, nofsync)`);
+const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONCURRENCY = Number(args.concurrency);
@@ -100,8 +118,6 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
   throw new Error(`gateway not ready at ${url}`);
 }
 
-type Protocol = 'http' | 'grpc';
-
 /** One client: sends a request body and resolves with whether it was accepted. */
 type Sender = (body: Uint8Array) => Promise<boolean>;
 
@@ -137,7 +153,7 @@ function grpcSenders(address: string, signal: Signal, n: number): { senders: Sen
 }
 
 interface PhaseResult {
-  signal: 'traces' | 'logs';
+  signal: BenchSignal;
   protocol: Protocol;
   elapsed: number;
   accepted: number;
@@ -146,11 +162,10 @@ interface PhaseResult {
   cpu: number;
 }
 
-async function main(): Promise<void> {
-  const bodies = {
-    traces: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'traces', data: batchOf(producers, BATCH, i * 7) }, 'protobuf')))(PRODUCERS.map(loadProducer)),
-    logs: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'logs', data: logBatchOf(producers, BATCH, i * 7) }, 'protobuf')))(LOG_PRODUCERS.map(loadLogProducer)),
-  };
+type Bodies = Record<BenchSignal, Uint8Array[]>;
+
+/** One fresh gateway with the queue `mode`; every signal × protocol phase against it. */
+async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: PhaseResult[]; notes: string[] }> {
   const sink = await startSink();
   const [port, grpcPort, telemetryPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
@@ -172,6 +187,7 @@ async function main(): Promise<void> {
       `    endpoint: http://127.0.0.1:${sink.port}`,
       '    encoding: protobuf',
       `    compression: ${args.compression}`,
+      ...(mode === 'memory' ? [] : ['    sending_queue:', `      storage: ${path.join(dir, 'queue')}`, `      fsync: ${mode === 'fsync'}`]),
       'routes:',
       `  traces: ${classes}`,
       `  logs: ${classes}`,
@@ -189,10 +205,11 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pid = child.pid!;
-  const results: PhaseResult[] = [];
+  const phases: PhaseResult[] = [];
+  const notes: string[] = [];
   try {
     await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 15_000);
-    const exportedRecords = async (signal: 'traces' | 'logs'): Promise<number> => {
+    const exportedRecords = async (signal: BenchSignal): Promise<number> => {
       const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
       const name = signal === 'traces' ? 'loopgate_spans_exported_total' : 'loopgate_log_records_exported_total';
       let n = 0;
@@ -203,12 +220,13 @@ async function main(): Promise<void> {
     for (const signal of SIGNAL_LIST) {
       for (const protocol of PROTOCOLS) {
         const { senders, close } = protocol === 'http' ? httpSenders(port, signal, CONCURRENCY) : grpcSenders(`127.0.0.1:${grpcPort}`, signal, CONCURRENCY);
+        const batches = bodies[signal];
         let accepted = 0;
         let refused = 0;
         let stop = false;
         const worker = async (w: number): Promise<void> => {
           for (let i = w; !stop; i += CONCURRENCY) {
-            if (await senders[w]!(bodies[signal][i % bodies[signal].length]!)) accepted += BATCH;
+            if (await senders[w]!(batches[i % batches.length]!)) accepted += BATCH;
             else refused += BATCH;
           }
         };
@@ -217,7 +235,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, WARMUP * 1000));
         stop = true;
         await Promise.all(warm);
-        // Let the queue drain what warm-up left, so this phase is billed for its own work only.
+        // Let the queue drain what warm-up left, so each phase is billed for its own work only.
         await new Promise((r) => setTimeout(r, 1000));
         stop = false;
 
@@ -234,27 +252,23 @@ async function main(): Promise<void> {
         const cpu = procStats(pid).cpuSeconds - before.cpuSeconds;
         const exported = (await exportedRecords(signal)) - exportedBefore;
         close();
-        results.push({ signal, protocol, elapsed, accepted, refused, exported, cpu });
+        phases.push({ signal, protocol, elapsed, accepted, refused, exported, cpu });
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
 
-    const unit = (s: 'traces' | 'logs'): string => (s === 'traces' ? 'spans' : 'log records');
-    console.log(`policy ${args.policy}, ${BATCH} records per request, ${CONCURRENCY} clients, export compression ${args.compression}, ${SECONDS}s per phase`);
-    const header = ['signal', 'protocol', 'accepted/s', 'exported/s', 'refused', 'CPU-s', 'per CPU-second'];
-    const table = results.map((r) => [unit(r.signal), r.protocol === 'http' ? 'OTLP/HTTP' : 'OTLP/gRPC', (r.accepted / r.elapsed).toFixed(0), (r.exported / r.elapsed).toFixed(0), String(r.refused), r.cpu.toFixed(2), (r.accepted / r.cpu).toFixed(0)]);
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-    for (const row of [header, ...table]) console.log(row.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-    for (const signal of SIGNAL_LIST) {
-      const h = results.find((r) => r.signal === signal && r.protocol === 'http');
-      const g = results.find((r) => r.signal === signal && r.protocol === 'grpc');
-      if (h && g) console.log(`${unit(signal)}: gRPC/HTTP per CPU-second ${(g.accepted / g.cpu / (h.accepted / h.cpu)).toFixed(2)}, per second ${(g.accepted / g.elapsed / (h.accepted / h.elapsed)).toFixed(2)}`);
+    const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+    notes.push(`peak RSS ${procStats(pid).peakRssMiB.toFixed(1)} MiB, ${sink.requests()} sink requests (merged batches)`);
+    if (mode !== 'memory') {
+      const sum = /^loopgate_queue_fsync_duration_seconds_sum\{[^}]*\} ([\d.e-]+)$/m.exec(text);
+      const count = /^loopgate_queue_fsync_duration_seconds_count\{[^}]*\} (\d+)$/m.exec(text);
+      const fsyncs = count ? Number(count[1]) : 0;
+      notes.push(`${fsyncs} fsyncs, mean ${fsyncs > 0 ? ((Number(sum![1]) / fsyncs) * 1000).toFixed(2) : '-'} ms`);
     }
-    console.log(`gateway peak RSS (MiB) ${procStats(pid).peakRssMiB.toFixed(1)}; sink requests ${sink.requests()}`);
     if (process.env.LOOPGATE_BENCH_METRICS) {
-      const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
       console.log(text.split('\n').filter((l) => /^loopgate_(spans|log_records|export|queue|grpc)/.test(l)).join('\n'));
     }
+    return { phases, notes };
   } finally {
     // Let the gateway drain its queues into the sink before the sink goes away.
     const exited = new Promise((r) => child.once('exit', r));
@@ -262,6 +276,36 @@ async function main(): Promise<void> {
     await exited;
     sink.close();
   }
+}
+
+async function main(): Promise<void> {
+  const bodies: Bodies = {
+    traces: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'traces', data: batchOf(producers, BATCH, i * 7) }, 'protobuf')))(PRODUCERS.map(loadProducer)),
+    logs: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'logs', data: logBatchOf(producers, BATCH, i * 7) }, 'protobuf')))(LOG_PRODUCERS.map(loadLogProducer)),
+  };
+  console.log(`policy ${args.policy}, ${BATCH} records per request, ${CONCURRENCY} clients, export compression ${args.compression}, ${SECONDS} s per phase`);
+  const unit = (s: BenchSignal): string => (s === 'traces' ? 'spans' : 'log records');
+  const header = ['queue', 'signal', 'protocol', 'accepted/s', 'exported/s', 'refused', 'CPU-s', 'per CPU-second'];
+  const table: string[][] = [];
+  const ratios: string[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of MODES) {
+      const name = ROUNDS > 1 ? `${mode} #${round}` : mode;
+      const { phases, notes } = await runMode(mode, bodies);
+      for (const r of phases) {
+        table.push([name, unit(r.signal), r.protocol === 'http' ? 'OTLP/HTTP' : 'OTLP/gRPC', (r.accepted / r.elapsed).toFixed(0), (r.exported / r.elapsed).toFixed(0), String(r.refused), r.cpu.toFixed(2), (r.accepted / r.cpu).toFixed(0)]);
+      }
+      for (const signal of SIGNAL_LIST) {
+        const h = phases.find((r) => r.signal === signal && r.protocol === 'http');
+        const g = phases.find((r) => r.signal === signal && r.protocol === 'grpc');
+        if (h && g) ratios.push(`${name}, ${unit(signal)}: gRPC/HTTP ${(g.accepted / g.cpu / (h.accepted / h.cpu)).toFixed(2)} per CPU-second, ${(g.accepted / g.elapsed / (h.accepted / h.elapsed)).toFixed(2)} per second`);
+      }
+      for (const n of notes) ratios.push(`${name}: ${n}`);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  for (const row of [header, ...table]) console.log(row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  for (const r of ratios) console.log(r);
 }
 
 main().catch((err: unknown) => {

@@ -105,6 +105,8 @@ describe('deploy/kubernetes', () => {
         expect(w.container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
         const http = w.container.ports.find((p: Obj) => p.name === 'otlp-http');
         if (http) expect(http.containerPort).toBe(config.receiver.endpoint.port);
+        const grpc = w.container.ports.find((p: Obj) => p.name === 'otlp-grpc');
+        if (grpc) expect(grpc.containerPort, 'the pod exposes 4317 only where the config serves gRPC there').toBe(config.receiver.grpc?.endpoint.port);
         const preStop = w.container.lifecycle.preStop.exec.command as string[];
         expect(preStop[0]).toBe('sleep');
         const needed = Number(preStop[1]) + config.service.shutdownTimeoutMs / 1000 + 5;

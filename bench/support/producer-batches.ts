@@ -9,7 +9,7 @@ import path from 'node:path';
 import { decodeLogsProtobuf } from '../../src/otlp/decode-logs-protobuf.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
 import type { LogRecord, LogsData, ResourceLogs } from '../../src/otlp/logs-model.js';
-import type { InstrumentationScope, Resource, ResourceSpans, Span, TracesData } from '../../src/otlp/model.js';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource, ResourceSpans, Span, TracesData } from '../../src/otlp/model.js';
 import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 
 export const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'] as const;
@@ -101,3 +101,34 @@ export function logBatchOf(data: readonly LogsData[], size = 100, offset = 0): L
   }
   return { resourceLogs };
 }
+
+/**
+ * Common English words in string values (JSON-valued strings included) swapped for others drawn from
+ * `random`, so that every request carries prompts and answers of its own while keys, roles, model
+ * names and other short identifiers stay as captured. Real traffic repeats its identifiers and rarely
+ * its text; a benchmark whose 100 spans are the fixtures' spans over and over would let any cache of
+ * scanned text answer for it. The planted values (e-mail addresses, numbers, keys) hold none of
+ * these words and are kept. Spans are copied; `data` is not modified.
+ */
+export function varyText(data: TracesData, random: () => number): TracesData {
+  const swap = (s: string): string => (s.length < 48 ? s : s.replace(SWAPPED, () => SWAPS[Math.floor(random() * SWAPS.length)]!));
+  const value = (v: AnyValue): AnyValue => {
+    if (v.kind === 'string') return { kind: 'string', value: swap(v.value) };
+    if (v.kind === 'array') return { kind: 'array', values: v.values.map(value) };
+    if (v.kind === 'kvlist') return { kind: 'kvlist', values: kvs(v.values) };
+    return v;
+  };
+  const kvs = (list: readonly KeyValue[]): KeyValue[] => list.map((kv) => ({ key: kv.key, value: value(kv.value) }));
+  return {
+    resourceSpans: data.resourceSpans.map((rs) => ({
+      ...rs,
+      scopeSpans: rs.scopeSpans.map((ss) => ({
+        ...ss,
+        spans: ss.spans.map((s) => ({ ...s, attributes: kvs(s.attributes), events: s.events.map((e) => ({ ...e, attributes: kvs(e.attributes) })) })),
+      })),
+    })),
+  };
+}
+
+const SWAPPED = /\b(?:the|a|to|is|you|and|for|of|in|this|with|my|your|it|on|be|are|was|our|that|me)\b/g;
+const SWAPS = 'the a to is you and for of in this with my your it on be are was our that me its any some each their his her'.split(' ');

@@ -152,6 +152,14 @@ const Queue = z.strictObject({
   max_bytes: PositiveByteSize.optional(),
   /** 0 = never merge queued items into one request. */
   max_batch_bytes: ByteSize.optional(),
+  /** A folder for the persistent queue (relative to the config file); unset = in memory. */
+  storage: NonEmpty.optional(),
+  /** With storage: fsync before answering the client (default true). */
+  fsync: z.boolean().optional(),
+}).superRefine((q, ctx) => {
+  if (q.fsync !== undefined && q.storage === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['fsync'], message: "applies to a persistent queue only: set 'storage' too, or remove 'fsync'" });
+  }
 });
 
 // ---- exporters: one schema per type ----
@@ -206,6 +214,7 @@ const OtlpGrpcExporter = z.strictObject({
   headers: GrpcHeaders.optional(),
   timeout: TimerDuration.optional(),
   compression: z.enum(['gzip', 'none']).optional(),
+  compression_level: where(z.number(), wholeNumber(1, 9, ' (1 fastest, 9 smallest)')).optional(),
   retry_on_failure: Retry.optional(),
   sending_queue: Queue.optional(),
 });
@@ -372,19 +381,21 @@ function retryOptions(r: RawRetry | undefined): ExporterOptions['retry'] {
   };
 }
 
-function queueOptions(q: RawQueue | undefined): ExporterOptions['queue'] {
+function queueOptions(q: RawQueue | undefined, resolvePath: (p: string) => string): ExporterOptions['queue'] {
   if (!q) return undefined;
   return {
     ...(q.num_consumers !== undefined && { numConsumers: q.num_consumers }),
     ...(q.max_bytes !== undefined && { maxBytes: q.max_bytes }),
     ...(q.max_batch_bytes !== undefined && { maxBatchBytes: q.max_batch_bytes }),
+    ...(q.storage !== undefined && { storage: resolvePath(q.storage) }),
+    ...(q.fsync !== undefined && { fsync: q.fsync }),
   };
 }
 
 /** Maps one validated exporter section onto the export factory's option type (durations in ms). */
 export function toExporterOptions(entry: RawExporter, resolvePath: (p: string) => string): ExporterOptions {
   const retry = retryOptions(entry.raw.retry_on_failure);
-  const queue = queueOptions(entry.raw.sending_queue);
+  const queue = queueOptions(entry.raw.sending_queue, resolvePath);
   switch (entry.type) {
     case 'file': {
       const options: FileExporterOptions = { type: 'file', path: resolvePath(entry.raw.path) };
@@ -408,6 +419,7 @@ export function toExporterOptions(entry: RawExporter, resolvePath: (p: string) =
       if (o.headers) options.headers = o.headers;
       if (o.timeout !== undefined) options.timeoutMs = o.timeout;
       if (o.compression) options.compression = o.compression;
+      if (o.compression_level !== undefined) options.compressionLevel = o.compression_level;
       if (retry) options.retry = retry;
       if (queue) options.queue = queue;
       return options;

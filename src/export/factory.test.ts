@@ -62,7 +62,7 @@ describe('createRouter', () => {
         metrics,
       }),
     );
-    const r = router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
+    const r = await router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
     expect(r).toEqual({ status: 'accepted', routed: 6, noRoute: 0 });
     await broad.waitForSpans(3);
     await tenant.waitForSpans(3);
@@ -79,7 +79,7 @@ describe('createRouter', () => {
     const flaky = await sink({ behavior: { kind: 'status', status: 503, retryAfter: '0', times: 5 } });
     const metrics = new RecordingMetrics();
     const router = keep(createRouter({ exporters: { 'otlphttp/flaky': { type: 'otlphttp', endpoint: flaky.url, retry: fast } }, routes: { traces: { 'broad-use': ['otlphttp/flaky'] } }, metrics }));
-    for (let i = 1; i <= 10; i++) expect(router.route([out('broad-use', 3, 'acme', i)]).status).toBe('accepted');
+    for (let i = 1; i <= 10; i++) expect((await router.route([out('broad-use', 3, 'acme', i)])).status).toBe('accepted');
     await flaky.waitForSpans(30);
     await until(() => metrics.count(metrics.exported, 'otlphttp/flaky') === 30);
     expect(flaky.received.filter((q) => q.status === 503)).toHaveLength(5);
@@ -104,7 +104,7 @@ describe('createRouter', () => {
         metrics,
       }),
     );
-    for (let i = 1; i <= 4; i++) router.route([out('broad-use', 2, 'acme', i)]);
+    for (let i = 1; i <= 4; i++) await router.route([out('broad-use', 2, 'acme', i)]);
     await ok.waitForSpans(8);
     await until(() => metrics.count(metrics.exported, 'otlphttp/ok') === 8);
     await router.drain(Date.now() + 100);
@@ -124,13 +124,13 @@ describe('createRouter', () => {
         metrics,
       }),
     );
-    expect(router.route([out('tenant-only', 2, 'acme', 1)]).status).toBe('accepted');
+    expect((await router.route([out('tenant-only', 2, 'acme', 1)])).status).toBe('accepted');
     await until(() => slow.received.length === 1); // in flight, hanging
     let accepted = 1;
-    let result = router.route([out('tenant-only', 2, 'acme', 2)]);
+    let result = await router.route([out('tenant-only', 2, 'acme', 2)]);
     while (result.status === 'accepted') {
       accepted++;
-      result = router.route([out('tenant-only', 2, 'acme', accepted + 1)]);
+      result = await router.route([out('tenant-only', 2, 'acme', accepted + 1)]);
     }
     expect(accepted).toBeGreaterThan(1);
     expect(result).toEqual({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/slow' });
@@ -142,7 +142,7 @@ describe('createRouter', () => {
     expect(slow.spans()).toHaveLength(2 * accepted);
     await until(() => metrics.count(metrics.exported, 'otlphttp/slow') === 2 * accepted); // the client sees the 200 just after the sink sends it
     expect(metrics.total(metrics.exportFailed)).toBe(0);
-    expect(router.route([out('tenant-only', 2, 'acme', 99)]).status).toBe('accepted');
+    expect((await router.route([out('tenant-only', 2, 'acme', 99)])).status).toBe('accepted');
   });
 
   it('asserts options the config schema refuses (a programming error, not an operator mistake)', () => {
@@ -160,19 +160,21 @@ describe('createRouter', () => {
 });
 
 describe('createQueue for the otlp (gRPC) exporter', () => {
-  it('merges queued items into messages under a Collector’s 4 MiB default, unless configured', async () => {
+  it('merges queued items into messages under a Collector’s 4 MiB default (after decompression), unless configured', async () => {
     const { createQueue } = await import('./factory.js');
     const metrics = new RecordingMetrics();
     const q = createQueue('otlp/a', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true } }, { metrics });
     const q2 = createQueue('otlp/b', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true }, queue: { maxBatchBytes: 0 } }, { metrics });
+    const plain = createQueue('otlp/p', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true }, compression: 'none' }, { metrics });
     const h = createQueue('otlphttp/c', { type: 'otlphttp', endpoint: 'http://127.0.0.1:9' }, { metrics });
     try {
-      expect(q.options.queue.maxBatchBytes).toBe(3 * 1024 * 1024);
+      expect(q.options.queue.maxBatchBytes).toBe(128 * 1024); // gzip: inflates 5–20× at the downstream
       expect(q2.options.queue.maxBatchBytes).toBe(0);
+      expect(plain.options.queue.maxBatchBytes).toBe(3 * 1024 * 1024);
       expect(h.options.queue.maxBatchBytes).toBe(8 * 1024 * 1024);
-      expect(q.exporter.encoding).toBe('protobuf');
+      expect(q.exporter.format.encoding).toBe('protobuf');
     } finally {
-      await Promise.all([q, q2, h].map((x) => x.shutdown()));
+      await Promise.all([q, q2, plain, h].map((x) => x.shutdown()));
     }
   });
 });

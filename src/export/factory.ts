@@ -36,7 +36,7 @@ export function createExporter(id: string, options: ExporterOptions): Exporter {
 }
 
 export function createQueue(id: string, options: ExporterOptions, deps: FactoryDeps & Pick<CreateRouterOptions, 'metrics' | 'logger'>): ExportQueue {
-  const queue = options.type === 'otlp' ? { maxBatchBytes: DEFAULT_OTLP_GRPC.maxBatchBytes, ...options.queue } : options.queue;
+  const queue = options.type === 'otlp' ? { maxBatchBytes: DEFAULT_OTLP_GRPC.maxBatchBytes[options.compression ?? DEFAULT_OTLP_GRPC.compression], ...options.queue } : options.queue;
   return new ExportQueue(createExporter(id, options), { retry: resolveRetryOptions(options.retry), queue: resolveQueueOptions(queue) }, deps);
 }
 

@@ -8,6 +8,7 @@ import { decodeTracesJson } from '../otlp/decode-json.js';
 import { countSpans, type TracesData } from '../otlp/model.js';
 import { FileExporter } from './file-exporter.js';
 import type { ExportItem } from './types.js';
+import { requestFor } from '../../test/support/scripted-exporter.js';
 
 let dir: string;
 beforeEach(() => {
@@ -24,7 +25,7 @@ const item = (data: TracesData, ...tenant: [string | undefined] | []): ExportIte
   data,
   spanCount: countSpans(data),
 });
-const send = (e: FileExporter, it: ExportItem) => e.export(it, e.encode(it));
+const send = async (e: FileExporter, it: ExportItem) => e.export(await requestFor(e, it));
 const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n');
 
 describe('FileExporter', () => {

@@ -13,13 +13,13 @@ import { dirname, resolve } from 'node:path';
 import { CODECS } from '../otlp/signal.js';
 import { assertOption, type FileExporterOptions } from './options.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
-import type { ExportItem, ExportResult, Exporter } from './types.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, Signal, TargetResult } from './types.js';
 
 const NEWLINE = 0x0a;
 
 export class FileExporter implements Exporter {
-  /** JSON bytes without the newline, so an otlphttp/json exporter can share them. */
-  readonly encoding = 'json' as const;
+  /** Uncompressed JSON without the newline, so an otlphttp/json exporter without gzip shares the bytes. */
+  readonly format: BodyFormat = { encoding: 'json', compression: 'none', compressionLevel: 1 };
   private readonly path: TenantTemplate;
   /** Tail of the write chain per file: each append starts when the previous one to that file ended. */
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -38,9 +38,20 @@ export class FileExporter implements Exporter {
     return CODECS[item.signal].encode(item.data as never, 'json');
   }
 
-  export(item: ExportItem, body: Uint8Array): Promise<ExportResult> {
-    const target = this.path.expand(item.tenant);
+  /** The absolute file a tenant's requests are appended to: one file whatever the signal, each line says which. */
+  target(_signal: Signal, tenant: string | undefined): TargetResult {
+    return this.path.expand(tenant);
+  }
+
+  export(request: ExportRequest): Promise<ExportResult> {
+    const target = this.path.expand(request.tenant);
     if (!target.ok) return Promise.resolve({ status: 'failure', error: target.error });
+    if (target.value !== request.target) return Promise.resolve({ status: 'failure', error: 'target changed since the request was queued' });
+    // A body stored compressed (a replay after the exporter type changed) is not a JSON line.
+    if (request.encoding !== 'json' || request.compression !== 'none') {
+      return Promise.resolve({ status: 'failure', error: `cannot append a ${request.encoding}/${request.compression} body to a JSON Lines file` });
+    }
+    const body = request.body;
     const file = target.value;
     const line = new Uint8Array(body.byteLength + 1);
     line.set(body);

@@ -10,8 +10,10 @@ import { startGrpcSink, type GrpcSink, type SinkAnswer } from '../../test/suppor
 import { genAiTraces } from '../../test/support/spans.js';
 import { everyFieldLogsRequest, everyFieldMetricsRequest } from '../../test/proto/samples.js';
 import { RecordingMetrics } from '../../test/support/recording-metrics.js';
+import { requestFor } from '../../test/support/scripted-exporter.js';
 import { countItems, type SignalRequest } from '../otlp/signal.js';
 import { createRouter } from './factory.js';
+import { mergeBodies } from './request-body.js';
 import type { OtlpGrpcExporterOptions } from './options.js';
 import { OtlpGrpcExporter } from './otlp-grpc-exporter.js';
 import { parseOtlpGrpcEndpoint, metadataProblem } from './otlp-grpc-endpoint.js';
@@ -30,7 +32,7 @@ const make = (opts: Partial<OtlpGrpcExporterOptions> = {}): OtlpGrpcExporter => 
   exporters.push(e);
   return e;
 };
-const send = (e: OtlpGrpcExporter, item: ExportItem = tracesItem(), signal?: AbortSignal) => e.export(item, e.encode(item), signal);
+const send = async (e: OtlpGrpcExporter, item: ExportItem = tracesItem(), signal?: AbortSignal) => e.export(await requestFor(e, item), signal);
 const answering = async (answer: SinkAnswer | ((i: number) => SinkAnswer)): Promise<GrpcSink> =>
   (sink = await startGrpcSink({ answer: (_c, i) => (typeof answer === 'function' ? answer(i) : answer) }));
 
@@ -44,7 +46,7 @@ describe('OtlpGrpcExporter against a real gRPC server', () => {
   it('sends each signal to its service, the queue’s exact protobuf bytes, gzip-compressed by default', async () => {
     sink = await startGrpcSink();
     const e = make();
-    expect(e.encoding).toBe('protobuf');
+    expect(e.format).toEqual({ encoding: 'protobuf', compression: 'gzip', compressionLevel: 1 });
     const requests: SignalRequest[] = [
       { signal: 'traces', data: traces },
       { signal: 'logs', data: everyFieldLogsRequest() },
@@ -54,6 +56,7 @@ describe('OtlpGrpcExporter against a real gRPC server', () => {
     expect(sink.received.map((c) => c.signal)).toEqual(['traces', 'logs', 'metrics']);
     for (const [i, r] of requests.entries()) {
       expect(sink.received[i]!.request).toEqual(r);
+      // The server sees the message inflated: the queue's bytes were gzip, sent as they were.
       expect(sink.received[i]!.bytes).toBe(e.encode(itemOf(r)).byteLength);
     }
     expect(sink.received[0]!.metadata['user-agent']).toMatch(/^loopgate-otlp\//);
@@ -96,10 +99,26 @@ describe('OtlpGrpcExporter against a real gRPC server', () => {
     const e = make({ headers: { Authorization: 'Bearer s3cret', 'X-Scope-OrgID': '{tenant}' }, compression: 'none' });
     await send(e, tracesItem('acme/eu'));
     expect(sink.received[0]!.metadata).toMatchObject({ authorization: 'Bearer s3cret', 'x-scope-orgid': 'acme%2Feu' });
-    const noTenant = await send(e, tracesItem(undefined as never));
-    expect(noTenant).toEqual({ status: 'success' }); // tracesItem(undefined) defaults to acme
-    const r = await e.export({ ...tracesItem(), tenant: undefined }, e.encode(tracesItem()));
+    // The tenant's header value is part of the target: a request without a tenant cannot be placed.
+    expect(e.target('traces', 'acme/eu')).toEqual({ ok: true, value: `grpc://${sink.address}/opentelemetry.proto.collector.trace.v1.TraceService/Export;x-scope-orgid=acme%2Feu` });
+    expect(e.target('logs', undefined)).toMatchObject({ ok: false, error: expect.stringMatching(/x-scope-orgid: .*tenant/) });
+    const r = await send(e, { ...tracesItem(), tenant: undefined });
     expect(r).toMatchObject({ status: 'failure', error: expect.stringMatching(/x-scope-orgid: .*tenant/) });
+    // A request queued for another tenant header value than the exporter would now send is refused.
+    const stale = { ...(await requestFor(e, tracesItem('acme'))), target: `grpc://${sink.address}/opentelemetry.proto.collector.trace.v1.TraceService/Export;x-scope-orgid=globex` };
+    expect(await e.export(stale)).toEqual({ status: 'failure', error: 'target changed since the request was queued' });
+    expect(sink.received).toHaveLength(1);
+  });
+
+  it('a merged queue body (gzip members one after another) arrives as one request holding both', async () => {
+    sink = await startGrpcSink();
+    const e = make();
+    const a = await requestFor(e, tracesItem());
+    const b = await requestFor(e, itemOf({ signal: 'traces', data: genAiTraces(3) }));
+    const body = mergeBodies([a, b])!;
+    expect(await e.export({ ...a, body, records: a.records + b.records })).toEqual({ status: 'success' });
+    expect(sink.received).toHaveLength(1);
+    expect(countItems(sink.received[0]!.request)).toBe(a.records + b.records);
   });
 
   it('reads partial_success: the refused records count as rejected', async () => {

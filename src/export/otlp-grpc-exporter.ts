@@ -1,43 +1,46 @@
 /**
- * OTLP/gRPC exporter (the Collector's `otlp` exporter type): one unary Export call per item to
- * TraceService, LogsService or MetricsService of a downstream Collector, Tempo or Loki gateway.
+ * OTLP/gRPC exporter (the Collector's `otlp` exporter type): one unary Export call per queued request
+ * to TraceService, LogsService or MetricsService of a downstream Collector, Tempo or Loki gateway.
  *
- * Transport: one @grpc/grpc-js channel per exporter (HTTP/2, connections reused, reconnecting with
- * grpc-js's own backoff), plaintext or TLS (server CA, client certificate for mTLS). The message is the
- * exact protobuf bytes the queue holds (the same encode as every protobuf exporter of the request),
- * sent through a raw-bytes serializer: nothing is re-encoded and no generated code is involved. gzip
- * message compression (`grpc-encoding: gzip`) by default, as the Collector's exporter.
+ * What it sends is the queue's request as it is: protobuf bytes, gzip-compressed once at admission
+ * (`compression: gzip`, the default, as the Collector's exporter) or not, framed as a gRPC message by
+ * grpc-unary.ts over one HTTP/2 session (plaintext or TLS: a server CA, a client certificate for
+ * mTLS). Nothing is re-encoded or re-compressed per attempt.
  *
  * Outcomes are values (principle 6), from the OTLP specification's failure table
  * (retryable-status.ts): OK (partial_success read from the response), retryable codes with the
  * server's RetryInfo delay as the retry delay, and the rest permanent. A deadline per attempt
  * (`timeout`). Neither request nor response content, nor the server's status message (which may quote
  * data), is logged or kept: an error names the gRPC code only.
+ *
+ * A request's target is `grpc[s]://host:port/<service>/Export`, followed by the values of headers that
+ * hold `{tenant}` (`;x-scope-orgid=acme`): a tenant is told apart by its headers here, so a request
+ * stored for one tenant header is refused, not sent, when the configured header would now name another.
  */
 import { readFileSync } from 'node:fs';
-import { Client, credentials, Metadata, status as GrpcStatus, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { decodeResponse } from '../otlp/response.js';
 import { decodeRpcStatus } from '../otlp/rpc-status.js';
 import { CODECS, type Signal } from '../otlp/signal.js';
-import { assertOption, DEFAULT_OTLP_GRPC, type Compression, type OtlpGrpcExporterOptions } from './options.js';
+import { GRPC, GrpcUnaryChannel } from './grpc-unary.js';
+import { assertOption, DEFAULT_OTLP_GRPC, type OtlpGrpcExporterOptions } from './options.js';
 import { metadataProblem, parseOtlpGrpcEndpoint } from './otlp-grpc-endpoint.js';
 import { isRetryableGrpcCode } from './retryable-status.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
-import type { ExportItem, ExportResult, Exporter } from './types.js';
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
 
 const USER_AGENT = 'loopgate-otlp/0.1';
-/** A response (ExportXServiceResponse: partial_success) larger than this is refused by grpc-js. */
+/** A response (ExportXServiceResponse: partial_success) larger than this is not read. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-/** grpc-js's compressionAlgorithms enum: identity 0, deflate 1, gzip 2. */
-const COMPRESSION_ALGORITHM: Record<Compression, number> = { none: 0, gzip: 2 };
 
-const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-const identity = (b: Buffer): Buffer => b;
+/** Names of the codes, for error strings. */
+const CODE_NAMES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
 
 export class OtlpGrpcExporter implements Exporter {
-  readonly encoding = 'protobuf' as const;
-  private readonly client: Client;
+  readonly format: BodyFormat;
+  private readonly channel: GrpcUnaryChannel;
   private readonly timeoutMs: number;
+  /** `grpc://host:port` or `grpcs://host:port`. */
+  private readonly origin: string;
   /** Configured headers as gRPC metadata; values may hold `{tenant}`. */
   private readonly headers: { name: string; value: TenantTemplate }[];
 
@@ -46,12 +49,15 @@ export class OtlpGrpcExporter implements Exporter {
     options: OtlpGrpcExporterOptions,
   ) {
     const compression = options.compression ?? DEFAULT_OTLP_GRPC.compression;
+    const level = options.compressionLevel ?? DEFAULT_OTLP_GRPC.compressionLevel;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_OTLP_GRPC.timeoutMs;
     // The config schema refuses all of these with positions; reaching here with one is a bug.
     assertOption(compression === 'gzip' || compression === 'none', `exporters.${id}.compression`);
+    assertOption(Number.isInteger(level) && level >= 1 && level <= 9, `exporters.${id}.compression_level`);
     assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
     const target = parseOtlpGrpcEndpoint(options.endpoint);
     assertOption(target.ok, `exporters.${id}.endpoint`);
+    this.format = { encoding: 'protobuf', compression, compressionLevel: level };
     this.headers = Object.entries(options.headers ?? {}).map(([name, value]) => {
       assertOption(metadataProblem(name, value) === undefined, `exporters.${id}.headers`);
       return { name: name.toLowerCase(), value: compileTenantTemplate(value) };
@@ -60,75 +66,63 @@ export class OtlpGrpcExporter implements Exporter {
     const tls = options.tls ?? {};
     // https:// always means TLS; http:// never; host:port means TLS unless tls.insecure (the Collector's rule).
     const secure = target.value.scheme === 'https' || (target.value.scheme === undefined && tls.insecure !== true);
-    let creds: ChannelCredentials;
-    if (secure) {
-      // Files were checked readable when the config loaded; read at construction, never per call.
-      const read = (file: string | undefined): Buffer | null => (file === undefined ? null : readFileSync(file));
-      creds = credentials.createSsl(read(tls.caFile), read(tls.keyFile), read(tls.certFile));
-    } else creds = credentials.createInsecure();
-    const channelOptions: Record<string, string | number> = {
-      'grpc.primary_user_agent': USER_AGENT,
-      'grpc.default_compression_algorithm': COMPRESSION_ALGORITHM[compression],
-      // The queue bounds what is sent; the downstream's own limit (4 MiB in a Collector) answers over it.
-      'grpc.max_send_message_length': -1,
-      'grpc.max_receive_message_length': MAX_RESPONSE_BYTES,
-    };
-    if (secure && tls.serverNameOverride !== undefined) channelOptions['grpc.ssl_target_name_override'] = tls.serverNameOverride;
-    this.client = new Client(target.value.address, creds, channelOptions);
+    this.origin = `${secure ? 'grpcs' : 'grpc'}://${target.value.address}`;
+    // Files were checked readable when the config loaded; read once here, never per call.
+    const read = (file: string | undefined): Buffer | undefined => (file === undefined ? undefined : readFileSync(file));
+    this.channel = new GrpcUnaryChannel({
+      address: target.value.address,
+      secure,
+      ...(secure && tls.caFile !== undefined && { ca: read(tls.caFile) }),
+      ...(secure && tls.certFile !== undefined && { cert: read(tls.certFile) }),
+      ...(secure && tls.keyFile !== undefined && { key: read(tls.keyFile) }),
+      ...(secure && tls.serverNameOverride !== undefined && { serverName: tls.serverNameOverride }),
+      userAgent: USER_AGENT,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
   }
 
   encode(item: ExportItem): Uint8Array {
     return CODECS[item.signal].encode(item.data as never, 'protobuf');
   }
 
-  export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult> {
-    const metadata = new Metadata();
+  /** The method's URL, and the values of the headers that name the tenant. */
+  target(signal: Signal, tenant: string | undefined): TargetResult {
+    let value = this.origin + CODECS[signal].grpcMethod;
     for (const h of this.headers) {
-      const v = h.value.expand(item.tenant);
-      if (!v.ok) return Promise.resolve({ status: 'failure', error: `header ${h.name}: ${v.error}` });
-      metadata.set(h.name, v.value);
+      if (!h.value.needsTenant) continue;
+      const v = h.value.expand(tenant);
+      if (!v.ok) return { ok: false, error: `header ${h.name}: ${v.error}` };
+      value += `;${h.name}=${v.value}`;
     }
-    if (signal?.aborted) return Promise.resolve({ status: 'retryable', error: 'aborted' });
-    return new Promise<ExportResult>((resolve) => {
-      let settled = false;
-      const finish = (r: ExportResult): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        resolve(r);
-      };
-      const call = this.client.makeUnaryRequest<Buffer, Buffer>(
-        CODECS[item.signal].grpcMethod,
-        identity,
-        identity,
-        toBuffer(body),
-        metadata,
-        { deadline: Date.now() + this.timeoutMs },
-        (err, response) => finish(err ? this.failed(err) : accepted(response, item.signal)),
-      );
-      const onAbort = (): void => {
-        finish({ status: 'retryable', error: 'aborted' });
-        call.cancel();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return { ok: true, value };
+  }
+
+  async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    const target = this.target(request.signal, request.tenant);
+    if (!target.ok) return { status: 'failure', error: target.error };
+    if (target.value !== request.target) return { status: 'failure', error: 'target changed since the request was queued' };
+    if (request.encoding !== 'protobuf') return { status: 'failure', error: `cannot send a ${request.encoding} body over OTLP/gRPC` };
+    if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
+    const metadata: [string, string][] = [];
+    for (const h of this.headers) {
+      const v = h.value.expand(request.tenant);
+      if (!v.ok) return { status: 'failure', error: `header ${h.name}: ${v.error}` };
+      metadata.push([h.name, v.value]);
+    }
+    const r = await this.channel.call(CODECS[request.signal].grpcMethod, metadata, request.body, request.compression === 'gzip', this.timeoutMs, signal);
+    if (r.ended === 'aborted') return { status: 'retryable', error: 'aborted' };
+    if (r.ended === 'deadline') return { status: 'retryable', error: `timeout after ${this.timeoutMs}ms (DEADLINE_EXCEEDED)` };
+    if (r.code === GRPC.OK) return accepted(r.response, request.signal);
+    const name = CODE_NAMES[r.code] ?? String(r.code);
+    const rpc = r.details !== undefined ? decodeRpcStatus(r.details) : undefined;
+    if (!isRetryableGrpcCode(r.code, rpc?.retryInfo === true)) {
+      return { status: 'failure', error: r.code === 8 ? `gRPC ${name} without RetryInfo` : `gRPC ${name}` };
+    }
+    return rpc?.retryDelayMs !== undefined ? { status: 'retryable', error: `gRPC ${name}`, retryAfterMs: rpc.retryDelayMs } : { status: 'retryable', error: `gRPC ${name}` };
   }
 
   async shutdown(): Promise<void> {
-    this.client.close();
-  }
-
-  private failed(err: ServiceError): ExportResult {
-    const code = typeof err.code === 'number' ? err.code : GrpcStatus.UNKNOWN;
-    const name = GrpcStatus[code] ?? String(code);
-    if (code === GrpcStatus.DEADLINE_EXCEEDED) return { status: 'retryable', error: `timeout after ${this.timeoutMs}ms (DEADLINE_EXCEEDED)` };
-    const details = err.metadata?.get('grpc-status-details-bin')[0];
-    const rpc = Buffer.isBuffer(details) ? decodeRpcStatus(details) : undefined;
-    const hasRetryInfo = rpc?.retryInfo === true;
-    if (!isRetryableGrpcCode(code, hasRetryInfo)) {
-      return { status: 'failure', error: code === GrpcStatus.RESOURCE_EXHAUSTED ? `gRPC ${name} without RetryInfo` : `gRPC ${name}` };
-    }
-    return rpc?.retryDelayMs !== undefined ? { status: 'retryable', error: `gRPC ${name}`, retryAfterMs: rpc.retryDelayMs } : { status: 'retryable', error: `gRPC ${name}` };
+    this.channel.close();
   }
 }
 

@@ -20,6 +20,8 @@ const MARKER = '__loopgate_tenant_placeholder__';
 
 export interface OtlpHttpTarget {
   protocol: 'http:' | 'https:';
+  /** `http://host:port` as the URL spells it (default port left out, IPv6 bracketed). */
+  origin: string;
   /** Bare (an IPv6 literal without brackets), as node:http wants it. */
   hostname: string;
   port: string;
@@ -60,6 +62,7 @@ export function parseOtlpHttpEndpoint(endpoint: string): EndpointResult {
     ok: true,
     value: {
       protocol: url.protocol,
+      origin: url.origin,
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,
       auth,

@@ -8,6 +8,7 @@ import { countSpans, emptyResource, emptyScope } from '../otlp/model.js';
 import { OtlpHttpExporter } from './otlphttp-exporter.js';
 import type { OtlpHttpExporterOptions } from './options.js';
 import type { ExportItem } from './types.js';
+import { requestFor } from '../../test/support/scripted-exporter.js';
 
 const data = genAiTraces(7);
 const item = (...tenant: [string | undefined] | []): ExportItem => ({
@@ -25,7 +26,7 @@ const make = (opts: Partial<OtlpHttpExporterOptions> = {}, id = 'otlphttp/test')
   exporters.push(e);
   return e;
 };
-const send = (e: OtlpHttpExporter, it: ExportItem = item(), signal?: AbortSignal) => e.export(it, e.encode(it), signal);
+const send = async (e: OtlpHttpExporter, it: ExportItem = item(), signal?: AbortSignal) => e.export(await requestFor(e, it), signal);
 
 afterEach(async () => {
   await Promise.all(exporters.splice(0).map((e) => e.shutdown()));
@@ -36,7 +37,7 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
   it('defaults to gzip-compressed protobuf POSTed to <endpoint>/v1/traces', async () => {
     sink = await startOtlpSink();
     const e = make();
-    expect(e.encoding).toBe('protobuf');
+    expect(e.format.encoding).toBe('protobuf');
     expect(await send(e)).toEqual({ status: 'success' });
     const [req] = sink.received;
     expect(req).toMatchObject({ method: 'POST', path: '/v1/traces', encoding: 'protobuf', gzip: true, status: 200 });
@@ -165,14 +166,13 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
     expect(await send(make({ timeoutMs: 10_000 }), item(), ac.signal)).toEqual({ status: 'retryable', error: 'aborted' });
   });
 
-  it('stops when the signal aborts while the body is being compressed', async () => {
+  it('sends nothing when the signal aborted before the export began (bodies are compressed at admission)', async () => {
     sink = await startOtlpSink({ behavior: { kind: 'hang' } });
     const e = make({ timeoutMs: 10_000 });
+    const stored = await requestFor(e, item());
     const ac = new AbortController();
-    const it1 = item();
-    const result = e.export(it1, e.encode(it1), ac.signal); // runs up to the gzip, then yields
     ac.abort();
-    expect(await result).toEqual({ status: 'retryable', error: 'aborted' });
+    expect(await e.export(stored, ac.signal)).toEqual({ status: 'retryable', error: 'aborted' });
     expect(sink.received).toHaveLength(0);
   });
 
@@ -214,6 +214,22 @@ describe('OtlpHttpExporter against a real OTLP sink', () => {
       await e.shutdown();
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('sends a stored request with the headers of its own encoding, and never to a target other than its own', async () => {
+    sink = await startOtlpSink();
+    const e = make({ endpoint: `${sink.url}/{tenant}`, headers: { authorization: 'Bearer k' } });
+    const stored = await requestFor(e, item('acme'));
+    expect(stored.target).toBe(`${sink.url}/acme/v1/traces`);
+    // A request admitted for globex's URL (or before the endpoint moved) is refused, not redirected.
+    expect(await e.export({ ...stored, target: `${sink.url}/globex/v1/traces` })).toEqual({ status: 'failure', error: 'target changed since the request was queued' });
+    expect(await e.export({ ...stored, tenant: 'globex' })).toMatchObject({ status: 'failure' });
+    expect(sink.received).toHaveLength(0);
+    // A body stored uncompressed JSON (the config changed since) goes out as what it is.
+    const json = await requestFor(new OtlpHttpExporter('otlphttp/j', { type: 'otlphttp', endpoint: `${sink.url}/{tenant}`, encoding: 'json', compression: 'none' }), item('acme'));
+    expect(await e.export(json)).toEqual({ status: 'success' });
+    expect(sink.received[0]).toMatchObject({ path: '/acme/v1/traces', encoding: 'json', gzip: false, status: 200 });
+    expect(sink.received[0]!.headers.authorization).toBe('Bearer k');
   });
 
   // The config schema reports each of these at its file:line:col (src/config/testdata/bad); an exporter

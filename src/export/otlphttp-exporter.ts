@@ -1,7 +1,7 @@
 /**
- * OTLP/HTTP exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs each signal's
- * Export*ServiceRequest as `application/x-protobuf` or `application/json`, optionally gzip-compressed,
- * to `<endpoint>/v1/traces`, `<endpoint>/v1/logs` or `<endpoint>/v1/metrics`.
+ * OTLP/HTTP exporter (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POSTs each request's
+ * body, an Export*ServiceRequest made at admission as `application/x-protobuf` or `application/json`,
+ * optionally gzip-compressed, to the path of its signal (`<endpoint>/v1/traces`, `/v1/logs`, `/v1/metrics`).
  *
  * Transport: node:http(s) with a keep-alive Agent per exporter, so connections are reused across exports
  * and released at shutdown, and one timer per attempt that destroys the request (connect, send and
@@ -14,8 +14,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { CONTENT_TYPE, type Encoding } from '../otlp/codec.js';
 import { decodeResponse } from '../otlp/response.js';
 import { CODECS, SIGNALS, type Signal } from '../otlp/signal.js';
@@ -23,9 +21,7 @@ import { assertOption, DEFAULT_OTLPHTTP, type Compression, type OtlpHttpExporter
 import { headerProblem, parseOtlpHttpEndpoint, type OtlpHttpTarget } from './otlphttp-endpoint.js';
 import { isRetryableStatus, isSuccessStatus, parseRetryAfter } from './retryable-status.js';
 import { compileTenantTemplate, type TenantTemplate } from './tenant-template.js';
-import type { ExportItem, ExportResult, Exporter } from './types.js';
-
-const gzipAsync = promisify(gzip);
+import type { BodyFormat, ExportItem, ExportRequest, ExportResult, Exporter, TargetResult } from './types.js';
 
 const USER_AGENT = 'loopgate-otlphttp/0.1';
 /** A 2xx body is read (for partial_success) up to this size; anything beyond is drained unread. */
@@ -33,15 +29,18 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 
 export class OtlpHttpExporter implements Exporter {
-  readonly encoding: Encoding;
+  readonly format: BodyFormat;
+  private readonly encoding: Encoding;
   private readonly compression: Compression;
   private readonly compressionLevel: number;
+  /** `http://host:port`, the part of a target that is the same for every tenant. */
+  private readonly origin: string;
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
-  private readonly target: OtlpHttpTarget;
+  private readonly host: OtlpHttpTarget;
   /** Per signal: the path and query to POST to, `{tenant}` still to expand. */
-  private readonly paths: Record<Signal, TenantTemplate>;
+  private readonly paths: Readonly<Record<Signal, TenantTemplate>>;
   /** Headers that do not change per request, computed once. */
   private readonly baseHeaders: Record<string, string>;
 
@@ -60,23 +59,23 @@ export class OtlpHttpExporter implements Exporter {
     assertOption(Number.isFinite(this.timeoutMs) && this.timeoutMs > 0, `exporters.${id}.timeout`);
     const target = parseOtlpHttpEndpoint(options.endpoint);
     assertOption(target.ok, `exporters.${id}.endpoint`);
-    const templates = target.value.pathTemplates;
-    this.paths = Object.fromEntries(SIGNALS.map((s) => [s, compileTenantTemplate(templates[s])])) as Record<Signal, TenantTemplate>;
-
-    this.transport = target.value.protocol === 'https:' ? https : http;
+    const t = target.value;
+    this.paths = Object.fromEntries(SIGNALS.map((s) => [s, compileTenantTemplate(t.pathTemplates[s])])) as Record<Signal, TenantTemplate>;
+    this.format = { encoding: this.encoding, compression: this.compression, compressionLevel: this.compressionLevel };
+    this.origin = t.origin;
+    this.transport = t.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true });
-    this.target = target.value;
+    this.host = t;
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       assertOption(headerProblem(name, value) === undefined, `exporters.${id}.headers`);
       headers[name.toLowerCase()] = value;
     }
-    // Ours last: the body's type, length and encoding are ours to state, whatever the config says.
+    // Ours, per request: the body's type, length and encoding are ours to state, whatever the config says.
     headers['user-agent'] ??= USER_AGENT;
-    headers['content-type'] = CONTENT_TYPE[this.encoding];
-    if (this.compression === 'gzip') headers['content-encoding'] = 'gzip';
-    else delete headers['content-encoding'];
+    delete headers['content-type'];
+    delete headers['content-encoding'];
     delete headers['content-length'];
     this.baseHeaders = headers;
   }
@@ -85,19 +84,22 @@ export class OtlpHttpExporter implements Exporter {
     return CODECS[item.signal].encode(item.data as never, this.encoding);
   }
 
-  async export(item: ExportItem, body: Uint8Array, signal?: AbortSignal): Promise<ExportResult> {
-    const path = this.paths[item.signal].expand(item.tenant);
-    if (!path.ok) return { status: 'failure', error: path.error };
+  /** The full URL a tenant's requests of `signal` go to. */
+  target(signal: Signal, tenant: string | undefined): TargetResult {
+    const path = this.paths[signal].expand(tenant);
+    return path.ok ? { ok: true, value: this.origin + path.value } : path;
+  }
+
+  async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    const target = this.target(request.signal, request.tenant);
+    if (!target.ok) return { status: 'failure', error: target.error };
+    // A request admitted for another URL (the endpoint changed since it was stored) is never sent here
+    // with this exporter's credentials: that could hand one tenant's or vendor's data to another.
+    if (target.value !== request.target) return { status: 'failure', error: 'target changed since the request was queued' };
     if (signal?.aborted) return { status: 'retryable', error: 'aborted' };
-    let payload: Uint8Array = body;
-    if (this.compression === 'gzip') {
-      try {
-        payload = await gzipAsync(body, { level: this.compressionLevel });
-      } catch (err) {
-        return { status: 'failure', error: `gzip: ${errorCode(err)}` };
-      }
-    }
-    return this.post(path.value, payload, item.signal, signal, true);
+    const headers: Record<string, string> = { ...this.baseHeaders, 'content-type': CONTENT_TYPE[request.encoding] };
+    if (request.compression === 'gzip') headers['content-encoding'] = 'gzip';
+    return this.post(target.value.slice(this.origin.length), headers, request.body, request.signal, signal, true);
   }
 
   async shutdown(): Promise<void> {
@@ -110,7 +112,7 @@ export class OtlpHttpExporter implements Exporter {
    * resent once at once on a fresh connection (the pattern Node's http docs recommend) instead of waiting
    * a whole retry backoff for a benign race.
    */
-  private post(path: string, payload: Uint8Array, otlpSignal: Signal, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
+  private post(path: string, headers: Record<string, string>, payload: Uint8Array, otlpSignal: Signal, signal: AbortSignal | undefined, mayResendOnStaleSocket: boolean): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       let settled = false;
       let responded = false;
@@ -142,12 +144,12 @@ export class OtlpHttpExporter implements Exporter {
           {
             agent: this.agent,
             method: 'POST',
-            protocol: this.target.protocol,
-            hostname: this.target.hostname,
-            port: this.target.port,
+            protocol: this.host.protocol,
+            hostname: this.host.hostname,
+            port: this.host.port,
             path,
-            auth: this.target.auth,
-            headers: { ...this.baseHeaders, 'content-length': String(payload.byteLength) },
+            auth: this.host.auth,
+            headers: { ...headers, 'content-length': String(payload.byteLength) },
           },
           (res) => {
             responded = true;
@@ -187,7 +189,7 @@ export class OtlpHttpExporter implements Exporter {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve(this.post(path, payload, otlpSignal, signal, false));
+          resolve(this.post(path, headers, payload, otlpSignal, signal, false));
           return;
         }
         finish({ status: 'retryable', error: `network: ${errorCode(err)}` });

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { newSpan } from '../otlp/model.js';
 import { FakeScheduler } from '../../test/support/fake-scheduler.js';
-import { ScriptedExporter } from '../../test/support/scripted-exporter.js';
+import { request, ScriptedExporter } from '../../test/support/scripted-exporter.js';
 import { ExponentialBackoff, resolveRetryOptions, RetryingSender } from './retry.js';
-import type { ExportItem, ExportResult } from './types.js';
+import type { ExportResult } from './types.js';
 
-const item: ExportItem = {
-  signal: 'traces',
-  class: 'broad-use',
-  tenant: 'acme',
-  data: { resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeSpans: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [newSpan({ name: 's' })] }] }] },
-  spanCount: 1,
-};
-const body = new Uint8Array(10);
+const item = request(1, new Uint8Array(10), { class: 'broad-use' });
 const unavailable: ExportResult = { status: 'retryable', error: 'HTTP 503' };
 
 function sender(script: ConstructorParameters<typeof ScriptedExporter>[1], retry = {}, random = () => 0.5) {
@@ -70,20 +62,20 @@ describe('ExponentialBackoff', () => {
 describe('RetryingSender', () => {
   it('succeeds at once without sleeping', async () => {
     const { s, scheduler } = sender({ status: 'success' });
-    expect(await s.send(item, body, new AbortController().signal)).toEqual({ status: 'success', attempts: 1 });
+    expect(await s.send(item, new AbortController().signal)).toEqual({ status: 'success', attempts: 1 });
     expect(scheduler.sleeps).toEqual([]);
   });
 
   it('retries retryable results with growing backoff until success', async () => {
     const { s, scheduler, retries } = sender((call) => (call < 4 ? unavailable : { status: 'success' }));
-    expect(await s.send(item, body, new AbortController().signal)).toEqual({ status: 'success', attempts: 4 });
+    expect(await s.send(item, new AbortController().signal)).toEqual({ status: 'success', attempts: 4 });
     expect(scheduler.sleeps).toEqual([5000, 7500, 11250]);
     expect(retries()).toBe(3);
   });
 
   it('does not retry a permanent failure', async () => {
     const { s, scheduler } = sender({ status: 'failure', error: 'HTTP 400' });
-    expect(await s.send(item, body, new AbortController().signal)).toEqual({
+    expect(await s.send(item, new AbortController().signal)).toEqual({
       status: 'failed',
       reason: 'failure',
       error: 'HTTP 400',
@@ -96,33 +88,33 @@ describe('RetryingSender', () => {
     const { s, scheduler } = sender((call) =>
       call === 1 ? { status: 'retryable', error: 'HTTP 429', retryAfterMs: 45_000 } : call === 2 ? { status: 'retryable', error: 'HTTP 503', retryAfterMs: 10 } : { status: 'success' },
     );
-    await s.send(item, body, new AbortController().signal);
+    await s.send(item, new AbortController().signal);
     // 45 s from the server beats the 5 s backoff; a 10 ms Retry-After does not shorten the 7.5 s backoff.
     expect(scheduler.sleeps).toEqual([45_000, 7500]);
   });
 
   it('gives up when the next wait would cross max_elapsed_time, and says so', async () => {
     const { s, scheduler } = sender(unavailable, { initialIntervalMs: 1000, maxIntervalMs: 1000, maxElapsedTimeMs: 3500 });
-    const out = await s.send(item, body, new AbortController().signal);
+    const out = await s.send(item, new AbortController().signal);
     expect(out).toEqual({ status: 'failed', reason: 'retries_exhausted', error: 'HTTP 503', attempts: 4 });
     expect(scheduler.sleeps).toEqual([1000, 1000, 1000]);
   });
 
   it('gives up at once when Retry-After lies beyond the budget', async () => {
     const { s, scheduler } = sender({ status: 'retryable', error: 'HTTP 429', retryAfterMs: 3_600_000 });
-    const out = await s.send(item, body, new AbortController().signal);
+    const out = await s.send(item, new AbortController().signal);
     expect(out).toMatchObject({ status: 'failed', reason: 'retries_exhausted', attempts: 1 });
     expect(scheduler.sleeps).toEqual([]);
   });
 
   it('retries forever when max_elapsed_time is 0', async () => {
     const { s } = sender((call) => (call <= 200 ? unavailable : { status: 'success' }), { maxElapsedTimeMs: 0 });
-    expect(await s.send(item, body, new AbortController().signal)).toEqual({ status: 'success', attempts: 201 });
+    expect(await s.send(item, new AbortController().signal)).toEqual({ status: 'success', attempts: 201 });
   });
 
   it('counts a retryable result as exhausted at once when retry is disabled', async () => {
     const { s, scheduler } = sender(unavailable, { enabled: false });
-    expect(await s.send(item, body, new AbortController().signal)).toMatchObject({ status: 'failed', reason: 'retries_exhausted', attempts: 1 });
+    expect(await s.send(item, new AbortController().signal)).toMatchObject({ status: 'failed', reason: 'retries_exhausted', attempts: 1 });
     expect(scheduler.sleeps).toEqual([]);
   });
 
@@ -132,13 +124,13 @@ describe('RetryingSender', () => {
       if (call === 3) ac.abort();
       return unavailable;
     }, { maxElapsedTimeMs: 0 });
-    expect(await s.send(item, body, ac.signal)).toMatchObject({ status: 'failed', reason: 'shutdown', attempts: 3 });
+    expect(await s.send(item, ac.signal)).toMatchObject({ status: 'failed', reason: 'shutdown', attempts: 3 });
   });
 
   it('treats an exporter that throws as a permanent failure, not a crash', async () => {
     const { s } = sender(() => {
       throw new TypeError('boom');
     });
-    expect(await s.send(item, body, new AbortController().signal)).toMatchObject({ status: 'failed', reason: 'failure', error: 'exporter threw: TypeError' });
+    expect(await s.send(item, new AbortController().signal)).toMatchObject({ status: 'failed', reason: 'failure', error: 'exporter threw: TypeError' });
   });
 });

@@ -14,7 +14,7 @@
  */
 import { assertOption, DEFAULT_RETRY, type RetryOptions } from './options.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
-import type { ExportItem, Exporter, ExportResult } from './types.js';
+import type { ExportRequest, Exporter, ExportResult } from './types.js';
 
 export type ResolvedRetryOptions = Readonly<Required<RetryOptions>>;
 
@@ -85,15 +85,15 @@ export class RetryingSender {
     this.onRetry = deps.onRetry ?? (() => {});
   }
 
-  /** Delivers one item, retrying retryable results, until success, a permanent failure, the budget or `signal`. */
-  async send(item: ExportItem, body: Uint8Array, signal: AbortSignal): Promise<DeliveryOutcome> {
+  /** Delivers one request, retrying retryable results, until success, a permanent failure, the budget or `signal`. */
+  async send(request: ExportRequest, signal: AbortSignal): Promise<DeliveryOutcome> {
     const start = this.scheduler.nowMs();
     let backoff: ExponentialBackoff | undefined;
     let attempts = 0;
     for (;;) {
       if (signal.aborted) return { status: 'failed', reason: 'shutdown', error: 'aborted at shutdown', attempts };
       attempts++;
-      const result = await this.attempt(item, body, signal);
+      const result = await this.attempt(request, signal);
       if (result.status === 'success') {
         return result.rejectedSpans ? { status: 'success', attempts, rejectedSpans: result.rejectedSpans } : { status: 'success', attempts };
       }
@@ -115,9 +115,9 @@ export class RetryingSender {
     }
   }
 
-  private async attempt(item: ExportItem, body: Uint8Array, signal: AbortSignal): Promise<ExportResult> {
+  private async attempt(request: ExportRequest, signal: AbortSignal): Promise<ExportResult> {
     try {
-      return await this.exporter.export(item, body, signal);
+      return await this.exporter.export(request, signal);
     } catch (err) {
       // Exporters must not throw; if one does, it is a bug, not a downstream condition: do not retry it.
       return { status: 'failure', error: `exporter threw: ${err instanceof Error ? err.name : 'unknown'}` };

@@ -1,9 +1,10 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RecordingMetrics } from '../../test/support/recording-metrics.js';
 import { hang, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
 import type { Encoding } from '../otlp/codec.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
-import { ExportQueue, resolveQueueOptions } from './queue.js';
+import { ENTRY_OVERHEAD_BYTES, ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
 
@@ -18,7 +19,8 @@ const out = (cls: ExportClass, count: number, tenant: string | undefined = 'acme
 interface Spec {
   id: string;
   script?: Script;
-  encoding?: Encoding | 'none';
+  encoding?: Encoding;
+  compression?: 'gzip' | 'none';
   maxBytes?: number;
 }
 
@@ -26,7 +28,7 @@ function setup(specs: Spec[], routes: Partial<Record<ExportClass, string[]>>) {
   const metrics = new RecordingMetrics();
   const exporters = new Map<string, ScriptedExporter>();
   const queues = specs.map((s) => {
-    const e = new ScriptedExporter(s.id, s.script ?? { status: 'success' }, s.encoding ?? 'json');
+    const e = new ScriptedExporter(s.id, s.script ?? { status: 'success' }, s.encoding ?? 'json', 100, s.compression ?? 'none');
     exporters.set(s.id, e);
     return new ExportQueue(
       e,
@@ -53,33 +55,45 @@ describe('Router', () => {
       'tenant-only': ['otlphttp/tenant'],
       'eval-only': ['file/eval'],
     });
-    const r = router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
+    const r = await router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
     expect(r).toEqual({ status: 'accepted', routed: 6, noRoute: 0 });
     await until(() => metrics.total(metrics.exported) === 6);
     expect(ex('otlphttp/broad').delivered.map((i) => i.class)).toEqual(['broad-use']);
-    expect(ex('otlphttp/tenant').delivered).toMatchObject([{ class: 'tenant-only', tenant: 'globex', spanCount: 3 }]);
+    expect(ex('otlphttp/tenant').delivered).toMatchObject([{ class: 'tenant-only', tenant: 'globex', records: 3 }]);
     expect(ex('file/eval').delivered.map((i) => i.class)).toEqual(['eval-only']);
     expect(metrics.count(metrics.routed, 'tenant-only|otlphttp/tenant')).toBe(3);
     await router.shutdown();
   });
 
-  it('encodes each output once per encoding and shares the bytes', async () => {
+  it('encodes each output once per encoding, compresses once per format and shares the bytes', async () => {
     const { router, ex } = setup(
-      [{ id: 'otlphttp/a', encoding: 'json' }, { id: 'file/b', encoding: 'json' }, { id: 'otlphttp/c', encoding: 'protobuf' }, { id: 'custom/d', encoding: 'none' }],
-      { 'broad-use': ['otlphttp/a', 'file/b', 'otlphttp/c', 'custom/d'] },
+      [
+        { id: 'otlphttp/a', encoding: 'json' },
+        { id: 'file/b', encoding: 'json' },
+        { id: 'otlphttp/c', encoding: 'protobuf' },
+        { id: 'otlphttp/d', encoding: 'protobuf', compression: 'gzip' },
+        { id: 'otlphttp/e', encoding: 'protobuf', compression: 'gzip' },
+      ],
+      { 'broad-use': ['otlphttp/a', 'file/b', 'otlphttp/c', 'otlphttp/d', 'otlphttp/e'] },
     );
-    router.route([out('broad-use', 1)]);
-    await until(() => ex('custom/d').calls.length === 1 && ex('file/b').calls.length === 1);
+    await router.route([out('broad-use', 1)], { policyVersion: 'v7' });
+    await until(() => ['otlphttp/a', 'file/b', 'otlphttp/c', 'otlphttp/d', 'otlphttp/e'].every((id) => ex(id).calls.length === 1));
     expect(ex('otlphttp/a').encodeCalls + ex('file/b').encodeCalls).toBe(1);
-    expect(ex('otlphttp/c').encodeCalls).toBe(1);
-    expect(ex('custom/d').encodeCalls).toBe(1);
+    expect(ex('otlphttp/c').encodeCalls + ex('otlphttp/d').encodeCalls + ex('otlphttp/e').encodeCalls).toBe(1);
     expect(ex('otlphttp/a').calls[0]!.body).toBe(ex('file/b').calls[0]!.body);
+    // Compressed once at admission for both gzip exporters: the very same bytes, a gzip stream.
+    const gz = ex('otlphttp/d').calls[0]!;
+    expect(gz.body).toBe(ex('otlphttp/e').calls[0]!.body);
+    expect(gz.compression).toBe('gzip');
+    expect([gz.body[0], gz.body[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(gz.body)).toEqual(Buffer.from(ex('otlphttp/c').calls[0]!.body));
+    expect(gz.policyVersion).toBe('v7');
     await router.shutdown();
   });
 
   it('exports a class with no route nowhere and counts it as discarded (no_route)', async () => {
     const { router, metrics, ex } = setup([{ id: 'otlphttp/broad' }], { 'broad-use': ['otlphttp/broad'], 'eval-only': [] });
-    expect(router.route([out('broad-use', 1), out('tenant-only', 4), out('eval-only', 2)])).toEqual({ status: 'accepted', routed: 1, noRoute: 6 });
+    expect(await router.route([out('broad-use', 1), out('tenant-only', 4), out('eval-only', 2)])).toEqual({ status: 'accepted', routed: 1, noRoute: 6 });
     expect(metrics.count(metrics.discarded, 'no_route')).toBe(6);
     await until(() => metrics.total(metrics.exported) === 1);
     expect(ex('otlphttp/broad').delivered).toHaveLength(1);
@@ -91,17 +105,17 @@ describe('Router', () => {
   });
 
   it('admission is atomic: one full queue means nothing is enqueued anywhere', async () => {
-    // 'slow' holds one 100-byte item in flight forever, leaving room for 400 bytes.
+    // 'slow' holds one item in flight forever (100 bytes + the entry overhead), leaving room for 800 bytes.
     const { router, metrics, ex, queues } = setup(
-      [{ id: 'otlphttp/fast' }, { id: 'otlphttp/slow', script: hang, maxBytes: 500 }],
+      [{ id: 'otlphttp/fast' }, { id: 'otlphttp/slow', script: hang, maxBytes: 100 + ENTRY_OVERHEAD_BYTES + 800 }],
       { 'broad-use': ['otlphttp/fast', 'otlphttp/slow'], 'eval-only': ['otlphttp/fast'] },
     );
-    expect(router.route([out('broad-use', 1)]).status).toBe('accepted');
+    expect((await await router.route([out('broad-use', 1)])).status).toBe('accepted');
     await until(() => ex('otlphttp/fast').delivered.length === 1);
     const before = queues.map((q) => q.stats());
 
-    // Two outputs to the same queue: 300 + 200 bytes do not fit in the 400 left, though each would.
-    const r = router.route([out('eval-only', 5), out('broad-use', 3), out('broad-use', 2)]);
+    // Two outputs to the same queue: 300 + 200 bytes (each with its overhead) do not fit in the 800 left, though each would.
+    const r = await router.route([out('eval-only', 5), out('broad-use', 3), out('broad-use', 2)]);
     expect(r).toEqual({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/slow' });
     expect(queues.map((q) => q.stats())).toEqual(before);
     await new Promise((res) => setTimeout(res, 20));
@@ -109,7 +123,7 @@ describe('Router', () => {
     expect(metrics.count(metrics.refusedQueueFull, 'otlphttp/slow')).toBe(5);
     expect(metrics.count(metrics.discarded, 'no_route')).toBe(0);
 
-    expect(router.route([out('broad-use', 4)])).toEqual({ status: 'accepted', routed: 4, noRoute: 0 });
+    expect(await router.route([out('broad-use', 4)])).toEqual({ status: 'accepted', routed: 4, noRoute: 0 });
     await router.drain(Date.now() + 20);
   });
 
@@ -124,7 +138,7 @@ describe('Router', () => {
     let refusals = 0;
     const client = (async () => {
       for (let i = 0; i < 30; i++) {
-        while (router.route([out('tenant-only', 1, `t${i}`)]).status !== 'accepted') {
+        while ((await await router.route([out('tenant-only', 1, `t${i}`)])).status !== 'accepted') {
           refusals++;
           await new Promise((r) => setTimeout(r, 2));
         }
@@ -143,10 +157,10 @@ describe('Router', () => {
 
   it('after drain refuses new requests and counts what could not be sent', async () => {
     const { router, metrics } = setup([{ id: 'otlphttp/dead', script: hang }], { 'broad-use': ['otlphttp/dead'] });
-    router.route([out('broad-use', 2)]);
-    router.route([out('broad-use', 3)]);
+    await router.route([out('broad-use', 2)]);
+    await router.route([out('broad-use', 3)]);
     await router.drain(Date.now() + 30);
-    expect(router.route([out('broad-use', 1)])).toMatchObject({ status: 'unavailable', exporter: 'otlphttp/dead' });
+    expect(await router.route([out('broad-use', 1)])).toMatchObject({ status: 'unavailable', exporter: 'otlphttp/dead' });
     expect(metrics.count(metrics.exportFailed, 'otlphttp/dead|shutdown')).toBe(5);
     await router.shutdown();
   });
@@ -156,7 +170,7 @@ describe('Router', () => {
     ex('otlphttp/b').encode = () => {
       throw new RangeError('bad');
     };
-    expect(router.route([out('broad-use', 2)])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
+    expect(await router.route([out('broad-use', 2)])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
     expect(metrics.count(metrics.exportFailed, 'otlphttp/b|failure')).toBe(2);
     await until(() => metrics.count(metrics.exported, 'otlphttp/a') === 2);
     await router.shutdown();

@@ -2,25 +2,29 @@
  * Signal and class → exporters. The receiver hands the router one request's outputs; the router either
  * enqueues all of them for every exporter of their signal and class, or nothing at all.
  *
- * Atomic admission: outputs are encoded once per encoding (exporters declaring the same encoding share
- * the bytes), the total per target queue is checked against its room, and only when every queue has
- * room is anything enqueued. All of it happens in one synchronous step, so no other request can slip in
- * between check and enqueue. When any queue is full the answer is `unavailable`: the receiver replies
- * 503 with Retry-After and the client resends the whole request; nothing is duplicated downstream and
- * nothing is lost.
+ * Bodies are made once: each output is encoded once per encoding and compressed once per body format
+ * (exporters with equal formats share the bytes), here at admission, never again per attempt.
+ *
+ * Atomic admission: once the bodies are made, the total per target queue is checked against its room
+ * and reserved in one synchronous step, so no other request can slip in between check and reservation.
+ * Persistent queues then write and fsync their records (concurrent requests share one fsync); only when
+ * every write succeeded is anything made visible to the consumers. When any queue is full, or a write
+ * fails (disk full, I/O error), the answer is `unavailable`: the receiver replies 503 with Retry-After,
+ * the client resends the whole request, and records another queue had written already are marked done
+ * (so they are not replayed). Nothing is lost; a duplicate is possible only when marking them failed too.
  *
  * A class with no route (not listed in `routes`, or listed with no exporters) is exported nowhere, as
  * design.md says; its records are counted as discarded with reason 'no_route' once the request is
  * accepted, so they are never silently lost. A signal with no routes at all is not served (`serves`):
  * the receivers refuse its requests instead of accepting what could only be dropped.
  */
-import type { Encoding } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
-import type { ExportQueue } from './queue.js';
-import type { ClassRoutes, ExportItem, RouteResult, SignalRoutes, SpanRouter } from './types.js';
+import type { ExportQueue, Staged } from './queue.js';
+import { makeBody, type MadeBody } from './request-body.js';
+import type { BodyFormat, ClassRoutes, ExportItem, DrainReport, ExportRequest, RouteContext, RouteResult, SignalRoutes, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -31,9 +35,12 @@ export interface RouterDeps {
 
 interface Planned {
   queue: ExportQueue;
-  item: ExportItem;
-  body: Uint8Array;
+  output: ClassOutput;
+  target: string;
+  body: Promise<MadeBody>;
 }
+
+const UNKNOWN_POLICY = '';
 
 /** Metrics have no class: their one list of exporters is kept under this key. */
 const UNCLASSIFIED = 'metrics';
@@ -45,6 +52,9 @@ export class Router implements SpanRouter {
   private readonly logger: ExportLogger;
   private readonly nowMs: () => number;
   private closed = false;
+  /** Admissions between their room check and their commit: a drain waits for them. */
+  private admitting = 0;
+  private admitted: (() => void)[] = [];
 
   constructor(
     private readonly queues: readonly ExportQueue[],
@@ -88,12 +98,24 @@ export class Router implements SpanRouter {
     return (this.routes.get(signal)?.get(cls ?? UNCLASSIFIED) ?? []).map((q) => q.id);
   }
 
-  route(outputs: readonly ClassOutput[]): RouteResult {
+  /**
+   * Opens persistent queues (replaying what a previous run left) before the receiver listens. Throws
+   * naming the exporter when a storage folder cannot be used.
+   */
+  async start(): Promise<void> {
+    for (const q of this.queues) {
+      try {
+        await q.open();
+      } catch (err) {
+        throw new Error(`exporters.${q.id}.sending_queue.storage: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
     const plan: Planned[] = [];
-    const need = new Map<ExportQueue, { bytes: number; spans: number; signal: Signal }>();
     let routed = 0;
     const noRoute = new Map<Signal, number>();
-
     for (const out of outputs) {
       if (out.count === 0) continue;
       const targets = this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED);
@@ -101,39 +123,90 @@ export class Router implements SpanRouter {
         noRoute.set(out.signal, (noRoute.get(out.signal) ?? 0) + out.count);
         continue;
       }
-      const item = { signal: out.signal, data: out.data, class: out.class, tenant: out.tenant, spanCount: out.count } as ExportItem;
-      let shared: Map<Encoding, Uint8Array> | undefined;
+      // A full queue refuses before any encoding or compression is spent on the request.
+      const full = targets.find((q) => q.isFull());
+      if (full) return this.refuse(full, outputs);
       let planned = false;
+      const encoded = new Map<string, Uint8Array | undefined>();
+      const made = new Map<string, Promise<MadeBody>>();
       for (const queue of targets) {
-        const body = this.encode(queue, item, (shared ??= new Map()));
-        if (!body) continue;
-        plan.push({ queue, item, body });
+        const target = queue.exporter.target(out.signal, out.tenant);
+        if (!target.ok) {
+          this.failed(queue, out, 'destination', target.error);
+          continue;
+        }
+        const bytes = this.encode(queue, out, encoded);
+        if (!bytes) continue;
+        const format = queue.exporter.format;
+        const key = formatKey(format);
+        let body = made.get(key);
+        if (!body) {
+          body = makeBody(bytes, format);
+          made.set(key, body);
+        }
+        plan.push({ queue, output: out, target: target.value, body });
         planned = true;
-        const n = need.get(queue);
-        if (n) {
-          n.bytes += body.byteLength;
-          n.spans += item.spanCount;
-        } else need.set(queue, { bytes: body.byteLength, spans: item.spanCount, signal: item.signal });
       }
       if (planned) routed += out.count;
     }
 
-    let refused: ExportQueue | undefined;
-    for (const [queue, n] of need) {
-      if (this.closed || !queue.hasRoom(n.bytes)) {
-        // A request holds one signal, so the queue's need is all of that signal.
-        this.metrics.spansRefusedQueueFull(n.spans, queue.id, n.signal);
-        refused ??= queue;
-      }
-    }
-    if (refused) {
-      this.logger.debug({ exporter: refused.id, closed: this.closed }, 'queue full: request refused, client asked to retry');
-      return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(refused), exporter: refused.id };
+    let bodies: MadeBody[];
+    try {
+      bodies = await Promise.all(plan.map((p) => p.body));
+    } catch (err) {
+      // zlib failing on bytes we made is a bug, not the client's: count the spans and answer for them.
+      for (const p of plan) this.failed(p.queue, p.output, 'compression', err instanceof Error ? err.name : 'unknown');
+      bodies = [];
+      plan.length = 0;
     }
 
-    for (const p of plan) {
-      p.queue.admit(p.item, p.body);
-      this.metrics.spansRouted(p.item.spanCount, p.item.class, p.queue.id, p.item.signal);
+    // One synchronous step: check every queue's room, then reserve in all of them.
+    const perQueue = new Map<ExportQueue, { requests: ExportRequest[]; bytes: number; spans: number }>();
+    plan.forEach((p, i) => {
+      const b = bodies[i]!;
+      const request: ExportRequest = {
+        signal: p.output.signal,
+        class: p.output.class,
+        tenant: p.output.tenant,
+        target: p.target,
+        encoding: p.queue.exporter.format.encoding,
+        compression: p.queue.exporter.format.compression,
+        records: p.output.count,
+        policyVersion: ctx?.policyVersion ?? UNKNOWN_POLICY,
+        body: b.body,
+        jsonHead: b.jsonHead,
+        jsonTail: b.jsonTail,
+      };
+      const q = perQueue.get(p.queue);
+      if (q) {
+        q.requests.push(request);
+        q.bytes += b.body.byteLength;
+        q.spans += request.records;
+      } else perQueue.set(p.queue, { requests: [request], bytes: b.body.byteLength, spans: request.records });
+    });
+    for (const [queue, n] of perQueue) {
+      if (this.closed || !queue.hasRoom(n.bytes, n.requests.length)) return this.refuse(queue, outputs);
+    }
+    const staged: Staged[] = [...perQueue].map(([queue, n]) => queue.stage(n.requests));
+
+    this.admitting++;
+    try {
+      const writes = await Promise.allSettled(staged.map((s) => s.queue.persist(s)));
+      const failedAt = writes.findIndex((w) => w.status === 'rejected');
+      if (failedAt !== -1) {
+        for (const s of staged) s.queue.abort(s);
+        const queue = staged[failedAt]!.queue;
+        const reason = (writes[failedAt] as PromiseRejectedResult).reason as { code?: string };
+        this.logger.error({ exporter: queue.id, error: reason?.code ?? 'unknown' }, 'persistent queue write failed: request refused, client asked to retry');
+        return this.refuse(queue, outputs);
+      }
+      for (const s of staged) s.queue.commit(s);
+    } finally {
+      this.admitting--;
+      if (this.admitting === 0) for (const w of this.admitted.splice(0)) w();
+    }
+    for (const [queue, n] of perQueue) {
+      for (const r of n.requests) this.metrics.spansRouted(r.records, r.class, queue.id, r.signal);
     }
     let unrouted = 0;
     for (const [signal, n] of noRoute) {
@@ -143,9 +216,12 @@ export class Router implements SpanRouter {
     return { status: 'accepted', routed, noRoute: unrouted };
   }
 
-  async drain(deadlineMs: number): Promise<void> {
+  async drain(deadlineMs: number): Promise<DrainReport> {
     this.closed = true;
-    await Promise.all(this.queues.map((q) => q.drain(deadlineMs)));
+    // Requests already past their room check finish their admission first: they will be answered 200.
+    if (this.admitting > 0) await new Promise<void>((r) => this.admitted.push(r));
+    const reports = await Promise.all(this.queues.map((q) => q.drain(deadlineMs)));
+    return reports.reduce((a, r) => ({ lostSpans: a.lostSpans + r.lostSpans, keptSpans: a.keptSpans + r.keptSpans }), { lostSpans: 0, keptSpans: 0 });
   }
 
   async shutdown(): Promise<void> {
@@ -153,25 +229,39 @@ export class Router implements SpanRouter {
     await Promise.all(this.queues.map((q) => q.shutdown()));
   }
 
-  /** One encode per encoding per output; an exporter with no declared encoding encodes for itself. */
-  private encode(queue: ExportQueue, item: ExportItem, shared: Map<Encoding, Uint8Array>): Uint8Array | undefined {
-    const enc = queue.exporter.encoding;
-    const cached = enc ? shared.get(enc) : undefined;
-    if (cached) return cached;
-    try {
-      const body = queue.exporter.encode(item);
-      if (enc) shared.set(enc, body);
-      return body;
-    } catch (err) {
-      // Our own model failed to serialise: retrying the request cannot help, so count it and move on.
-      this.metrics.spansExportFailed(item.spanCount, queue.id, 'failure', item.signal);
-      this.logger.error(
-        { exporter: queue.id, signal: item.signal, class: item.class, records: item.spanCount, error: err instanceof Error ? err.name : 'unknown' },
-        'could not encode records for export',
-      );
-      return undefined;
-    }
+  private refuse(queue: ExportQueue, outputs: readonly ClassOutput[]): RouteResult {
+    let records = 0;
+    for (const out of outputs) if (this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED)?.includes(queue)) records += out.count;
+    // A request holds one signal, so what the queue refused is all of that signal.
+    const signal = outputs[0]?.signal ?? 'traces';
+    this.metrics.spansRefusedQueueFull(records, queue.id, signal);
+    this.logger.debug({ exporter: queue.id, closed: this.closed }, 'queue full: request refused, client asked to retry');
+    return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(queue), exporter: queue.id };
   }
+
+  /** One encode per encoding per output; an error is ours (the model would not serialise), counted. */
+  private encode(queue: ExportQueue, out: ClassOutput, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
+    const enc = queue.exporter.format.encoding;
+    if (perOutput.has(enc)) return perOutput.get(enc);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = queue.exporter.encode({ signal: out.signal, data: out.data, class: out.class, tenant: out.tenant, spanCount: out.count } as ExportItem);
+    } catch (err) {
+      this.failed(queue, out, 'encoding', err instanceof Error ? err.name : 'unknown');
+    }
+    perOutput.set(enc, bytes);
+    return bytes;
+  }
+
+  /** Records that cannot be made into a request for this exporter: retrying cannot help, so count them. */
+  private failed(queue: ExportQueue, out: ClassOutput, step: string, error: string): void {
+    this.metrics.spansExportFailed(out.count, queue.id, 'failure', out.signal);
+    this.logger.error({ exporter: queue.id, signal: out.signal, class: out.class, tenant: out.tenant, records: out.count, step, error }, 'could not make an export request');
+  }
+}
+
+function formatKey(f: BodyFormat): string {
+  return f.compression === 'none' ? `${f.encoding}|none` : `${f.encoding}|${f.compression}|${f.compressionLevel}`;
 }
 
 /** Ask the client to come back after about one first-retry interval of the full exporter, at least 1 s. */

@@ -92,6 +92,15 @@ describe('HTTP framing over a real socket', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it('a 413 whose body is left unread says Connection: close and closes, so no request is sent into a closing socket', async () => {
+    const c = await open();
+    c.socket.write(head([`Content-Length: ${30 * 1024 * 1024}`]));
+    c.socket.write(Buffer.alloc(64 * 1024));
+    await c.closed;
+    expect(c.received()).toMatch(/^HTTP\/1\.1 413 /);
+    expect(c.received()).toMatch(/\r\nconnection: close\r\n/i);
+  });
+
   it('a well-formed request on the same server is answered 200', async () => {
     const answer = await exchange(Buffer.concat([Buffer.from(head([`Content-Length: ${BODY.length}`, 'Connection: close']), 'latin1'), BODY]));
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RouteResult, SpanRouter } from '../export/types.js';
+import type { DrainReport, RouteResult, SpanRouter } from '../export/types.js';
 import { decodeTraces } from '../otlp/index.js';
 import { countSpans, type TracesData } from '../otlp/model.js';
 import { CODECS, type Signal } from '../otlp/signal.js';
@@ -62,12 +62,14 @@ class ScriptedRouter implements SpanRouter {
   serves(signal: Signal): boolean {
     return this.served.has(signal);
   }
-  route(outputs: readonly ClassOutput[]): RouteResult {
+  async route(outputs: readonly ClassOutput[]): Promise<RouteResult> {
     this.routed.push([...outputs]);
     const spans = outputs.reduce((n, o) => n + o.count, 0);
     return this.answers.shift() ?? { status: 'accepted', routed: spans, noRoute: 0 };
   }
-  async drain(): Promise<void> {}
+  async drain(): Promise<DrainReport> {
+    return { lostSpans: 0, keptSpans: 0 };
+  }
   async shutdown(): Promise<void> {}
 }
 

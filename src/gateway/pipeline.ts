@@ -51,7 +51,10 @@ export interface PipelineStats {
 }
 
 export interface Pipeline {
-  /** Asynchronous only for the cap store's answer; decode, policy and admission are synchronous. */
+  /**
+   * Decode and policy are synchronous; it awaits the cap store's answer, then admission: the bodies'
+   * compression and, with persistent queues, their write and fsync.
+   */
   handle(request: RawRequest): Promise<PipelineResult>;
   readonly stats: Readonly<PipelineStats>;
 }
@@ -124,7 +127,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     const settled = await caps.admit(step.result);
     const result = settled.result;
-    const routed = router.route(result.outputs);
+    const routed = await router.route(result.outputs, { policyVersion: compiled.version });
     if (routed.status === 'unavailable') {
       // The client will resend these records: caps count accepted records, not attempts.
       await caps.release(settled);

@@ -5,22 +5,31 @@
  * answers "not ready" while the rest comes up) → receiver. Any failure on the way is a StartupError
  * whose lines the CLI prints; whatever was already started is stopped again.
  *
- * Close (SIGTERM/SIGINT): /readyz turns 503 at once; the receiver stops accepting and finishes the
- * requests in flight; the export queues drain until service.shutdown_timeout; what is left is counted as
- * failed ('shutdown'); then the telemetry server stops and a summary is logged.
+ * Close (SIGTERM/SIGINT), in this order:
+ *   1. /readyz turns 503, so a load balancer stops sending here;
+ *   2. the intake switch closes: every new request on every connection (keep-alive included, gRPC
+ *      streams too) is answered 503 + Retry-After (UNAVAILABLE) with `connection: close`, and the
+ *      listener stops accepting connections; requests already admitted finish and are answered 200;
+ *   3. the export queues drain until service.shutdown_timeout. Memory queues get the whole timeout;
+ *      what they still hold then is counted as failed ('shutdown') and logged (counts, no payloads).
+ *      Persistent queues keep what is not exported on disk for the next start, an export in flight at
+ *      the deadline included (it is left queued, never counted lost);
+ *   4. the telemetry server stops and a summary is logged. `close()` resolves with what was left, so
+ *      the CLI's exit code tells a supervisor whether everything drained.
  */
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
-import type { SpanRouter } from '../export/types.js';
+import type { DrainReport, SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { createReceiverApp } from '../receiver/app.js';
 import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
 import { InflightBudget } from '../receiver/inflight-budget.js';
 import type { HandleRequest } from '../receiver/types.js';
 import type { CompiledPolicy } from '../policy/types.js';
+import { IntakeSwitch } from '../receiver/intake.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
 import { closeServer, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
@@ -62,8 +71,11 @@ export interface RunningGateway {
    * stays and the diagnostics come back (file:line:col lines). Counted in loopgate_policy_reloads.
    */
   reloadPolicy(): Promise<ReloadResult>;
-  /** Graceful shutdown; idempotent. Resolves when everything is closed. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown; idempotent. Resolves when everything is closed, with what the drain left:
+   * spans lost (memory queues) and spans kept on disk for the next start (persistent queues).
+   */
+  close(): Promise<DrainReport>;
 }
 
 export type ReloadResult = { ok: true; version: string; changed: boolean } | { ok: false; errors: string[] };
@@ -118,13 +130,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const policy = new PolicyHolder(loaded.policy);
     metrics.policyLoaded(loaded.policy.version, 'success');
 
-    let router: SpanRouter;
+    let router: ReturnType<typeof createRouter>;
     try {
       router = createRouter({ exporters: config.exporters, routes: config.routes, metrics, logger });
     } catch (err) {
       throw new StartupError([`${config.file}: ${(err as Error).message}`]);
     }
     cleanups.push(() => router.shutdown());
+    // Persistent queues open (and replay what the last run left) before anything is received.
+    try {
+      await router.start();
+    } catch (err) {
+      throw new StartupError([`${config.file}: ${(err as Error).message}`]);
+    }
 
     let shuttingDown = false;
     let receiverListening = false;
@@ -155,6 +173,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     };
     // One budget for the bytes every request in flight holds, whichever protocol it came in on.
     const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
+    // One switch for every receiver: at shutdown, intake stops everywhere at the same moment.
+    const intake = new IntakeSwitch();
     const app = createReceiverApp({
       limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes },
       inflight,
@@ -162,10 +182,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       handle,
       metrics,
       logger,
+      intake,
     });
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
     applyConnectionLimits(server, connectionLimits);
+    // A client may half-close once its request is sent (Connection: close, then FIN). Node's default
+    // then drops the request in progress unanswered; admission awaits compression and, with storage,
+    // the disk, so the FIN usually comes first. Half-open, the answer still goes out, then the socket
+    // ends. (Node's http.Server reads this flag in its end-of-socket handler; @types/node omits it.)
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
@@ -179,7 +205,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     let grpcAddress: string | undefined;
     const grpcConfig = config.receiver.grpc;
     if (grpcConfig) {
-      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger });
+      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger, intake });
       const port = await grpc.listen(grpcConfig.endpoint.host, grpcConfig.endpoint.port).catch((err: unknown) => {
         throw new StartupError([describeListenError('receivers.otlp.protocols.grpc.endpoint', grpcConfig.endpoint, err)]);
       });
@@ -203,28 +229,35 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       'loopgate serving',
     );
 
-    let closing: Promise<void> | undefined;
+    let closing: Promise<DrainReport> | undefined;
     let watcher: PolicyWatcher | undefined;
-    const close = (): Promise<void> =>
+    const close = (): Promise<DrainReport> =>
       (closing ??= (async () => {
         watcher?.close();
         const started = Date.now();
         const deadline = started + config.service.shutdownTimeoutMs;
-        shuttingDown = true;
-        logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: no new requests, draining export queues');
-        // Stop accepting; requests in flight finish (their spans are enqueued before they are answered).
+        shuttingDown = true; // /readyz answers 503 from now on
+        intake.close();
+        logger.info({ timeoutMs: config.service.shutdownTimeoutMs }, 'shutting down: intake stopped, draining export queues');
+        // Stop accepting connections; open ones get 503 + connection: close (gRPC: UNAVAILABLE) on their
+        // next request, and requests in flight finish (their records are admitted before they are answered).
         const closed = Promise.all([closeServer(server), grpc?.close(deadline)]);
         const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
         await Promise.race([closed, timer]);
         server.closeAllConnections();
         await grpc?.close(Date.now());
         receiverListening = false;
-        await router.drain(deadline);
+        const report = await router.drain(deadline);
         await router.shutdown();
         await opened.store.close();
         await telemetryServer.close();
         await telemetry.shutdown();
-        logger.info({ ...pipeline.stats, durationMs: Date.now() - started }, 'loopgate stopped');
+        const summary = { ...pipeline.stats, spansLost: report.lostSpans, spansKeptOnDisk: report.keptSpans, durationMs: Date.now() - started };
+        // outcome: drained | kept_on_disk (exported on the next start) | spans_lost (counted, no payloads)
+        if (report.lostSpans > 0) logger.error({ ...summary, outcome: 'spans_lost' }, 'loopgate stopped');
+        else if (report.keptSpans > 0) logger.info({ ...summary, outcome: 'kept_on_disk' }, 'loopgate stopped');
+        else logger.info({ ...summary, outcome: 'drained' }, 'loopgate stopped');
+        return report;
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {

@@ -7,7 +7,7 @@ import { cat, len, request, spanBody, str, tag, varint } from '../../test/proto/
 import type { DecodeResult } from './codec.js';
 import { decodeTracesJson } from './decode-json.js';
 import { decodeTracesProtobuf } from './decode-protobuf.js';
-import { DECODED_COST, DecodeBudget } from './limits.js';
+import { DECODE_SLACK_BYTES, DECODED_COST, DecodeBudget } from './limits.js';
 
 const LIMITS = { maxDepth: 64 };
 const MiB = 1024 * 1024;
@@ -34,12 +34,13 @@ describe('#13.1 decoded size is bounded while decoding (protobuf)', () => {
   for (const [name, field] of shapes) {
     it(`20 MiB of empty ${name} stops at the budget with 'too_large'`, () => {
       const body = emptyRepeated(field, 10 * MiB); // 20 MiB: `xx 00` ten million times
-      const budget = new DecodeBudget(8 * MiB);
+      const budget = new DecodeBudget(256 * MiB);
       const r = refusal(decodeTracesProtobuf(body, LIMITS, budget));
       expect(r.refusal).toBe('too_large');
-      expect(r.error).toMatch(/decodes to more than 8388608 bytes of memory/);
-      // it stopped at the budget, not after building ten million elements
-      expect(budget.charged).toBeLessThan(8 * MiB + 1024);
+      // refused for decoding to far more than its size, long before the 256 MiB limit: about 16 × the
+      // few hundred KB read by then plus DECODE_SLACK_BYTES, not ten million elements
+      expect(r.error).toMatch(/decodes to more than 16 times its size in memory/);
+      expect(budget.charged).toBeLessThan(DECODE_SLACK_BYTES + 8 * MiB);
     });
   }
 
@@ -57,9 +58,11 @@ describe('#13.1 decoded size is bounded while decoding (protobuf)', () => {
     }
   });
 
-  it('strings are charged by their length', () => {
+  it('strings are charged by their length; a request over the absolute limit is refused at it', () => {
     const body = request(spanBody(str(5, 'x'.repeat(2 * MiB))));
-    expect(refusal(decodeTracesProtobuf(body, LIMITS, new DecodeBudget(MiB))).refusal).toBe('too_large');
+    const small = refusal(decodeTracesProtobuf(body, LIMITS, new DecodeBudget(MiB)));
+    expect(small.refusal).toBe('too_large');
+    expect(small.error).toMatch(/decodes to more than 1048576 bytes of memory/);
     const budget = new DecodeBudget(4 * MiB);
     expect(decodeTracesProtobuf(body, LIMITS, budget).ok).toBe(true);
     expect(budget.charged).toBeGreaterThanOrEqual(2 * MiB + DECODED_COST.span);

@@ -83,33 +83,56 @@ export type BudgetRefusal = 'too_large' | 'busy';
 /** A grant from a shared pool: true when `bytes` more were taken from it. */
 export type BudgetGrant = (bytes: number) => boolean;
 
-/** What a budget asks its pool for at a time, so the pool is not consulted per element. */
-const GRANT_CHUNK = 1024 * 1024;
+/** What a budget takes at a time (from its pool, if any), so the slow checks run once per chunk. */
+const CHUNK = 1024 * 1024;
 
 /**
- * The estimated memory one request may decode to. `charge` is on the hot path: a subtraction and a
- * comparison per element; the pool (if any) is asked for GRANT_CHUNK at a time. A refusal is thrown
- * as a DecodeFailure whose `refusal` says which limit was hit; the decoder's entry point turns it
- * into a result like any other failure.
+ * Decoded memory a request may take beyond DECODED_BYTES_PER_BODY_BYTE × the bytes read so far: room
+ * for the dense stretches real requests have (a run of small spans) while a body that decodes to far
+ * more than its size is refused after a few MiB of work.
+ */
+export const DECODE_SLACK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The estimated memory one request may decode to, with two bounds: at most `limitBytes`, and at most
+ * DECODED_BYTES_PER_BODY_BYTE × the body read so far + DECODE_SLACK_BYTES (when the decoder says how
+ * far it has read, `track`). The second bound is what keeps a hostile body cheap: 20 MiB of empty
+ * links is refused after about 9 MiB charged, a few milliseconds, instead of after the whole limit.
+ *
+ * `charge` is on the hot path: a subtraction and a comparison per element; the bounds and the pool
+ * (if any) are consulted once per CHUNK charged. A refusal is thrown as a DecodeFailure whose
+ * `refusal` says which limit was hit; the decoder's entry point turns it into a result like any other
+ * failure.
  */
 export class DecodeBudget {
-  /** What may still be charged before the next grant. */
-  private left: number;
-  /** Taken so far: from the pool when there is one, else the whole limit. */
-  private taken: number;
+  /** What may still be charged before the next check. */
+  private left = 0;
+  /** Taken so far (from the pool when there is one). */
+  private taken = 0;
+  private position: (() => number) | undefined;
 
   constructor(
     readonly limitBytes: number,
     private readonly grant?: BudgetGrant,
   ) {
     if (!(limitBytes >= 0)) throw new Error(`a decode budget must be a number of bytes, got ${limitBytes}`);
-    this.taken = grant === undefined ? limitBytes : 0;
-    this.left = this.taken;
+  }
+
+  /** Called by a decoder as it starts: how many bytes of the body it has read so far. */
+  track(position: () => number): void {
+    this.position = position;
   }
 
   charge(bytes: number): void {
     this.left -= bytes;
     if (this.left < 0) this.more();
+  }
+
+  /** Whether charging `bytes` now would stay within both bounds (the pool aside). */
+  fits(bytes: number): boolean {
+    const after = this.charged + bytes;
+    if (after > this.limitBytes) return false;
+    return this.position === undefined || after <= DECODED_BYTES_PER_BODY_BYTE * this.position() + DECODE_SLACK_BYTES;
   }
 
   /** Gives back `bytes` charged for something decoding no longer holds (JSON's parse tree). */
@@ -141,11 +164,15 @@ export class DecodeBudget {
 
   private more(): void {
     const need = -this.left;
-    if (this.grant === undefined || this.taken + need > this.limitBytes) {
+    const charged = this.taken + need;
+    if (charged > this.limitBytes) {
       throw new DecodeFailure(`the request decodes to more than ${this.limitBytes} bytes of memory (estimated as it is decoded)`, 'too_large');
     }
-    let chunk = Math.min(Math.max(need, GRANT_CHUNK), this.limitBytes - this.taken);
-    if (!this.grant(chunk)) {
+    if (this.position !== undefined && charged > DECODED_BYTES_PER_BODY_BYTE * this.position() + DECODE_SLACK_BYTES) {
+      throw new DecodeFailure(`the request decodes to more than ${DECODED_BYTES_PER_BODY_BYTE} times its size in memory (estimated as it is decoded)`, 'too_large');
+    }
+    let chunk = Math.min(Math.max(need, CHUNK), this.limitBytes - this.taken);
+    if (this.grant !== undefined && !this.grant(chunk)) {
       // a nearly full pool may still have room for what is needed now
       if (chunk === need || !this.grant(need)) throw new DecodeFailure('requests in flight hold the memory budget; retry later', 'busy');
       chunk = need;
@@ -156,9 +183,10 @@ export class DecodeBudget {
 }
 
 /**
- * Decoded memory one request may take per byte of `max_request_body_size` (README, "The receiver's
- * limits"). Producer-shaped batches charge 3–7 per protobuf byte and 6–11 per JSON byte (JSON's parse
- * tree is charged while it lives), so a full-size real request fits; empty links charge 64.
+ * Decoded memory a request may take per byte of its body, and the default per byte of
+ * `max_request_body_size` (README, "The receiver's limits"). Producer-shaped batches charge 3–7 per
+ * protobuf byte and 6–11 per JSON byte (JSON's parse tree is charged while it lives), so real
+ * requests fit; empty links charge 64.
  */
 export const DECODED_BYTES_PER_BODY_BYTE = 16;
 

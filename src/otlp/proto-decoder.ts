@@ -36,7 +36,11 @@ export function decodeWith<T, D extends ProtoDecoder>(
   run: (d: D) => T,
 ): Decoded<T> {
   try {
-    return { ok: true, value: run(make(new ProtoReader(body), effectiveMaxDepth(limits), budget ?? budgetFor(limits))) };
+    const reader = new ProtoReader(body);
+    const b = budget ?? budgetFor(limits);
+    // the budget also weighs what was built against how far the body has been read (limits.ts)
+    b.track(() => reader.pos);
+    return { ok: true, value: run(make(reader, effectiveMaxDepth(limits), b)) };
   } catch (e) {
     if (e instanceof DecodeFailure) return e.refusal ? { ok: false, error: e.message, refusal: e.refusal } : { ok: false, error: e.message };
     // Not reachable by design; kept so a bug can never surface as an exception to the receiver.
@@ -52,11 +56,15 @@ export class ProtoDecoder {
     protected readonly budget: DecodeBudget,
   ) {}
 
-  /** A string field, charged to the budget before it is built. */
+  /**
+   * A string field, charged once read: its size is its bytes on the wire (no amplification), and the
+   * budget weighs it against a position past it.
+   */
   protected str(end: number): string {
     const n = end - this.r.pos;
+    const s = this.r.string(end);
     if (n > 0) this.budget.charge(n + DECODED_COST.string);
-    return this.r.string(end);
+    return s;
   }
 
   /** Checks the wire type of a known field (a mismatch is malformed input, not an unknown field). */
@@ -218,8 +226,9 @@ export class ProtoDecoder {
         case AnyValueField.BYTES: {
           this.expect(tag, WireType.LEN, 'bytes_value');
           const e = r.lengthEnd(end);
-          this.budget.charge(e - r.pos + DECODED_COST.bytes);
+          const n = e - r.pos;
           v = { kind: 'bytes', value: r.bytes(e) };
+          this.budget.charge(n + DECODED_COST.bytes);
           break;
         }
         default:

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryCapStore, type CapKey, type CapStore } from './caps.js';
 import { DEFAULT_GRACE_MS, RedisCapStore } from './caps-redis.js';
 import { describeWithPeers } from '../../test/support/peers.js';
+import { TLS_FIXTURES } from '../../test/support/fixture-paths.js';
 import { mulberry32 } from '../../test/support/rng.js';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 
@@ -182,6 +183,14 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
     expect(admitted).toBe(37);
   });
 
+  it('takes a request of 50,000 spans with a counter each in one call (more arguments than a spread call can pass)', async () => {
+    const s = await store({ timeoutMs: 30_000 });
+    const now = Date.now();
+    const batch = Array.from({ length: 50_000 }, (_, i) => [key(`per-user\u0000acme\u0000u${i % 40_000}`, 1, HOUR, now)]);
+    const r = await s.take(batch);
+    expect(r.ok && r.takes.filter((t) => t.taken).length).toBe(40_000);
+  });
+
   it('answers unavailable, without throwing or waiting, while Redis is down, and counts again once it is back', async () => {
     const own = await startRedisServer(peer.redisServer);
     try {
@@ -210,6 +219,35 @@ describeWithPeers('cap store contract: Redis (a real redis-server)', ['redisServ
     await inspect.call('CLIENT', 'PAUSE', '500', 'ALL');
     const r = await s.take([[key('k', 1, HOUR, Date.now())]]);
     expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+
+  it('speaks TLS: trusts the configured CA, refuses an unknown one, and skips verification only when told', async () => {
+    const own = await startRedisServer(peer.redisServer, { tls: TLS_FIXTURES });
+    try {
+      const k = [key('k', 1, HOUR, Date.now())];
+      const trusted = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: { caFile: TLS_FIXTURES.cert }, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(trusted);
+      expect(await trusted.connect(5_000)).toEqual({ connected: true });
+      expect(await takes(trusted, [k, k])).toEqual(['taken', 'full:0']);
+
+      const unknownCa = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: {}, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(unknownCa);
+      const refused = await unknownCa.connect(5_000);
+      expect(refused.connected).toBe(false);
+      expect(await unknownCa.take([k])).toMatchObject({ ok: false, reason: 'unavailable' });
+
+      const unverified = new RedisCapStore({ host: '127.0.0.1', port: own.port, tls: { insecureSkipVerify: true }, keyPrefix: 'tls:', timeoutMs: 2_000 });
+      open.push(unverified);
+      expect(await unverified.connect(5_000)).toEqual({ connected: true });
+      expect(await takes(unverified, [k])).toEqual(['full:0']);
+
+      // Without TLS the server does not answer at all: a plain client never becomes ready.
+      const plain = new RedisCapStore({ host: '127.0.0.1', port: own.port, keyPrefix: 'tls:', timeoutMs: 500 });
+      open.push(plain);
+      expect((await plain.connect(1_500)).connected).toBe(false);
+    } finally {
+      await own.kill();
+    }
   });
 
   it('connects with a password to the configured database, and reports a wrong password as an error reply', async () => {

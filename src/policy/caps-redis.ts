@@ -174,9 +174,13 @@ end
 return 0
 `;
 
+/**
+ * The scripts as ioredis defines them. Arguments go as arrays, which ioredis flattens into the
+ * command: a large request has hundreds of thousands of them, more than a spread call can pass.
+ */
 interface CapScripts {
-  loopgateCapTake(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
-  loopgateCapGive(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  loopgateCapTake(numKeys: number, ...args: (string | number)[][]): Promise<number[]>;
+  loopgateCapGive(numKeys: number, ...args: (string | number)[][]): Promise<number>;
 }
 
 export class RedisCapStore implements CapStore {
@@ -279,7 +283,7 @@ export class RedisCapStore implements CapStore {
       }
     }
     try {
-      const answer = await this.#redis.loopgateCapTake(keys.length, ...keys, this.#nowMs(), this.#graceMs, claimIndex.size, ...claimArgs, groupSizes.length, ...groupArgs);
+      const answer = await this.#redis.loopgateCapTake(keys.length, keys, [this.#nowMs(), this.#graceMs, claimIndex.size], claimArgs, [groupSizes.length], groupArgs);
       const takes: CapTake[] = [];
       for (let g = 0; g < groupSizes.length; g++) {
         const taken = answer[2 * g]!;
@@ -307,7 +311,7 @@ export class RedisCapStore implements CapStore {
     }
     if (counts.size === 0) return { ok: true };
     try {
-      await this.#redis.loopgateCapGive(keys.length, ...keys, ...[...counts.values()].flat());
+      await this.#redis.loopgateCapGive(keys.length, keys, [...counts.values()].flat());
       return { ok: true };
     } catch (err) {
       return { ok: false, reason: classify(err), detail: describe(err) };
@@ -361,11 +365,14 @@ function tlsOptions(t: NonNullable<RedisCapStoreOptions['tls']>): ConnectionOpti
   };
 }
 
+/** How ioredis says the connection is not there (no offline queue, closed, or dropped mid-call). */
+const NOT_CONNECTED = /stream isn't writeable|connection is closed|max retries per request/i;
+
 function classify(err: unknown): CapStoreFailure {
-  const message = err instanceof Error ? err.message : '';
-  if (/timed out/i.test(message)) return 'timeout';
-  if ((err as { name?: string }).name === 'ReplyError') return 'error';
-  return 'unavailable';
+  if (!(err instanceof Error)) return 'error';
+  if (/command timed out/i.test(err.message)) return 'timeout';
+  if (NOT_CONNECTED.test(err.message) || err.name === 'MaxRetriesPerRequestError' || /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code ?? '')) return 'unavailable';
+  return 'error';
 }
 
 /**

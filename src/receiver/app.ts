@@ -14,8 +14,9 @@
  * Memory: one InflightBudget for the whole receiver (shared with the gRPC receiver) holds every
  * request's body while it is read and then, as the pipeline decodes it (the DecodeBudget handed over
  * with the raw body draws from it), an estimate of what decoding made of it, until the request is
- * answered. One request may decode to at most `maxDecodedBytes` (16 × the body limit by default, and
- * at most half the in-flight budget), else 413.
+ * answered. One request may decode to at most 16 × its size + 8 MiB, checked as it is read, and at
+ * most `maxDecodedBytes` (16 × the body limit by default, and at most half the in-flight budget),
+ * else 413.
  *
  * Every failure is a `Problem` thrown at this edge and mapped to a response in ONE place, `onError`,
  * which answers in the request's encoding with a google.rpc.Status body.
@@ -33,6 +34,7 @@ import { contentCodingOf, encodingOf } from './content-type.js';
 import { ProblemError, problems, type Problem } from './problem.js';
 import type { ContentCoding } from './content-type.js';
 import { InflightBudget } from './inflight-budget.js';
+import type { IntakeSwitch } from './intake.js';
 import { readBody } from './read-body.js';
 import { encodeStatus } from './status-body.js';
 import type { HandleRequest, PipelineResult } from './types.js';
@@ -71,6 +73,8 @@ export interface ReceiverDeps {
   handle: HandleRequest;
   metrics: GatewayMetrics;
   logger: ReceiverLogger;
+  /** Closed at shutdown: from then on every request is answered 503 + Retry-After at once. */
+  intake?: IntakeSwitch;
 }
 
 type Env = { Variables: { encoding: Encoding | undefined } };
@@ -113,8 +117,16 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
 
   const app = new Hono<Env>();
 
+  const intake = deps.intake;
+  const closing = problems.shuttingDown(intake?.retryAfterSeconds ?? 1);
+
   app.use('*', async (c, next) => {
     c.set('encoding', encodingOf(c.req.header('content-type')));
+    // First of all checks: after the switch no request starts, whatever connection it came on.
+    if (intake?.closed) {
+      metrics.requests(closing.status, c.get('encoding') ?? 'unknown');
+      return respond(c, closing);
+    }
     await next();
     metrics.requests(c.res.status, c.get('encoding') ?? 'unknown', 'http');
   });

@@ -47,10 +47,16 @@ export const problems = {
     message: 'method not allowed: use POST',
     headers: { allow: 'POST' },
   }),
+  /**
+   * The rest of the body is never read, so the connection cannot carry another request: it is closed
+   * and the answer says so (RFC 9112 §9.6), or a keep-alive client would send its next request on a
+   * socket about to be closed and see a reset instead of an answer.
+   */
   tooLarge: (limitBytes: number): Problem => ({
     status: 413,
     grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
     message: `request body exceeds the limit of ${limitBytes} bytes (measured after decompression)`,
+    headers: { connection: 'close' },
   }),
   /** Well-formed, within the body limit, but decoding it would take more memory than one request may. */
   decodedTooLarge: (message: string): Problem => ({ status: 413, grpcCode: GrpcCode.RESOURCE_EXHAUSTED, message }),
@@ -60,6 +66,13 @@ export const problems = {
     grpcCode: GrpcCode.UNAVAILABLE,
     message: 'export queues are full; retry later',
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  }),
+  /** Intake has stopped (shutdown): `connection: close` so a keep-alive client reconnects elsewhere. */
+  shuttingDown: (retryAfterSeconds: number): Problem => ({
+    status: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    message: 'the gateway is shutting down; retry later',
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))), connection: 'close' },
   }),
   internal: (): Problem => ({ status: 500, grpcCode: GrpcCode.INTERNAL, message: 'internal error' }),
 };

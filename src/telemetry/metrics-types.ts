@@ -33,8 +33,17 @@ export interface GatewayMetrics {
   spansExportFailed(n: number, exporter: string, reason: 'failure' | 'retries_exhausted' | 'shutdown', signal?: Signal): void;
   exportRetries(exporter: string): void;
   redactions(n: number, entity: string): void;
-  /** Observed gauges are read from callbacks. */
-  observeQueue(exporter: string, read: () => { bytes: number; items: number; capacityBytes: number }): void;
+  /** Observed gauges are read from callbacks. `diskBytes` is present for a persistent queue. */
+  observeQueue(exporter: string, read: () => QueueGauges): void;
+  /** A persistent queue's fsync took this long. */
+  queueFsync(exporter: string, seconds: number): void;
+  /** Records a persistent queue found bad ('corrupt') or cut short ('torn') and skipped. */
+  queueCorruptRecords(exporter: string, kind: 'corrupt' | 'torn', n: number): void;
+  /**
+   * On start, a persistent queue replays what the downstream had not acknowledged; `duplicateSpans` of
+   * them had already been handed to the exporter, so the downstream may receive them twice.
+   */
+  queueReplayed(exporter: string, records: number, spans: number, duplicateSpans: number): void;
   policyLoaded(version: string, outcome: 'success' | 'failure'): void;
   /** One call to the cap store (one per request that claims caps), its latency and outcome. */
   capStoreCall(operation: 'take' | 'give', seconds: number, outcome: 'ok' | CapStoreFailure): void;
@@ -42,6 +51,13 @@ export interface GatewayMetrics {
   spansCapped(n: number, reason: CapRefusal): void;
   /** Spans admitted past their caps uncounted, because the store did not answer and on_unavailable is open. */
   spansCapUnchecked(n: number): void;
+}
+
+export interface QueueGauges {
+  bytes: number;
+  items: number;
+  capacityBytes: number;
+  diskBytes?: number;
 }
 
 export const noopMetrics: GatewayMetrics = {
@@ -57,6 +73,9 @@ export const noopMetrics: GatewayMetrics = {
   exportRetries() {},
   redactions() {},
   observeQueue() {},
+  queueFsync() {},
+  queueCorruptRecords() {},
+  queueReplayed() {},
   policyLoaded() {},
   capStoreCall() {},
   spansCapped() {},

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Counter } from '@opentelemetry/api';
-import type { CapRefusal, GatewayMetrics } from './metrics-types.js';
+import type { CapRefusal, GatewayMetrics, QueueGauges } from './metrics-types.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
@@ -22,7 +22,7 @@ export interface GatewayTelemetry {
   shutdown(): Promise<void>;
 }
 
-type QueueReader = () => { bytes: number; items: number; capacityBytes: number };
+type QueueReader = () => QueueGauges;
 
 /** Caches one attribute object per key so repeated increments reuse it. */
 class AttributeCache {
@@ -67,6 +67,18 @@ export function createTelemetry(): GatewayTelemetry {
   const requests = counter('loopgate_http_requests', 'OTLP/HTTP requests answered, by status and encoding');
   const grpcRequests = counter('loopgate_grpc_requests', 'OTLP/gRPC requests answered, by status code and method');
   const reloads = counter('loopgate_policy_reloads', 'Policy loads and reloads, by outcome');
+  const corrupt = counter('loopgate_queue_corrupt_records', 'Persistent queue: bad (corrupt) or cut-short (torn) records skipped');
+  const replayedRecords = counter('loopgate_queue_replayed_records', 'Persistent queue: records replayed on start');
+  const replayedSpans = counter('loopgate_queue_replayed_spans', 'Persistent queue: spans replayed on start');
+  const duplicates = counter(
+    'loopgate_queue_replayed_duplicate_spans',
+    'Persistent queue: replayed spans that had been in flight before the restart (the downstream may get them twice)',
+  );
+  const fsyncSeconds = meter.createHistogram('loopgate_queue_fsync_duration_seconds', {
+    description: 'Persistent queue: duration of each durable write (one per group of concurrent requests: the write and its fsync)',
+    unit: 's',
+    advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
+  });
   const capped = counter('loopgate_spans_capped', 'Spans of admitted requests refused by a cap, by reason (full, or the cap store did not answer)');
   const capUnchecked = counter('loopgate_spans_cap_unchecked', 'Spans admitted past their caps uncounted: the cap store did not answer and on_unavailable is open');
   const capStoreErrors = counter('loopgate_cap_store_errors', 'Cap store calls that failed, by operation and reason (unavailable, timeout, error)');
@@ -83,6 +95,9 @@ export function createTelemetry(): GatewayTelemetry {
   const queueCapacity = meter.createObservableGauge('loopgate_queue_capacity_bytes', {
     description: 'Byte capacity of an export queue',
   });
+  const queueDisk = meter.createObservableGauge('loopgate_queue_disk_bytes', {
+    description: "Bytes of a persistent queue's files on disk",
+  });
   meter.addBatchObservableCallback(
     (result) => {
       for (const [exporterId, read] of queues) {
@@ -91,9 +106,10 @@ export function createTelemetry(): GatewayTelemetry {
         result.observe(queueBytes, q.bytes, a);
         result.observe(queueItems, q.items, a);
         result.observe(queueCapacity, q.capacityBytes, a);
+        if (q.diskBytes !== undefined) result.observe(queueDisk, q.diskBytes, a);
       }
     },
-    [queueBytes, queueItems, queueCapacity],
+    [queueBytes, queueItems, queueCapacity, queueDisk],
   );
 
   // Info-style gauge: 1 for the active policy version, so dashboards can show which contract runs.
@@ -145,6 +161,18 @@ export function createTelemetry(): GatewayTelemetry {
     },
     observeQueue(exporterId: string, read: QueueReader) {
       queues.set(exporterId, read);
+    },
+    queueFsync(exporterId: string, seconds: number) {
+      fsyncSeconds.record(seconds, exporterAttrs(exporterId));
+    },
+    queueCorruptRecords(exporterId: string, kind: 'corrupt' | 'torn', n: number) {
+      if (n > 0) corrupt.add(n, attrs.get(`corrupt:${exporterId}:${kind}`, () => ({ exporter: exporterId, kind })));
+    },
+    queueReplayed(exporterId: string, records: number, spans: number, duplicateSpans: number) {
+      const a = exporterAttrs(exporterId);
+      replayedRecords.add(records, a);
+      replayedSpans.add(spans, a);
+      if (duplicateSpans > 0) duplicates.add(duplicateSpans, a);
     },
     policyLoaded(version: string, outcome: 'success' | 'failure') {
       reloads.add(1, attrs.get(`reload:${outcome}`, () => ({ outcome })));

@@ -220,13 +220,28 @@ function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
   return typeof parent === 'object' && parent !== null && !Array.isArray(parent) && typeof key === 'string' && !(key in parent);
 }
 
+/**
+ * What a value is, for "expected X, got Y": its kind, never the value itself. A value of the wrong
+ * type may be a secret in the wrong place (`token: 12345`, or an `${env:}` expansion), and these
+ * messages go to CI logs and the gateway's own logs.
+ */
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') return v === '' ? 'an empty string' : 'a string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'a number' : 'a number with a fraction';
+  if (typeof v === 'boolean') return `${v}`;
+  return typeof v;
+}
+
+/**
+ * What a value is for "expected one of …": a short string is shown (a misspelt enum word such as
+ * `brod-use` is what the author needs to see, and an enum slot holds no secret); anything else by kind.
+ */
+function describeChoice(v: unknown): string {
+  return typeof v === 'string' && v.length <= 40 && /^[\w.:/+-]*$/.test(v) ? `string ${JSON.stringify(v)}` : describe(v);
 }
 
 function expectedName(t: string): string {
@@ -284,7 +299,7 @@ function issueToDiagnostics(
     case 'invalid_value': {
       const got = valueAt(data, path);
       const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      return [at(path, `${where}: expected one of ${values}, got ${describe(got)}`)];
+      return [at(path, `${where}: expected one of ${values}, got ${describeChoice(got)}`)];
     }
     case 'invalid_union': {
       // Prefer the branch that got furthest into the value: its issues are about what the author meant.

@@ -80,3 +80,21 @@ describe('STREET_ADDRESS (postal layouts of nine countries and US military mail,
     expect(kept(l), detail(l)).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('cards and phones as people write them', () => {
+  it('finds every IIN family and length with Luhn, grouped with dots, runs of spaces, NBSP or thin spaces', () => {
+    const c = slice('card/*');
+    expect(c.n).toBeGreaterThanOrEqual(60);
+    expect(recall(c), detail(c)).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('finds phone numbers in the layouts of presidio-evaluator (extensions, dotted, plan-invalid in context, (0) trunk)', () => {
+    const p = slice('phone/*');
+    expect(recall(p), detail(p)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps order numbers, versions, timestamps and ids', () => {
+    const l = slice('number-lookalike/*');
+    expect(kept(l), detail(l)).toBeGreaterThanOrEqual(0.97);
+  });
+});

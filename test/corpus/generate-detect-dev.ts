@@ -191,12 +191,109 @@ function addressCases(g: Gen, out: DevCase[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// CREDIT_CARD and PHONE_NUMBER as people write them: every IIN family and length with a Luhn check
+// digit, grouped with dots, runs of spaces, NBSP or thin spaces; phone numbers in the layouts of
+// Faker's en_US provider (which presidio-evaluator uses: extensions, dotted, 1-/001-/+1- prefixes,
+// plan-invalid area codes) and European forms with the (0) trunk notation, in sentences with and
+// without phone words; look-alikes (order numbers, versions, timestamps, ids) kept.
+
+function luhnComplete(g: Gen, prefix: string, length: number): string {
+  let d = prefix + g.str('0123456789', length - prefix.length - 1);
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    let x = Number(d[d.length - 1 - i]);
+    if (i % 2 === 0) {
+      x *= 2;
+      if (x > 9) x -= 9;
+    }
+    sum += x;
+  }
+  d += String((10 - (sum % 10)) % 10);
+  return d;
+}
+
+const CARD_FAMILIES: readonly [string, number][] = [
+  ['4', 16], ['4', 13], ['4', 19], ['51', 16], ['55', 16], ['2221', 16], ['2720', 16], ['34', 15], ['37', 15], ['6011', 16],
+  ['65', 16], ['644', 16], ['36', 14], ['300', 14], ['3528', 16], ['3589', 16], ['3512', 16], ['3566', 19], ['2131', 15], ['1800', 15],
+  ['5018', 12], ['5020', 12], ['5038', 12], ['6759', 12], ['6761', 12], ['6763', 12], ['6304', 12], ['5018', 16], ['6759', 19], ['62', 16],
+];
+
+function groupCard(g: Gen, d: string): string {
+  const sep = g.pick([' ', '-', '.', '  ', '\u00a0', '\u2009', '', '   ']);
+  if (sep === '') return d;
+  if (d.length === 15) return [d.slice(0, 4), d.slice(4, 10), d.slice(10)].join(sep);
+  const groups: string[] = [];
+  for (let i = 0; i < d.length; i += 4) groups.push(d.slice(i, i + 4));
+  return groups.join(sep);
+}
+
+const CARD_TEMPLATES: readonly ((c: string) => string)[] = [
+  (c) => `My card number is ${c}`,
+  (c) => `Please charge ${c} for the renewal`,
+  (c) => `credit card: ${c} exp 09/27`,
+  (c) => `Visa ${c} was declined`,
+  (c) => `Paid with ${c}.`,
+];
+
+const PHONE_FORMATS: readonly ((g: Gen) => string)[] = [
+  (g) => `${g.str('0123456789', 3)}-${g.str('0123456789', 3)}-${g.str('0123456789', 4)}`,
+  (g) => `(${g.str('23456789', 1)}${g.str('0123456789', 2)})${g.str('23456789', 1)}${g.str('0123456789', 2)}-${g.str('0123456789', 4)}`,
+  (g) => `1-${g.str('23456789', 1)}${g.str('0123456789', 2)}-${g.str('0123456789', 3)}-${g.str('0123456789', 4)}`,
+  (g) => `${g.str('0123456789', 3)}.${g.str('0123456789', 3)}.${g.str('0123456789', 4)}`,
+  (g) => `${g.str('23456789', 1)}${g.str('0123456789', 2)}-${g.str('0123456789', 3)}-${g.str('0123456789', 4)}x${g.str('0123456789', g.int(3, 4))}`,
+  (g) => `(${g.str('0123456789', 3)})${g.str('0123456789', 3)}-${g.str('0123456789', 4)}x${g.str('0123456789', 3)}`,
+  (g) => `+1-${g.str('0123456789', 3)}-${g.str('0123456789', 3)}-${g.str('0123456789', 4)}`,
+  (g) => `001-${g.str('0123456789', 3)}-${g.str('0123456789', 3)}-${g.str('0123456789', 4)}x${g.str('0123456789', 3)}`,
+  (g) => `${g.str('0123456789', 3)}.${g.str('0123456789', 3)}.${g.str('0123456789', 4)} ext. ${g.int(1, 999)}`,
+  (g) => `+41 (0)${g.int(21, 91)} ${g.int(200, 999)} ${g.int(10, 99)} ${g.int(10, 99)}`,
+  (g) => `+44 (0)20 7${g.str('0123456789', 3)} ${g.str('0123456789', 4)}`,
+  (g) => `+49 (0)30 ${g.int(2000000, 9999999)}`,
+];
+
+const PHONE_TEMPLATES: readonly ((p: string) => string)[] = [
+  (p) => `You can reach me at ${p}`,
+  (p) => `My phone number is ${p}`,
+  (p) => `Call ${p} for support`,
+  (p) => `tel: ${p}`,
+  (p) => `Contact: Jane, mobile ${p}`,
+  (p) => `Please text me on ${p} tomorrow`,
+];
+
+const NUMBER_LOOK_ALIKES: readonly ((g: Gen) => { text: string; keep: string })[] = [
+  (g) => { const c = luhnComplete(g, '4', 16); const v = c.slice(0, 15) + String((Number(c[15]) + 1) % 10); return { text: `order ${v} shipped`, keep: v }; },
+  (g) => { const v = String(g.int(1600000000000, 1800000000000)); return { text: `ts=${v} level=info`, keep: v }; },
+  (g) => { const v = `v${g.int(1, 20)}.${g.int(0, 30)}.${g.int(0, 99)}`; return { text: `upgraded to ${v}`, keep: v }; },
+  (g) => { const v = String(g.int(100000000000, 999999999999)); return { text: `customer id ${v}`, keep: v }; },
+  (g) => { const v = `${g.int(1000, 9999)}-${g.int(10, 99)}-${g.int(10, 99)}`; return { text: `invoice INV ${v} paid`, keep: v }; },
+  (g) => { const v = `${g.int(100, 999)}.${g.int(100, 999)}.${g.int(1000, 9999)}`; return { text: `build ${v} passed`, keep: v }; },
+  (g) => { const v = `${g.int(10, 99)}:${g.int(10, 59)}:${g.int(10, 59)}.${g.int(100, 999)}`; return { text: `at ${v} the job started`, keep: v }; },
+];
+
+function cardPhoneCases(g: Gen, out: DevCase[]): void {
+  for (const [prefix, length] of CARD_FAMILIES) {
+    for (let k = 0; k < 2; k++) {
+      const c = groupCard(g, luhnComplete(g, prefix, length));
+      out.push({ id: '', slice: `card/${prefix}-${length}`, text: g.pick(CARD_TEMPLATES)(c), pii: [{ entity: 'CREDIT_CARD', value: c }], keep: [] });
+    }
+  }
+  for (let k = 0; k < 72; k++) {
+    const p = g.pick(PHONE_FORMATS)(g);
+    out.push({ id: '', slice: 'phone/template', text: g.pick(PHONE_TEMPLATES)(p), pii: [{ entity: 'PHONE_NUMBER', value: p }], keep: [] });
+  }
+  for (let k = 0; k < 35; k++) {
+    const { text, keep } = g.pick(NUMBER_LOOK_ALIKES)(g);
+    out.push({ id: '', slice: 'number-lookalike/id', text, pii: [], keep: [keep] });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 export function generateDetectDev(seed = DETECT_DEV_SEED): DevCase[] {
   const g = new Gen(mulberry32(seed));
   const out: DevCase[] = [];
   personCases(g, out);
   addressCases(g, out);
+  cardPhoneCases(g, out);
   secretCases(g, out);
   presidioCases(g, out);
   return out.map((c, i) => ({ ...c, id: `detect-${String(i).padStart(5, '0')}` }));

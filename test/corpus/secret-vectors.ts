@@ -127,6 +127,11 @@ const SYNTAXES: readonly ((k: string, v: string) => string)[] = [
   (k, v) => `${k.toLowerCase()} = "${v}"  # prod`,
   (k, v) => `ENV['${k}'] = '${v}'`,
   (k, v) => `os.environ.setdefault("${k}", "${v}")`,
+  (k, v) => `$env:${k} = "${v}"`,
+  (k, v) => `${camel(k)} ||= "${v}"`,
+  (k, v) => `${k.toLowerCase()} <- "${v}"`,
+  (k, v) => `String ${camel(k)} = "${v}";`,
+  (k, v) => `"${k.toLowerCase()}" => "${v}",`,
 ];
 
 function camel(key: string): string {

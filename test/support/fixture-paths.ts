@@ -17,3 +17,5 @@ export const PII_DEV_CORPUS = resolve(REPO_ROOT, 'test/corpus/pii-dev.jsonl');
 export const PII_STRESS_CORPUS = resolve(REPO_ROOT, 'test/corpus/stress.jsonl');
 /** The seeded detection-breadth corpus (test/corpus/generate-detect-dev.ts): names, addresses, secrets, Presidio's entities. */
 export const DETECT_DEV_CORPUS = resolve(REPO_ROOT, 'test/corpus/detect-dev.jsonl');
+/** A self-signed certificate (its own CA) and key for TLS servers in tests (see its README.md). */
+export const TLS_FIXTURES = { cert: resolve(REPO_ROOT, 'test/fixtures/tls/redis-cert.pem'), key: resolve(REPO_ROOT, 'test/fixtures/tls/redis-key.pem') };

@@ -2,7 +2,7 @@
  * A GatewayMetrics that records every call, so tests assert on counts ("nothing silently lost").
  */
 import type { Signal } from '../../src/otlp/signal.js';
-import type { GatewayMetrics } from '../../src/telemetry/metrics-types.js';
+import type { GatewayMetrics, QueueGauges } from '../../src/telemetry/metrics-types.js';
 
 type Counter = Map<string, number>;
 
@@ -20,7 +20,12 @@ export class RecordingMetrics implements GatewayMetrics {
   readonly exportFailed: Counter = new Map();
   readonly retries: Counter = new Map();
   readonly discarded: Counter = new Map();
-  readonly queues = new Map<string, () => { bytes: number; items: number; capacityBytes: number }>();
+  readonly queues = new Map<string, () => QueueGauges>();
+  /** Keyed `exporter|corrupt` or `exporter|torn`. */
+  readonly corrupt: Counter = new Map();
+  /** Keyed `exporter|records`, `exporter|spans`, `exporter|duplicates`. */
+  readonly replayed: Counter = new Map();
+  readonly fsyncs: number[] = [];
 
   readonly received: Counter = new Map();
   readonly accepted: Counter = new Map();
@@ -56,8 +61,19 @@ export class RecordingMetrics implements GatewayMetrics {
     add(this.retries, exporter, 1);
   }
   redactions(): void {}
-  observeQueue(exporter: string, read: () => { bytes: number; items: number; capacityBytes: number }): void {
+  observeQueue(exporter: string, read: () => QueueGauges): void {
     this.queues.set(exporter, read);
+  }
+  queueFsync(_exporter: string, seconds: number): void {
+    this.fsyncs.push(seconds);
+  }
+  queueCorruptRecords(exporter: string, kind: string, n: number): void {
+    add(this.corrupt, `${exporter}|${kind}`, n);
+  }
+  queueReplayed(exporter: string, records: number, spans: number, duplicates: number): void {
+    add(this.replayed, `${exporter}|records`, records);
+    add(this.replayed, `${exporter}|spans`, spans);
+    add(this.replayed, `${exporter}|duplicates`, duplicates);
   }
   policyLoaded(): void {}
   capStoreCall(): void {}

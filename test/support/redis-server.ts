@@ -6,18 +6,7 @@
  *   describeWithPeers('…', ['redisServer'], (peer) => { … startRedisServer(peer.redisServer) … });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -30,14 +19,24 @@ export interface RedisServer {
 
 const READY = /Ready to accept connections/;
 
-export async function startRedisServer(bin: string, options: { port?: number; args?: readonly string[] } = {}): Promise<RedisServer> {
-  const { port } = options;
+export interface RedisServerOptions {
+  port?: number;
+  /** Serve TLS only, with this certificate and key (the certificate is also the CA it trusts). */
+  tls?: { cert: string; key: string };
+  args?: readonly string[];
+}
+
+export async function startRedisServer(bin: string, options: RedisServerOptions = {}): Promise<RedisServer> {
+  const { port, tls } = options;
   let child: ChildProcess | undefined;
   let chosen = port ?? (await freePort());
 
   const launch = async (): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
-      const c = spawn(bin, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', '--loglevel', 'notice', ...(options.args ?? [])], {
+      const listen = tls
+        ? ['--port', '0', '--tls-port', String(chosen), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert, '--tls-auth-clients', 'no']
+        : ['--port', String(chosen)];
+      const c = spawn(bin, [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', '--loglevel', 'notice', ...(options.args ?? [])], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const ok = await new Promise<boolean>((resolve) => {

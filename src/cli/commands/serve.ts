@@ -1,7 +1,7 @@
 /**
  * `loopgate serve [--config FILE]`: loads the gateway config, starts the receiver and the telemetry
- * server, and runs until SIGTERM or SIGINT, then shuts down gracefully (stop accepting, drain the
- * export queues within service.shutdown_timeout) and exits 0.
+ * server, and runs until SIGTERM or SIGINT, then shuts down gracefully (stop intake, drain the export
+ * queues within service.shutdown_timeout). The exit code says how the drain ended, for supervisors.
  */
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../yaml/index.js';
@@ -27,7 +27,20 @@ Options:
   -c, --config FILE   gateway config (default: ./loopgate.yaml)
   -h, --help          show this help
 
-Exit codes: 0 after a clean shutdown; 1 when the config or policy is invalid or a port cannot be bound.`;
+Signals: SIGTERM or SIGINT stops intake at once (new requests get 503 + Retry-After, /readyz 503) and
+drains the export queues; a second signal exits at once (130). Run node directly or with 'npm start'
+(which execs node) under a supervisor: 'npx loopgate' does not pass signals on to the gateway.
+
+Exit codes:
+  0  shut down and everything accepted was exported
+  1  the config or policy is invalid, a port cannot be bound or a queue folder cannot be used
+  3  shut down; spans not yet exported stay in the persistent queues for the next start (none lost)
+  4  shut down; spans held in memory queues could not be exported and were lost (counted and logged)`;
+
+/** Exit code: spans remain in persistent queues (nothing lost). */
+export const EXIT_KEPT_ON_DISK = 3;
+/** Exit code: spans in memory queues were lost at the shutdown deadline. */
+export const EXIT_SPANS_LOST = 4;
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -62,7 +75,9 @@ export const serveCommand: Command = {
     const signal = await shutdownSignal;
     process.off('SIGHUP', onHangup);
     logger.info({ signal }, 'shutdown requested');
-    await gateway.close();
+    const report = await gateway.close();
+    if (report.lostSpans > 0) return EXIT_SPANS_LOST;
+    if (report.keptSpans > 0) return EXIT_KEPT_ON_DISK;
     return 0;
   },
 };

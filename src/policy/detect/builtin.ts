@@ -41,7 +41,7 @@ import {
   usItinDetector,
   usPassportDetector,
 } from './detectors/national-ids.js';
-import { callPairSecretDetector, cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
+import { arrowSecretDetector, callPairSecretDetector, cliSecretDetector, tableSecretDetector, xmlKeyValueSecretDetector, xmlSecretDetector } from './detectors/credential-forms.js';
 import { shapedTokenDetector, vendorTokenDetector } from './detectors/vendor-tokens.js';
 
 /** Entity → the detectors that report it (IP_ADDRESS has one for each address family). */
@@ -77,6 +77,7 @@ const REGISTRY: ReadonlyMap<EntityName, readonly BuiltinDetector[]> = new Map<En
       tableSecretDetector,
       cliSecretDetector,
       callPairSecretDetector,
+      arrowSecretDetector,
       knownTokenDetector,
       vendorTokenDetector,
       shapedTokenDetector,

@@ -89,6 +89,8 @@ table('more secret families', [
   ['System.setProperty("X_TOKEN", "Zq8Lm2Nx7Rt4Vb6Kp9Hd");', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9Hd']]],
   ['<password>\n  Zq8Lm2Nx7Rt4Vb6Kp9Hd\n</password>', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9Hd']]],
   ['client_secret=846102937512039417', [['GENERIC_SECRET', '846102937512039417']]],
+  ['discord_token ||= "Zq8Lm2Nx7Rt4Vb6Kp9HdW3"', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9HdW3']]],
+  ['api_token <- "Zq8Lm2Nx7Rt4Vb6Kp9HdW3"', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9HdW3']]],
   ['TELEGRAM_BOT_TOKEN=1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7', [['GENERIC_SECRET', '1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7']]],
   ['shopify shpat_1a2b3c4d5e6f7a8b9c0d1e2f3a4b (too short)', []],
 ]);
@@ -104,4 +106,28 @@ table('STREET_ADDRESS', [
   ['The 2024 Google Drive update broke sharing.', []],
   ['Send me the logs via Slack please.', []],
   ['We ordered 3 Main Street banners.', []],
+]);
+
+table('CREDIT_CARD as people write it', [
+  ['card 4111.1111.1111.1111', [['CREDIT_CARD', '4111.1111.1111.1111']]],
+  ['card 4111  1111  1111  1111', [['CREDIT_CARD', '4111  1111  1111  1111']]],
+  ['card 4111\u00a01111\u00a01111\u00a01111', [['CREDIT_CARD', '4111\u00a01111\u00a01111\u00a01111']]],
+  ['card 4111\u20091111\u20091111\u20091111', [['CREDIT_CARD', '4111\u20091111\u20091111\u20091111']]],
+  ['maestro card 501800000009', [['CREDIT_CARD', '501800000009']]],
+  ['id 501800000009 (12 digits, no card word)', []],
+  ['JCB 213100000000001', [['CREDIT_CARD', '213100000000001']]],
+  ['card 3500 0000 0000 0009', [['CREDIT_CARD', '3500 0000 0000 0009']]],
+  ['order 4111.1111.1111.1112 and build 4111.1111', []],
+]);
+
+table('PHONE_NUMBER as people write it', [
+  ['call (402)429-7004x863 now', [['PHONE_NUMBER', '(402)429-7004x863']]],
+  ['phone: 105.820.2236', [['PHONE_NUMBER', '105.820.2236']]],
+  ['my number is +1-105-820-2236x0015', [['PHONE_NUMBER', '+1-105-820-2236x0015']]],
+  ['Phone 001-105-820-2236 ext. 12', [['PHONE_NUMBER', '001-105-820-2236 ext. 12']]],
+  ['tel: 555-1234', [['PHONE_NUMBER', '555-1234']]],
+  ['+41 (0)26 279 22 26', [['PHONE_NUMBER', '+41 (0)26 279 22 26']]],
+  ['105.820.2236 with no phone word', []],
+  ['order number 123-456-7890', []],
+  ['version 10.2.3 and ts 1700000000000', []],
 ]);

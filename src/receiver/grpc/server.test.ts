@@ -18,6 +18,7 @@ import type { RequestContext } from '../../policy/types.js';
 import { noopMetrics } from '../../telemetry/metrics-types.js';
 import { createReceiverApp } from '../app.js';
 import { InflightBudget } from '../inflight-budget.js';
+import { IntakeSwitch } from '../intake.js';
 import type { HandleRequest, PipelineResult } from '../types.js';
 import { createGrpcReceiver, type GrpcReceiverDeps } from './server.js';
 
@@ -117,6 +118,18 @@ describe('OTLP/gRPC receiver', () => {
     h.next = { status: 'unavailable', retryAfterSeconds: 5, reason: 'queue_full' };
     const r = await grpcExport(await start(h), 'traces', traces);
     expect(r).toEqual({ code: GrpcStatus.UNAVAILABLE, details: 'export queues are full; retry later', retryDelayMs: 5000 });
+  });
+
+  it('UNAVAILABLE with RetryInfo for every call once intake has stopped (shutdown), on a connection already open', async () => {
+    const h = new Harness();
+    const intake = new IntakeSwitch(2);
+    const address = await start(h, { intake });
+    expect((await grpcExport(address, 'traces', traces)).code).toBe(GrpcStatus.OK);
+    intake.close();
+    for (const [signal, body] of [['traces', traces], ['logs', logs]] as const) {
+      expect(await grpcExport(address, signal, body)).toEqual({ code: GrpcStatus.UNAVAILABLE, details: 'the gateway is shutting down; retry later', retryDelayMs: 2000 });
+    }
+    expect(h.handled).toHaveLength(1); // nothing after the switch reached the pipeline
   });
 
   it('RESOURCE_EXHAUSTED with RetryInfo when requests in flight hold the memory budget, shared with OTLP/HTTP', async () => {

@@ -21,6 +21,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics-types.js';
 import { createAuthenticator, type Authenticator } from '../auth.js';
 import { defaultMaxDecodedBytes, type ReceiverLogger } from '../app.js';
 import type { InflightBudget } from '../inflight-budget.js';
+import type { IntakeSwitch } from '../intake.js';
 import type { HandleRequest } from '../types.js';
 import { grpcAnswer, grpcAnswers, type GrpcAnswer } from './status.js';
 
@@ -37,6 +38,8 @@ export interface GrpcReceiverDeps {
   handle: HandleRequest;
   metrics: GatewayMetrics;
   logger: ReceiverLogger;
+  /** Closed at shutdown: from then on every call, on any connection, is answered UNAVAILABLE with RetryInfo. */
+  intake?: IntakeSwitch;
 }
 
 export interface GrpcReceiver {
@@ -113,6 +116,8 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
   };
 
   async function receive(signal: Signal, call: ServerUnaryCall<Buffer, Buffer>): Promise<GrpcAnswer> {
+    // First of all checks, as on HTTP: after the switch no call starts, whatever stream it came on.
+    if (deps.intake?.closed) return grpcAnswers.shuttingDown(deps.intake.retryAfterSeconds);
     let tenant: string | undefined;
     if (authenticate) {
       const auth = authenticate(authorizationOf(call.metadata));

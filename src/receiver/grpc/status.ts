@@ -4,6 +4,7 @@
  *
  *   accepted                 OK with an Export*ServiceResponse (partial_success when records were refused)
  *   export queues full       UNAVAILABLE with RetryInfo: retryable, after the delay it names
+ *   shutting down            UNAVAILABLE with RetryInfo: retry here after the restart, or elsewhere
  *   in-flight budget full    RESOURCE_EXHAUSTED with RetryInfo: the server is out of memory budget
  *                            now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
  *   decodes too large        RESOURCE_EXHAUSTED without RetryInfo: final, as for a message over the size
@@ -40,6 +41,8 @@ export const grpcAnswers = {
   /** The receiver-wide in-flight budget has no room: come back after `retryAfterSeconds`. */
   busy: (retryAfterSeconds = 1): GrpcAnswer => failure(GrpcStatus.RESOURCE_EXHAUSTED, 'requests in flight hold the memory budget; retry later', retryAfterSeconds),
   internal: (): GrpcAnswer => failure(GrpcStatus.INTERNAL, 'internal error'),
+  /** Intake has stopped (SIGTERM/SIGINT): nothing is admitted any more on any stream. */
+  shuttingDown: (retryAfterSeconds: number): GrpcAnswer => failure(GrpcStatus.UNAVAILABLE, 'the gateway is shutting down; retry later', retryAfterSeconds),
 };
 
 /** The pipeline's answer as OTLP/gRPC. */

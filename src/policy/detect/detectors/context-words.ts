@@ -17,6 +17,7 @@ function cases(words: readonly string[]): string[] {
 
 export const BIRTH_WORDS = cases(['dob', 'd.o.b', 'birth', 'born', 'geb', 'naissance', 'né le', 'nacimiento', 'nacid', 'nascita', 'nato il', 'nata il', 'nascimento', 'nascid', 'geboorte', 'födelse']);
 export const PASSPORT_WORDS = cases(['passport', 'pasaporte', 'passeport', 'reisepass', 'travel document']);
-export const LICENSE_WORDS = cases(['licen', 'dl', 'dln', 'cdl', 'driver', 'driving']);
+// "DL" in capitals only: the pair "dl" is inside too many words (handle, middle)
+export const LICENSE_WORDS = [...cases(['licen', 'dln', 'cdl', 'driver', 'driving']), 'DL'];
 export const BANK_WORDS = cases(['account', 'acct', 'checking', 'savings', 'a/c']);
 export const SSN_WORDS = cases(['ssn', 'social sec', 'soc sec', 'soc. sec', 'ss#', 'ss number']);

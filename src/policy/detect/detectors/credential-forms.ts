@@ -126,3 +126,20 @@ export const callPairSecretDetector = regexDetector({
     return { start: span[1] - value.length, end: span[1] };
   },
 });
+
+/** R's assignment arrow: `api_token <- "…"`, `Sys.setenv(API_TOKEN = "…")` is read as key=value. */
+const R_ARROW = /(?<![\w.])([A-Za-z_][\w.]{1,63})[ ]{0,4}<<?-[ ]{0,4}["']([^"'\s]{1,256})["']/dg;
+
+export const arrowSecretDetector = regexDetector({
+  name: 'arrow_secret',
+  entity: 'GENERIC_SECRET',
+  pattern: R_ARROW,
+  mayMatch: (text) => text.includes('<-') && hasSecretOrVendorWord(text),
+  validate(m) {
+    const key = m[1] ?? '';
+    const value = m[2] ?? '';
+    const kind = secretKeyKind(key);
+    if (!((kind !== undefined && looksSecret(value, kind)) || vendorValue(key, value))) return false;
+    return valueSpan(m, 2);
+  },
+});

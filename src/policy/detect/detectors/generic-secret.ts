@@ -34,7 +34,7 @@ const META_WORDS = new Set([
   'total', 'cached', 'reasoning', 'estimate', 'budget', 'size', 'index', 'kind', 'mode', 'version', 'scope',
 ]);
 /** Placeholders and non-values that are never redacted. */
-const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*)$/i;
+const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|replace[_\-]?me.*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
 
 function keyWords(key: string): string[] {
   // split camelCase and separators: "clientSecret" → client secret, "X-Api-Key" → x api key
@@ -97,7 +97,8 @@ const SECRET_OR_VENDOR = new RegExp(`(${KEY_HINT.source})|(${VENDOR_WORDS_SOURCE
 function hints(text: string): number {
   if (text !== lastHintText) {
     const m = SECRET_OR_VENDOR.exec(text);
-    lastHint = m === null ? 0 : m[1] !== undefined ? 1 | (hasVendorWord(text) ? 2 : 0) : 2;
+    // the leftmost hit decides; only a vendor word first needs a second look for a secret word after it
+    lastHint = m === null ? 0 : m[1] !== undefined ? 1 : 2 | (KEY_HINT.test(text.slice(m.index)) ? 1 : 0);
     lastHintText = text;
   }
   return lastHint;
@@ -182,11 +183,11 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   if (c === 58 && (next === 58 || next === 61)) return sep + 1; // Make's '::=', ':::=', ':=': read at the '='
   if (next === 61 || next === 62) valueStart++;
   if (c === 58 && next === 47) return sep + 1; // "://" is a URL, not an assignment
-  // the operator may be longer: ':=', '::=', ':::=' (Make, Go), '?=' (Make), '.=' (PHP), '+=' (shell)
+  // the operator may be longer: ':=', '::=', ':::=' (Make, Go), '?=' (Make), '.=' (PHP), '+=' (shell), '||=' (Ruby)
   let keyEnd = sep;
   while (c === 61 && keyEnd > 0 && sep - keyEnd < 3) {
     const p = text.charCodeAt(keyEnd - 1);
-    if (p === 58 || p === 63 || p === 43 || (p === 46 && text.charCodeAt(keyEnd - 2) === 32)) keyEnd--;
+    if (p === 58 || p === 63 || p === 43 || p === 124 || (p === 46 && text.charCodeAt(keyEnd - 2) === 32)) keyEnd--;
     else break;
   }
   const keyStart = readKey(text, keyEnd);

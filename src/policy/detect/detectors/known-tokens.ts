@@ -6,24 +6,19 @@
 import { regexDetector } from '../regex-detector.js';
 
 const PREFIXES = [
-  'dop_v1_', 'doo_v1_', 'dor_v1_', // DigitalOcean
-  'PMAK-', // Postman
-  'lin_api_', // Linear
   'sq0atp-', 'sq0csp-', 'EAAA', // Square
   'pypi-AgEIcHlwaS5vcmc', // PyPI upload tokens (base64 of "pypi.org" macaroon)
   'hvs.', 'hvb.', // HashiCorp Vault
   'r8_', // Replicate
   'gsk_', // Groq
   'xai-', // xAI
-  'pplx-', // Perplexity
-  'sntrys_', 'sntryu_', // Sentry
+  'sntrys_', // Sentry org tokens (a base64 JSON payload of varying length)
   'NRAK-', 'NRII-', // New Relic
   'glc_', 'glsa_', // Grafana
   'figd_', // Figma
   'ATATT3', // Atlassian API tokens
   'ya29.', // Google OAuth access tokens
   'dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', // Doppler
-  'rubygems_', // RubyGems
   'pscale_tkn_', 'pscale_pw_', // PlanetScale
   'ntn_', // Notion integrations
   'tskey-', // Tailscale

@@ -231,15 +231,17 @@ function hyphenFlags(text: string, start: number, end: number, table: WordTable)
 function syllableName(text: string, start: number, end: number, table: WordTable): boolean {
   const len = end - start;
   if (len < 4 || len > 12) return false;
-  const split = (from: number, parts: number): boolean => {
-    if (from === end) return parts >= 2;
-    if (parts === 3) return false;
-    for (let l = Math.min(6, end - from); l >= 1; l--) {
-      if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && split(from + l, parts + 1)) return true;
-    }
-    return false;
-  };
-  return split(start, 0);
+  return splitSyllables(text, start, end, 0, table);
+}
+
+/** Whether text[from, end) splits into syllables, at most three parts in all, at least two. */
+function splitSyllables(text: string, from: number, end: number, parts: number, table: WordTable): boolean {
+  if (from === end) return parts >= 2;
+  if (parts === 3) return false;
+  for (let l = Math.min(6, end - from); l >= 1; l--) {
+    if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && splitSyllables(text, from + l, end, parts + 1, table)) return true;
+  }
+  return false;
 }
 
 /**
@@ -778,14 +780,15 @@ function findColumns(text: string, n: number, out: Found[], table: WordTable, hi
   let kinds: number[] = [];
   let sep = 0;
   let lines = 0;
-  while (lineStart < text.length && lines < 10_000) {
+  while (lineStart < text.length && lines < 10_000 && (columns !== undefined || lines < 50)) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     lines++;
     if (columns === undefined) {
-      // a header: separated cells, one of which is a person key
+      // a header: a short line of separated cells, one of which is a person key
+      const line = lineEnd - lineStart <= 300 ? text.slice(lineStart, lineEnd) : '';
       for (const s of [44, 9, 59, 124]) {
-        if (text.indexOf(String.fromCharCode(s), lineStart) >= lineEnd || text.indexOf(String.fromCharCode(s), lineStart) < 0) continue;
+        if (!line.includes(String.fromCharCode(s))) continue;
         const cells = cellsOf(text, lineStart, lineEnd, s);
         const ks = cells.map(([a, b]) => {
           let x = a;

@@ -21,7 +21,7 @@ import { contextBefore, digitsOf } from '../text.js';
 import { possibleInternational, validNational } from './phone-plan.js';
 
 const CANDIDATE =
-  /(?<![\w+@/.\-$€£#])(?<!\d[,:])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,15})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?![\w@]|[.\-:/,]\w)/g;
+  /(?<![\w+@/.\-$€£#])(?<!\d[,:])(?:\+ ?|\b00)?(?:\( ?\d{1,5} ?\) ?\d{1,8}|\( ?\d{1,5} ?\)|\d{1,15})(?:[ \u00a0.\-]{1,3}(?:\(\d{1,5}\) ?\d{1,8}|\(\d{1,5}\)|\d{1,8})){0,7}(?:(?=(?: ?(?:x|ext\.?|extension) ?)\d)|(?![\w@]|[.\-:/,]\w))/g;
 
 const NANP = /^(?:1[ .\-]?)?(?:\( ?[2-9]\d{2} ?\)|[2-9]\d{2})[ .\-]?[2-9]\d{2}[ .\-]?\d{4}$/;
 /** 3-3-4 digits, the layout of NANP numbers. */
@@ -70,9 +70,23 @@ function groupCount(raw: string): number {
 /** The groups of an IBAN-shaped string (`DE89 3704 …`, `GB29 NWBK 6016 …`) just before a candidate: its digits are no phone. */
 const IBAN_BEFORE = /\b[a-z]{2}\d{2}(?:[ ]?[a-z0-9]{4}){0,7}[ ]?$/i;
 
+/** An extension after the number: "x863", " ext. 12", " extension 4021", " #12". */
+const EXTENSION = /^(?: ?(?:x|ext\.?|extension) ?|[ ]?#)\d{1,6}(?![\w])/i;
+
+/** 3-3-4 digits with separators, whatever the digits (NANP layout; plan-invalid numbers in phone context). */
+const NANP_ANY = /^(?:(?:\+?1|001)[ .\-]?)?(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}$/;
+
 export function isPhoneCandidate(raw: string, text: string, start: number): boolean {
   const digits = digitsOf(raw);
   if (start >= 4 && IBAN_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return false;
+  // an extension is itself phone evidence, as a phone word before the number is: a mistyped or
+  // plan-invalid number written the way phone numbers are is still somebody's number
+  const nanpAny = NANP_ANY.test(raw);
+  const shortLocal = !nanpAny && digits.length >= 6 && digits.length <= 8 && raw.length > digits.length && !DATE.test(raw) && !/\.\d(?:\.|$)/.test(raw);
+  if (nanpAny || shortLocal) {
+    const ext = nanpAny && EXTENSION.test(text.slice(start + raw.length, start + raw.length + 16));
+    if ((ext || hasContext(text, start)) && !NOT_PHONE.test(contextBefore(text, start, 24))) return true;
+  }
   if (digits.length < 7 || digits.length > 15) return false;
   if (DATE.test(raw) || DOTTED_QUAD.test(raw)) return false;
   // AAA-GG-SSSS is the SSN layout; no numbering plan groups a local number that way
@@ -129,6 +143,9 @@ export const phoneDetector = regexDetector({
       // after ':' only a URI scheme or a "label: value" (a space would precede the value) is a phone
       if (m[0].charCodeAt(0) !== 43) return false;
     }
-    return isPhoneCandidate(m[0], text, m.index);
+    if (!isPhoneCandidate(m[0], text, m.index)) return false;
+    const end = m.index + m[0].length;
+    const ext = EXTENSION.exec(text.slice(end, end + 16));
+    return ext === null ? true : { start: m.index, end: end + ext[0].length };
   },
 });

@@ -137,14 +137,35 @@ function tailAt(text: string, i: number): { end: number; strong: boolean } | und
   return undefined;
 }
 
-const NUMBER = /(?<![\w\-.,/:#$€£])\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Za-z\u00c0-\u024f0-9])/g;
+/** A building number then a capitalised word or a digit; the character before is checked in code (cheaper than a lookbehind at every digit). */
+const NUMBER = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+/** "12 rue de Rivoli": a number before a lower-case street type (French, Spanish, Italian, Portuguese). */
+const NUMBER_LOWER_TYPE = /\d{1,6}(?:bis|ter)?(?= (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) )/g;
+const LOWER_TYPE_HINT = / (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) /;
+
+/** Not inside a longer token: digits after a letter, '-', '.', ',', '/', ':', '#' or a currency sign are no building number. */
+function numberStarts(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const c = text.charCodeAt(i - 1);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) return false;
+  return !(c === 45 || c === 46 || c === 44 || c === 47 || c === 58 || c === 35 || c === 36 || c === 0x20ac || c === 0xa3);
+}
 
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
+  for (const re of LOWER_TYPE_HINT.test(text) ? [NUMBER, NUMBER_LOWER_TYPE] : [NUMBER]) numberFirstWith(re, text, out);
+}
+
+function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
   NUMBER.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = NUMBER.exec(text)) !== null) {
     const start = m.index;
+    if (!numberStarts(text, start)) {
+      // skip the rest of this digit run
+      NUMBER.lastIndex = start + m[0].length;
+      continue;
+    }
     let p = start + m[0].length + 1;
     let words = 0;
     let streetEnd = -1;
@@ -215,52 +236,74 @@ function nameFirstRest(text: string, i: number): Span | undefined {
 /** A street type then its name words, then the number: "Calle Mayor 3", "Via Roma 10", "Rua Augusta 12". */
 const TYPE_FIRST =
   /(?<![\w\-])(?:Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Cours|Calle|Avenida|Av\.|Paseo|Plaza|Carrera|Camino|Carretera|Ronda|Via|Viale|Corso|Piazza|Largo|Vicolo|Strada|Rua|Travessa|Praça|Estrada|Alameda)(?: (?:de|du|des|la|le|del|della|di|da|do|dos|das))?(?: [A-Z\u00c0-\u00de][^\s,\d]{0,24}){1,4},? \d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/g;
-/** One capitalised word (or two, "Berliner Straße") then the number; its ending is checked in code: "Hauptstraße 5", "Keizersgracht 123". */
-const SUFFIXED = /(?<![\w\u00c0-\u024f\-.])[A-Z\u00c0-\u00de][\w\u00c0-\u024f\-.]{2,40}(?: (?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm))?,? \d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/g;
 const NAME_SUFFIX = /(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|graben|gracht|straat|laan|kade|singel|plein|gatan|gata|vägen|vej|gade|veien|gate)$/i;
 
 /** Name-first: "Hauptstraße 5, 10115 Berlin", "Calle Mayor 3, 28013 Madrid", "Keizersgracht 123, 1015 CJ Amsterdam". */
-/** A street-name ending right before a number ("…straße 5", "…gracht 123"): the cheap test that lets the one-word name-first regex run. */
-function suffixBeforeNumber(text: string): boolean {
-  for (let i = text.indexOf(' '); i > 0 && i < text.length - 1; i = text.indexOf(' ', i + 1)) {
-    const d = text.charCodeAt(i + 1);
-    if (d < 48 || d > 57) continue;
-    const end = text.charCodeAt(i - 1) === 44 ? i - 1 : i;
-    if (NAME_SUFFIX.test(text.slice(Math.max(0, end - 8), end))) return true;
-  }
-  return false;
-}
 const TYPE_WORD = /(?:Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Cours|Calle|Avenida|Av\.|Paseo|Plaza|Carrera|Camino|Carretera|Ronda|Via|Viale|Corso|Piazza|Largo|Vicolo|Strada|Rua|Travessa|Praça|Estrada|Alameda) [A-Z]/;
 
-function nameFirst(text: string, out: Finding[]): void {
-  const regexes = [...(TYPE_WORD.test(text) ? [TYPE_FIRST] : []), ...(suffixBeforeNumber(text) ? [SUFFIXED] : [])];
-  for (const re of regexes) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const start = m.index;
-      if (re === SUFFIXED) {
-        const name = m[0].slice(0, m[0].lastIndexOf(' ')).replace(/,$/, '');
-        if (!NAME_SUFFIX.test(name) && !/ (?:Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm)$/.test(name)) continue;
+function isNameChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+}
+
+const TWO_WORD_TYPES = new Set(['Straße', 'Strasse', 'Weg', 'Gasse', 'Platz', 'Allee', 'Ring', 'Damm']);
+
+/**
+ * One-word street names with their type as an ending, then the number: "Hauptstraße 5",
+ * "Keizersgracht 123", "Storgatan 12", or two words "Berliner Straße 7". Found from each space
+ * before a digit, reading the name leftwards (no regex: a bounded walk per candidate).
+ */
+function suffixedStreets(text: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  for (let sp = text.indexOf(' '); sp > 0 && sp < text.length - 1; sp = text.indexOf(' ', sp + 1)) {
+    const d = text.charCodeAt(sp + 1);
+    if (d < 48 || d > 57) continue;
+    const nameEnd = text.charCodeAt(sp - 1) === 44 ? sp - 1 : sp;
+    let a = nameEnd;
+    while (a > 0 && nameEnd - a < 41 && isNameChar(text.charCodeAt(a - 1))) a--;
+    if (nameEnd - a < 3 || (a > 0 && isNameChar(text.charCodeAt(a - 1)))) continue;
+    let word = text.slice(a, nameEnd);
+    let start = a;
+    if (TWO_WORD_TYPES.has(word) && a >= 2 && text.charCodeAt(a - 1) === 32) {
+      let b = a - 1;
+      while (b > 0 && a - 1 - b < 41 && isNameChar(text.charCodeAt(b - 1))) b--;
+      if (a - 1 - b >= 2) {
+        start = b;
+        word = text.slice(b, nameEnd);
       }
-      let end = start + m[0].length;
-      // a postcode and a city follow ("…, 10115 Berlin"); without them only a cue makes it an address
-      let p = end;
-      if (text.startsWith(', ', p)) p += 2;
-      else if (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 10) p += 1;
-      const pc = /^(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2})?|\d{3} ?\d{2}|\d{2}-\d{3})(?= [A-Z\u00c0-\u00de])/.exec(text.slice(p, p + 12));
-      const cityEnd = pc !== null ? wordAt(text, p + pc[0].length + 1) : -1;
-      if (cityEnd > 0) {
-        end = cityEnd;
-        while (text.charCodeAt(end) === 32 && /^[A-Z\u00c0-\u00de(]/.test(text[end + 1] ?? '')) {
-          const more = wordAt(text, end + 1);
-          if (more < 0) break;
-          end = more;
-        }
-      } else if (!cued(text, start)) continue;
-      out.push({ entity: 'STREET_ADDRESS', start, end, detector: 'street_address' });
-      re.lastIndex = end;
-    }
+    } else if (!NAME_SUFFIX.test(word)) continue;
+    if (!/^[A-Z\u00c0-\u00de]/.test(word)) continue;
+    const num = /^\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/.exec(text.slice(sp + 1, sp + 16));
+    if (num === null) continue;
+    found.push({ start, end: sp + 1 + num[0].length });
+  }
+  return found;
+}
+
+function nameFirst(text: string, out: Finding[]): void {
+  const candidates: { start: number; end: number }[] = [];
+  if (TYPE_WORD.test(text)) {
+    TYPE_FIRST.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = TYPE_FIRST.exec(text)) !== null) candidates.push({ start: m.index, end: m.index + m[0].length });
+  }
+  candidates.push(...suffixedStreets(text));
+  for (const { start, end: streetEnd } of candidates) {
+    let end = streetEnd;
+    // a postcode and a city follow ("…, 10115 Berlin"); without them only a cue makes it an address
+    let p = end;
+    if (text.startsWith(', ', p)) p += 2;
+    else if (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 10) p += 1;
+    const pc = /^(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2})?|\d{3} ?\d{2}|\d{2}-\d{3})(?= [A-Z\u00c0-\u00de])/.exec(text.slice(p, p + 12));
+    const cityEnd = pc !== null ? wordAt(text, p + pc[0].length + 1) : -1;
+    if (cityEnd > 0) {
+      end = cityEnd;
+      while (text.charCodeAt(end) === 32 && /^[A-Z\u00c0-\u00de(]/.test(text[end + 1] ?? '')) {
+        const more = wordAt(text, end + 1);
+        if (more < 0) break;
+        end = more;
+      }
+    } else if (!cued(text, start)) continue;
+    out.push({ entity: 'STREET_ADDRESS', start, end, detector: 'street_address' });
   }
 }
 
@@ -275,7 +318,7 @@ function military(text: string, out: Finding[]): void {
 export const streetAddressDetector: BuiltinDetector = {
   name: 'street_address',
   entity: 'STREET_ADDRESS',
-  patterns: [NUMBER, TYPE_FIRST, SUFFIXED, MILITARY],
+  patterns: [NUMBER, NUMBER_LOWER_TYPE, TYPE_FIRST, MILITARY],
   mayMatch: (text) => /\d/.test(text),
   // a building number, a house number or a ZIP: every address has a digit and a capitalised word
   triggered: (t, text) => t.tightDigits >= 1 && text.length >= 8,

@@ -16,6 +16,12 @@ import { jwtHeaderValid } from './jwt.js';
 /** family: [literal prefixes, pattern body (starting with one of the prefixes)]. */
 const FAMILIES: readonly [readonly string[], string][] = [
   [['shpat_', 'shpss_', 'shpca_', 'shppa_'], 'shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}'], // Shopify
+  [['dop_v1_', 'doo_v1_', 'dor_v1_'], 'do[por]_v1_[a-f0-9]{64}'], // DigitalOcean
+  [['PMAK-'], 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}'], // Postman
+  [['lin_api_'], 'lin_api_[A-Za-z0-9]{40}'], // Linear
+  [['pplx-'], 'pplx-[A-Za-z0-9]{48}'], // Perplexity
+  [['sntryu_'], 'sntryu_[a-f0-9]{64}'], // Sentry user token
+  [['rubygems_'], 'rubygems_[a-f0-9]{48}'], // RubyGems
   [['A3-'], 'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}'], // 1Password secret key
   [['ops_eyJ'], 'ops_eyJ[A-Za-z0-9+/]{250,2000}={0,3}'], // 1Password service account
   [['p8e-'], 'p8e-[A-Za-z0-9]{32}'], // Adobe client secret
@@ -61,7 +67,6 @@ const FAMILIES: readonly [readonly string[], string][] = [
   [['xoxe-'], 'xoxe-\\d-[A-Za-z0-9]{146}'], // Slack configuration refresh token
   [['access-sandbox-', 'access-development-', 'access-production-'], 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'], // Plaid
   [['sl.'], 'sl\\.[A-Za-z0-9\\-=_]{135}'], // Dropbox short-lived
-  [['https://'], 'https://[a-z0-9]{1,40}\\.webhook\\.office\\.com/webhookb2/[a-z0-9\\-]{36}@[a-z0-9\\-]{36}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9\\-]{36}'], // Teams webhook
   [['ZXlK'], 'ZXlK[A-Za-z0-9+/]{40,8000}={0,2}'], // a JWT, base64-encoded (checked below)
   [['pk.eyJ', 'sk.eyJ'], '[ps]k\\.eyJ[A-Za-z0-9_\\-]{40,200}\\.[A-Za-z0-9_\\-]{20,40}'], // Mapbox
 ];
@@ -86,7 +91,7 @@ function decodedJwt(b64: string): boolean {
 function vendorValid(s: string): boolean {
   if (s.startsWith('ZXlK')) return decodedJwt(s);
   if (s.startsWith('AGE-SECRET-KEY-1')) return new Set(s.slice(16)).size >= 16; // random, not a repeated placeholder
-  if (s.startsWith('https://') || s.startsWith('access-')) return true;
+  if (s.startsWith('access-')) return true;
   const sep = s.includes('_') ? '_' : s.includes('.') ? '.' : '-';
   return random(s.slice(s.indexOf(sep) + 1));
 }
@@ -121,6 +126,7 @@ export const vendorTokenDetector: BuiltinDetector = {
 const SHAPES: readonly { literal: string; pattern: RegExp; valid(s: string): boolean }[] = [
   { literal: 'Q~', pattern: /(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-])/g, valid: random },
   { literal: ':AA', pattern: /(?<![A-Za-z0-9_\-])\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(s.indexOf(':') + 3)) },
+  { literal: 'webhook.office.com', pattern: /https:\/\/[a-z0-9]{1,40}\.webhook\.office\.com\/webhookb2\/[a-z0-9\-]{36}@[a-z0-9\-]{36}\/IncomingWebhook\/[a-z0-9]{32}\/[a-z0-9\-]{36}/g, valid: () => true }, // Teams webhook
   { literal: '-us', pattern: /(?<![A-Za-z0-9_\-])[a-f0-9]{32}-us\d{1,2}(?![A-Za-z0-9_\-])/g, valid: () => true },
   { literal: 'AAAAAAAAAAAAAAAAAAAAAA', pattern: /(?<![A-Za-z0-9_\-])A{22}[A-Za-z0-9%]{80,100}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(22)) },
   { literal: '.', pattern: /(?<![A-Za-z0-9_\-.])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}(?![A-Za-z0-9_\-])/g, valid: (s) => discordIdOk(s) && random(s) },
@@ -139,7 +145,7 @@ export const shapedTokenDetector: BuiltinDetector = {
   scansEncoded: true,
   mayMatch: (text) => SHAPES.some((x) => text.includes(x.literal)),
   // every shape holds a run of 24+ base64 characters, except the Azure secret ('~') and the Telegram token (':')
-  triggered: (t, text) => (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')),
+  triggered: (t, text) => (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')) || (t.schemeSeparators > 0 && text.includes('webhook.office.com')),
   find(text: string, out: Finding[]): void {
     for (const { literal, pattern, valid } of SHAPES) {
       if (!text.includes(literal)) continue;

@@ -77,63 +77,48 @@ export function isUpper(c: number): boolean {
 /**
  * Open addressing on two independent 32-bit hashes of the folded word (and its length): a probe
  * compares integers, never strings. Two different words agreeing on all three would need a 1 in 2^64
- * coincidence; the table is checked for such a collision when it is built.
+ * coincidence; `add` checks for one. Each cell is four consecutive integers (h1, h2, length, flags)
+ * in one typed array, so a probe reads one cache line: with ~130,000 words the table is a few MB,
+ * and a lookup per word of the text is dominated by that one memory access.
  */
 export class WordTable {
-  private readonly keys: string[] = [];
-  private flagsOf: Int32Array = new Int32Array(1024);
-  private h1s: Int32Array = new Int32Array(1024);
-  private h2s: Int32Array = new Int32Array(1024);
-  private lens: Int32Array = new Int32Array(1024);
-  private slots: Int32Array;
+  private cells: Int32Array;
   private mask: number;
+  private count = 0;
+  /** The words themselves, only to detect a hash collision while building. */
+  private readonly words = new Map<number, string>();
 
   constructor(capacityHint: number) {
     let size = 1;
     while (size < capacityHint * 2) size <<= 1;
-    this.slots = new Int32Array(size).fill(-1);
+    this.cells = new Int32Array(size * 4);
     this.mask = size - 1;
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
 
   /** Adds `flags` to `word` (already lower case). */
   add(word: string, flags: number): void {
     const [h1, h2] = hashes(word, 0, word.length);
-    const i = this.find(h1, h2, word.length);
-    if (i >= 0) {
-      if (this.keys[i] !== word) throw new Error(`word table: hash collision between '${this.keys[i]}' and '${word}'`);
-      this.flagsOf[i] = (this.flagsOf[i] as number) | flags;
+    const at = this.find(h1, h2, word.length);
+    if (at >= 0) {
+      if (this.words.get(at) !== word) throw new Error(`word table: hash collision between '${this.words.get(at)}' and '${word}'`);
+      this.cells[at + 3] = (this.cells[at + 3] as number) | flags;
       return;
     }
-    if (this.keys.length * 2 >= this.slots.length) this.grow();
-    const n = this.keys.length;
-    if (n >= this.flagsOf.length) {
-      const widen = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.flagsOf = widen(this.flagsOf);
-      this.h1s = widen(this.h1s);
-      this.h2s = widen(this.h2s);
-      this.lens = widen(this.lens);
-    }
-    this.keys.push(word);
-    this.flagsOf[n] = flags;
-    this.h1s[n] = h1;
-    this.h2s[n] = h2;
-    this.lens[n] = word.length;
-    this.place(n);
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const cell = this.place(h1, h2, word.length, flags);
+    this.words.set(cell, word);
+    this.count++;
   }
 
   /** Clears `flags` of `word` when it is in the table. */
   remove(word: string, flags: number): void {
     const [h1, h2] = hashes(word, 0, word.length);
-    const i = this.find(h1, h2, word.length);
-    if (i >= 0) this.flagsOf[i] = (this.flagsOf[i] as number) & ~flags;
+    const at = this.find(h1, h2, word.length);
+    if (at >= 0) this.cells[at + 3] = (this.cells[at + 3] as number) & ~flags;
   }
 
   /** Flags of `text[start, end)` folded, or 0 when it is not in the table. */
@@ -144,28 +129,50 @@ export class WordTable {
 
   /** `probe` with the word's hashes computed by the caller (hashStep1/hashStep2 over its folded code units from the seeds). */
   probeHashed(h1: number, h2: number, len: number): number {
-    const i = this.find(h1 | 0, h2 | 0, len);
-    return i < 0 ? 0 : (this.flagsOf[i] as number);
+    const cells = this.cells;
+    const mask = this.mask;
+    let s = h1 & mask;
+    for (;;) {
+      const c = s << 2;
+      const l = cells[c + 2] as number;
+      if (l === 0) return 0;
+      if (l === len && cells[c] === (h1 | 0) && cells[c + 1] === (h2 | 0)) return cells[c + 3] as number;
+      s = (s + 1) & mask;
+    }
   }
 
-  private place(i: number): void {
-    let s = (this.h1s[i] as number) & this.mask;
-    while ((this.slots[s] as number) >= 0) s = (s + 1) & this.mask;
-    this.slots[s] = i;
+  private place(h1: number, h2: number, len: number, flags: number): number {
+    let s = h1 & this.mask;
+    while ((this.cells[(s << 2) + 2] as number) !== 0) s = (s + 1) & this.mask;
+    const c = s << 2;
+    this.cells[c] = h1;
+    this.cells[c + 1] = h2;
+    this.cells[c + 2] = len;
+    this.cells[c + 3] = flags;
+    return c;
   }
 
   private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-    this.mask = this.slots.length - 1;
-    for (let i = 0; i < this.keys.length; i++) this.place(i);
+    const old = this.cells;
+    const oldWords = new Map(this.words);
+    this.cells = new Int32Array(old.length * 2);
+    this.mask = old.length / 2 - 1;
+    this.words.clear();
+    for (let c = 0; c < old.length; c += 4) {
+      if ((old[c + 2] as number) === 0) continue;
+      const cell = this.place(old[c] as number, old[c + 1] as number, old[c + 2] as number, old[c + 3] as number);
+      this.words.set(cell, oldWords.get(c) as string);
+    }
   }
 
+  /** The cell index of a word, or -1. */
   private find(h1: number, h2: number, len: number): number {
     let s = h1 & this.mask;
     for (;;) {
-      const i = this.slots[s] as number;
-      if (i < 0) return -1;
-      if (this.h1s[i] === h1 && this.h2s[i] === h2 && this.lens[i] === len) return i;
+      const c = s << 2;
+      const l = this.cells[c + 2] as number;
+      if (l === 0) return -1;
+      if (l === len && this.cells[c] === h1 && this.cells[c + 1] === h2) return c;
       s = (s + 1) & this.mask;
     }
   }

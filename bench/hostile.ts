@@ -1,0 +1,306 @@
+/**
+ * Hostile load (issue #13): good clients keep sending while an attacker sends the worst shapes the
+ * issue found, against a real gateway child process (`loopgate serve`, the compiled dist/, as
+ * production runs it) supervised like a container: if it dies it is started again, and counted.
+ *
+ * Phases on one gateway: quiet (good clients only); each attack shape alone (one attacker sending
+ * it back to back for a few seconds); then every shape at once from several attackers, with
+ * slowloris and idle sockets held open. Reported for each: the good clients' request latency (p50,
+ * p99, max) and answers, /healthz latency from a prober polling every 50 ms, and what the attack
+ * requests got. Then: restarts, peak RSS.
+ *
+ * Attack shapes (each small on the wire):
+ *   links          20 MiB of empty Span.links (`6a 00`), gzipped to ~20 KB       → 413 (decode budget)
+ *   attributes     20 MiB of empty attributes                                    → 413
+ *   spans          20 MiB of minimal spans (ids only)                            → 413
+ *   json-objects   20 MiB of `{}` links in OTLP/JSON                             → 413 before JSON.parse
+ *   json-deep      AnyValue arrays nested 100 000 deep                           → 400
+ *   gzip-bomb      1 GiB of zeros in 1.6 MB                                      → 413
+ *   api-key        `api_key=AKIAIOSFODNN7EXAMPLE ` repeated to 2 MB (was quadratic) → 200, redacted
+ *   url-userinfo   `http://user:pass@host.com ` repeated to 1.66 MB (was quadratic) → 200, redacted
+ *   pem-headers    `-----BEGIN PRIVATE KEY-----` repeated to 1 MB               → 200, redacted
+ *   prose-19MiB    one 19 MiB attribute of text with PII (linear, but the most CPU) → 200, redacted
+ *   slowloris      sockets trickling headers, and idle sockets, held open           → 408 / closed
+ *
+ * Run: npm run bench:hostile [-- --quiet 10 --each 4 --seconds 30 --clients 4 --attackers 2 --shapes a,b]
+ * Prints numbers only; nothing here is asserted. The machine may be shared: compare runs side by side.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
+import { attackShapes } from './support/hostile-shapes.js';
+import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+const { values: args } = parseArgs({
+  options: {
+    quiet: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '30' },
+    clients: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '20' },
+    attackers: { type: 'string', default: '2' },
+    shapes: { type: 'string', default: '' },
+    each: { type: 'string', default: '4' },
+    slowloris: { type: 'string', default: '50' },
+    idle: { type: 'string', default: '500' },
+  },
+});
+const QUIET_S = Number(args.quiet);
+const ATTACK_S = Number(args.seconds);
+const CLIENTS = Number(args.clients);
+const BATCH = Number(args.batch);
+const ATTACKERS = Number(args.attackers);
+
+// ---- the gateway, supervised ----
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startSink(): Promise<{ port: number; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() })));
+}
+
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gateway not ready at ${url}`);
+}
+
+function peakRssMiB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---- measuring ----
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+class Series {
+  readonly ms: number[] = [];
+  readonly statuses = new Map<string, number>();
+  add(ms: number, status: string): void {
+    this.ms.push(ms);
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+  }
+  summary(): string {
+    const s = [...this.ms].sort((a, b) => a - b);
+    const st = [...this.statuses].map(([k, v]) => `${k}×${v}`).join(' ');
+    return `n=${s.length}  p50 ${quantile(s, 0.5).toFixed(1)} ms  p99 ${quantile(s, 0.99).toFixed(1)} ms  max ${(s[s.length - 1] ?? NaN).toFixed(1)} ms  [${st}]`;
+  }
+}
+
+function post(port: number, body: Buffer, type: string, agent: http.Agent, encoding?: string, timeoutMs = 60_000): Promise<{ status: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const headers: http.OutgoingHttpHeaders = { 'content-type': type, 'content-length': body.byteLength };
+    if (encoding) headers['content-encoding'] = encoding;
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: String(res.statusCode), ms: performance.now() - started }));
+      res.on('error', () => resolve({ status: 'error', ms: performance.now() - started }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolve({ status: e.message === 'timeout' ? 'timeout' : 'error', ms: performance.now() - started }));
+    req.end(body);
+  });
+}
+
+function get(url: string, agent: http.Agent, timeoutMs = 10_000): Promise<{ status: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: String(res.statusCode), ms: performance.now() - started }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolve({ status: e.message === 'timeout' ? 'timeout' : 'error', ms: performance.now() - started }));
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const producers = PRODUCERS.map(loadProducer);
+  const batches = Array.from({ length: 32 }, (_, i) => Buffer.from(encodeTracesProtobuf(batchOf(producers, BATCH, i * 7))));
+  const shapes = await attackShapes(args.shapes ? args.shapes.split(',') : undefined);
+  const sink = await startSink();
+  const [port, telemetryPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-hostile-'));
+  const configPath = path.join(dir, 'loopgate.yaml');
+  writeFileSync(
+    configPath,
+    [
+      'receivers:',
+      '  otlp:',
+      '    protocols:',
+      '      http:',
+      `        endpoint: 127.0.0.1:${port}`,
+      `policy: ${path.join(ROOT, 'policies/examples/redact-all.yaml')}`,
+      'exporters:',
+      '  otlphttp/sink:',
+      `    endpoint: http://127.0.0.1:${sink.port}`,
+      'routes:',
+      '  broad-use: [otlphttp/sink]',
+      'service:',
+      '  telemetry:',
+      `    metrics: { address: 127.0.0.1:${telemetryPort} }`,
+      '    logs: { level: error }',
+      '',
+    ].join('\n'),
+  );
+
+  let child: ChildProcess;
+  let stopping = false;
+  let restarts = 0;
+  const exits: string[] = [];
+  let peak = 0;
+  const spawnGateway = (): void => {
+    child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pid = child.pid!;
+    const rss = setInterval(() => (peak = Math.max(peak, peakRssMiB(pid) || 0)), 250);
+    child.once('exit', (code, signal) => {
+      clearInterval(rss);
+      if (stopping) return;
+      restarts++;
+      exits.push(signal ?? `exit ${code}`);
+      spawnGateway(); // as a supervisor would
+    });
+  };
+  spawnGateway();
+  await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 20_000);
+
+  const goodAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const attackAgent = new http.Agent({ keepAlive: true, maxSockets: ATTACKERS });
+  /** 'warmup', 'quiet', a shape's name (that shape alone), 'attack' (all at once) or 'done'. */
+  let phase = 'warmup';
+  const windows = new Map<string, { good: Series; health: Series; attack: Series }>();
+  const windowOf = (name: string) => {
+    let w = windows.get(name);
+    if (w === undefined) windows.set(name, (w = { good: new Series(), health: new Series(), attack: new Series() }));
+    return w;
+  };
+  const measuring = (): boolean => phase !== 'warmup' && phase !== 'done';
+
+  const goodClient = async (c: number): Promise<void> => {
+    for (let i = c; phase !== 'done'; i += CLIENTS) {
+      const at = phase;
+      const r = await post(port, batches[i % batches.length]!, 'application/x-protobuf', goodAgent);
+      if (measuring() && at === phase) windowOf(phase).good.add(r.ms, r.status);
+      await sleep(20);
+    }
+  };
+  const prober = async (): Promise<void> => {
+    while (phase !== 'done') {
+      const at = phase;
+      const r = await get(`http://127.0.0.1:${telemetryPort}/healthz`, healthAgent);
+      if (measuring() && at === phase) windowOf(phase).health.add(r.ms, r.status);
+      await sleep(50);
+    }
+  };
+  /** Sends the shapes of `list` in turn, back to back, while the phase is `until`. */
+  const attackWith = async (list: readonly typeof shapes[number][], until: string, offset: number): Promise<void> => {
+    for (let i = offset; phase === until; i++) {
+      const s = list[i % list.length]!;
+      const r = await post(port, s.body, s.type, attackAgent, 'gzip');
+      windowOf(until).attack.add(r.ms, r.status);
+    }
+  };
+  /** Sockets that trickle header lines, reopened when the gateway closes them, and idle ones. */
+  const held = { slowloris: 0, idle: 0, closedByServer: 0 };
+  const sockets: net.Socket[] = [];
+  const hold = (kind: 'slowloris' | 'idle'): void => {
+    if (phase === 'done') return;
+    const s = net.connect(port, '127.0.0.1');
+    sockets.push(s);
+    s.on('error', () => {});
+    s.on('data', () => {});
+    s.once('connect', () => {
+      held[kind]++;
+      if (kind === 'slowloris') s.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\n');
+    });
+    const trickle = kind === 'slowloris' ? setInterval(() => s.writable && s.write('X-Slow: 1\r\n'), 1000) : undefined;
+    s.once('close', () => {
+      clearInterval(trickle);
+      held.closedByServer++;
+      if (phase === 'attack') setTimeout(() => hold(kind), 100);
+    });
+  };
+
+  const clients = Array.from({ length: CLIENTS }, (_, c) => goodClient(c));
+  const probe = prober();
+  await sleep(3000); // JIT and connections
+  phase = 'quiet';
+  await sleep(QUIET_S * 1000);
+  for (const s of shapes) {
+    phase = s.name;
+    const run = attackWith([s], s.name, 0);
+    await sleep(Number(args.each) * 1000);
+    phase = 'between';
+    await run;
+    await sleep(500);
+  }
+  phase = 'attack';
+  const attackersRun = Array.from({ length: ATTACKERS }, (_, a) => attackWith(shapes, 'attack', a));
+  for (let i = 0; i < Number(args.slowloris); i++) hold('slowloris');
+  for (let i = 0; i < Number(args.idle); i++) hold('idle');
+  await sleep(ATTACK_S * 1000);
+  phase = 'done';
+  await Promise.all([...clients, probe, ...attackersRun]);
+  for (const s of sockets) s.destroy();
+  stopping = true;
+  child!.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  sink.close();
+  for (const a of [goodAgent, healthAgent, attackAgent]) a.destroy();
+
+  const row = (label: string, w: { good: Series; health: Series; attack: Series } | undefined): void => {
+    if (w === undefined) return;
+    console.log(`  ${label}`);
+    console.log(`    good clients  ${w.good.summary()}`);
+    console.log(`    /healthz      ${w.health.summary()}`);
+    if (w.attack.ms.length > 0) console.log(`    attacker      ${w.attack.summary()}`);
+  };
+  console.log(`node ${process.version}, gateway dist/ on redact-all, ${CLIENTS} good clients (${BATCH}-span protobuf batches, 20 ms apart), /healthz every 50 ms`);
+  console.log(`\nquiet: good clients only (${QUIET_S} s)`);
+  row('no attack', windows.get('quiet'));
+  console.log(`\neach shape alone, one attacker back to back (${args.each} s each; body size on the wire)`);
+  for (const s of shapes) row(`${s.name} (${s.body.length} B)`, windows.get(s.name));
+  console.log(`\nevery shape at once: ${ATTACKERS} attackers, ${args.slowloris} slowloris and ${args.idle} idle sockets held (${ATTACK_S} s)`);
+  row('all', windows.get('attack'));
+  console.log(`  slowloris/idle sockets opened ${held.slowloris}/${held.idle}, closed by the gateway ${held.closedByServer}`);
+  console.log(`\ngateway restarts: ${restarts}${exits.length ? ` (${exits.join(', ')})` : ''}; peak RSS ${peak.toFixed(0)} MiB`);
+}
+
+await main();
