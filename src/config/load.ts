@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { readBoundedText } from '../yaml/read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { formatPath, parseYamlWithSchema, type Diagnostic, type DiagnosticOptions } from '../yaml/index.js';
 import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
 import type { ClassRoutes, SignalRoutes } from '../export/types.js';
@@ -21,7 +21,14 @@ import type { ExporterOptions } from '../export/options.js';
 /** A gateway config is a page of YAML; anything near this is a mistake (a wrong path, a device). */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 
-export type LoadConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: Diagnostic[] };
+export type LoadConfigResult =
+  | {
+      ok: true;
+      config: GatewayConfig;
+      /** A diagnostic at a key of the config file (for checks that need more than the config, as validate's). */
+      at: (path: readonly PropertyKey[], message: string, options?: DiagnosticOptions) => Diagnostic;
+    }
+  | { ok: false; errors: Diagnostic[] };
 
 export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -177,7 +184,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       shutdownTimeoutMs: raw.service?.shutdown_timeout ?? DEFAULTS.shutdownTimeoutMs,
     },
   };
-  return { ok: true, config };
+  return { ok: true, config, at: (path, message, options) => parsed.diagnosticAt(path, message, options) };
 }
 
 interface Listener {
