@@ -18,7 +18,9 @@ import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { mulberry32 } from '../test/support/rng.js';
 
 const path = process.argv[2] ?? PII_DEV_CORPUS;
-const scanner = createScanner(builtinDetectors('all'));
+// every round scans the same values: without memoMaxLength 0 the memo of clean short strings would
+// answer for the detectors on the second round
+const scanner = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
 
 const WORDS = (
   'the a model answer user request please can you summarise this report about our quarterly results and ' +

@@ -8,7 +8,9 @@
  *   loopgate             `loopgate serve` (dist/) on policies/examples/redact-all.yaml, otlphttp to the sink
  *
  * Load: 100-span protobuf requests shaped like test/fixtures/producers (bench/support/producer-batches.ts),
- * from 8 keep-alive clients; every exporter sends protobuf with gzip. Per system, in this order:
+ * from 8 keep-alive clients; every exporter sends protobuf with gzip. With --vary the common words of
+ * every longer text are swapped per request (varyText), so no prompt repeats and no cache of scanned
+ * text can answer for the fixtures' spans coming round again. Per system, in this order:
  *   1. quality: each producer fixture is sent once as captured; the planted values of the fixtures
  *      (test/fixtures/producers/README.md) that reach the sink verbatim are counted;
  *   2. warm-up (closed loop), not measured;
@@ -35,7 +37,8 @@ import { findPeer } from '../test/support/peers.js';
 import { PRODUCERS_PLANTED } from '../test/support/planted.js';
 import { closedLoop, openLoop, quantile, sendOnce, waitAnswering, type LoadResult, type LoadTarget } from './support/load-client.js';
 import { groupCpuSeconds, groupPeakRssMiB, loadAverage } from './support/proc.js';
-import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+import { PRODUCERS, batchOf, loadProducer, varyText } from './support/producer-batches.js';
+import { mulberry32 } from '../test/support/rng.js';
 import { startBenchSink, type BenchSink } from './support/sink.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -50,6 +53,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     systems: { type: 'string', default: 'bare,collector,collector-redaction,loopgate' },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
+    /** Swap the common words of every longer text per request (producer-batches.ts varyText). */
+    vary: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -274,14 +279,18 @@ async function main(): Promise<void> {
   const names = args.systems!.split(',').map((s) => s.trim());
   for (const n of names) if (SYSTEMS[n] === undefined) throw new Error(`unknown system '${n}'; known: ${Object.keys(SYSTEMS).join(', ')}`);
   const producers = PRODUCERS.map(loadProducer);
-  const bodies = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
+  const random = mulberry32(10);
+  const bodies = Array.from({ length: 64 }, (_, i) => {
+    const batch = batchOf(producers, BATCH, i * 7);
+    return encodeTracesProtobuf(args.vary ? varyText(batch, random) : batch);
+  });
   const meanKB = bodies.reduce((n, b) => n + b.byteLength, 0) / bodies.length / 1024;
   const sink = await startBenchSink();
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-vs-collector-'));
   const loadBefore = loadAverage();
   console.log(
     `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()}, Node ${process.version}; ${BATCH}-span protobuf requests (${meanKB.toFixed(0)} KB), ` +
-      `${CONCURRENCY} keep-alive clients, ${SECONDS} s full load + ${HALF_SECONDS} s half load per system, ${ROUNDS} round(s); load average ${loadBefore}`,
+      `${args.vary ? 'texts varied per request, ' : ''}${CONCURRENCY} keep-alive clients, ${SECONDS} s full load + ${HALF_SECONDS} s half load per system, ${ROUNDS} round(s); load average ${loadBefore}`,
   );
   const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
   try {

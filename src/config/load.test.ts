@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../yaml/index.js';
-import { loadGatewayConfig, parseGatewayConfig } from './load.js';
+import { loadGatewayConfig, MAX_CONFIG_FILE_BYTES, parseGatewayConfig } from './load.js';
 import { DEFAULTS, type GatewayConfig } from './types.js';
 
 const FILE = '/etc/loopgate/loopgate.yaml';
@@ -254,5 +256,24 @@ describe('gateway config', () => {
     expect(r.ok && r.config.policyPath).toBe(join(dir, 'policies/p.yaml'));
     const missing = await loadGatewayConfig(join(dir, 'nope.yaml'), { env: {} });
     expect(!missing.ok && missing.errors.map(formatDiagnostic)).toEqual([`${join(dir, 'nope.yaml')}:1:1: config file not found`]);
+  });
+});
+
+describe('reading the config file', () => {
+  it('refuses a device, a FIFO and an oversized file with a clear line, never hanging or growing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-config-read-'));
+    const fifo = join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, `# ${'x'.repeat(MAX_CONFIG_FILE_BYTES)}\n`);
+    const messageOf = async (p: string) => {
+      const r = await loadGatewayConfig(p);
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : r.errors[0]!.message;
+    };
+    expect(await messageOf('/dev/zero')).toBe('cannot read config file: not a regular file (a device, FIFO, socket or folder)');
+    expect(await messageOf(fifo)).toBe('cannot read config file: not a regular file (a device, FIFO, socket or folder)');
+    expect(await messageOf(big)).toBe(`config file is larger than ${MAX_CONFIG_FILE_BYTES} bytes (a config limit)`);
+    expect(await messageOf(join(dir, 'missing.yaml'))).toBe('config file not found');
   });
 });

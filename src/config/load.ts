@@ -6,7 +6,7 @@
  *
  * Returns diagnostics as values; the CLI prints them as `file:line:col: message` and exits 1.
  */
-import { readFile } from 'node:fs/promises';
+import { readBoundedText } from '../yaml/read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
 import { expandConfigEnv } from './env.js';
@@ -17,6 +17,9 @@ import { DEFAULTS, type GatewayConfig } from './types.js';
 import type { HostPort } from './units.js';
 import type { ExporterOptions } from '../export/options.js';
 
+/** A gateway config is a page of YAML; anything near this is a mistake (a wrong path, a device). */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
 export type LoadConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: Diagnostic[] };
 
 export interface LoadConfigOptions {
@@ -25,14 +28,13 @@ export interface LoadConfigOptions {
 
 export async function loadGatewayConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadConfigResult> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'config file not found' : `cannot read config file (${(err as Error).message})`;
+  // The same bounded read as policy files: a regular file of at most MAX_CONFIG_FILE_BYTES.
+  const read = readBoundedText(file, MAX_CONFIG_FILE_BYTES, { what: 'config file', limit: 'a config limit' });
+  if (!read.ok) {
+    const reason = read.code === 'not_found' ? 'config file not found' : read.message;
     return { ok: false, errors: [{ file: path, line: 1, col: 1, message: reason, severity: 'error' }] };
   }
-  return parseGatewayConfig(text, file, options);
+  return parseGatewayConfig(read.text, file, options);
 }
 
 /** Parses config text; `file` names it in messages and anchors relative paths. */

@@ -16,6 +16,7 @@ import { decodeTracesJson } from './decode-json.js';
 import { decodeTracesProtobuf } from './decode-protobuf.js';
 import { encodeTracesJson } from './encode-json.js';
 import { encodeTracesProtobuf } from './encode-protobuf.js';
+import { chargeParseTree, MAX_TREE_COST_PER_CHAR } from './json-decoder.js';
 import { DecodeBudget } from './limits.js';
 
 const LIMITS = { maxDepth: 64 };
@@ -118,5 +119,20 @@ describe('codec fuzz: the decode budget', () => {
       }),
       fuzzParams(300),
     );
+  });
+});
+
+describe('codec fuzz: the JSON parse-tree estimate', () => {
+  it('never charges more than MAX_TREE_COST_PER_CHAR per character of well-formed JSON (the pre-scan may be skipped on that bound)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json({ maxDepth: 6 }), fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v, null, 1)), tracesData.map(encodeTracesJson)), (text) => {
+        const tree = chargeParseTree(text, new DecodeBudget(Number.MAX_SAFE_INTEGER), { at: 0 });
+        expect(tree).toBeLessThanOrEqual(MAX_TREE_COST_PER_CHAR * text.length);
+      }),
+      fuzzParams(2000),
+    );
+    // the shape that reaches the bound
+    const objects = `[${Array(1000).fill('{}').join(',')}]`;
+    expect(chargeParseTree(objects, new DecodeBudget(Number.MAX_SAFE_INTEGER), { at: 0 }) / objects.length).toBeGreaterThan(MAX_TREE_COST_PER_CHAR * 0.7);
   });
 });

@@ -149,13 +149,10 @@ describe('protobuf decoder: error table', () => {
     const attrs: Uint8Array[] = [];
     for (let i = 0; i < 100_000; i++) attrs.push(len(9, str(1, `k${i}`), len(2, u32(3, i))));
     const body = len(1, len(2, len(2, catAll([spanBody(), ...attrs]))));
-    const t0 = performance.now();
+    // quadratic behaviour would not finish within the test's timeout; the work itself is counted in linearity.test.ts
     const span = firstSpan(decodeTracesProtobuf(body));
-    const ms = performance.now() - t0;
     expect(span.attributes).toHaveLength(100_000);
     expect(span.attributes[99_999]).toEqual({ key: 'k99999', value: { kind: 'int', value: 99_999n } });
-    // A complexity guard, not a benchmark: quadratic behaviour would take minutes here.
-    expect(ms).toBeLessThan(5_000);
   });
 
   it('last oneof member on the wire wins, and a repeated message field merges', () => {
@@ -285,12 +282,9 @@ describe('JSON decoder: error table', () => {
   it('decodes 100 000 attributes in linear time', () => {
     const attrs = Array.from({ length: 100_000 }, (_, i) => `{"key":"k${i}","value":{"intValue":"${i}"}}`).join(',');
     const body = withSpan(`{${ids},"attributes":[${attrs}]}`);
-    const t0 = performance.now();
+    // quadratic behaviour would not finish within the test's timeout; the work itself is counted in linearity.test.ts
     const span = firstSpan(decodeTracesJson(body));
-    const ms = performance.now() - t0;
     expect(span.attributes).toHaveLength(100_000);
-    // A complexity guard, not a benchmark: quadratic behaviour would take minutes here.
-    expect(ms).toBeLessThan(5_000);
   });
 
   it('never quotes the payload in its errors', () => {

@@ -91,13 +91,13 @@ const CHUNK = 1024 * 1024;
  * for the dense stretches real requests have (a run of small spans) while a body that decodes to far
  * more than its size is refused after a few MiB of work.
  */
-export const DECODE_SLACK_BYTES = 4 * 1024 * 1024;
+export const DECODE_SLACK_BYTES = 8 * 1024 * 1024;
 
 /**
  * The estimated memory one request may decode to, with two bounds: at most `limitBytes`, and at most
  * DECODED_BYTES_PER_BODY_BYTE × the body read so far + DECODE_SLACK_BYTES (when the decoder says how
  * far it has read, `track`). The second bound is what keeps a hostile body cheap: 20 MiB of empty
- * links is refused after about 5 MiB charged, a few milliseconds, instead of after the whole limit.
+ * links is refused after about 9 MiB charged, a few milliseconds, instead of after the whole limit.
  *
  * `charge` is on the hot path: a subtraction and a comparison per element; the bounds and the pool
  * (if any) are consulted once per CHUNK charged. A refusal is thrown as a DecodeFailure whose
@@ -126,6 +126,13 @@ export class DecodeBudget {
   charge(bytes: number): void {
     this.left -= bytes;
     if (this.left < 0) this.more();
+  }
+
+  /** Whether charging `bytes` now would stay within both bounds (the pool aside). */
+  fits(bytes: number): boolean {
+    const after = this.charged + bytes;
+    if (after > this.limitBytes) return false;
+    return this.position === undefined || after <= DECODED_BYTES_PER_BODY_BYTE * this.position() + DECODE_SLACK_BYTES;
   }
 
   /** Gives back `bytes` charged for something decoding no longer holds (JSON's parse tree). */

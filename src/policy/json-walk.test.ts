@@ -96,6 +96,19 @@ describe('redactJsonText', () => {
     expect(() => redactJsonText(deep(5000, 'clean'), emailLeaf().leaf, hot(), 'f', 4)).toThrow(RangeError);
   });
 
+  it('counts nothing for a text that only looked like JSON (its strings were scanned before it proved broken)', () => {
+    const acc = hot();
+    expect(redactJsonText('{"to": "a@b.example", "cc": "c@d.example" oops}', emailLeaf().leaf, acc, 'f', 4)).toBeUndefined();
+    expect(acc.count).toBe(0);
+    expect(acc.entities).toBeUndefined();
+    const records = explain();
+    expect(redactJsonText('[{"k": "a@b.example"}, {"k": "c@d.example"', emailLeaf().leaf, records, 'f', 4)).toBeUndefined();
+    expect(records.records).toEqual([]);
+    // a well-formed document inside one that proves broken is not counted either
+    expect(redactJsonText('{"args": "{\\"to\\": \\"a@b.example\\"}", oops}', emailLeaf().leaf, acc, 'f', 4)).toBeUndefined();
+    expect(acc.count).toBe(0);
+  });
+
   it('returns undefined for text that is not a JSON object or array', () => {
     expect(redactJsonText('{not json}', emailLeaf().leaf, hot(), 'f', 4)).toBeUndefined();
     expect(redactJsonText('{ a@b.example }', emailLeaf().leaf, hot(), 'f', 4)).toBeUndefined();

@@ -3,12 +3,14 @@
  * tool-call `arguments`…). Every string in the document (values and object keys, escapes decoded) is
  * redacted on its own, and strings that themselves hold JSON are opened in turn, up to a depth bound.
  *
- * No parse tree is built: the text is read twice by one small RFC 8259 tokenizer, first to check it
- * is a well-formed object or array (allocating only its bracket stack), then to scan each string it
- * meets. A string
- * with nothing found costs a scan and no copy; when one changes, only that token is replaced (written
- * back with JSON.stringify), and every other byte of the document is kept as it was, formatting and
- * escapes included. A document with nothing found comes back as the very same string.
+ * No parse tree is built: the text is read once by one small RFC 8259 tokenizer, which checks it is a
+ * well-formed object or array while it scans each string it meets. What the scans find is counted in
+ * an account of the document's own (RedactionAccount.child), added to the record's only once the
+ * document proves well-formed: a text that only looked like JSON is scanned again as plain text and
+ * counted once. A string with nothing found costs a scan and no copy; when one changes, only that
+ * token is replaced (written back with JSON.stringify), and every other byte of the document is kept
+ * as it was, formatting and escapes included. A document with nothing found comes back as the very
+ * same string.
  *
  * Why not scan the raw JSON text instead: a finding in a string need not be a finding in the text
  * around it. Detectors read a value's surroundings (a custom pattern anchored as `^[0-9]{6}$` matches
@@ -122,14 +124,14 @@ function simpleEscape(c: number): number {
 
 /**
  * Reads the string token opening at `t[i]` (a quote). Returns the index after its closing quote, or
- * BAD. With `decode`, the decoded text is left in `decoded` (a slice when the token has no escapes).
+ * BAD. The decoded text is left in `decoded`: a slice when the token has no escapes, else the token
+ * decoded by JSON.parse (native, one pass; its escapes were checked here first).
  */
 let decoded = '';
-function readString(t: string, i: number, decode: boolean): number {
+function readString(t: string, i: number): number {
   const start = i + 1;
   let j = start;
-  let built: string | undefined; // only when the token has escapes
-  let from = start;
+  let escaped = false;
   for (;;) {
     if (j >= t.length) return BAD;
     const c = t.charCodeAt(j);
@@ -140,23 +142,20 @@ function readString(t: string, i: number, decode: boolean): number {
       continue;
     }
     const e = t.charCodeAt(j + 1);
-    let code = simpleEscape(e);
-    let len = 2;
-    if (code < 0) {
+    if (simpleEscape(e) >= 0) {
+      j += 2;
+    } else {
       if (e !== 0x75) return BAD;
       const h0 = hexValue(t.charCodeAt(j + 2));
       const h1 = hexValue(t.charCodeAt(j + 3));
       const h2 = hexValue(t.charCodeAt(j + 4));
       const h3 = hexValue(t.charCodeAt(j + 5));
       if ((h0 | h1 | h2 | h3) < 0) return BAD;
-      code = (h0 << 12) | (h1 << 8) | (h2 << 4) | h3;
-      len = 6;
+      j += 6;
     }
-    if (decode) built = (built ?? '') + t.slice(from, j) + String.fromCharCode(code);
-    j += len;
-    from = j;
+    escaped = true;
   }
-  if (decode) decoded = built === undefined ? t.slice(start, j) : built + t.slice(from, j);
+  decoded = escaped ? (JSON.parse(t.slice(i, j + 1)) as string) : t.slice(start, j);
   return j + 1;
 }
 
@@ -170,9 +169,10 @@ function childPath(parent: string, key: string | number): string {
 }
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** What one redacting pass carries; absent on the checking pass. */
+/** What one walk carries. */
 interface Pass {
   leaf: LeafRedactor;
+  /** The document's own account (see redactJsonText). */
   acc: RedactionAccount;
   field: string;
   maxDepth: number;
@@ -186,15 +186,15 @@ interface Pass {
 }
 
 /**
- * The tokenizer. Without a pass it only checks the document (returns 0, BAD or TOO_DEEP); with one it
- * redacts every string and records replacements in the pass. `rootPath` is the document's JSON path.
+ * The tokenizer: checks the document (returns 0, BAD or TOO_DEEP) while it redacts every string and
+ * records replacements in the pass. `rootPath` is the document's JSON path.
  */
-function walk(t: string, pass: Pass | undefined, rootPath: string): number {
+function walk(t: string, pass: Pass, rootPath: string): number {
   let i = skipBlanks(t, 0);
   const root = t.charCodeAt(i);
   if (root !== LBRACE && root !== LBRACKET) return BAD;
   const kinds: number[] = [];
-  const track = pass !== undefined && pass.track;
+  const track = pass.track;
   // Explain only: each open container's path, its next array index, and the current member's path.
   const paths: string[] = track ? [] : NO_PATHS;
   const counts: number[] = track ? [] : NO_COUNTS;
@@ -230,14 +230,12 @@ function walk(t: string, pass: Pass | undefined, rootPath: string): number {
       }
       if (c === QUOTE) {
         const start = i;
-        i = readString(t, i, pass !== undefined);
+        i = readString(t, i);
         if (i < 0) return BAD;
-        if (pass !== undefined) {
-          const s = decoded;
-          const key = kinds[kinds.length - 1] === OBJECT ? memberKey : undefined;
-          const r = redactValue(s, pass, track ? valuePath(kinds, paths, counts, member) : '', key);
-          if (r !== s) replace(pass, t, start, i, JSON.stringify(r));
-        }
+        const s = decoded;
+        const key = kinds[kinds.length - 1] === OBJECT ? memberKey : undefined;
+        const r = redactValue(s, pass, track ? valuePath(kinds, paths, counts, member) : '', key);
+        if (r !== s) replace(pass, t, start, i, JSON.stringify(r));
       } else if (c === MINUS || isDigit(c)) i = numberEnd(t, i);
       else if (t.startsWith('true', i) || t.startsWith('null', i)) i += 4;
       else if (t.startsWith('false', i)) i += 5;
@@ -289,24 +287,22 @@ let memberKey = '';
  * An object member's key and colon, from `t[i]`; returns the index where its value starts. Keys are
  * data too (a map keyed by e-mail address): they are redacted like values.
  */
-function readMember(t: string, i: number, pass: Pass | undefined, objectPath: string): number {
+function readMember(t: string, i: number, pass: Pass, objectPath: string): number {
   if (t.charCodeAt(i) !== QUOTE) return BAD;
   const start = i;
-  i = readString(t, i, pass !== undefined);
+  i = readString(t, i);
   if (i < 0) return BAD;
-  if (pass !== undefined) {
-    const key = decoded;
-    memberKey = key;
-    const records = pass.acc.records;
-    const before = records === undefined ? 0 : records.length;
-    const k = pass.leaf.redact(key, pass.acc, pass.field, pass.track ? `${objectPath}(key)` : undefined);
-    if (pass.track) {
-      memberPath = childPath(objectPath, k);
-      // The key's own records name the key by what it became, not by what was found in it.
-      for (let r = before; r < records!.length; r++) records![r]!.location = { field: pass.field, jsonPath: `${memberPath}(key)` };
-    }
-    if (k !== key) replace(pass, t, start, i, JSON.stringify(k));
+  const key = decoded;
+  memberKey = key;
+  const records = pass.acc.records;
+  const before = records === undefined ? 0 : records.length;
+  const k = pass.leaf.redact(key, pass.acc, pass.field, pass.track ? `${objectPath}(key)` : undefined);
+  if (pass.track) {
+    memberPath = childPath(objectPath, k);
+    // The key's own records name the key by what it became, not by what was found in it.
+    for (let r = before; r < records!.length; r++) records![r]!.location = { field: pass.field, jsonPath: `${memberPath}(key)` };
   }
+  if (k !== key) replace(pass, t, start, i, JSON.stringify(k));
   i = skipBlanks(t, i);
   return t.charCodeAt(i) === COLON ? i + 1 : BAD;
 }
@@ -345,11 +341,13 @@ export function redactJsonText(
   path = '$',
   depth = 1,
 ): string | undefined {
-  // Checked whole first, so nothing is counted for a text that then turns out to be plain text.
-  const checked = walk(text, undefined, path);
-  if (checked === TOO_DEEP) throw new RangeError(`JSON value nested deeper than ${MAX_JSON_NESTING} levels`);
-  if (checked !== 0) return undefined;
-  const pass: Pass = { leaf, acc, field, maxDepth, depth, track: acc.records !== undefined, out: undefined, last: 0 };
-  walk(text, pass, path);
+  // Counted in the document's own account, added to `acc` only if the text proves to be JSON: a text
+  // that only looked like it is then scanned as plain text by the caller, and counted once.
+  const doc = acc.child();
+  const pass: Pass = { leaf, acc: doc, field, maxDepth, depth, track: doc.records !== undefined, out: undefined, last: 0 };
+  const walked = walk(text, pass, path);
+  if (walked === TOO_DEEP) throw new RangeError(`JSON value nested deeper than ${MAX_JSON_NESTING} levels`);
+  if (walked !== 0) return undefined;
+  acc.absorb(doc);
   return pass.out === undefined ? text : pass.out + text.slice(pass.last);
 }

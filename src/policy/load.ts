@@ -6,9 +6,10 @@
  * Only regular files are read, at most MAX_POLICY_FILE_BYTES each (policy-limits.ts): an `extends:`
  * naming /dev/zero, a FIFO or a socket is refused at once instead of reading forever or hanging.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseYamlWithSchema, type Diagnostic, type ParsedYaml } from '../yaml/index.js';
+import { readBoundedText } from '../yaml/read-file.js';
 import { compilePolicy, type CompileOptions, type PolicyIssue, type PolicySource } from './compile.js';
 import { PolicySchema, type PolicyDocument } from './schema.js';
 import type { CompiledPolicy } from './types.js';
@@ -63,36 +64,10 @@ function parseAll(path: string): Parsed {
   return out;
 }
 
-/**
- * The text of a policy file, or why it cannot be read. Opened without blocking (a FIFO with no writer
- * would otherwise hang the open), then checked on the open descriptor: a regular file of at most
- * `limit` bytes. Reading stops at limit + 1 bytes, so a file that grows while it is read is refused too.
- */
+/** The text of a policy file, or why it cannot be read (only a regular file of at most `limit` bytes). */
 export function readPolicyText(file: string, limit = MAX_POLICY_FILE_BYTES): { ok: true; text: string } | { ok: false; message: string } {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    return { ok: false, message: `cannot read policy: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, message: 'cannot read policy: not a regular file (a device, FIFO, socket or folder)' };
-    if (st.size > limit) return { ok: false, message: `policy file is larger than ${limit} bytes (a policy limit)` };
-    const buf = Buffer.alloc(limit + 1);
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > limit) return { ok: false, message: `policy file is larger than ${limit} bytes (a policy limit)` };
-    }
-    return { ok: true, text: buf.toString('utf8', 0, n) };
-  } catch (e) {
-    return { ok: false, message: `cannot read policy: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBoundedText(file, limit, { what: 'policy', limit: 'a policy limit' });
+  return read.ok ? read : { ok: false, message: read.message };
 }
 
 function parseFiles(files: readonly string[], out: Parsed): void {

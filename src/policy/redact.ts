@@ -35,6 +35,31 @@ export class RedactionAccount {
     this.records = explain ? [] : undefined;
   }
 
+  /**
+   * A fresh account for a part whose redactions count only if the part turns out to be what it
+   * looked like (a JSON document that proves well-formed): same explain mode and hints; `absorb` it
+   * into this one to count it.
+   */
+  child(): RedactionAccount {
+    const c = new RedactionAccount(this.records !== undefined);
+    c.hints = this.hints;
+    return c;
+  }
+
+  /** Adds everything `part` (made by `child`) counted, in order. */
+  absorb(part: RedactionAccount): void {
+    this.count += part.count;
+    if (part.dropSpan) this.dropSpan = true;
+    if (part.dropAttribute) this.dropAttribute = true;
+    this.strippedAttributes += part.strippedAttributes;
+    if (part.entities !== undefined) for (const e of part.entities) (this.entities ??= new Set()).add(e);
+    if (part.byEntity !== undefined) {
+      const m = (this.byEntity ??= new Map());
+      for (const [e, n] of part.byEntity) m.set(e, (m.get(e) ?? 0) + n);
+    }
+    if (part.records !== undefined && this.records !== undefined) for (const r of part.records) this.records.push(r);
+  }
+
   note(f: Finding, action: CompiledAction, location: Location, replacement: string): void {
     this.count++;
     (this.entities ??= new Set()).add(f.entity);

@@ -233,10 +233,9 @@ describe('400: bad data', () => {
     const many = spanWithValue(str('x'));
     const span = many.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     span.attributes = Array.from({ length: 200_000 }, (_, i) => ({ key: `k${i}`, value: str('v') }));
-    const started = performance.now();
+    // (that the work stays linear in the attribute count is proven by counting work, in linearity.test.ts)
     const res = await post(app, encodeTraces(many, 'protobuf'), { 'content-type': PB });
     expect(res.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 
@@ -372,17 +371,14 @@ describe('413: too large, measured after decompression', () => {
     expect(res.status).toBe(413);
   });
 
-  it('stops a 1 GiB gzip bomb at the 20 MiB default, fast', async () => {
+  it('stops a 1 GiB gzip bomb at the 20 MiB default, without inflating it', async () => {
     const bomb = await gzipBomb(); // 1 GiB inflated
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
 
     const before = process.memoryUsage();
-    const started = performance.now();
     const res = await post(h.app(), bomb, { 'content-type': PB, 'content-encoding': 'gzip' });
-    const elapsed = performance.now() - started;
     const after = process.memoryUsage();
     expect(res.status).toBe(413);
-    expect(elapsed).toBeLessThan(2_000);
     expect(after.arrayBuffers + after.heapUsed - (before.arrayBuffers + before.heapUsed)).toBeLessThan(96 * 1024 * 1024);
     expect(h.handled).toHaveLength(0);
   });

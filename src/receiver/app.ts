@@ -14,7 +14,7 @@
  * Memory: one InflightBudget for the whole receiver (shared with the gRPC receiver) holds every
  * request's body while it is read and then, as the pipeline decodes it (the DecodeBudget handed over
  * with the raw body draws from it), an estimate of what decoding made of it, until the request is
- * answered. One request may decode to at most 16 × its size + 4 MiB, checked as it is read, and at
+ * answered. One request may decode to at most 16 × its size + 8 MiB, checked as it is read, and at
  * most `maxDecodedBytes` (16 × the body limit by default, and at most half the in-flight budget),
  * else 413.
  *

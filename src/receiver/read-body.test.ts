@@ -40,17 +40,15 @@ describe('readBody', () => {
     expect(await readBody(streamOf(compressed), 'gzip', 5_000)).toEqual({ ok: false, reason: 'too_large' });
   });
 
-  it('stops a 1 GiB gzip bomb at the limit, quickly and without inflating it', async () => {
+  it('stops a 1 GiB gzip bomb at the limit without inflating it', async () => {
     const bomb = await gzipBomb();
     const limit = 4 * 1024 * 1024;
     const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-    const started = performance.now();
     const r = await readBody(streamOf(bomb), 'gzip', limit);
-    const elapsed = performance.now() - started;
     const grown = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heapBefore;
     expect(r).toEqual({ ok: false, reason: 'too_large' });
-    // Inflating all of it would take seconds and a gigabyte; stopping at the limit takes milliseconds.
-    expect(elapsed).toBeLessThan(2_000);
+    // Inflating all of it would take a gigabyte; stopping at the limit holds a few MiB (a memory bound,
+    // not a timing: bench/hostile.ts measures how fast).
     expect(grown).toBeLessThan(64 * 1024 * 1024);
   });
 

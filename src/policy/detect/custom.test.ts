@@ -40,10 +40,8 @@ describe('compileCustomDetector', () => {
   it('runs in linear time on patterns that backtrack catastrophically elsewhere', () => {
     const d = compile({ id: 'evil', entity: 'EVIL', pattern: '(a+)+$' });
     const text = 'a'.repeat(100_000) + '!';
-    const t0 = performance.now();
+    // a backtracking engine would not finish this in years, far past the test's timeout (RE2 semantics)
     expect(run(d, text)).toEqual([]);
-    // generous bound: a backtracking engine would not finish this in years
-    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 
   it.each([

@@ -16,11 +16,17 @@
  */
 import type { Detector, EntityName, Finding, ScanHints, Scanner } from './types.js';
 import type { BuiltinDetector } from './regex-detector.js';
+import { CLEAN_MEMO_MAX_LENGTH, CleanMemo } from './clean-memo.js';
 import { computeTriggers, PrefixIndex, type Triggers } from './triggers.js';
 
 export interface ScannerOptions {
   /** Also run PII detectors inside base64 blobs (default false: blobs are left alone). */
   scanBase64?: boolean;
+  /**
+   * Remember short strings found clean (clean-memo.ts), up to this length; default
+   * CLEAN_MEMO_MAX_LENGTH, 0 to scan every string every time (benchmarks of the detectors themselves).
+   */
+  memoMaxLength?: number;
 }
 
 /** Runs of the base64 alphabet at least this long are treated as encoded data, not text. */
@@ -373,14 +379,17 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const prefixes = new PrefixIndex(builtin.map((d) => d.prefixes));
   // reused by every scan: scan is synchronous, so no two scans of one scanner interleave
   const hits = new Uint8Array(list.length);
+  const triggers = computeTriggers('');
+  const memo = new CleanMemo(options.memoMaxLength ?? CLEAN_MEMO_MAX_LENGTH);
   return {
     entities,
     scan(text: string, hints?: ScanHints): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
+      if (memo.has(text, hints)) return [];
       const decoded = decodeJsonEscapes(text);
       const plain = decoded.text;
       hits.fill(0);
-      const triggers = computeTriggers(plain, prefixes, hits);
+      computeTriggers(plain, prefixes, hits, triggers);
       const masked = scanBase64 ? plain : blankBase64(plain, triggers);
       const vendor = triggers.prefixFound;
       const found: Finding[] = [];
@@ -395,6 +404,10 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         if (run) d.find(view, found, hints);
       }
       const merged = mergeFindings(found);
+      if (merged.length === 0) {
+        memo.add(text, hints);
+        return merged;
+      }
       if (plain === text) return merged;
       // back to the offsets of the string that was asked about (whole escapes covered)
       for (let i = 0; i < merged.length; i++) {

@@ -70,8 +70,10 @@ function isHexOrColon(c: number): boolean {
  * One pass over `text`. With `prefixes` and `hits`, the same pass also marks in `hits` each owner of
  * the index whose literal prefix occurs (see PrefixIndex.mark), so vendor prefixes cost no pass of
  * their own. Letters, the most common code units, take a short path that touches no separator state.
+ * With `into`, the counts are written there and it is returned (a scanner reuses one object for all
+ * its scans instead of allocating one per string).
  */
-export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uint8Array): Triggers {
+export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uint8Array, into?: Triggers): Triggers {
   const index = prefixes !== undefined && hits !== undefined && !prefixes.empty ? prefixes : undefined;
   const table = index?.table;
   let prefixFound = false;
@@ -188,6 +190,24 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   }
   if (b64 > b64Best) b64Best = b64;
   if (index !== undefined && index.markLoose(text, hits as Uint8Array)) prefixFound = true;
+  if (into !== undefined) {
+    into.tightDigits = tightBest;
+    into.looseDigits = looseBest;
+    into.at = at;
+    into.colon = colon;
+    into.equals = equals;
+    into.dot = dot;
+    into.dash = dash;
+    into.base64Run = b64Best;
+    into.octetSeparators = octetSeparators;
+    into.quadDots = quadDots;
+    into.hexColons = hexColons;
+    into.letterDigitStarts = letterDigitStarts;
+    into.doubleColons = doubleColons;
+    into.schemeSeparators = schemeSeparators;
+    into.prefixFound = prefixFound;
+    return into;
+  }
   return {
     tightDigits: tightBest,
     looseDigits: looseBest,
