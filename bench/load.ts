@@ -2,12 +2,14 @@
  * Load generator: the whole gateway, measured from outside.
  *
  * Starts `loopgate serve` as a child process (the compiled dist/, as production runs it) on the
- * redact-all policy, with an OTLP/HTTP exporter pointed at a local sink in this process. Sends
- * 100-span protobuf batches shaped like test/fixtures/producers (real instrumentation spans,
- * fresh ids) from several concurrent keep-alive connections for a fixed time, and reports:
- *   - spans/s accepted by the gateway and spans/s that reached the sink,
- *   - spans per CPU-second of the gateway process (user+system from /proc), which is what a
- *     sidecar's cost is billed in,
+ * redact-all policy, serving OTLP/HTTP and OTLP/gRPC, with an OTLP/HTTP exporter pointed at a local
+ * sink in this process. For each signal (traces: 100-span batches shaped like test/fixtures/producers;
+ * logs: 100-record batches of the GenAI events in test/fixtures/producers-logs; fresh ids) and each
+ * protocol (OTLP/HTTP over keep-alive connections; OTLP/gRPC, one channel per client) it sends from
+ * several concurrent clients for a fixed time, after a warm-up, and reports:
+ *   - records/s accepted by the gateway and records/s exported to the sink,
+ *   - records per CPU-second of the gateway process (user+system from /proc), which is what a
+ *     sidecar's cost is billed in, and the gRPC/HTTP ratio of that figure per signal,
  *   - the gateway's peak RSS (VmHWM).
  *
  * Queue modes (--queues, comma-separated, run one after another in the same run, each on a fresh
@@ -17,7 +19,8 @@
  *   nofsync   sending_queue.storage with fsync: false
  *
  * Run: npm run build && npm run bench [-- --seconds 20 --concurrency 8 --batch 100]
- *      npm run bench -- --queues memory,fsync,nofsync --rounds 2
+ *      npm run bench -- --signal traces,logs --protocol http,grpc --rounds 3
+ *      npm run bench -- --queues memory,fsync,nofsync --signal traces --protocol http --rounds 2
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
@@ -27,8 +30,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
-import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { CODECS, encodeRequest, type Signal } from '../src/otlp/signal.js';
+import { LOG_PRODUCERS, PRODUCERS, batchOf, loadLogProducer, loadProducer, logBatchOf } from './support/producer-batches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -42,8 +46,16 @@ const { values: args } = parseArgs({
     compression: { type: 'string', default: 'gzip' },
     queues: { type: 'string', default: 'memory' },
     rounds: { type: 'string', default: '1' },
+    signal: { type: 'string', default: 'traces,logs' },
+    protocol: { type: 'string', default: 'http,grpc' },
   },
 });
+type BenchSignal = 'traces' | 'logs';
+type Protocol = 'http' | 'grpc';
+const SIGNAL_LIST = args.signal!.split(',').map((x) => x.trim()) as BenchSignal[];
+for (const x of SIGNAL_LIST) if (x !== 'traces' && x !== 'logs') throw new Error(`--signal: unknown signal '${x}' (traces, logs)`);
+const PROTOCOLS = args.protocol!.split(',').map((x) => x.trim()) as Protocol[];
+for (const x of PROTOCOLS) if (x !== 'http' && x !== 'grpc') throw new Error(`--protocol: unknown protocol '${x}' (http, grpc)`);
 type QueueMode = 'memory' | 'fsync' | 'nofsync';
 const MODES = args.queues!.split(',').map((m) => m.trim()) as QueueMode[];
 for (const m of MODES) if (!['memory', 'fsync', 'nofsync'].includes(m)) throw new Error(`--queues: unknown mode '${m}' (memory, fsync, nofsync)`);
@@ -106,13 +118,59 @@ async function waitReady(url: string, deadlineMs: number): Promise<void> {
   throw new Error(`gateway not ready at ${url}`);
 }
 
-type Rows = [string, string][];
+/** One client: sends a request body and resolves with whether it was accepted. */
+type Sender = (body: Uint8Array) => Promise<boolean>;
 
-async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
+function httpSenders(port: number, signal: Signal, n: number): { senders: Sender[]; close: () => void } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+  const send: Sender = (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: CODECS[signal].path, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 200));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { senders: Array.from({ length: n }, () => send), close: () => agent.destroy() };
+}
+
+/** One gRPC channel (its own HTTP/2 connection) per client, raw bytes as the receiver takes them. */
+function grpcSenders(address: string, signal: Signal, n: number): { senders: Sender[]; close: () => void } {
+  const raw = (b: Buffer): Buffer => b;
+  const clients = Array.from({ length: n }, () => new Client(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  const senders = clients.map(
+    (c): Sender =>
+      (body) =>
+        new Promise((resolve) => {
+          c.makeUnaryRequest(CODECS[signal].grpcMethod, raw, raw, Buffer.from(body.buffer, body.byteOffset, body.byteLength), new Metadata(), {}, (err) => resolve(err === null));
+        }),
+  );
+  return { senders, close: () => clients.forEach((c) => c.close()) };
+}
+
+interface PhaseResult {
+  signal: BenchSignal;
+  protocol: Protocol;
+  elapsed: number;
+  accepted: number;
+  refused: number;
+  exported: number;
+  cpu: number;
+}
+
+type Bodies = Record<BenchSignal, Uint8Array[]>;
+
+/** One fresh gateway with the queue `mode`; every signal × protocol phase against it. */
+async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: PhaseResult[]; notes: string[] }> {
   const sink = await startSink();
-  const [port, telemetryPort] = [await freePort(), await freePort()];
+  const [port, grpcPort, telemetryPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
   const configPath = path.join(dir, 'loopgate.yaml');
+  const classes = '{ broad-use: [otlphttp/sink], tenant-only: [otlphttp/sink], eval-only: [otlphttp/sink] }';
   writeFileSync(
     configPath,
     [
@@ -121,6 +179,8 @@ async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
       '    protocols:',
       '      http:',
       `        endpoint: 127.0.0.1:${port}`,
+      '      grpc:',
+      `        endpoint: 127.0.0.1:${grpcPort}`,
       `policy: ${path.join(ROOT, args.policy!)}`,
       'exporters:',
       '  otlphttp/sink:',
@@ -129,9 +189,8 @@ async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
       `    compression: ${args.compression}`,
       ...(mode === 'memory' ? [] : ['    sending_queue:', `      storage: ${path.join(dir, 'queue')}`, `      fsync: ${mode === 'fsync'}`]),
       'routes:',
-      '  broad-use: [otlphttp/sink]',
-      '  tenant-only: [otlphttp/sink]',
-      '  eval-only: [otlphttp/sink]',
+      `  traces: ${classes}`,
+      `  logs: ${classes}`,
       'service:',
       '  telemetry:',
       '    metrics:',
@@ -146,96 +205,70 @@ async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pid = child.pid!;
+  const phases: PhaseResult[] = [];
+  const notes: string[] = [];
   try {
     await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 15_000);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    let accepted = 0;
-    let refused = 0;
-    let stop = false;
-    const send = (body: Uint8Array): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/v1/traces',
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-    const worker = async (w: number): Promise<void> => {
-      for (let i = w; !stop; i += CONCURRENCY) {
-        const status = await send(batches[i % batches.length]!);
-        if (status === 200) accepted += BATCH;
-        else refused += BATCH;
-      }
-    };
-
-    // Warm-up: JIT and connection set-up, excluded from the figures.
-    const warm = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, WARMUP * 1000));
-    stop = true;
-    await Promise.all(warm);
-    stop = false;
-
-    const exportedSpans = async (): Promise<number> => {
+    const exportedRecords = async (signal: BenchSignal): Promise<number> => {
       const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+      const name = signal === 'traces' ? 'loopgate_spans_exported_total' : 'loopgate_log_records_exported_total';
       let n = 0;
-      for (const m of text.matchAll(/^loopgate_spans_exported_total\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
+      for (const m of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))) n += Number(m[1]);
       return n;
     };
-    const before = procStats(pid);
-    const sinkBefore = sink.requests();
-    const exportedBefore = await exportedSpans();
-    const start = process.hrtime.bigint();
-    accepted = 0;
-    refused = 0;
-    const run = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    stop = true;
-    await Promise.all(run);
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    const after = procStats(pid);
-    const cpu = after.cpuSeconds - before.cpuSeconds;
-    const exported = (await exportedSpans()) - exportedBefore;
-    agent.destroy();
 
-    const rows: Rows = [
-      ['queue', mode === 'memory' ? 'memory' : mode === 'fsync' ? 'storage, fsync' : 'storage, fsync: false'],
-      ['policy', args.policy!],
-      ['batch size (spans)', String(BATCH)],
-      ['export compression', args.compression!],
-      ['concurrency', String(CONCURRENCY)],
-      ['duration (s)', elapsed.toFixed(1)],
-      ['spans accepted', String(accepted)],
-      ['spans refused (429/503)', String(refused)],
-      ['spans/s accepted', (accepted / elapsed).toFixed(0)],
-      ['spans/s exported to the sink', (exported / elapsed).toFixed(0)],
-      ['sink requests/s (merged batches)', ((sink.requests() - sinkBefore) / elapsed).toFixed(1)],
-      ['gateway CPU-seconds', cpu.toFixed(2)],
-      ['spans per gateway CPU-second', (accepted / cpu).toFixed(0)],
-      ['gateway peak RSS (MiB)', after.peakRssMiB.toFixed(1)],
-    ];
+    for (const signal of SIGNAL_LIST) {
+      for (const protocol of PROTOCOLS) {
+        const { senders, close } = protocol === 'http' ? httpSenders(port, signal, CONCURRENCY) : grpcSenders(`127.0.0.1:${grpcPort}`, signal, CONCURRENCY);
+        const batches = bodies[signal];
+        let accepted = 0;
+        let refused = 0;
+        let stop = false;
+        const worker = async (w: number): Promise<void> => {
+          for (let i = w; !stop; i += CONCURRENCY) {
+            if (await senders[w]!(batches[i % batches.length]!)) accepted += BATCH;
+            else refused += BATCH;
+          }
+        };
+        // Warm-up: JIT and connection set-up, excluded from the figures.
+        const warm = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, WARMUP * 1000));
+        stop = true;
+        await Promise.all(warm);
+        // Let the queue drain what warm-up left, so each phase is billed for its own work only.
+        await new Promise((r) => setTimeout(r, 1000));
+        stop = false;
+
+        const before = procStats(pid);
+        const exportedBefore = await exportedRecords(signal);
+        const start = process.hrtime.bigint();
+        accepted = 0;
+        refused = 0;
+        const run = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, SECONDS * 1000));
+        stop = true;
+        await Promise.all(run);
+        const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+        const cpu = procStats(pid).cpuSeconds - before.cpuSeconds;
+        const exported = (await exportedRecords(signal)) - exportedBefore;
+        close();
+        phases.push({ signal, protocol, elapsed, accepted, refused, exported, cpu });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+
     const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
+    notes.push(`peak RSS ${procStats(pid).peakRssMiB.toFixed(1)} MiB, ${sink.requests()} sink requests (merged batches)`);
     if (mode !== 'memory') {
       const sum = /^loopgate_queue_fsync_duration_seconds_sum\{[^}]*\} ([\d.e-]+)$/m.exec(text);
       const count = /^loopgate_queue_fsync_duration_seconds_count\{[^}]*\} (\d+)$/m.exec(text);
       const fsyncs = count ? Number(count[1]) : 0;
-      rows.push(['fsyncs (whole run)', String(fsyncs)]);
-      rows.push(['mean fsync (ms)', fsyncs > 0 ? ((Number(sum![1]) / fsyncs) * 1000).toFixed(2) : '-']);
+      notes.push(`${fsyncs} fsyncs, mean ${fsyncs > 0 ? ((Number(sum![1]) / fsyncs) * 1000).toFixed(2) : '-'} ms`);
     }
     if (process.env.LOOPGATE_BENCH_METRICS) {
-      console.log(text.split('\n').filter((l) => /^loopgate_(spans|export|queue)/.test(l)).join('\n'));
+      console.log(text.split('\n').filter((l) => /^loopgate_(spans|log_records|export|queue|grpc)/.test(l)).join('\n'));
     }
-    return rows;
+    return { phases, notes };
   } finally {
     // Let the gateway drain its queues into the sink before the sink goes away.
     const exited = new Promise((r) => child.once('exit', r));
@@ -246,20 +279,33 @@ async function runMode(mode: QueueMode, batches: Uint8Array[]): Promise<Rows> {
 }
 
 async function main(): Promise<void> {
-  const producers = PRODUCERS.map(loadProducer);
-  const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
-  const columns: { name: string; rows: Rows }[] = [];
+  const bodies: Bodies = {
+    traces: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'traces', data: batchOf(producers, BATCH, i * 7) }, 'protobuf')))(PRODUCERS.map(loadProducer)),
+    logs: ((producers) => Array.from({ length: 64 }, (_, i) => encodeRequest({ signal: 'logs', data: logBatchOf(producers, BATCH, i * 7) }, 'protobuf')))(LOG_PRODUCERS.map(loadLogProducer)),
+  };
+  console.log(`policy ${args.policy}, ${BATCH} records per request, ${CONCURRENCY} clients, export compression ${args.compression}, ${SECONDS} s per phase`);
+  const unit = (s: BenchSignal): string => (s === 'traces' ? 'spans' : 'log records');
+  const header = ['queue', 'signal', 'protocol', 'accepted/s', 'exported/s', 'refused', 'CPU-s', 'per CPU-second'];
+  const table: string[][] = [];
+  const ratios: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const mode of MODES) columns.push({ name: ROUNDS > 1 ? `${mode} #${round}` : mode, rows: await runMode(mode, batches) });
+    for (const mode of MODES) {
+      const name = ROUNDS > 1 ? `${mode} #${round}` : mode;
+      const { phases, notes } = await runMode(mode, bodies);
+      for (const r of phases) {
+        table.push([name, unit(r.signal), r.protocol === 'http' ? 'OTLP/HTTP' : 'OTLP/gRPC', (r.accepted / r.elapsed).toFixed(0), (r.exported / r.elapsed).toFixed(0), String(r.refused), r.cpu.toFixed(2), (r.accepted / r.cpu).toFixed(0)]);
+      }
+      for (const signal of SIGNAL_LIST) {
+        const h = phases.find((r) => r.signal === signal && r.protocol === 'http');
+        const g = phases.find((r) => r.signal === signal && r.protocol === 'grpc');
+        if (h && g) ratios.push(`${name}, ${unit(signal)}: gRPC/HTTP ${(g.accepted / g.cpu / (h.accepted / h.cpu)).toFixed(2)} per CPU-second, ${(g.accepted / g.elapsed / (h.accepted / h.elapsed)).toFixed(2)} per second`);
+      }
+      for (const n of notes) ratios.push(`${name}: ${n}`);
+    }
   }
-  // One table, one column per run: the modes side by side.
-  const keys = columns[0]!.rows.map(([k]) => k);
-  for (const c of columns) for (const [k] of c.rows) if (!keys.includes(k)) keys.push(k);
-  const width = Math.max(...keys.map((k) => k.length));
-  const cell = (c: { rows: Rows }, k: string): string => c.rows.find(([key]) => key === k)?.[1] ?? '';
-  const colWidth = columns.map((c) => Math.max(c.name.length, ...keys.map((k) => cell(c, k).length)));
-  console.log(`${''.padEnd(width)}  ${columns.map((c, i) => c.name.padStart(colWidth[i]!)).join('  ')}`);
-  for (const k of keys) console.log(`${k.padEnd(width)}  ${columns.map((c, i) => cell(c, k).padStart(colWidth[i]!)).join('  ')}`);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  for (const row of [header, ...table]) console.log(row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  for (const r of ratios) console.log(r);
 }
 
 main().catch((err: unknown) => {

@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { decodeLogsProtobuf } from '../../src/otlp/decode-logs-protobuf.js';
 import { decodeTracesProtobuf } from '../../src/otlp/decode-protobuf.js';
+import type { LogRecord, LogsData, ResourceLogs } from '../../src/otlp/logs-model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, ResourceSpans, Span, TracesData } from '../../src/otlp/model.js';
-import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
+import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 
 export const PRODUCERS = ['otel-openai', 'traceloop', 'openinference', 'vercel-ai'] as const;
 export type Producer = (typeof PRODUCERS)[number];
@@ -62,6 +64,42 @@ export function batchOf(data: TracesData | readonly TracesData[], size = 100, of
     }
   }
   return { resourceSpans };
+}
+
+/** The GenAI log records of test/fixtures/producers-logs (events of real instrumentations). */
+export const LOG_PRODUCERS = ['js-openai', 'python-openai-v2-events', 'python-openai-v2-span-and-event', 'python-openai-v2-legacy'] as const;
+
+export function loadLogProducer(name: (typeof LOG_PRODUCERS)[number]): LogsData {
+  const r = decodeLogsProtobuf(readFileSync(path.join(PRODUCERS_LOGS_DIR, `${name}.logs.pb`)));
+  if (!r.ok) throw new Error(`${name}: ${r.error}`);
+  return r.value;
+}
+
+/**
+ * A logs request of `size` records cycling through the records of `data` from `offset`, with fresh
+ * trace and span ids (a few records per trace, as one call's events), grouped as `batchOf` groups spans.
+ */
+export function logBatchOf(data: readonly LogsData[], size = 100, offset = 0): LogsData {
+  const sources: { rl: ResourceLogs; scope: InstrumentationScope; scopeSchemaUrl: string; record: LogRecord }[] = [];
+  for (const d of data) for (const rl of d.resourceLogs) for (const sl of rl.scopeLogs) for (const record of sl.logRecords) sources.push({ rl, scope: sl.scope, scopeSchemaUrl: sl.schemaUrl, record });
+  if (sources.length === 0) throw new Error('no log records to replicate');
+  const resourceLogs: ResourceLogs[] = [];
+  let lastResource: Resource | undefined;
+  let lastScope: InstrumentationScope | undefined;
+  let traceId = '';
+  for (let i = 0; i < size; i++) {
+    const s = sources[(offset + i) % sources.length]!;
+    if (i % SPANS_PER_TRACE === 0) traceId = randomBytes(16).toString('hex');
+    const record: LogRecord = { ...s.record, traceId, spanId: randomBytes(8).toString('hex') };
+    const current = resourceLogs[resourceLogs.length - 1];
+    if (current !== undefined && lastResource === s.rl.resource && lastScope === s.scope) current.scopeLogs[0]!.logRecords.push(record);
+    else {
+      resourceLogs.push({ resource: s.rl.resource, schemaUrl: s.rl.schemaUrl, scopeLogs: [{ scope: s.scope, schemaUrl: s.scopeSchemaUrl, logRecords: [record] }] });
+      lastResource = s.rl.resource;
+      lastScope = s.scope;
+    }
+  }
+  return { resourceLogs };
 }
 
 /**

@@ -122,6 +122,26 @@ describe('gateway config', () => {
     expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { max_recv_msg_size_mib: 4 } } } }\n')[0]).toMatch(/unknown key 'max_recv_msg_size_mib'; expected one of endpoint, max_request_body_size/);
   });
 
+  it('maps an otlp (gRPC) exporter: endpoint, TLS files resolved against the config folder, metadata, timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopgate-otlp-'));
+    await writeFile(join(dir, 'ca.pem'), 'pem');
+    const file = join(dir, 'loopgate.yaml');
+    const r = parseGatewayConfig(
+      ['policy: p.yaml', 'exporters:', '  otlp/tempo:', '    endpoint: tempo:4317', '    tls: { ca_file: ca.pem, server_name_override: tempo.internal }', "    headers: { X-Scope-OrgID: '{tenant}' }", '    timeout: 2s', '    compression: none', 'routes:', '  traces: { tenant-only: [otlp/tempo] }'].join('\n'),
+      file,
+      { env: {} },
+    );
+    if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+    expect(r.config.exporters['otlp/tempo']).toEqual({
+      type: 'otlp',
+      endpoint: 'tempo:4317',
+      tls: { caFile: join(dir, 'ca.pem'), serverNameOverride: 'tempo.internal' },
+      headers: { 'X-Scope-OrgID': '{tenant}' },
+      timeoutMs: 2000,
+      compression: 'none',
+    });
+  });
+
   it('reads routes per signal: traces and logs by class, metrics as one list; a signal not named is not served', () => {
     const text = [
       'policy: p.yaml',

@@ -6,9 +6,10 @@
  *
  * Returns diagnostics as values; the CLI prints them as `file:line:col: message` and exits 1.
  */
+import { readFileSync } from 'node:fs';
 import { readBoundedText } from '../yaml/read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { formatPath, parseYamlWithSchema, type Diagnostic } from '../yaml/index.js';
+import { formatPath, parseYamlWithSchema, type Diagnostic, type DiagnosticOptions } from '../yaml/index.js';
 import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
 import type { ClassRoutes, SignalRoutes } from '../export/types.js';
@@ -20,7 +21,14 @@ import type { ExporterOptions } from '../export/options.js';
 /** A gateway config is a page of YAML; anything near this is a mistake (a wrong path, a device). */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 
-export type LoadConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: Diagnostic[] };
+export type LoadConfigResult =
+  | {
+      ok: true;
+      config: GatewayConfig;
+      /** A diagnostic at a key of the config file (for checks that need more than the config, as validate's). */
+      at: (path: readonly PropertyKey[], message: string, options?: DiagnosticOptions) => Diagnostic;
+    }
+  | { ok: false; errors: Diagnostic[] };
 
 export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -49,7 +57,22 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
   const errors: Diagnostic[] = [];
 
   const exporters: Record<string, ExporterOptions> = {};
-  for (const [id, entry] of Object.entries(raw.exporters ?? {})) exporters[id] = toExporterOptions(entry, resolvePath);
+  for (const [id, entry] of Object.entries(raw.exporters ?? {})) {
+    const options = (exporters[id] = toExporterOptions(entry, resolvePath));
+    // The otlp exporter reads its TLS files when it is built: one it cannot read is a config error, here.
+    if (entry.type === 'otlp' && entry.raw.tls && options.type === 'otlp') {
+      const files = [['ca_file', entry.raw.tls.ca_file, options.tls?.caFile], ['cert_file', entry.raw.tls.cert_file, options.tls?.certFile], ['key_file', entry.raw.tls.key_file, options.tls?.keyFile]] as const;
+      for (const [key, written, at] of files) {
+        if (written === undefined || at === undefined) continue;
+        try {
+          readFileSync(at);
+        } catch (err) {
+          const path = ['exporters', id, 'tls', key];
+          errors.push(parsed.diagnosticAt(path, `${formatPath(path)}: cannot read '${written}' (${(err as NodeJS.ErrnoException).code ?? 'error'}${isAbsolute(written) ? '' : "; relative to the config file's folder"})`));
+        }
+      }
+    }
+  }
 
   /** Checks that every id names an exporter, each at its own YAML position; returns them deduplicated. */
   const exporterIds = (ids: readonly string[], path: (string | number)[]): string[] => {
@@ -161,7 +184,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       shutdownTimeoutMs: raw.service?.shutdown_timeout ?? DEFAULTS.shutdownTimeoutMs,
     },
   };
-  return { ok: true, config };
+  return { ok: true, config, at: (path, message, options) => parsed.diagnosticAt(path, message, options) };
 }
 
 interface Listener {

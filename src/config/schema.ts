@@ -14,7 +14,8 @@
  * EXPORTER_SCHEMAS) → routes and service → cap store.
  */
 import { z } from 'zod';
-import { DEFAULT_RETRY, type ExporterOptions, type FileExporterOptions, type OtlpHttpExporterOptions } from '../export/options.js';
+import { DEFAULT_RETRY, type ExporterOptions, type FileExporterOptions, type OtlpGrpcExporterOptions, type OtlpHttpExporterOptions } from '../export/options.js';
+import { metadataProblem, parseOtlpGrpcEndpoint } from '../export/otlp-grpc-endpoint.js';
 import { headerProblem, parseOtlpHttpEndpoint } from '../export/otlphttp-endpoint.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
 import { DEFAULTS } from './types.js';
@@ -184,6 +185,40 @@ const OtlpHttpExporter = z.strictObject({
   sending_queue: Queue.optional(),
 });
 
+const GrpcHeaders = mapping(z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = metadataProblem(name, value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
+
+const OtlpGrpcExporter = z.strictObject({
+  endpoint: z.string().transform(parsedBy((e: string) => {
+    const r = parseOtlpGrpcEndpoint(e);
+    return r.ok ? { ok: true as const, value: e } : r;
+  })),
+  tls: z
+    .strictObject({
+      insecure: z.boolean().optional(),
+      ca_file: NonEmpty.optional(),
+      cert_file: NonEmpty.optional(),
+      key_file: NonEmpty.optional(),
+      server_name_override: NonEmpty.optional(),
+    })
+    .superRefine((tls, ctx) => {
+      if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [tls.cert_file === undefined ? 'key_file' : 'cert_file'], message: 'cert_file and key_file go together (a client certificate and its key, for mTLS)' });
+      }
+    })
+    .optional(),
+  headers: GrpcHeaders.optional(),
+  timeout: TimerDuration.optional(),
+  compression: z.enum(['gzip', 'none']).optional(),
+  compression_level: where(z.number(), wholeNumber(1, 9, ' (1 fastest, 9 smallest)')).optional(),
+  retry_on_failure: Retry.optional(),
+  sending_queue: Queue.optional(),
+});
+
 const FileExporter = z.strictObject({
   path: NonEmpty,
   retry_on_failure: Retry.optional(),
@@ -193,6 +228,7 @@ const FileExporter = z.strictObject({
 /** The exporter types, each with its section's schema: a new type is one entry here and one case in toExporterOptions. */
 const EXPORTER_SCHEMAS = {
   otlphttp: OtlpHttpExporter,
+  otlp: OtlpGrpcExporter,
   file: FileExporter,
 } as const;
 
@@ -363,6 +399,27 @@ export function toExporterOptions(entry: RawExporter, resolvePath: (p: string) =
   switch (entry.type) {
     case 'file': {
       const options: FileExporterOptions = { type: 'file', path: resolvePath(entry.raw.path) };
+      if (retry) options.retry = retry;
+      if (queue) options.queue = queue;
+      return options;
+    }
+    case 'otlp': {
+      const o = entry.raw;
+      const options: OtlpGrpcExporterOptions = { type: 'otlp', endpoint: o.endpoint };
+      if (o.tls) {
+        const t = o.tls;
+        options.tls = {
+          ...(t.insecure !== undefined && { insecure: t.insecure }),
+          ...(t.ca_file !== undefined && { caFile: resolvePath(t.ca_file) }),
+          ...(t.cert_file !== undefined && { certFile: resolvePath(t.cert_file) }),
+          ...(t.key_file !== undefined && { keyFile: resolvePath(t.key_file) }),
+          ...(t.server_name_override !== undefined && { serverNameOverride: t.server_name_override }),
+        };
+      }
+      if (o.headers) options.headers = o.headers;
+      if (o.timeout !== undefined) options.timeoutMs = o.timeout;
+      if (o.compression) options.compression = o.compression;
+      if (o.compression_level !== undefined) options.compressionLevel = o.compression_level;
       if (retry) options.retry = retry;
       if (queue) options.queue = queue;
       return options;

@@ -158,3 +158,23 @@ describe('createRouter', () => {
     expect(() => createExporter('file/x', { type: 'otlphttp', endpoint: 'http://x' })).toThrow(AssertionError);
   });
 });
+
+describe('createQueue for the otlp (gRPC) exporter', () => {
+  it('merges queued items into messages under a Collector’s 4 MiB default (after decompression), unless configured', async () => {
+    const { createQueue } = await import('./factory.js');
+    const metrics = new RecordingMetrics();
+    const q = createQueue('otlp/a', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true } }, { metrics });
+    const q2 = createQueue('otlp/b', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true }, queue: { maxBatchBytes: 0 } }, { metrics });
+    const plain = createQueue('otlp/p', { type: 'otlp', endpoint: '127.0.0.1:9', tls: { insecure: true }, compression: 'none' }, { metrics });
+    const h = createQueue('otlphttp/c', { type: 'otlphttp', endpoint: 'http://127.0.0.1:9' }, { metrics });
+    try {
+      expect(q.options.queue.maxBatchBytes).toBe(128 * 1024); // gzip: inflates 5–20× at the downstream
+      expect(q2.options.queue.maxBatchBytes).toBe(0);
+      expect(plain.options.queue.maxBatchBytes).toBe(3 * 1024 * 1024);
+      expect(h.options.queue.maxBatchBytes).toBe(8 * 1024 * 1024);
+      expect(q.exporter.format.encoding).toBe('protobuf');
+    } finally {
+      await Promise.all([q, q2, plain, h].map((x) => x.shutdown()));
+    }
+  });
+});

@@ -5,7 +5,8 @@
  * asserts them, so a config that validates always starts.
  */
 import { FileExporter } from './file-exporter.js';
-import { assertOption, noopLogger, type CreateRouterOptions, type ExporterOptions } from './options.js';
+import { assertOption, DEFAULT_OTLP_GRPC, noopLogger, type CreateRouterOptions, type ExporterOptions } from './options.js';
+import { OtlpGrpcExporter } from './otlp-grpc-exporter.js';
 import { OtlpHttpExporter } from './otlphttp-exporter.js';
 import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
@@ -25,6 +26,8 @@ export function createExporter(id: string, options: ExporterOptions): Exporter {
   switch (options.type) {
     case 'otlphttp':
       return new OtlpHttpExporter(id, options);
+    case 'otlp':
+      return new OtlpGrpcExporter(id, options);
     case 'file':
       return new FileExporter(id, options);
     default:
@@ -33,7 +36,8 @@ export function createExporter(id: string, options: ExporterOptions): Exporter {
 }
 
 export function createQueue(id: string, options: ExporterOptions, deps: FactoryDeps & Pick<CreateRouterOptions, 'metrics' | 'logger'>): ExportQueue {
-  return new ExportQueue(createExporter(id, options), { retry: resolveRetryOptions(options.retry), queue: resolveQueueOptions(options.queue) }, deps);
+  const queue = options.type === 'otlp' ? { maxBatchBytes: DEFAULT_OTLP_GRPC.maxBatchBytes[options.compression ?? DEFAULT_OTLP_GRPC.compression], ...options.queue } : options.queue;
+  return new ExportQueue(createExporter(id, options), { retry: resolveRetryOptions(options.retry), queue: resolveQueueOptions(queue) }, deps);
 }
 
 export function createRouter(options: CreateRouterOptions, deps: FactoryDeps = {}): Router {

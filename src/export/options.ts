@@ -94,7 +94,34 @@ export interface FileExporterOptions {
   queue?: QueueOptions;
 }
 
-export type ExporterOptions = OtlpHttpExporterOptions | FileExporterOptions;
+/** The Collector's `otlp` exporter: OTLP/gRPC to a downstream Collector, Tempo or Loki gateway. */
+export interface OtlpGrpcExporterOptions {
+  type: 'otlp';
+  /** `host:port` (TLS unless tls.insecure), `https://host[:port]` or `http://host[:port]` (otlp-grpc-endpoint.ts). */
+  endpoint: string;
+  tls?: {
+    /** Plaintext for a `host:port` endpoint. Default false: TLS, as the Collector. */
+    insecure?: boolean;
+    /** PEM files (absolute paths): the CA to trust instead of the system's, and a client certificate for mTLS. */
+    caFile?: string;
+    certFile?: string;
+    keyFile?: string;
+    /** The name to check the server's certificate against, when it is not the endpoint's host. */
+    serverNameOverride?: string;
+  };
+  /** Metadata on every call (e.g. authorization); a value may hold `{tenant}`. Values are never logged. */
+  headers?: Record<string, string>;
+  /** Per-attempt deadline. Default 10 s. */
+  timeoutMs?: number;
+  /** Default 'gzip', as the Collector's otlp exporter; compressed once, when the request is queued. */
+  compression?: Compression;
+  /** gzip level, 1 (fastest, default) to 9. */
+  compressionLevel?: number;
+  retry?: RetryOptions;
+  queue?: QueueOptions;
+}
+
+export type ExporterOptions = OtlpHttpExporterOptions | OtlpGrpcExporterOptions | FileExporterOptions;
 
 /** The subset of a pino logger the export path uses. Never given payload values (principle 7). */
 export interface ExportLogger {
@@ -138,6 +165,20 @@ export const DEFAULT_OTLPHTTP = {
   timeoutMs: 10_000,
   compression: 'gzip' as Compression,
   compressionLevel: 1,
+} as const;
+
+export const DEFAULT_OTLP_GRPC = {
+  timeoutMs: 10_000,
+  compression: 'gzip' as Compression,
+  compressionLevel: 1,
+  /**
+   * Its sending_queue.max_batch_bytes default, by compression: queued requests are merged into
+   * messages of at most this many bytes as queued. A Collector's gRPC receiver takes 4 MiB per message
+   * by default, measured after decompression, and answers a larger one RESOURCE_EXHAUSTED without
+   * RetryInfo, a permanent failure. Uncompressed: 3 MiB. gzip: 128 KiB, since telemetry inflates 5–20×
+   * (the replicated producer fixtures 19× at level 1).
+   */
+  maxBatchBytes: { gzip: 128 * 1024, none: 3 * 1024 * 1024 },
 } as const;
 
 export const noopLogger: ExportLogger = {

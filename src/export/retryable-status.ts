@@ -34,3 +34,27 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }
+
+/**
+ * The same question for an OTLP/gRPC answer (OTLP specification, "OTLP/gRPC Response", failures):
+ * retryable are CANCELLED (1), DEADLINE_EXCEEDED (4), ABORTED (10), OUT_OF_RANGE (11), UNAVAILABLE (14)
+ * and DATA_LOSS (15), and RESOURCE_EXHAUSTED (8) only when the server said recovery is possible by
+ * sending a google.rpc.RetryInfo; every other code (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED,
+ * UNIMPLEMENTED, INTERNAL, …, and RESOURCE_EXHAUSTED without RetryInfo, e.g. a message over the server's
+ * size limit) will fail the same way again.
+ */
+export function isRetryableGrpcCode(code: number, hasRetryInfo: boolean): boolean {
+  switch (code) {
+    case 1:
+    case 4:
+    case 10:
+    case 11:
+    case 14:
+    case 15:
+      return true;
+    case 8:
+      return hasRetryInfo;
+    default:
+      return false;
+  }
+}

@@ -23,6 +23,8 @@ export interface RpcStatus {
   message: string;
   /** RetryInfo.retry_delay, in milliseconds, when the status carries one. */
   retryDelayMs?: number;
+  /** Decoded only: the status carried a RetryInfo detail (with or without a delay). */
+  retryInfo?: boolean;
 }
 
 const lenField = (field: number, n: number): number => tagSize(field) + varintSize(n) + n;
@@ -91,7 +93,8 @@ export function decodeRpcStatus(bytes: Uint8Array): RpcStatus | undefined {
       else if (field === 2 && wt === WireType.LEN) out.message = r.string(r.lengthEnd(bytes.length));
       else if (field === 3 && wt === WireType.LEN) {
         const delay = retryDelayOf(r, r.lengthEnd(bytes.length));
-        if (delay !== undefined) out.retryDelayMs = delay;
+        if (delay !== undefined) out.retryInfo = true;
+        if (delay !== undefined && delay >= 0) out.retryDelayMs = delay;
       } else r.skip(wt, bytes.length);
     }
     return out;
@@ -100,7 +103,10 @@ export function decodeRpcStatus(bytes: Uint8Array): RpcStatus | undefined {
   }
 }
 
-/** The delay of an Any holding a RetryInfo, in ms; undefined for any other detail. Leaves r at `end`. */
+/**
+ * The delay of an Any holding a RetryInfo, in ms (-1: a RetryInfo without retry_delay); undefined for
+ * any other detail. Leaves r at `end`.
+ */
 function retryDelayOf(r: ProtoReader, end: number): number | undefined {
   let typeUrl = '';
   let value: [number, number] | undefined;
@@ -116,7 +122,7 @@ function retryDelayOf(r: ProtoReader, end: number): number | undefined {
   if (typeUrl !== RETRY_INFO_TYPE_URL || value === undefined) return undefined;
   const [start, stop] = value;
   r.pos = start;
-  let ms: number | undefined;
+  let ms = -1;
   while (r.pos < stop) {
     const tag = r.tag();
     if (tag >>> 3 === 1 && (tag & 7) === WireType.LEN) {

@@ -116,19 +116,25 @@ export function loadPolicy(path: string, options: CompileOptions = {}): LoadResu
 export function validatePolicyPaths(
   paths: readonly string[],
   options: { env?: Readonly<Record<string, string | undefined>> } = {},
-): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+): { errors: Diagnostic[]; warnings: Diagnostic[]; classifies: (ReadonlySet<string> | undefined)[] } {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
+  /** Per path: the signals its rules classify, when it compiled. */
+  const classifies: (ReadonlySet<string> | undefined)[] = [];
   for (const path of paths) {
     const { sources, parsed, errors: pe } = parseAll(path);
     errors.push(...pe);
-    if (pe.length > 0) continue;
+    if (pe.length > 0) {
+      classifies.push(undefined);
+      continue;
+    }
     const env = options.env ?? placeholderKeys(sources);
     const r = compilePolicy(sources, { env });
     warnings.push(...r.warnings.map((w) => toDiagnostic(w, parsed)));
     if (!r.ok) errors.push(...r.errors.map((e) => toDiagnostic(e, parsed)));
+    classifies.push(r.ok ? r.policy.classifies : undefined);
   }
-  return { errors, warnings };
+  return { errors, warnings, classifies };
 }
 
 /** Validation without secrets: every key_env gets a placeholder so the rest of the policy is checked. */

@@ -11,7 +11,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeRaw } from '../gateway/pipeline.js';
 import { decodeResponse, encodeTraces } from '../otlp/index.js';
 import { countSpans, newSpan, str, type AnyValue, type TracesData } from '../otlp/model.js';
-import { countItems, type Signal, type SignalRequest } from '../otlp/signal.js';
+import { countItems, encodeRequest, type Signal, type SignalRequest } from '../otlp/signal.js';
+import { newLogRecord } from '../otlp/logs-model.js';
 import type { RequestContext } from '../policy/types.js';
 import { noopMetrics, type GatewayMetrics } from '../telemetry/metrics-types.js';
 import { createReceiverApp, type ReceiverDeps } from './app.js';
@@ -332,6 +333,58 @@ describe('/v1/logs and /v1/metrics', () => {
       expect((await post(h.app({ limits: { maxRequestBodyBytes: 16 } }), new Uint8Array(64), { 'content-type': PB }, path)).status).toBe(413);
       expect((await post(h.app(), 'x', { 'content-type': 'text/plain' }, path)).status).toBe(415);
     }
+  });
+});
+
+describe('every answer, for /v1/logs and /v1/metrics as for /v1/traces', () => {
+  const bodies = {
+    logs: readFileSync(join(PRODUCERS_LOGS_DIR, 'js-openai.logs.pb')),
+    metrics: Buffer.from(encodeRequest({ signal: 'metrics', data: { resourceMetrics: [] } }, 'protobuf')),
+  };
+  const logsWithValue = (value: AnyValue): Uint8Array =>
+    encodeRequest(
+      {
+        signal: 'logs',
+        data: { resourceLogs: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{ scope: { name: 's', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [newLogRecord({ body: value })] }] }] },
+      },
+      'protobuf',
+    );
+
+  it.each(['logs', 'metrics'] as const)('/v1/%s: 401 without a known token, before the body is read', async (signal) => {
+    const app = h.app({ auth: { tokens: [{ token: 't-1', tenant: 'acme' }] } });
+    expect((await post(app, bodies[signal], { 'content-type': PB }, `/v1/${signal}`)).status).toBe(401);
+    expect((await post(app, bodies[signal], { 'content-type': PB, authorization: 'Bearer nope' }, `/v1/${signal}`)).status).toBe(401);
+    const ok = await post(app, bodies[signal], { 'content-type': PB, authorization: 'Bearer t-1' }, `/v1/${signal}`);
+    expect(ok.status).toBe(200);
+    expect(h.handled.map((x) => [x.request.signal, x.ctx.authTenant])).toEqual([[signal, 'acme']]);
+  });
+
+  it('/v1/logs: a log body nested 64 levels passes, 65 are 400', async () => {
+    expect((await post(h.app(), logsWithValue(nested(64)), { 'content-type': PB }, '/v1/logs')).status).toBe(200);
+    const res = await post(h.app(), logsWithValue(nested(65)), { 'content-type': PB }, '/v1/logs');
+    expect(res.status).toBe(400);
+    expect((await statusOf(res)).message).toMatch(/nest/);
+  });
+
+  it.each(['logs', 'metrics'] as const)('/v1/%s: 503 with Retry-After when queues are full', async (signal) => {
+    h.next = { status: 'unavailable', retryAfterSeconds: 7, reason: 'queue_full' };
+    const res = await post(h.app(), bodies[signal], { 'content-type': PB }, `/v1/${signal}`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect((await statusOf(res)).code).toBe(14);
+  });
+
+  it.each(['logs', 'metrics'] as const)('/v1/%s: 503 while requests in flight hold the budget', async (signal) => {
+    const app = h.app({ limits: { maxRequestBodyBytes: 1024 * 1024, maxInflightBodyBytes: 64 } });
+    const res = await post(app, bodies.logs, { 'content-type': PB }, `/v1/${signal}`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+  });
+
+  it('/v1/logs: 413 for a body that decodes to more memory than one request may take', async () => {
+    const res = await post(h.app({ limits: { maxRequestBodyBytes: 1024 * 1024, maxDecodedBytes: 2048 } }), bodies.logs, { 'content-type': PB }, '/v1/logs');
+    expect(res.status).toBe(413);
+    expect((await statusOf(res)).message).toMatch(/decodes to more than/);
   });
 });
 

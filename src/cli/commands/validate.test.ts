@@ -59,6 +59,9 @@ beforeAll(() => {
   writeFileSync(join(dir, 'hashed.yaml'), HASHED);
   writeFileSync(join(dir, 'gateway.yaml'), 'policy: valid.yaml\nexporters: { file/a: { path: a.jsonl } }\nroutes: { broad-use: [file/a] }\n');
   writeFileSync(join(dir, 'gateway-bad-policy.yaml'), 'policy: bad.yaml\n');
+  writeFileSync(join(dir, 'gateway-logs.yaml'), 'policy: valid.yaml\nexporters: { file/a: { path: a.jsonl } }\nroutes:\n  traces: { broad-use: [file/a] }\n  logs: { broad-use: [file/a] }\n');
+  writeFileSync(join(dir, 'logs-policy.yaml'), VALID.replace('when: { not:', 'when: { signal_type: [traces, logs], not:'));
+  writeFileSync(join(dir, 'gateway-logs-ok.yaml'), 'policy: logs-policy.yaml\nexporters: { file/a: { path: a.jsonl } }\nroutes:\n  logs: { broad-use: [file/a] }\n');
   writeFileSync(join(dir, 'gateway-bad.yaml'), 'policy: valid.yaml\nexporters:\n  otlphttp/a:\n    endpoint: http://127.0.0.1:4318\n    retry_on_failure: { randomization_factor: 1 }\n');
   writeFileSync(join(dir, 'gateway-env.yaml'), 'policy: valid.yaml\nexporters:\n  otlphttp/a:\n    endpoint: ${env:LOOPGATE_TEST_ENDPOINT}\n');
   mkdirSync(join(dir, 'folder'));
@@ -161,6 +164,18 @@ describe('loopgate validate', () => {
       const { io, out } = capture(dir);
       expect(await main(['validate', '--config', 'gateway.yaml', '--config', 'gateway-bad.yaml', 'unreachable.yaml'], io)).toBe(1);
       expect(out.stdout).toMatch(/4 files, 1 error, 1 warning\n$/);
+    });
+
+    it('warns when routes.logs is configured but no rule of the policy applies to log records', async () => {
+      const { io, out } = capture(dir);
+      expect(await main(['validate', '--config', 'gateway-logs.yaml'], io)).toBe(0);
+      expect(out.stdout).toBe(
+        "gateway-logs.yaml:5:3: warning: routes.logs: no rule of the policy applies to log records (a rule applies to them when its 'when' names signal_type), so every log record would be discarded as no_rule_matched\n" +
+          '2 files, 0 errors, 1 warning\n',
+      );
+      const ok = capture(dir);
+      expect(await main(['validate', '--config', 'gateway-logs-ok.yaml'], ok.io)).toBe(0);
+      expect(ok.out.stdout).toBe('2 files, 0 errors, 0 warnings\n');
     });
 
     it('reports a missing config file', async () => {

@@ -95,6 +95,11 @@ export const validateCommand: Command = {
       const policy = validatePolicyPaths([loaded.config.policyPath], policyOptions);
       errors.push(...policy.errors);
       warnings.push(...policy.warnings);
+      // As serve warns at start: log records routed, but no rule would ever classify one.
+      const classifies = policy.classifies[0];
+      if (loaded.config.routes.logs !== undefined && classifies !== undefined && !classifies.has('logs')) {
+        warnings.push(loaded.at(['routes', 'logs'], "routes.logs: no rule of the policy applies to log records (a rule applies to them when its 'when' names signal_type), so every log record would be discarded as no_rule_matched", { severity: 'warning', anchor: 'key' }));
+      }
       files += countPolicyFiles(loaded.config.policyPath);
     }
     const paths = positionals.map((p) => resolve(io.cwd, p));

@@ -230,6 +230,45 @@ describe('OTLP/gRPC receiver', () => {
   });
 });
 
+describe('closing', () => {
+  it('a call in flight when close() starts is answered; close() returns soon after, not at its deadline', async () => {
+    const h = new Harness();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const r = createGrpcReceiver({
+      limits: { maxRequestBodyBytes: 1024 * 1024 },
+      inflight: new InflightBudget(64 * 1024 * 1024),
+      handle: async (raw) => {
+        await gate;
+        return h.handle(raw);
+      },
+      metrics: noopMetrics,
+      logger: quiet,
+    });
+    const address = `127.0.0.1:${await r.listen('127.0.0.1', 0)}`;
+    const call = grpcExport(address, 'traces', traces);
+    await new Promise((res) => setTimeout(res, 100));
+    const started = Date.now();
+    const closed = r.close(started + 20_000);
+    setTimeout(release, 100);
+    expect((await call).code).toBe(GrpcStatus.OK);
+    closeGrpcClients(); // the client keeps its connection open otherwise, as a Collector would
+    await closed;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(h.handled).toHaveLength(1);
+  });
+
+  it('with nothing in flight, an idle client connection does not hold close() to its deadline', async () => {
+    const h = new Harness();
+    const r = createGrpcReceiver({ limits: { maxRequestBodyBytes: 1024 * 1024 }, inflight: new InflightBudget(64 * 1024 * 1024), handle: h.handle, metrics: noopMetrics, logger: quiet });
+    const address = `127.0.0.1:${await r.listen('127.0.0.1', 0)}`;
+    expect((await grpcExport(address, 'traces', traces)).code).toBe(GrpcStatus.OK);
+    const started = Date.now();
+    await r.close(started + 20_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
 /** A varint length prefix and the bytes. */
 function len(b: Buffer): Buffer {
   const out: number[] = [];

@@ -49,6 +49,9 @@ export interface GrpcReceiver {
   close(deadlineMs: number): Promise<void>;
 }
 
+/** After the last call in flight is answered, how long close() lets sessions close by themselves. */
+const IDLE_GRACE_MS = 1000;
+
 /** The bytes exactly as they came: decoding is the pipeline's (one decode, our codec). */
 const rawBytes = (b: Buffer): Buffer => b;
 
@@ -83,14 +86,24 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
     'grpc.max_send_message_length': 64 * 1024,
   });
 
+  /** Calls being handled (not yet answered), and what close() waits on once they are none. */
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  const callEnded = (): void => {
+    inFlight--;
+    if (inFlight === 0) onIdle?.();
+  };
+
   const exportFor = (signal: Signal) => {
     const method = CODECS[signal].grpcMethod;
     const answer = (callback: sendUnaryData<Buffer>, a: GrpcAnswer): void => {
       metrics.requests(a.ok ? GrpcStatus.OK : a.error.code, method, 'grpc');
       if (a.ok) callback(null, a.response);
       else callback(a.error);
+      callEnded();
     };
     return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+      inFlight++;
       void receive(signal, call).then(
         (a) => answer(callback, a),
         (err: unknown) => {
@@ -142,15 +155,30 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
     },
     close(deadlineMs: number): Promise<void> {
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          server.forceShutdown();
+        let done = false;
+        const timers: NodeJS.Timeout[] = [];
+        const finish = (force: boolean): void => {
+          if (done) return;
+          done = true;
+          for (const t of timers) clearTimeout(t);
+          onIdle = undefined;
+          if (force) server.forceShutdown();
           resolve();
-        }, Math.max(0, deadlineMs - Date.now()));
-        timer.unref();
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+        };
+        const at = (ms: number, force: boolean): void => {
+          const t = setTimeout(() => finish(force), Math.max(0, ms));
+          t.unref();
+          timers.push(t);
+        };
+        at(deadlineMs - Date.now(), true);
+        // tryShutdown waits for every HTTP/2 session to close. A session whose peer vanished (a Collector
+        // stopped a moment ago) can be destroyed without being closed, and then Node never calls back
+        // (grpc-js 1.14 asks `session.closed` only), so it would wait out the whole deadline with nothing
+        // in flight. Once no call is in flight, the sessions get IDLE_GRACE_MS to close, then are cut.
+        const idle = (): void => at(Math.min(IDLE_GRACE_MS, deadlineMs - Date.now()), true);
+        if (inFlight === 0) idle();
+        else onIdle = idle;
+        server.tryShutdown(() => finish(false));
       });
     },
   };
