@@ -16,32 +16,12 @@ import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
 import { clearPhoneCache } from '../src/policy/detect/detectors/phone-plan.js';
 import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { mulberry32 } from '../test/support/rng.js';
+import { prose } from './support/prose.js';
 
 const path = process.argv[2] ?? PII_DEV_CORPUS;
 // every round scans the same values: without memoMaxLength 0 the memo of clean short strings would
 // answer for the detectors on the second round
 const scanner = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
-
-const WORDS = (
-  'the a model answer user request please can you summarise this report about our quarterly results and ' +
-  'explain why the deployment failed after we changed configuration for service cluster in region while ' +
-  'latency increased during peak traffic so we rolled back to previous release then retried with smaller ' +
-  'batch size which helped but some requests still timed out because database connections were exhausted ' +
-  'customer asked whether invoice includes tax shipping discount and when order will arrive at warehouse'
-).split(' ');
-
-function prose(random: () => number, chars: number): string {
-  let out = '';
-  while (out.length < chars) {
-    const n = 6 + Math.floor(random() * 14);
-    const words: string[] = [];
-    for (let i = 0; i < n; i++) words.push(WORDS[Math.floor(random() * WORDS.length)] as string);
-    if (random() < 0.3) words.push(`${Math.floor(random() * 500)} items`);
-    const s = words.join(' ');
-    out += s[0]?.toUpperCase() + s.slice(1) + (random() < 0.2 ? '?\n' : '. ');
-  }
-  return out;
-}
 
 function cpuMs(): number {
   const u = process.cpuUsage();

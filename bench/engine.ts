@@ -39,7 +39,12 @@ type KeyValue = import('../src/otlp/model.js').KeyValue;
 type CompiledPolicy = import('../src/policy/types.js').CompiledPolicy;
 
 const ROOT = new URL('../', import.meta.url);
-const POLICIES: Record<string, string> = { 'redact-all': 'policies/examples/redact-all.yaml', default: 'policies/default.yaml' };
+const POLICIES: Record<string, string> = {
+  'redact-all': 'policies/examples/redact-all.yaml',
+  default: 'policies/default.yaml',
+  // samples 10%: what deciding before scanning saves
+  'eval-capture': 'policies/examples/eval-capture.yaml',
+};
 const BATCH = 100;
 /** Unauthenticated: the fixtures name their tenant in the resource (tenant.id), as a Collector would. */
 const CTX = {};
@@ -113,7 +118,7 @@ function policy(path: string): CompiledPolicy {
 
 console.log(`node ${process.version}, ${BATCH}-span batches, pure engine (CompiledPolicy.process)`);
 console.log(
-  `${'policy'.padEnd(12)}${'producer'.padEnd(15)}${'str KB'.padStart(8)}${'µs/batch'.padStart(10)}${'k spans/s'.padStart(11)}${'MB/s'.padStart(8)}${'B/span'.padStart(9)}${'redactions'.padStart(12)}${'exported'.padStart(10)}`,
+  `${'policy'.padEnd(14)}${'producer'.padEnd(15)}${'str KB'.padStart(8)}${'µs/batch'.padStart(10)}${'k spans/s'.padStart(11)}${'MB/s'.padStart(8)}${'B/span'.padStart(9)}${'redactions'.padStart(12)}${'exported'.padStart(10)}`,
 );
 const num = (v: number, w: number) => v.toFixed(v >= 100 ? 0 : 1).padStart(w);
 const loaded = PRODUCERS.map(loadProducer);
@@ -136,7 +141,7 @@ for (const [pname, ppath] of Object.entries(POLICIES)) {
     const ms = msPerOp(step);
     const alloc = bytesPerBatch(step);
     console.log(
-      `${pname.padEnd(12)}${producer.padEnd(15)}${num(bytes / 1024, 8)}${num(ms * 1000, 10)}${num(BATCH / ms, 11)}${num(bytes / 1e6 / (ms / 1000), 8)}${num(alloc / BATCH, 9)}${String(redactions).padStart(12)}${String(exported).padStart(10)}`,
+      `${pname.padEnd(14)}${producer.padEnd(15)}${num(bytes / 1024, 8)}${num(ms * 1000, 10)}${num(BATCH / ms, 11)}${num(bytes / 1e6 / (ms / 1000), 8)}${num(alloc / BATCH, 9)}${String(redactions).padStart(12)}${String(exported).padStart(10)}`,
     );
   }
 }

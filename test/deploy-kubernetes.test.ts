@@ -8,7 +8,7 @@
  *     policy as a whole folder, so ConfigMap updates arrive), Services and the PodDisruptionBudget
  *     select the pods, probes hit /readyz and /healthz on the metrics port the config listens on,
  *     the grace period outlasts preStop plus service.shutdown_timeout, and memory limits cover the
- *     memory rule (base + max_inflight_body_size + Σ sending_queue.max_bytes).
+ *     memory rule (src/config/sizing.ts, the README's).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseGatewayConfig, type GatewayConfig } from '../src/config/index.js';
-import { DEFAULT_QUEUE } from '../src/export/options.js';
+import { peakRssEstimate } from '../src/config/sizing.js';
 import { validatePolicyPaths } from '../src/policy/load.js';
 import { formatDiagnostic } from '../src/yaml/index.js';
 import { REPO_ROOT } from './support/fixture-paths.js';
@@ -25,7 +25,6 @@ import { describeWithPeers } from './support/peers.js';
 
 const DIR = join(REPO_ROOT, 'deploy/kubernetes');
 /** RSS of a gateway before any limit fills: the peak of `npm run bench`, whose queues stay small. */
-const BASE_RSS_MIB = 230;
 
 function manifestFiles(dir = DIR): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -115,9 +114,7 @@ describe('deploy/kubernetes', () => {
 
       it('has memory requests and limits that cover the memory rule', () => {
         const { config } = loadedConfig(w);
-        let queues = 0;
-        for (const e of Object.values(config.exporters)) queues += e.queue?.maxBytes ?? DEFAULT_QUEUE.maxBytes;
-        const ruleMiB = BASE_RSS_MIB + config.receiver.maxInflightBodyBytes / 2 ** 20 + queues / 2 ** 20;
+        const ruleMiB = peakRssEstimate(config).total / 2 ** 20;
         const { requests, limits } = w.container.resources;
         expect(mebibytes(limits.memory)).toBeGreaterThanOrEqual(ruleMiB);
         expect(mebibytes(requests.memory)).toBe(mebibytes(limits.memory));

@@ -315,8 +315,8 @@ describe('startGateway', () => {
     expect(await ready.text()).toContain('shutting down');
     await expect(fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: new Uint8Array(0) })).rejects.toThrow();
     await closing;
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(1_400);
-    expect(took).toBeLessThan(5_000);
+    // close() waited for the drain deadline (a timer cannot fire early, so this bound cannot flake)
+    // and did not wait out the exporter's 10 s timeout (the test's own timeout would catch that).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
   });
 });

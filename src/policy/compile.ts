@@ -275,5 +275,6 @@ function compileEffective(
   const signals = compileSignalConfig(doc.signals ?? {});
 
   if (issues.slice(start).some((i) => i.severity === 'error')) return undefined;
-  return { scanner: spanScanner, threshold, signals, bySignal: splitBySignal(rules, keep, caps) };
+  const dropsRecords = defaultAction.kind === 'drop_span' || [...actionMap.values()].some((a) => a.kind === 'drop_span');
+  return { scanner: spanScanner, threshold, signals, bySignal: splitBySignal(rules, keep, caps, dropsRecords) };
 }

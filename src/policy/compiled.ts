@@ -44,6 +44,12 @@ export interface SignalRules {
   caps: readonly CompiledCap[];
   /** Some rule, keep rule or cap of this signal reads feedback signals (so they are extracted). */
   usesSignals: boolean;
+  /**
+   * Nothing the detectors find can change where a record goes: no rule, keep rule or cap reads
+   * `detected`, and no action drops a record. The engine then decides first and scans only the
+   * records it exports (known when the policy compiles, like usesSignals).
+   */
+  decidesBeforeScan: boolean;
 }
 
 /** Everything compiled for one tenant's view of the policy (the base, or base + that tenant's override). */
@@ -68,14 +74,18 @@ export function signalsOf(cond: CompiledCondition | undefined): readonly RecordS
   return cond?.mentionsSignalType === true ? ['traces', 'logs'] : ['traces'];
 }
 
-/** Splits compiled rules, keep rules and caps into the per-signal lists the engine runs. */
-export function splitBySignal(rules: readonly CompiledRule[], keep: readonly KeepRule[], caps: readonly CompiledCap[]): Effective['bySignal'] {
+/**
+ * Splits compiled rules, keep rules and caps into the per-signal lists the engine runs. `dropsRecords`:
+ * some detector action of the policy is drop_span (a finding can discard the record).
+ */
+export function splitBySignal(rules: readonly CompiledRule[], keep: readonly KeepRule[], caps: readonly CompiledCap[], dropsRecords: boolean): Effective['bySignal'] {
   const one = (signal: RecordSignal): SignalRules => {
     const r = rules.filter((x) => signalsOf(x.cond).includes(signal));
     const k = keep.filter((x) => signalsOf(x.cond).includes(signal));
     const c = caps.filter((x) => signalsOf(x.cond).includes(signal));
     const usesSignals = r.some((x) => x.cond.usesSignals) || k.some((x) => x.cond.usesSignals) || c.some((x) => x.cond?.usesSignals === true || x.key.some((p) => p.startsWith('signal.')));
-    return { rules: r, keep: k, caps: c, usesSignals };
+    const usesFindings = r.some((x) => x.cond.usesFindings) || k.some((x) => x.cond.usesFindings) || c.some((x) => x.cond?.usesFindings === true);
+    return { rules: r, keep: k, caps: c, usesSignals, decidesBeforeScan: !usesFindings && !dropsRecords };
   };
   return { traces: one('traces'), logs: one('logs') };
 }

@@ -54,6 +54,8 @@ export interface CompiledCondition {
   readonly usesSignals: boolean;
   /** True when `signal_type` appears anywhere in it: then it is evaluated for every kind of record. */
   readonly mentionsSignalType: boolean;
+  /** True when it reads what the detectors found (`detected`): the record must be scanned first. */
+  readonly usesFindings: boolean;
 }
 
 export interface ConditionIssue {
@@ -230,6 +232,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   const texts: string[] = [];
   let usesSignals = false;
   let mentionsSignalType = false;
+  let usesFindings = false;
   let always = false;
 
   if (c.always) {
@@ -240,6 +243,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     const subs = c.all.map((s, i) => compileCondition(s, [...path, 'all', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
     mentionsSignalType ||= subs.some((s) => s.mentionsSignalType);
+    usesFindings ||= subs.some((s) => s.usesFindings);
     const tests = subs.map((s) => s.test);
     parts.push((e) => {
       for (let i = 0; i < tests.length; i++) if (!tests[i]!(e)) return false;
@@ -251,6 +255,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     const subs = c.any.map((s, i) => compileCondition(s, [...path, 'any', i], issues));
     usesSignals ||= subs.some((s) => s.usesSignals);
     mentionsSignalType ||= subs.some((s) => s.mentionsSignalType);
+    usesFindings ||= subs.some((s) => s.usesFindings);
     const tests = subs.map((s) => s.test);
     parts.push((e) => {
       for (let i = 0; i < tests.length; i++) if (tests[i]!(e)) return true;
@@ -262,6 +267,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     const sub = compileCondition(c.not, [...path, 'not'], issues);
     usesSignals ||= sub.usesSignals;
     mentionsSignalType ||= sub.mentionsSignalType;
+    usesFindings ||= sub.usesFindings;
     const t = sub.test;
     parts.push((e) => !t(e));
     texts.push(`not(${sub.text})`);
@@ -313,6 +319,7 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
     texts.push(`contract ${Object.entries(k).map(([a, b]) => `${a}=${String(b)}`).join(' ')}`);
   }
   if (c.detected) {
+    usesFindings = true;
     const d = c.detected;
     parts.push((e) => {
       if (d.any !== undefined && (e.entities.size > 0) !== d.any) return false;
@@ -338,5 +345,5 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
             for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
             return true;
           };
-  return { test, text: texts.join(' and '), always: onlyAlways, usesSignals, mentionsSignalType };
+  return { test, text: texts.join(' and '), always: onlyAlways, usesSignals, mentionsSignalType, usesFindings };
 }

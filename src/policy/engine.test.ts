@@ -333,3 +333,44 @@ describe('event conditions', () => {
     expect(() => policyOf({ version: 1, rules: [{ id: 'r', when: { event: { name: { matches: '(?=x)' } } }, class: 'discard' }] })).toThrow(/RE2/);
   });
 });
+
+describe('deciding before scanning', () => {
+  // A JSON value nested past MAX_JSON_NESTING makes redaction throw (engine_error): what a span is
+  // counted as shows whether it was scanned.
+  const unscannable = '['.repeat(600) + ']'.repeat(600);
+  const rules = [
+    { id: 'drop-debug', when: { attribute: { key: 'level', equals: 'debug' } }, class: 'discard' },
+    { id: 'rest', when: { always: true }, class: 'broad-use' },
+  ];
+  const spans = () => [span({ attrs: { level: 'debug', payload: unscannable } }), span({ attrs: { level: 'info', note: 'mail jane@corp.example' } })];
+
+  it('scans only the spans it exports when no finding can change a decision', () => {
+    const p = policyOf({ version: 1, detectors: { builtin: ['EMAIL_ADDRESS'] }, tenants: OPEN, rules });
+    const r = p.process(batch({}, ...spans()), {});
+    expect(r.discarded).toEqual({ rule: 1 });
+    expect(exportedSpans(r).map((o) => attr(o.span, 'note'))).toEqual(['mail <EMAIL_ADDRESS>']);
+    expect(r.redactionsByEntity).toEqual({ EMAIL_ADDRESS: 1 });
+  });
+
+  it('scans every span first when a rule reads what was detected, or an action drops spans', () => {
+    const detected = policyOf({ version: 1, detectors: { builtin: ['EMAIL_ADDRESS'] }, tenants: OPEN, rules: [{ id: 'pii', when: { detected: { any: true } }, class: 'discard' }, ...rules] });
+    expect(detected.process(batch({}, ...spans()), {}).discarded).toEqual({ engine_error: 1, rule: 1 });
+    const dropping = policyOf({ version: 1, detectors: { builtin: ['EMAIL_ADDRESS'] }, actions: { entities: { EMAIL_ADDRESS: { action: 'drop_span' } } }, tenants: OPEN, rules });
+    expect(dropping.process(batch({}, ...spans()), {}).discarded).toEqual({ engine_error: 1, drop_span_action: 1 });
+  });
+
+  it('decides exactly as scanning first does (explain scans every span)', () => {
+    const p = policyOf({ version: 1, detectors: { builtin: 'all' }, tenants: OPEN, sampling: { rate: 0.5 }, rules });
+    const data = batch({ 'tenant.id': 'acme' }, ...Array.from({ length: 40 }, (_, i) => span({ attrs: { level: i % 3 === 0 ? 'debug' : 'info', note: `call +1 415-555-01${String(i).padStart(2, '0')}` } })));
+    const hot = p.process(data, {});
+    const { decisions: _d, ...scannedFirst } = p.process(data, {}, { explain: true });
+    expect(hot).toEqual(scannedFirst);
+  });
+
+  it('fails closed when the resource cannot be redacted: the exported spans are engine_error, the discarded keep their reason', () => {
+    const p = policyOf({ version: 1, detectors: { builtin: ['EMAIL_ADDRESS'] }, tenants: OPEN, rules });
+    const r = p.process(batch({ blob: unscannable }, span({ attrs: { level: 'debug' } }), span({ attrs: { level: 'info' } })), {});
+    expect(r.outputs).toEqual([]);
+    expect(r.discarded).toEqual({ rule: 1, engine_error: 1 });
+  });
+});

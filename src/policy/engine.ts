@@ -7,7 +7,10 @@
  * first, then the resource attribute; a contradiction is refused), pick that tenant's compiled policy,
  * redact the resource once. Per record, in this order: tenant check → redact → drop_span action →
  * classify (first matching rule of the record's signal; none → discard) → the tenant's contract →
- * sampling (keep_always first) → stamp and group by (class, tenant) → claim caps. Caps are claimed,
+ * sampling (keep_always first) → stamp and group by (class, tenant) → claim caps. When no finding can
+ * change a decision (no `detected` condition, no drop_span action: compiled.ts decidesBeforeScan), the
+ * record is decided first and only the records exported are redacted, with their resource and scope:
+ * a sampled-out or discarded record costs no scan. Caps are claimed,
  * not counted: a record that caps apply to goes into its output with a CapRequest, and the caller
  * takes the whole request's caps in one call to its CapStore (caps.ts). Any exception while handling a
  * record discards that record as engine_error: fail closed, never forwarded.
@@ -68,6 +71,11 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     const addEntities = (acc: RedactionAccount): void => {
       if (acc.byEntity) for (const [e, n] of acc.byEntity) byEntity[e] = (byEntity[e] ?? 0) + n;
     };
+    /** A resource's or scope's findings count once, if it was redacted (deciding first: if exported). */
+    const addPart = (part: RedactedPart<unknown>): void => {
+      const done = part.done;
+      if (done !== undefined) addEntities(done.acc);
+    };
     const discard = (reason: DiscardReason): void => {
       discarded[reason] = (discarded[reason] ?? 0) + 1;
     };
@@ -76,6 +84,29 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       rejectedReasons[reason] = (rejectedReasons[reason] ?? 0) + 1;
     };
     const ids = (r: R) => ({ traceId: adapter.traceId(r), spanId: adapter.spanId(r) });
+    /** Explain only: the decision for one record, with what was redacted in it, its resource and scope. */
+    const finish = (
+      decisions: SpanDecision[],
+      record: R,
+      redacted: R | undefined,
+      acc: RedactionAccount | undefined,
+      resource: RedactedPart<Resource>,
+      scope: RedactedPart<InstrumentationScope>,
+      tenant: string | undefined,
+      tenantSource: SpanDecision['tenantSource'],
+      cls: Classification,
+      rule: string,
+      reason: string,
+      extra: Partial<SpanDecision>,
+      sampling?: SpanDecision['sampling'],
+    ): void => {
+      const d = baseDecision(signal, ids(record), tenant, tenantSource, cls, rule, reason, extra);
+      // The raw name may hold PII: only a redacted one is shown (explain scans every record).
+      d.name = redacted === undefined ? '' : adapter.displayName(redacted);
+      d.redactions = [...(resource.get()?.acc.records ?? []), ...(scope.get()?.acc.records ?? []), ...(acc?.records ?? [])];
+      if (sampling) d.sampling = sampling;
+      decisions.push(d);
+    };
     /** Explain only: the same decision for every record of a group that failed as a whole. */
     const decideAll = (records: readonly R[], tenant: string | undefined, source: SpanDecision['tenantSource'], reason: string, extra: Partial<SpanDecision>): void => {
       if (decisions) for (const r of records) decisions.push(baseDecision(signal, ids(r), tenant, source, 'discard', '', reason, extra));
@@ -99,58 +130,56 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       const eff = (tenant !== undefined ? perTenant.get(tenant) : undefined) ?? base;
       const contract = contractFor(tenant, tenants);
       const rules = eff.bySignal[signal];
+      // Decide first, scan only what is exported, when no finding can change a decision (compiled.ts);
+      // explain scans every record, to show what was found in the discarded ones too.
+      const decideFirst = rules.decidesBeforeScan && !explain;
 
-      // The resource is shared by every record under it, whatever their class: redact it once.
-      let resource: Resource;
-      let rsSchemaUrl: string;
-      const resAcc = new RedactionAccount(explain);
-      try {
-        resource = eff.scanner.resource(rg.resource, resAcc);
-        rsSchemaUrl = eff.scanner.field(rg.schemaUrl, 'resource.schema_url', resAcc);
-      } catch {
+      // The resource is shared by every record under it, whatever their class: redact it once, before
+      // its records are decided, or (deciding first) when the first of them is to be exported.
+      const resource = new RedactedPart(() => {
+        const acc = new RedactionAccount(explain);
+        const value = eff.scanner.resource(rg.resource, acc);
+        return { value, schemaUrl: eff.scanner.field(rg.schemaUrl, 'resource.schema_url', acc), acc };
+      });
+      if (!decideFirst && resource.get() === undefined) {
         for (const sg of rg.scopes) {
           for (let i = 0; i < sg.records.length; i++) discard('engine_error');
           decideAll(sg.records, tenant, tr.source, 'the engine failed while redacting the resource', { discardReason: 'engine_error' });
         }
         continue;
       }
-      addEntities(resAcc);
 
       for (const sg of rg.scopes) {
         if (sg.records.length === 0) continue;
-        let scope: InstrumentationScope;
-        let ssSchemaUrl: string;
-        const scopeAcc = new RedactionAccount(explain);
-        try {
-          scope = eff.scanner.scope(sg.scope, scopeAcc);
-          ssSchemaUrl = eff.scanner.field(sg.schemaUrl, 'scope.schema_url', scopeAcc);
-        } catch {
+        const scope = new RedactedPart(() => {
+          const acc = new RedactionAccount(explain);
+          const value = eff.scanner.scope(sg.scope, acc);
+          return { value, schemaUrl: eff.scanner.field(sg.schemaUrl, 'scope.schema_url', acc), acc };
+        });
+        if (!decideFirst && scope.get() === undefined) {
           for (let i = 0; i < sg.records.length; i++) discard('engine_error');
           decideAll(sg.records, tenant, tr.source, 'the engine failed while redacting the scope', { discardReason: 'engine_error' });
           continue;
         }
-        addEntities(scopeAcc);
 
         for (const record of sg.records) {
           try {
-            handleRecord(rg, resource, rsSchemaUrl, resAcc, sg, scope, ssSchemaUrl, scopeAcc, record, tenant, tr.source);
+            handleRecord(rg, resource, sg, scope, record, tenant, tr.source);
           } catch {
             // Fail closed (principle 1): whatever was half-built for this record is dropped with it.
             discard('engine_error');
             decideAll([record], tenant, tr.source, `the engine failed on this ${signal === 'traces' ? 'span' : 'log record'}; discarded, never forwarded unredacted`, { discardReason: 'engine_error' });
           }
         }
+        addPart(scope);
       }
+      addPart(resource);
 
       function handleRecord(
         rg: ResourceGroup<R>,
-        resource: Resource,
-        rsSchemaUrl: string,
-        resAcc: RedactionAccount,
+        resource: RedactedPart<Resource>,
         sg: ScopeGroup<R>,
-        scope: InstrumentationScope,
-        ssSchemaUrl: string,
-        scopeAcc: RedactionAccount,
+        scope: RedactedPart<InstrumentationScope>,
         record: R,
         tenant: string | undefined,
         tenantSource: SpanDecision['tenantSource'],
@@ -160,29 +189,23 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
           decisions?.push(baseDecision(signal, ids(record), tenant, tenantSource, 'discard', '', REJECT_TEXT.tenant_mismatch, { rejectReason: 'tenant_mismatch' }));
           return;
         }
-        const acc = new RedactionAccount(explain);
-        const redacted = adapter.scan(eff.scanner, record, acc);
-        // Explain only: on the hot path no decision (and no closure for one) is built.
-        const finish =
-          decisions === undefined
-            ? undefined
-            : (cls: Classification, rule: string, reason: string, extra: Partial<SpanDecision>, sampling?: SpanDecision['sampling']): void => {
-                const d = baseDecision(signal, ids(record), tenant, tenantSource, cls, rule, reason, extra);
-                d.name = adapter.displayName(redacted);
-                d.redactions = [...(resAcc.records ?? []), ...(scopeAcc.records ?? []), ...(acc.records ?? [])];
-                if (sampling) d.sampling = sampling;
-                decisions.push(d);
-              };
-
-        if (acc.dropSpan || resAcc.dropSpan || scopeAcc.dropSpan) {
-          addEntities(acc);
-          discard('drop_span_action');
-          finish?.('discard', '', `a detector action asked for the ${signal === 'traces' ? 'span' : 'log record'} to be dropped`, { discardReason: 'drop_span_action' });
-          return;
+        let acc: RedactionAccount | undefined;
+        let redacted: R | undefined;
+        let entities: ReadonlySet<string> = EMPTY;
+        if (!decideFirst) {
+          acc = new RedactionAccount(explain);
+          redacted = adapter.scan(eff.scanner, record, acc);
+          const res = resource.get()!;
+          const sc = scope.get()!;
+          if (acc.dropSpan || res.acc.dropSpan || sc.acc.dropSpan) {
+            addEntities(acc);
+            discard('drop_span_action');
+            if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', '', `a detector action asked for the ${signal === 'traces' ? 'span' : 'log record'} to be dropped`, { discardReason: 'drop_span_action' });
+            return;
+          }
+          entities = acc.entities ?? EMPTY;
+          if (res.acc.entities || sc.acc.entities) entities = new Set([...entities, ...(res.acc.entities ?? []), ...(sc.acc.entities ?? [])]);
         }
-
-        let entities: ReadonlySet<string> = acc.entities ?? EMPTY;
-        if (resAcc.entities || scopeAcc.entities) entities = new Set([...entities, ...(resAcc.entities ?? []), ...(scopeAcc.entities ?? [])]);
         const e: EvalContext = adapter.context(record, {
           resource: rg.resource.attributes,
           tenant,
@@ -194,25 +217,25 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         const rule = firstMatchingRule(rules.rules, e);
         if (rule === undefined) {
           discard('no_rule_matched');
-          finish?.('discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
+          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
           return;
         }
         if (rule.cls === 'discard') {
           discard('rule');
-          finish?.('discard', rule.id, describeRule(rule), { discardReason: 'rule' });
+          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, describeRule(rule), { discardReason: 'rule' });
           return;
         }
         const cls: ExportClass = rule.cls;
         if (!contractAllows(cls, contract, tenant)) {
           discard('tenant_contract');
-          finish?.('discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
+          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
           return;
         }
 
         const sampling = decideSampling(rules.keep, rule, eff.threshold, e, adapter.traceId(record), adapter.traceState(record), explain);
         if (!sampling.kept) {
           discard('sampled_out');
-          finish?.('discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling.account);
+          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling.account);
           return;
         }
 
@@ -221,21 +244,30 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         // its output: a condition that throws must leave nothing behind (fail closed).
         const claim = rules.caps.length > 0 ? capClaim(rules.caps, cls, rule.id, e, clock) : undefined;
 
-        const stamped = adapter.withAttributes(redacted, stampAttributes(adapter.attributes(redacted), cls, rule.id, version, acc.count, contract.retention));
+        // Decided for export: redact now if not yet (a part that fails to redact fails the record).
+        const res = resource.get();
+        const sc = scope.get();
+        if (res === undefined || sc === undefined) throw new Error('resource or scope could not be redacted');
+        if (acc === undefined) {
+          acc = new RedactionAccount(explain);
+          redacted = adapter.scan(eff.scanner, record, acc);
+        }
+        const stamped = adapter.withAttributes(redacted!, stampAttributes(adapter.attributes(redacted!), cls, rule.id, version, acc.count, contract.retention));
         const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
         let out = outputs.get(groupKey);
         if (out === undefined) {
           out = new OutputBuilder<R>(cls, tenant, outputs.size);
           outputs.set(groupKey, out);
         }
-        out.add(rg, resource, rsSchemaUrl, sg, scope, ssSchemaUrl, stamped);
+        out.add(rg, res.value, res.schemaUrl, sg, sc.value, sc.schemaUrl, stamped);
         if (claim !== undefined) {
           const request: CapRequest = { keys: claim.keys, capIds: claim.capIds, at: out.lastAdded() };
           if (decisions) request.decision = decisions.length;
           (capRequests ??= []).push(request);
         }
         addEntities(acc);
-        finish?.(cls, rule.id, describeRule(rule), {}, sampling.account);
+        if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, cls, rule.id, describeRule(rule), {}, sampling.account);
+
       }
     }
 
@@ -272,3 +304,35 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+interface Redacted<T> {
+  value: T;
+  schemaUrl: string;
+  acc: RedactionAccount;
+}
+
+/** A resource or scope with its schema URL, redacted at most once, when first asked for. */
+class RedactedPart<T> {
+  #state: 'pending' | 'done' | 'failed' = 'pending';
+  #done: Redacted<T> | undefined;
+
+  constructor(private readonly redact: () => Redacted<T>) {}
+
+  /** The redacted part; undefined when redacting it threw (its records fail closed). */
+  get(): Redacted<T> | undefined {
+    if (this.#state === 'pending') {
+      try {
+        this.#done = this.redact();
+        this.#state = 'done';
+      } catch {
+        this.#state = 'failed';
+      }
+    }
+    return this.#done;
+  }
+
+  /** The redacted part if it was asked for and succeeded, without redacting it now. */
+  get done(): Redacted<T> | undefined {
+    return this.#done;
+  }
+}

@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, type Rng } from '../support/rng.js';
-import { CULTURES, LOOK_ALIKES, type CultureNames } from './names.js';
+import { COMPANY_LOOK_ALIKES, CULTURES, LOOK_ALIKES, NAME_EDGES, type CultureNames } from './names.js';
 import { secretCases } from './secret-vectors.js';
 import { presidioCases } from './presidio-vectors.js';
 
@@ -122,6 +122,12 @@ function personCases(g: Gen, out: DevCase[]): void {
     }
   }
   for (const l of LOOK_ALIKES) out.push({ id: '', slice: `person-lookalike/${l.kind}`, text: l.text, pii: [], keep: [l.value] });
+  for (const l of COMPANY_LOOK_ALIKES) out.push({ id: '', slice: 'person-lookalike/company-name', text: l.text, pii: [], keep: [l.value] });
+  // the word beside the name is a look-alike, the name itself still PII
+  for (const e of NAME_EDGES) {
+    out.push({ id: '', slice: `person-lookalike/${e.kind}`, text: e.text, pii: [], keep: [e.keep] });
+    out.push({ id: '', slice: `person/edge-${e.kind}`, text: e.text, pii: [{ entity: 'PERSON', value: e.name }], keep: [] });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

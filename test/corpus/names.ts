@@ -87,3 +87,49 @@ export const LOOK_ALIKES: readonly { value: string; kind: string; text: string }
   { value: 'August', kind: 'month', text: 'August traffic was twice the forecast.' },
   { value: 'May', kind: 'month', text: 'May was our busiest month.' },
 ];
+
+/**
+ * Companies whose names hold person-like words (a first name or surname, a possessive, a company
+ * word after them), each in a sentence that uses it as the company. Never a PERSON.
+ */
+export const COMPANY_LOOK_ALIKES: readonly { value: string; text: string }[] = [
+  { value: "Acme Bank's", text: "You are Acme Bank's billing assistant." },
+  { value: 'Harbor Bank', text: 'Transfer the funds to Harbor Bank before noon.' },
+  { value: 'Taylor Holdings', text: 'The board of Taylor Holdings approved the merger.' },
+  { value: 'Jordan Group', text: 'We signed the lease with Jordan Group last week.' },
+  { value: 'Ada Labs', text: 'The prototype came from Ada Labs in March.' },
+  { value: 'Nolan Inc', text: 'Invoices for Nolan Inc are overdue.' },
+  { value: 'Milo Corp', text: 'Our contact at Milo Corp asked for the SLA.' },
+  { value: 'Elena GmbH', text: 'Die Lieferung an Elena GmbH ist unterwegs.' },
+  { value: 'Hartley LLC', text: 'Hartley LLC filed the renewal late.' },
+  { value: 'Rowan Ltd', text: 'The contract with Rowan Ltd ends in June.' },
+  { value: "Priya Consulting's", text: "Read Priya Consulting's proposal before the call." },
+  { value: 'Goldman Sachs', text: 'Analysts at Goldman Sachs cut the forecast.' },
+  { value: 'Wells Fargo', text: 'Pay the card from the Wells Fargo account.' },
+  { value: 'Charles Schwab', text: 'Move the IRA to Charles Schwab next year.' },
+  { value: 'Contoso', text: 'Sign in with your Contoso account.' },
+  { value: 'Acme', text: 'Acme billing runs on the first of the month.' },
+];
+
+/**
+ * A capitalised common word at a name's edge that is no part of it: a verb starting a request
+ * before the name, or a noun after it. The name is PII, the word must stay.
+ */
+export const NAME_EDGES: readonly { kind: 'verb-before' | 'noun-after'; text: string; name: string; keep: string }[] = [
+  { kind: 'verb-before', text: 'What is wrong? Ping Daniel Okafor at the front desk.', name: 'Daniel Okafor', keep: 'Ping' },
+  { kind: 'verb-before', text: 'Ping Amara Whitlock when the build is green.', name: 'Amara Whitlock', keep: 'Ping' },
+  { kind: 'verb-before', text: 'Fax Siobhan Ashworth the signed form.', name: 'Siobhan Ashworth', keep: 'Fax' },
+  { kind: 'verb-before', text: 'Mark Helena Brandt as the owner of the ticket.', name: 'Helena Brandt', keep: 'Mark' },
+  { kind: 'verb-before', text: 'Bill Tomasz Nowicki for the extra hours.', name: 'Tomasz Nowicki', keep: 'Bill' },
+  { kind: 'verb-before', text: 'Thanks. Page Rebecca Lindqvist if it fails again.', name: 'Rebecca Lindqvist', keep: 'Page' },
+  { kind: 'verb-before', text: 'Chase Oliver Pemberton about the unpaid invoice.', name: 'Oliver Pemberton', keep: 'Chase' },
+  { kind: 'verb-before', text: 'Poor Natalia Ferreira waited an hour on hold.', name: 'Natalia Ferreira', keep: 'Poor' },
+  { kind: 'verb-before', text: 'Ask Fatima Haddad to approve it.', name: 'Fatima Haddad', keep: 'Ask' },
+  { kind: 'verb-before', text: 'Sync Jonas Eriksen on the rollout plan.', name: 'Jonas Eriksen', keep: 'Sync' },
+  { kind: 'noun-after', text: 'Please escalate to Maria Support for the refund.', name: 'Maria', keep: 'Support' },
+  { kind: 'noun-after', text: 'Ticket assigned to Daniel Okafor Desk queue.', name: 'Daniel Okafor', keep: 'Desk' },
+  { kind: 'noun-after', text: 'Forward it to Priya Raman Team before Friday.', name: 'Priya Raman', keep: 'Team' },
+  { kind: 'noun-after', text: 'I met Sofia Marchetti Tuesday at the office.', name: 'Sofia Marchetti', keep: 'Tuesday' },
+  { kind: 'noun-after', text: 'The laptop of Helena Brandt Account was locked.', name: 'Helena Brandt', keep: 'Account' },
+  { kind: 'noun-after', text: 'Send the draft to Tomasz Nowicki Legal for review.', name: 'Tomasz Nowicki', keep: 'Legal' },
+];

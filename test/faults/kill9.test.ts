@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOtlpSink, type OtlpSink, type SinkBehavior } from '../support/otlp-sink.js';
 import { mulberry32 } from '../support/rng.js';
-import { delivered, duplicates, gatewayYaml, killAll, Load, metric, missing, sleep, startGateway, until } from './harness.js';
+import { DEADLINE_MS, delivered, duplicates, gatewayYaml, killAll, Load, metric, missing, sleep, startGateway, until } from './harness.js';
 
 const KILLS = Number(process.env.LOOPGATE_FAULT_KILLS ?? 20);
 const SEED = Number(process.env.LOOPGATE_FAULT_SEED ?? 0x909);
+/** Acknowledged spans a run with clients has before its kill point is drawn: 15 such runs give > 1000. */
+const MIN_ACKED_PER_RUN = 100;
 
 let sink: OtlpSink | undefined;
 afterEach(async () => {
@@ -49,6 +51,9 @@ describe('kill -9 with a persistent queue', () => {
       const gw = await startGateway(dir, yaml);
       countedDuplicates += metric(await gw.metrics(), 'loopgate_queue_replayed_duplicate_spans_total');
       const load = new Load(() => gw.receiverUrl, p.clients, { spansPerBatch: p.spans }).start();
+      // Load under way before the clock starts, however slow the machine: every run with clients adds
+      // acknowledged spans to check, and the kill then lands at a random point of a busy gateway.
+      if (p.clients > 0) await until(() => load.acked.size >= MIN_ACKED_PER_RUN, DEADLINE_MS, 'the first acknowledged spans of the run');
       const [lo, hi] = p.killAfterMs;
       await sleep(lo + rng() * (hi - lo));
       await gw.kill9();

@@ -173,6 +173,8 @@ function tokenize(text: string, table: WordTable): number {
           }
           i++;
         }
+        // a possessive ending is not part of the word: "Acme Bank's" is Acme Bank, "Priya’s" Priya
+        if ((c === 39 || c === 0x2019) && i + 1 < len && (text.charCodeAt(i + 1) | 32) === 115 && (i + 2 >= len || letterKind(text.charCodeAt(i + 2)) === 0)) break;
         // inner apostrophe or hyphen between letters: O'Brien, Jean-Luc, Al-Hassan
         if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < len) {
           const k = letterKind(text.charCodeAt(i + 1));
@@ -205,6 +207,7 @@ function tokenize(text: string, table: WordTable): number {
       tF[n] = f;
     }
     n++;
+    if (i + 1 < len && (text.charCodeAt(i) === 39 || text.charCodeAt(i) === 0x2019) && (text.charCodeAt(i + 1) | 32) === 115 && kind !== 3) i += 2;
   }
   return n;
 }
@@ -397,15 +400,19 @@ function dashSignoff(text: string, i: number, j: number): boolean {
 }
 
 /**
- * Word `i` can be part of a name chain. A capitalised common word may continue one (surnames such
- * as Hopper, Baker, Fisher), never start it ("Ask Priya").
+ * Word `i` can be part of a name chain. A capitalised common word may fill the surname slot right
+ * after the first word (`surnameSlot`: Hopper, Fisher in "Grace Hopper"), never start a chain ("Ask
+ * Priya") nor follow a whole name ("Maria Garcia Desk"); after a whole name (`afterName`) a weekday,
+ * place or product is not more of it.
  */
-function nameish(i: number, continuing = false): boolean {
+function nameish(i: number, surnameSlot = false, afterName = false): boolean {
   const f = tF[i] as number;
   const shape = tShape[i] as number;
   if (shape === CJK) return false;
+  // a weekday, place or product after a whole name is not more of it ("Sofia Marchetti Tuesday")
+  if (afterName && (f & (CALENDAR_WORD | NON_PERSON | PLACE)) !== 0) return false;
   if ((f & NAME) !== 0 || f === 0) return true;
-  if (continuing && f === COMMON && shape === CAP) return true;
+  if (surnameSlot && f === COMMON && shape === CAP) return true;
   if (shape === CAP && (f & ~(SYLLABLE | COMMON | PARTICLE | TITLE)) === 0 && (f & SYLLABLE) !== 0) return true; // "Mei", "Wei" beside a surname
   return shape === LOWER && (f & PARTICLE) !== 0; // "van", "de", "bin" inside a name
 
@@ -466,7 +473,14 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
   if (words === 0) return NO;
   // "New York", "San Jose", "Fort Worth"; "Acme Ltd", "Baker Street"
   if (((tF[i] as number) & PLACE_PREFIX) !== 0 && ((tF[i] as number) & NAME) === 0) return NO;
-  if (words >= 2 && ((tF[j] as number) & ORG_SUFFIX) !== 0 && !((firstFlags & FIRST) !== 0 && (firstFlags & AMBIGUOUS) === 0)) return NONE_OF_IT;
+  // a company word ending the chain: "Jordan Group", "Acme Bank"; one that is also a surname ends a
+  // person's name after a first name ("Sarah Hall", "Daniel Park")
+  if (words >= 2 && ((tF[j] as number) & ORG_SUFFIX) !== 0) {
+    if (((tF[j] as number) & NAME) === 0 || !((firstFlags & FIRST) !== 0 && (firstFlags & AMBIGUOUS) === 0)) return NONE_OF_IT;
+  }
+  // or right after it: "Maria Garcia Consulting", "Taylor Holdings", "Ada Labs", "Acme Ltd"
+  if (orgAfter(text, j)) return NONE_OF_IT;
+  if (words >= 2 && companyPair(text, i)) return NONE_OF_IT;
   if (((tF[i] as number) & PLACE_PREFIX) !== 0 && words >= 2 && tShape[i] !== LOWER) return NONE_OF_IT;
 
   if (cue !== Cue.None) {
@@ -526,6 +540,40 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
 
 let tokenCount = 0;
 
+/** The word after word `j` is a capitalised company or street word joined to it ("Acme Ltd", "Garcia Consulting"). */
+function orgAfter(text: string, j: number): boolean {
+  const k = j + 1;
+  if (k >= tokenCount || !singleSpace(text, tE[j] as number, tS[k] as number)) return false;
+  const f = tF[k] as number;
+  // not a title ("Dr"), nor a word that follows names as what they do ("Team", "Support")
+  return (f & ORG_SUFFIX) !== 0 && (f & (TITLE | NOT_AFTER_CUE)) === 0 && (tShape[k] === CAP || tShape[k] === UPPER);
+}
+
+/**
+ * Companies named after people, whose two words pair as first name and surname: a whole chain that
+ * starts with one is the company. Lower case, one space.
+ */
+const COMPANY_PAIRS = new Set([
+  'morgan stanley', 'goldman sachs', 'wells fargo', 'charles schwab', 'merrill lynch', 'calvin klein', 'ralph lauren',
+  'tommy hilfiger', 'hugo boss', 'louis vuitton', 'estee lauder', 'estée lauder', 'kate spade', 'harley davidson',
+  'rolls royce', 'dow jones', 'john deere', 'tim hortons', 'lockheed martin', 'hewlett packard', 'booz allen',
+  'johnson controls', 'ernst young', 'marks spencer', 'jp morgan', 'dolce gabbana', 'giorgio armani', 'christian dior',
+  'baker mckenzie', 'allen overy', 'jack daniels', 'dean witter', 'edward jones', 'raymond james', 'thomson reuters',
+  'ben jerrys', 'paul smith', 'ted baker', 'marc jacobs', 'michael kors', 'tory burch', 'vera wang', 'anne klein',
+  'john lewis', 'aston martin', 'alfa romeo', 'mercedes benz', 'sherwin williams', 'procter gamble', 'warner bros',
+  'taco bell', 'dunkin donuts', 'carl zeiss', 'robert bosch', 'hugo schneider', 'jones lang', 'cushman wakefield',
+  'deutsche bank', 'lloyds bank', 'charles river', 'nathan james', 'victoria secret', 'tiffany co',
+]);
+
+function companyPair(text: string, i: number): boolean {
+  const k = i + 1;
+  if (k >= tokenCount || tShape[i] === CJK) return false;
+  const a = (tE[i] as number) - (tS[i] as number);
+  const b = (tE[k] as number) - (tS[k] as number);
+  if (a < 2 || b < 2 || a + b > 24) return false;
+  return COMPANY_PAIRS.has(`${text.slice(tS[i], tE[i])} ${text.slice(tS[k], tE[k])}`.toLowerCase());
+}
+
 /** Name chains and cued words. */
 function findChains(text: string, n: number, out: Found[], hints: ScanHints | undefined): void {
   let i = 0;
@@ -542,15 +590,18 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       continue;
     }
     let j = i;
+    // until a word after the first fills it, the next word may be the surname (initials and particles leave it open)
+    let surnameSlot = true;
     while (
       j + 1 < n &&
       j - i + 1 < MAX_CHAIN &&
       joins(text, j + 1) &&
-      nameish(j + 1, true) &&
+      nameish(j + 1, surnameSlot, !surnameSlot) &&
       isolated(text, tS[j + 1] as number, tE[j + 1] as number) &&
       compatible(i, j + 1)
     ) {
       j++;
+      if (!isInitial(j) && !(tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0)) surnameSlot = false;
     }
     // a particle does not end a name ("Maria de")
     while (j > i && tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0 && shape !== LOWER) j--;
@@ -566,6 +617,12 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       }
       j = Math.min(j, listed >= 2 ? last : last + 1);
     }
+    // a capitalised common word starting a sentence before a first name is no part of the name: a verb
+    // or an adjective ("Ping Daniel Okafor", "Poor Maria"); the name after it is judged on its own
+    if (cue === Cue.None && j > i && tShape[i] === CAP && ((tF[i] as number) & COMMON) !== 0 && sentenceStart(text, i) && firstNameStarts(i + 1, j)) {
+      i++;
+      continue;
+    }
     const verdict = judgeChain(text, i, j, cue === Cue.None && (cueAfter(text, j) || dashSignoff(text, i, j)) ? Cue.Strong : cue, hints);
     if (verdict !== NO) {
       if (verdict === YES) push(out, text, i, j);
@@ -575,6 +632,17 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       i++;
     }
   }
+}
+
+/**
+ * Word `k` is an unambiguous first name that begins a name of its own in the chain ending at `j`:
+ * followed by more of the name, or no surname itself ("Daniel Okafor", "Priya"; not "Kelly" alone,
+ * which may be the surname of "Grace Kelly").
+ */
+function firstNameStarts(k: number, j: number): boolean {
+  const f = tF[k] as number;
+  if ((f & FIRST) === 0 || (f & AMBIGUOUS) !== 0 || tShape[k] !== CAP) return false;
+  return j > k || (f & LAST) === 0;
 }
 
 /** Word `k` continues a chain that started with word `i` (same case style, particles lower inside). */

@@ -7,6 +7,7 @@
 import { NAME_GROUPS } from './names-data.js';
 import {
   CALENDAR,
+  COMMON_EXTRA,
   DETERMINERS,
   FOREIGN_FUNCTION_WORDS,
   NAME_SYLLABLES,
@@ -237,6 +238,7 @@ function build(): WordTable {
   addAll(t, FOREIGN_FUNCTION_WORDS, NOT_AFTER_CUE);
   addAll(t, NAME_SYLLABLES, SYLLABLE);
   addAll(t, ROMANISED_SURNAMES, LAST);
+  addAll(t, COMMON_EXTRA, COMMON);
   for (const w of NAMES_FIRST.split(' ')) t.remove(w, COMMON);
   return t;
 }

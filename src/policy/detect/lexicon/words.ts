@@ -123,7 +123,8 @@ export const NON_PERSONS =
   'granite jamba olmo starcoder wizardlm zephyr hermes tulu pythia bloom galactica ollama vllm langchain llamaindex ' +
   'haiku sonnet opus o1 o3 o4 gpt chatgpt openai anthropic deepmind google alexa siri cortana bixby watson einstein ' +
   'aria lumi pi replika character inflection xai groq together fireworks anyscale replicate huggingface hugging ' +
-  // companies and brands
+  // companies and brands; the placeholder companies of documentation and tests
+  'acme contoso fabrikam globex initech northwind wingtip adatum litware proseware woodgrove hooli ' +
   'microsoft apple amazon meta facebook instagram whatsapp netflix nvidia intel amd ibm oracle salesforce adobe sap ' +
   'samsung sony lg panasonic toshiba hitachi fujitsu nec sharp canon nikon casio seiko honda toyota nissan mazda subaru ' +
   'suzuki yamaha kawasaki mitsubishi lexus hyundai kia tesla ford chevrolet chevy dodge chrysler jeep cadillac buick ' +
@@ -199,6 +200,15 @@ export const NOT_NAMES_AFTER_CUES =
 export const FOREIGN_FUNCTION_WORDS =
   'sie ihr ihnen ich wir bitte rufen schreiben senden danke vielen herzlichen liebe grüße vous nous merci usted ustedes ' +
   'você vocês lei loro voi noi jij hij zij wij jullie u ni ni vi han hon ssn dob ein eine der die das und oder';
+
+/**
+ * Common words of chat and technical text that the name lists contain but the small English word
+ * list behind COMMON lacks (a verb starting a request: "Ping Daniel", "Fax Maria"): marked COMMON,
+ * so a capital letter alone does not make them a name.
+ */
+export const COMMON_EXTRA =
+  'ping fax max temp meta logins refs op ninja emo manga nacho karma mayo sans situ heck aw bah ' +
+  'drub elide laze sunder parley sync wiki blog vlog tweet poke nudge';
 
 /** Articles, possessives and quantifiers before a noun. */
 export const DETERMINERS = 'the a an this that these those my your our their his her its some any no every each another whose which what';

@@ -1,0 +1,49 @@
+/**
+ * The memory sizing rule (README, "Durability and sizing memory"), as one function, so the README,
+ * the Kubernetes manifests' limits and their test all use the same arithmetic:
+ *
+ *   peak RSS ≈ base + 3 × max_inflight_body_size + Σ max_bytes (memory queues)
+ *              + 8 MiB per persistent queue + working overhead
+ *
+ * The factors were measured under overload (test/faults/overload.test.ts asserts them with a margin):
+ * the in-flight budget holds bodies and the decoder's estimate of their models, and beside the model a
+ * request holds its redacted copy and encoded bodies, so RSS grows 2.3–2.8× the budget in use.
+ */
+import { DEFAULT_QUEUE } from '../export/options.js';
+import { HOT_BODY_BYTES } from '../export/queue.js';
+import type { GatewayConfig } from './types.js';
+
+const MiB = 1024 * 1024;
+
+/** The idle process from dist/. */
+export const BASE_RSS_BYTES = 115 * MiB;
+/** V8's heap between collections, zlib and socket buffers at full load. */
+export const WORKING_OVERHEAD_BYTES = 200 * MiB;
+/** RSS per byte of the in-flight budget in use. */
+export const INFLIGHT_RSS_FACTOR = 3;
+/** What a persistent queue keeps in memory: its newest bodies and a small index entry per record. */
+export const PERSISTENT_QUEUE_RSS_BYTES = HOT_BODY_BYTES;
+
+export interface SizingEstimate {
+  /** The rule's terms, in bytes, for a readable breakdown. */
+  base: number;
+  inflight: number;
+  memoryQueues: number;
+  persistentQueues: number;
+  overhead: number;
+  total: number;
+}
+
+/** The rule applied to a loaded config: the peak RSS to plan for when clients fill every bound. */
+export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'exporters'>): SizingEstimate {
+  let memoryQueues = 0;
+  let persistentQueues = 0;
+  for (const e of Object.values(config.exporters)) {
+    const q = e.queue;
+    if (q?.storage) persistentQueues += PERSISTENT_QUEUE_RSS_BYTES;
+    else memoryQueues += q?.maxBytes ?? DEFAULT_QUEUE.maxBytes;
+  }
+  const inflight = INFLIGHT_RSS_FACTOR * config.receiver.maxInflightBodyBytes;
+  const total = BASE_RSS_BYTES + inflight + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
+  return { base: BASE_RSS_BYTES, inflight, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
+}
