@@ -20,6 +20,7 @@ import { budgetFor, DECODED_COST, effectiveMaxDepth, nestingError, type DecodeBu
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model.js';
 import { AnyValueField, KeyValueField, ListField, ResourceField, ScopeField, WireType } from './proto-fields.js';
 import { DecodeFailure, failWithin, overrun, ProtoReader, wrongWireType } from './proto-reader.js';
+import { WireKeyValue } from './wire-key-value.js';
 
 /** `refusal` is set when the body was over a size budget rather than malformed (limits.ts). */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string; refusal?: 'too_large' | 'busy' };
@@ -49,7 +50,16 @@ export function decodeWith<T, D extends ProtoDecoder>(
   }
 }
 
+const EMPTY_VALUE: AnyValue = Object.freeze({ kind: 'empty' });
+
 export class ProtoDecoder {
+  /**
+   * Counts what makes a message's bytes decode to something other than its model under standard
+   * protobuf semantics (an unknown field, a field sent twice, two members of a oneof, a string with
+   * invalid UTF-8): an attribute whose bytes saw none of these keeps them (wire-key-value.ts).
+   */
+  protected irregular = 0;
+
   constructor(
     protected readonly r: ProtoReader,
     protected readonly maxDepth: number,
@@ -63,7 +73,11 @@ export class ProtoDecoder {
   protected str(end: number): string {
     const n = end - this.r.pos;
     const s = this.r.string(end);
-    if (n > 0) this.budget.charge(n + DECODED_COST.string);
+    if (n > 0) {
+      this.budget.charge(n + DECODED_COST.string);
+      // U+FFFD: maybe a replaced invalid sequence (a one-byte string never holds it: no search then)
+      if (s.indexOf('\uFFFD') !== -1) this.irregular++;
+    }
     return s;
   }
 
@@ -149,38 +163,61 @@ export class ProtoDecoder {
     this.end(end);
   }
 
-  /** Decodes one KeyValue of an attribute list and appends it; failures name the attribute index. */
+  /**
+   * Decodes one KeyValue of an attribute list and appends it; failures name the attribute index. A
+   * regular one keeps its bytes, for encoders to copy while it is unchanged (wire-key-value.ts).
+   */
   protected attribute(end: number, into: KeyValue[], name = 'attributes'): void {
+    const start = this.r.pos;
+    const before = this.irregular;
     try {
-      into.push(this.keyValue(end, 0));
+      this.keyValueFields(end, 0);
     } catch (err) {
       failWithin(err, `${name}[${into.length}]`);
     }
+    into.push(this.irregular === before ? new WireKeyValue(this.kvKey, this.kvValue, this.r.buf, start, end) : { key: this.kvKey, value: this.kvValue });
   }
+
+  /** Set by keyValueFields: the pair just read. */
+  private kvKey = '';
+  private kvValue: AnyValue = EMPTY_VALUE;
 
   /** `depth` counts the arrays/kvlists enclosing this KeyValue. */
   protected keyValue(end: number, depth: number): KeyValue {
+    this.keyValueFields(end, depth);
+    return { key: this.kvKey, value: this.kvValue };
+  }
+
+  private keyValueFields(end: number, depth: number): void {
     const r = this.r;
     this.budget.charge(DECODED_COST.keyValue);
     let key = '';
     let value: AnyValue | undefined;
+    let seen = 0;
     while (r.pos < end) {
       const tag = r.tag();
       switch (tag >>> 3) {
         case KeyValueField.KEY:
           this.expect(tag, WireType.LEN, 'key');
+          if ((seen & 1) !== 0) this.irregular++;
+          seen |= 1;
           key = this.str(r.lengthEnd(end));
           break;
         case KeyValueField.VALUE:
           this.expect(tag, WireType.LEN, 'value');
+          // a second value message would be merged into the first by a standard parser
+          if ((seen & 2) !== 0) this.irregular++;
+          seen |= 2;
           value = this.anyValue(r.lengthEnd(end), depth);
           break;
         default:
+          this.irregular++;
           r.skip(tag & 7, end);
       }
     }
     this.end(end);
-    return { key, value: value ?? { kind: 'empty' } };
+    this.kvKey = key;
+    this.kvValue = value ?? { kind: 'empty' };
   }
 
   /**
@@ -192,8 +229,10 @@ export class ProtoDecoder {
     this.budget.charge(DECODED_COST.anyValue);
     // The oneof's last field on the wire wins (protobuf encoding spec, "Oneofs").
     let v: AnyValue = { kind: 'empty' };
+    let members = 0;
     while (r.pos < end) {
       const tag = r.tag();
+      if (++members === 2) this.irregular++;
       switch (tag >>> 3) {
         case AnyValueField.STRING:
           this.expect(tag, WireType.LEN, 'string_value');
@@ -232,6 +271,7 @@ export class ProtoDecoder {
           break;
         }
         default:
+          this.irregular++;
           r.skip(tag & 7, end);
       }
     }
@@ -247,7 +287,10 @@ export class ProtoDecoder {
       if (tag >>> 3 === ListField.VALUES) {
         this.expect(tag, WireType.LEN, 'values');
         values.push(this.anyValue(r.lengthEnd(end), depth));
-      } else r.skip(tag & 7, end);
+      } else {
+        this.irregular++;
+        r.skip(tag & 7, end);
+      }
     }
     this.end(end);
     return values;
@@ -261,7 +304,10 @@ export class ProtoDecoder {
       if (tag >>> 3 === ListField.VALUES) {
         this.expect(tag, WireType.LEN, 'values');
         values.push(this.keyValue(r.lengthEnd(end), depth));
-      } else r.skip(tag & 7, end);
+      } else {
+        this.irregular++;
+        r.skip(tag & 7, end);
+      }
     }
     this.end(end);
     return values;

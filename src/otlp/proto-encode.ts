@@ -13,6 +13,7 @@ import { writeHex } from './hex.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model.js';
 import { AnyValueField, KeyValueField, ListField, ResourceField, ScopeField, WireType } from './proto-fields.js';
 import { int64Size, ProtoWriter, tagSize, utf8Length, varintSize } from './proto-writer.js';
+import { WireKeyValue } from './wire-key-value.js';
 
 /**
  * Encodes a request whose only field is `field`, repeated once per item: `size` is the sizing pass of
@@ -31,6 +32,19 @@ export function encodeRepeated<T>(
   for (const item of items) write(w, field, item);
   if (w.pos !== total) throw new Error(`protobuf encoder wrote ${w.pos} bytes, sized ${total}`);
   return w.buf;
+}
+
+/**
+ * A KeyValue encoded once and copied wherever it is written: for attributes that are the same on
+ * many records (the custody stamps of one rule and policy version, policy/stamp.ts).
+ */
+export function preEncodedKeyValue(key: string, value: AnyValue): WireKeyValue {
+  const L: number[] = [];
+  const body = sizeKeyValue({ key, value }, L);
+  const w = new ProtoWriter(lenField(KeyValueField.KEY, body), L);
+  writeKeyValue(w, KeyValueField.KEY, { key, value });
+  const start = w.buf.length - body;
+  return new WireKeyValue(key, value, w.buf, start, w.buf.length);
 }
 
 // ---- sizing pass: returns a message's body length and records lengths in visiting order ----
@@ -66,9 +80,13 @@ export function sizeFixed64(field: number, v: bigint): number {
   return v === 0n ? 0 : tagSize(field) + 8;
 }
 
+/**
+ * An attribute still holding the bytes it was decoded from is copied, not encoded (wire-key-value.ts):
+ * it records no lengths, and writeAttributes makes the same test, so the passes stay mirrored.
+ */
 export function sizeAttributes(field: number, attrs: readonly KeyValue[], L: number[]): number {
   let n = 0;
-  for (const kv of attrs) n += lenField(field, sizeKeyValue(kv, L));
+  for (const kv of attrs) n += lenField(field, kv instanceof WireKeyValue ? kv.wireLength : sizeKeyValue(kv, L));
   return n;
 }
 
@@ -182,7 +200,13 @@ export function writeFixed64(w: ProtoWriter, field: number, v: bigint): void {
 }
 
 export function writeAttributes(w: ProtoWriter, field: number, attrs: readonly KeyValue[]): void {
-  for (const kv of attrs) writeKeyValue(w, field, kv);
+  for (const kv of attrs) {
+    if (kv instanceof WireKeyValue) {
+      w.tag(field, WireType.LEN);
+      w.varint(kv.wireLength);
+      w.pos = kv.copyTo(w.buf, w.pos);
+    } else writeKeyValue(w, field, kv);
+  }
 }
 
 export function writeResource(w: ProtoWriter, field: number, r: Resource): void {

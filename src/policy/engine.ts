@@ -30,7 +30,7 @@ import { LOG_RECORDS, SPANS, type RecordAdapter } from './records.js';
 import { RedactionAccount } from './redact.js';
 import { decideSampling } from './sampling-decision.js';
 import { NO_SIGNALS } from './signals.js';
-import { stampAttributes } from './stamp.js';
+import { Stamps } from './stamp.js';
 import { contractFor, resolveTenant, spanContradictsTenant } from './tenant.js';
 import type {
   Classification,
@@ -51,6 +51,7 @@ export type { CompiledCap, CompiledRule, Effective, KeepRule } from './compiled.
 export function createEngine(parts: EngineParts): CompiledPolicy {
   const { version, tenants, base, perTenant, clock } = parts;
   const sources = Object.freeze([...parts.sources]);
+  const stamps = new Stamps(version);
   const classifies = new Set<RecordSignal>();
   for (const eff of [base, ...perTenant.values()]) {
     for (const signal of ['traces', 'logs'] as const) if (eff.bySignal[signal].rules.length > 0) classifies.add(signal);
@@ -252,7 +253,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
           acc = new RedactionAccount(explain);
           redacted = adapter.scan(eff.scanner, record, acc);
         }
-        const stamped = adapter.withAttributes(redacted!, stampAttributes(adapter.attributes(redacted!), cls, rule.id, version, acc.count, contract.retention));
+        const stamped = adapter.withAttributes(redacted!, stamps.stamp(adapter.attributes(redacted!), cls, rule.id, acc.count, contract.retention));
         const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
         let out = outputs.get(groupKey);
         if (out === undefined) {
