@@ -110,7 +110,7 @@ export class TextRedactor {
    * is redacted (the key is redacted on its own).
    */
   redactMember(key: string, text: string, acc: RedactionAccount, field: string, jsonPath: string | undefined): string {
-    if (key.length === 0 || key.length > MAX_CONTEXT_KEY || !CONTEXT_KEY.test(key)) return this.redact(text, acc, field, jsonPath);
+    if (!isContextKey(key)) return this.redact(text, acc, field, jsonPath);
     if (text.length === 0) return text;
     const alone = this.scanner.scan(text, acc.hints);
     const offset = key.length + 2;
@@ -151,5 +151,22 @@ const MAX_CONTEXT_KEY = 64;
  */
 const CONTEXT_KEY =
   /phone|tel|mobile|cell|fax|contact|number|pass|pwd|secret|token|key|credential|auth|ssn|social|iban|account|card|name|author|customer|assignee|reporter|patient|recipient|sender|attendee|organi[sz]er|signed|owner|^(?:from|to|cc|user)$|birth|dob|passport|licen[cs]e|routing|address|street|ship|bill/i;
+
+/**
+ * Whether `key` names context, remembered per key: JSON documents repeat the same few member names
+ * (role, content, type) on every span. Bounded (emptied when full).
+ */
+const contextKeys = new Map<string, boolean>();
+const MAX_CONTEXT_KEYS = 1024;
+function isContextKey(key: string): boolean {
+  if (key.length === 0 || key.length > MAX_CONTEXT_KEY) return false;
+  let known = contextKeys.get(key);
+  if (known === undefined) {
+    known = CONTEXT_KEY.test(key);
+    if (contextKeys.size >= MAX_CONTEXT_KEYS) contextKeys.clear();
+    contextKeys.set(key, known);
+  }
+  return known;
+}
 
 const NO_LOCATION: Location = Object.freeze({ field: '' });

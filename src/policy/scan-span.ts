@@ -158,7 +158,7 @@ export class SpanScanner {
         acc.dropAttribute = false;
       }
       const key = this.#key(kv.key, acc, prefix, topLevel);
-      const skipped = topLevel && skipsValue(kv.value) && this.s.skip.matches(kv.key);
+      const skipped = topLevel && this.s.skip.matches(kv.key) && skipsValue(kv.value);
       const nv = skipped ? kv.value : this.#value(kv.value, track ? fieldOf(prefix, key, topLevel) : '', acc, depth);
       if (topLevel && acc.dropAttribute) {
         acc.dropAttribute = false;
