@@ -128,9 +128,17 @@ function simpleEscape(c: number): number {
  * decoded by JSON.parse (native, one pass; its escapes were checked here first).
  */
 let decoded = '';
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 function readString(t: string, i: number): number {
   const start = i + 1;
-  let j = start;
+  // the run of plain characters (no quote, backslash or control character) in one native regex step
+  PLAIN_RUN.lastIndex = start;
+  PLAIN_RUN.test(t);
+  let j = PLAIN_RUN.lastIndex;
+  if (t.charCodeAt(j) === QUOTE) {
+    decoded = t.slice(start, j);
+    return j + 1;
+  }
   let escaped = false;
   for (;;) {
     if (j >= t.length) return BAD;
