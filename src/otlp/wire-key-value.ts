@@ -8,7 +8,7 @@
  *   `irregular`): no unknown field, no field sent twice, at most one AnyValue oneof member, no string
  *   with invalid UTF-8 (which would travel as the raw bytes rather than as the U+FFFD that was
  *   scanned). Anything else is re-encoded from the model, which is what was scanned.
- * - The model is copy-on-write (policy/scan-span.ts): a redacted pair is a new plain object, never this
+ * - The model is copy-on-write (policy/redact-record.ts): a redacted pair is a new plain object, never this
  *   one changed in place, so identity means "unchanged". `key` and `value` are read-only here.
  * - The source travels in private fields, which object spread does not copy: `{ ...kv, value }` is a
  *   plain KeyValue with no bytes, so a redacted copy can never be written with the original bytes.

@@ -6,7 +6,7 @@ import { getAttribute, type KeyValue } from '../otlp/model.js';
 import { boundedCapKey, windowStart, type CapKey } from './caps.js';
 import type { CompiledCap } from './compiled.js';
 import type { EvalContext } from './conditions.js';
-import type { Signals } from './signals.js';
+import type { Signals } from './feedback-signals.js';
 import type { Clock, ExportClass } from './types.js';
 
 /** `cap.id` and each key part's value, joined by NUL; bounded in length (caps.ts boundedCapKey). */

@@ -17,9 +17,9 @@ import { splitBySignal, type CompiledCap, type CompiledRule, type Effective, typ
 import { createEngine } from './engine.js';
 import { TextRedactor, type ActionTable } from './redact.js';
 import { thresholdFor } from './sample.js';
-import { SpanScanner } from './scan-span.js';
+import { RecordRedactor } from './redact-record.js';
 import type { PolicyDocument } from './schema.js';
-import { compileSignalConfig } from './signals.js';
+import { compileSignalConfig } from './feedback-signals.js';
 import { compileKeyMatcher, DEFAULT_SKIP_KEYS } from './skip-keys.js';
 import { compileContract, type Contract, type TenantSettings } from './tenant.js';
 import { systemClock, type Clock, type CompiledPolicy } from './types.js';
@@ -203,7 +203,7 @@ function compileEffective(
   const scan = doc.scan ?? {};
   const skip = compileKeyMatcher([...(scan.default_skip_keys === false ? [] : DEFAULT_SKIP_KEYS), ...(scan.skip_keys ?? [])]);
   const scanner = createScanner(detectors, { scanBase64: scan.base64 ?? false });
-  const spanScanner = new SpanScanner({ text: new TextRedactor(scanner, actions), skip, json: scan.json ?? true, jsonMaxDepth: scan.json_max_depth ?? DEFAULT_JSON_DEPTH });
+  const recordRedactor = new RecordRedactor({ text: new TextRedactor(scanner, actions), skip, json: scan.json ?? true, jsonMaxDepth: scan.json_max_depth ?? DEFAULT_JSON_DEPTH });
 
   // ---- conditions
   const condIssues: ConditionIssue[] = [];
@@ -276,5 +276,5 @@ function compileEffective(
 
   if (issues.slice(start).some((i) => i.severity === 'error')) return undefined;
   const dropsRecords = defaultAction.kind === 'drop_span' || [...actionMap.values()].some((a) => a.kind === 'drop_span');
-  return { scanner: spanScanner, threshold, signals, bySignal: splitBySignal(rules, keep, caps, dropsRecords) };
+  return { redactor: recordRedactor, threshold, signals, bySignal: splitBySignal(rules, keep, caps, dropsRecords) };
 }

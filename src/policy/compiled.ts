@@ -10,8 +10,8 @@
  */
 import type { CompiledCondition, RecordSignal } from './conditions.js';
 import type { Threshold } from './sample.js';
-import type { SpanScanner } from './scan-span.js';
-import type { SignalConfig } from './signals.js';
+import type { RecordRedactor } from './redact-record.js';
+import type { SignalConfig } from './feedback-signals.js';
 import type { TenantSettings } from './tenant.js';
 import type { Classification, Clock, ExportClass } from './types.js';
 
@@ -54,7 +54,7 @@ export interface SignalRules {
 
 /** Everything compiled for one tenant's view of the policy (the base, or base + that tenant's override). */
 export interface Effective {
-  scanner: SpanScanner;
+  redactor: RecordRedactor;
   threshold: Threshold;
   signals: SignalConfig;
   bySignal: { readonly [S in RecordSignal]: SignalRules };

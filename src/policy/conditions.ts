@@ -13,7 +13,7 @@ import { RE2JS } from 're2js';
 import type { LogRecord } from '../otlp/logs-model.js';
 import { getAttribute, getStringAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
 import type { AttributePredicate, Condition, EventPredicate, SignalPredicate, StringPredicate } from './schema.js';
-import type { Signals } from './signals.js';
+import type { Signals } from './feedback-signals.js';
 import type { Contract } from './tenant.js';
 
 /** The signals whose records the policy classifies (metrics are forwarded, never classified). */

@@ -22,7 +22,7 @@ import { fuzzParams, tracesData } from '../../test/support/otlp-arbitraries.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
 import type { AnyValue, KeyValue, Span, TracesData } from '../otlp/model.js';
 import { builtinDetectors, createScanner } from './detect/index.js';
-import { decodeJsonEscapes } from './detect/scanner.js';
+import { decodeJsonEscapes } from './detect/find.js';
 import { parseCorpus } from './detect/corpus-eval.js';
 import { loadPolicy } from './load.js';
 import { DEFAULT_SKIP_KEYS } from './skip-keys.js';

@@ -29,7 +29,7 @@ import { OutputBuilder, type ResourceGroup, type ScopeGroup } from './output-gro
 import { LOG_RECORDS, SPANS, type RecordAdapter } from './records.js';
 import { RedactionAccount } from './redact.js';
 import { decideSampling } from './sampling-decision.js';
-import { NO_SIGNALS } from './signals.js';
+import { NO_SIGNALS } from './feedback-signals.js';
 import { Stamps } from './stamp.js';
 import { contractFor, resolveTenant, spanContradictsTenant } from './tenant.js';
 import type {
@@ -139,8 +139,8 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
       // its records are decided, or (deciding first) when the first of them is to be exported.
       const resource = new RedactedPart(() => {
         const acc = new RedactionAccount(explain);
-        const value = eff.scanner.resource(rg.resource, acc);
-        return { value, schemaUrl: eff.scanner.field(rg.schemaUrl, 'resource.schema_url', acc), acc };
+        const value = eff.redactor.resource(rg.resource, acc);
+        return { value, schemaUrl: eff.redactor.field(rg.schemaUrl, 'resource.schema_url', acc), acc };
       });
       if (!decideFirst && resource.get() === undefined) {
         for (const sg of rg.scopes) {
@@ -154,8 +154,8 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         if (sg.records.length === 0) continue;
         const scope = new RedactedPart(() => {
           const acc = new RedactionAccount(explain);
-          const value = eff.scanner.scope(sg.scope, acc);
-          return { value, schemaUrl: eff.scanner.field(sg.schemaUrl, 'scope.schema_url', acc), acc };
+          const value = eff.redactor.scope(sg.scope, acc);
+          return { value, schemaUrl: eff.redactor.field(sg.schemaUrl, 'scope.schema_url', acc), acc };
         });
         if (!decideFirst && scope.get() === undefined) {
           for (let i = 0; i < sg.records.length; i++) discard('engine_error');
@@ -195,7 +195,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         let entities: ReadonlySet<string> = EMPTY;
         if (!decideFirst) {
           acc = new RedactionAccount(explain);
-          redacted = adapter.scan(eff.scanner, record, acc);
+          redacted = adapter.scan(eff.redactor, record, acc);
           const res = resource.get()!;
           const sc = scope.get()!;
           if (acc.dropSpan || res.acc.dropSpan || sc.acc.dropSpan) {
@@ -251,7 +251,7 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         if (res === undefined || sc === undefined) throw new Error('resource or scope could not be redacted');
         if (acc === undefined) {
           acc = new RedactionAccount(explain);
-          redacted = adapter.scan(eff.scanner, record, acc);
+          redacted = adapter.scan(eff.redactor, record, acc);
         }
         const stamped = adapter.withAttributes(redacted!, stamps.stamp(adapter.attributes(redacted!), cls, rule.id, acc.count, contract.retention));
         const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;

@@ -51,7 +51,7 @@ export function processMetrics(data: MetricsData, ctx: RequestContext, parts: Pi
     let keptPoints = 0;
     try {
       const resAcc = new RedactionAccount(false);
-      const resource = eff.scanner.resource(rm.resource, resAcc);
+      const resource = eff.redactor.resource(rm.resource, resAcc);
       addEntities(resAcc);
       if (resAcc.dropSpan) {
         discard('drop_span_action', points);
@@ -77,7 +77,7 @@ export function processMetrics(data: MetricsData, ctx: RequestContext, parts: Pi
 
   function redactScope(eff: Effective, sm: ScopeMetrics, tenant: string | undefined): { scope: ScopeMetrics; kept: number } {
     const scopeAcc = new RedactionAccount(false);
-    const scope = eff.scanner.scope(sm.scope, scopeAcc);
+    const scope = eff.redactor.scope(sm.scope, scopeAcc);
     addEntities(scopeAcc);
     if (scopeAcc.dropSpan) {
       discard('drop_span_action', countPoints([sm]));
@@ -96,7 +96,7 @@ export function processMetrics(data: MetricsData, ctx: RequestContext, parts: Pi
   /** The metric with its kept, redacted points; undefined when every point it had was dropped. */
   function redactMetric(eff: Effective, m: Metric, tenant: string | undefined): { metric: Metric | undefined; kept: number } {
     const metaAcc = new RedactionAccount(false);
-    const metadata = eff.scanner.attributes(m.metadata, 'metric.metadata', metaAcc);
+    const metadata = eff.redactor.attributes(m.metadata, 'metric.metadata', metaAcc);
     addEntities(metaAcc);
     const points = dataPointsOf(m);
     if (metaAcc.dropSpan) {
@@ -111,13 +111,13 @@ export function processMetrics(data: MetricsData, ctx: RequestContext, parts: Pi
       }
       try {
         const acc = new RedactionAccount(false);
-        const attributes = eff.scanner.attributes(p.attributes, 'point.attributes', acc);
+        const attributes = eff.redactor.attributes(p.attributes, 'point.attributes', acc);
         // Summary points have no exemplars; the other four kinds do.
         const before = 'exemplars' in p ? p.exemplars : NO_EXEMPLARS;
         let exemplars = before;
         for (let i = 0; i < before.length; i++) {
           const ex = before[i]!;
-          const fa: KeyValue[] = eff.scanner.attributes(ex.filteredAttributes, 'exemplar.filtered_attributes', acc);
+          const fa: KeyValue[] = eff.redactor.attributes(ex.filteredAttributes, 'exemplar.filtered_attributes', acc);
           if (fa !== ex.filteredAttributes) (exemplars === before ? (exemplars = before.slice()) : exemplars)[i] = { ...ex, filteredAttributes: fa };
         }
         addEntities(acc);

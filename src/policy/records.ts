@@ -10,8 +10,8 @@ import type { EvalContext, RecordSignal } from './conditions.js';
 import { eventNameOf } from './conditions.js';
 import type { ResourceGroup } from './output-groups.js';
 import type { RedactionAccount } from './redact.js';
-import type { SpanScanner } from './scan-span.js';
-import { extractLogSignals, extractSignals, type SignalConfig, type Signals } from './signals.js';
+import type { RecordRedactor } from './redact-record.js';
+import { extractLogSignals, extractSignals, type SignalConfig, type Signals } from './feedback-signals.js';
 
 export interface RecordAdapter<D, R> {
   readonly signal: RecordSignal;
@@ -25,7 +25,7 @@ export interface RecordAdapter<D, R> {
   traceState(r: R): string;
   attributes(r: R): readonly KeyValue[];
   /** A redacted copy (or `r` itself when nothing was found). */
-  scan(scanner: SpanScanner, r: R, acc: RedactionAccount): R;
+  scan(redactor: RecordRedactor, r: R, acc: RedactionAccount): R;
   /** The name explain shows: the span name, or the log record's event name. */
   displayName(r: R): string;
   withAttributes(r: R, attributes: KeyValue[]): R;
@@ -59,7 +59,7 @@ export const SPANS: RecordAdapter<TracesData, Span> = {
   spanId: (s) => s.spanId,
   traceState: (s) => s.traceState,
   attributes: (s) => s.attributes,
-  scan: (scanner, s, acc) => scanner.span(s, acc),
+  scan: (redactor, s, acc) => redactor.span(s, acc),
   displayName: (s) => s.name,
   withAttributes: (s, attributes) => ({ ...s, attributes }),
   signalsOf: (s, cfg) => extractSignals(s, cfg),
@@ -85,7 +85,7 @@ export const LOG_RECORDS: RecordAdapter<LogsData, LogRecord> = {
   spanId: (r) => r.spanId,
   traceState: () => '',
   attributes: (r) => r.attributes,
-  scan: (scanner, r, acc) => scanner.logRecord(r, acc),
+  scan: (redactor, r, acc) => redactor.logRecord(r, acc),
   displayName: (r) => eventNameOf(r),
   withAttributes: (r, attributes) => ({ ...r, attributes }),
   signalsOf: (r, cfg) => extractLogSignals(r, eventNameOf(r), cfg),

@@ -5,7 +5,7 @@
  * returns the same string reference, so callers can tell "unchanged" by identity and share it.
  * Records only ever hold the placeholder written, never the value found (SpanDecision's promise).
  */
-import { mergeFindings } from './detect/scanner.js';
+import { mergeFindings } from './detect/find.js';
 import type { EntityName, Finding, ScanHints, Scanner } from './detect/types.js';
 import { replacementFor, type CompiledAction } from './actions.js';
 import type { Location, RedactionRecord } from './types.js';
@@ -21,7 +21,7 @@ export class RedactionAccount {
   dropSpan = false;
   /** Set while one attribute is redacted: its value asked for the attribute to be dropped. */
   dropAttribute = false;
-  /** Client-sent `loopgate.*` attributes dropped (scan-span.ts); added to dropped_attributes_count. */
+  /** Client-sent `loopgate.*` attributes dropped (redact-record.ts); added to dropped_attributes_count. */
   strippedAttributes = 0;
   entities: Set<EntityName> | undefined;
   /** Per-entity counts; undefined until something is found. */

@@ -1,7 +1,7 @@
 /**
  * Custody stamps (design.md, "What every exported span carries"). Custody is ours to state, a producer
  * must not be able to forge it: the scanner drops a client's `loopgate.*` attributes at every level
- * (scan-span.ts), and any left on the span are removed here once more before the stamps are added.
+ * (redact-record.ts), and any left on the span are removed here once more before the stamps are added.
  *
  * The stamps of one class, rule, policy version and retention are the same on every record, so they
  * are made and encoded once (Stamps caches them, per compiled policy) and copied into each export

@@ -6,5 +6,5 @@ export type { Detector, EntityName, Finding, ScanHints, Scanner } from './types.
 export { BUILTIN_ENTITIES, builtinDetectors, isBuiltinEntity } from './builtin.js';
 export { compileCustomDetector, CONTEXT_WINDOW } from './custom.js';
 export type { CompileDetectorResult, CustomDetectorSpec } from './custom.js';
-export { createScanner } from './scanner.js';
-export type { ScannerOptions } from './scanner.js';
+export { createScanner } from './find.js';
+export type { ScannerOptions } from './find.js';

@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureWork } from '../../../test/support/work-meter.js';
 import { builtinDetectors } from './builtin.js';
-import { createScanner, decodeJsonEscapes, mergeFindings, mergeWork } from './scanner.js';
+import { createScanner, decodeJsonEscapes, mergeFindings, mergeWork } from './find.js';
 import type { Finding } from './types.js';
 import { redactJsonText } from '../json-walk.js';
 import { RedactionAccount, TextRedactor } from '../redact.js';

@@ -56,7 +56,7 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
  * they are never built, and every string is passed down with an empty one. A field name holds a key
  * as it is written out (redacted), never as it came in.
  */
-export class SpanScanner {
+export class RecordRedactor {
   readonly #cleanKeys = new Set<string>();
 
   constructor(private readonly s: ScanSettings) {}

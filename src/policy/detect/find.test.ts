@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../test/support/rng.js';
 import { builtinDetectors, createScanner, type Detector, type Finding } from './index.js';
-import { blankBase64, decodeJsonEscapes, MAX_ESCAPE_LEVELS, mergeFindings } from './scanner.js';
+import { blankBase64, decodeJsonEscapes, MAX_ESCAPE_LEVELS, mergeFindings } from './find.js';
 
 const f = (entity: string, start: number, end: number): Finding => ({ entity, start, end, detector: entity.toLowerCase() });
 
