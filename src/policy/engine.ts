@@ -4,47 +4,36 @@
  * shared read-only).
  *
  * One core for spans and log records (records.ts adapts each). Per resource: resolve the tenant (auth
- * first, then the resource attribute; a contradiction is refused), pick that tenant's compiled policy,
- * redact the resource once. Per record, in this order: tenant check → redact → drop_span action →
- * classify (first matching rule of the record's signal; none → discard) → the tenant's contract →
- * sampling (keep_always first) → stamp and group by (class, tenant) → claim caps. When no finding can
- * change a decision (no `detected` condition, no drop_span action: compiled.ts decidesBeforeScan), the
- * record is decided first and only the records exported are redacted, with their resource and scope:
- * a sampled-out or discarded record costs no scan. Caps are claimed,
- * not counted: a record that caps apply to goes into its output with a CapRequest, and the caller
- * takes the whole request's caps in one call to its CapStore (caps.ts). Any exception while handling a
- * record discards that record as engine_error: fail closed, never forwarded.
+ * first, then the resource attribute; a contradiction is refused: tenant.ts), pick that tenant's
+ * compiled policy, redact the resource once (redacted-part.ts). Per record, in this order: tenant
+ * check → redact (redact-record.ts) → drop_span action → classify (classify.ts: rule, contract,
+ * sampling) → claim caps (cap-keys.ts) → stamp (stamp.ts) and group by (class, tenant)
+ * (output-groups.ts). When no finding can change a decision (no `detected` condition, no drop_span
+ * action: compiled.ts decidesBeforeScan), the record is decided first and only the records exported
+ * are redacted, with their resource and scope: a sampled-out or discarded record costs no scan. Caps
+ * are claimed, not counted: a record that caps apply to goes into its output with a CapRequest, and
+ * the caller takes the whole request's caps in one call to its CapStore (caps.ts). Any exception while
+ * handling a record discards that record as engine_error: fail closed, never forwarded. Counts are
+ * request-tally.ts's; explain's words are decision-log.ts's.
  * Metrics are not classified: metrics-policy.ts scans and forwards them.
  */
 import type { InstrumentationScope, Resource } from '../otlp/model.js';
 import type { SignalRequest } from '../otlp/signal.js';
 import { capClaim } from './cap-keys.js';
-import { contractAllows, firstMatchingRule } from './classify.js';
+import { classifyRecord } from './classify.js';
 import type { EngineParts } from './compiled.js';
-import type { EvalContext, RecordSignal } from './conditions.js';
-import { baseDecision, describeRule, REJECT_TEXT, rejectionMessage } from './decisions.js';
-import type { EntityName } from './detect/types.js';
+import type { RecordSignal } from './conditions.js';
+import { DecisionLog, type RecordRedaction, type TenantOf } from './decision-log.js';
+import { NO_SIGNALS } from './feedback-signals.js';
 import { processMetrics } from './metrics-policy.js';
-import { OutputBuilder, type ResourceGroup, type ScopeGroup } from './output-groups.js';
+import { OutputGroups, type ResourceGroup, type ScopeGroup } from './output-groups.js';
 import { LOG_RECORDS, SPANS, type RecordAdapter } from './records.js';
 import { RedactionAccount } from './redact.js';
-import { decideSampling } from './sampling-decision.js';
-import { NO_SIGNALS } from './feedback-signals.js';
+import { entitiesOf, NO_ENTITIES, redactedResource, redactedScope, type RedactedPart } from './redacted-part.js';
+import { RequestTally } from './request-tally.js';
 import { Stamps } from './stamp.js';
 import { contractFor, resolveTenant, spanContradictsTenant } from './tenant.js';
-import type {
-  Classification,
-  CapRequest,
-  ClassOutput,
-  CompiledPolicy,
-  DiscardReason,
-  ExportClass,
-  ProcessOptions,
-  ProcessResult,
-  RejectReason,
-  RequestContext,
-  SpanDecision,
-} from './types.js';
+import type { CapRequest, ClassOutput, CompiledPolicy, ProcessOptions, ProcessResult, RequestContext } from './types.js';
 
 export type { CompiledCap, CompiledRule, Effective, KeepRule } from './compiled.js';
 
@@ -60,73 +49,26 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
   function processRecords<D, R>(adapter: RecordAdapter<D, R>, data: D, ctx: RequestContext, options: ProcessOptions): ProcessResult {
     const signal = adapter.signal;
     const explain = options.explain === true;
-    const decisions: SpanDecision[] | undefined = explain ? [] : undefined;
-    const outputs = new Map<string, OutputBuilder<R>>();
-    const discarded: Partial<Record<DiscardReason, number>> = {};
+    const log = explain ? new DecisionLog<R>(adapter as RecordAdapter<unknown, R>) : undefined;
+    const outputs = new OutputGroups<R>();
+    const tally = new RequestTally();
     let capRequests: CapRequest[] | undefined;
-    const rejectedReasons: Partial<Record<RejectReason, number>> = {};
-    const byEntity: Record<EntityName, number> = {};
-    let received = 0;
-    let rejectedCount = 0;
-
-    const addEntities = (acc: RedactionAccount): void => {
-      if (acc.byEntity) for (const [e, n] of acc.byEntity) byEntity[e] = (byEntity[e] ?? 0) + n;
-    };
-    /** A resource's or scope's findings count once, if it was redacted (deciding first: if exported). */
-    const addPart = (part: RedactedPart<unknown>): void => {
-      const done = part.done;
-      if (done !== undefined) addEntities(done.acc);
-    };
-    const discard = (reason: DiscardReason): void => {
-      discarded[reason] = (discarded[reason] ?? 0) + 1;
-    };
-    const reject = (reason: RejectReason): void => {
-      rejectedCount++;
-      rejectedReasons[reason] = (rejectedReasons[reason] ?? 0) + 1;
-    };
-    const ids = (r: R) => ({ traceId: adapter.traceId(r), spanId: adapter.spanId(r) });
-    /** Explain only: the decision for one record, with what was redacted in it, its resource and scope. */
-    const finish = (
-      decisions: SpanDecision[],
-      record: R,
-      redacted: R | undefined,
-      acc: RedactionAccount | undefined,
-      resource: RedactedPart<Resource>,
-      scope: RedactedPart<InstrumentationScope>,
-      tenant: string | undefined,
-      tenantSource: SpanDecision['tenantSource'],
-      cls: Classification,
-      rule: string,
-      reason: string,
-      extra: Partial<SpanDecision>,
-      sampling?: SpanDecision['sampling'],
-    ): void => {
-      const d = baseDecision(signal, ids(record), tenant, tenantSource, cls, rule, reason, extra);
-      // The raw name may hold PII: only a redacted one is shown (explain scans every record).
-      d.name = redacted === undefined ? '' : adapter.displayName(redacted);
-      d.redactions = [...(resource.get()?.acc.records ?? []), ...(scope.get()?.acc.records ?? []), ...(acc?.records ?? [])];
-      if (sampling) d.sampling = sampling;
-      decisions.push(d);
-    };
-    /** Explain only: the same decision for every record of a group that failed as a whole. */
-    const decideAll = (records: readonly R[], tenant: string | undefined, source: SpanDecision['tenantSource'], reason: string, extra: Partial<SpanDecision>): void => {
-      if (decisions) for (const r of records) decisions.push(baseDecision(signal, ids(r), tenant, source, 'discard', '', reason, extra));
-    };
 
     for (const rg of adapter.groups(data)) {
       let total = 0;
       for (const sg of rg.scopes) total += sg.records.length;
-      received += total;
+      tally.received += total;
       if (total === 0) continue;
 
       const tr = resolveTenant(rg.resource.attributes, ctx, tenants);
       if (!tr.ok) {
         for (const sg of rg.scopes) {
-          for (let i = 0; i < sg.records.length; i++) reject(tr.reason);
-          decideAll(sg.records, undefined, 'none', REJECT_TEXT[tr.reason], { rejectReason: tr.reason });
+          tally.reject(tr.reason, sg.records.length);
+          log?.rejected(sg.records, { tenant: undefined, source: 'none' }, tr.reason);
         }
         continue;
       }
+      const t: TenantOf = { tenant: tr.tenant, source: tr.source };
       const tenant = tr.tenant;
       const eff = (tenant !== undefined ? perTenant.get(tenant) : undefined) ?? base;
       const contract = contractFor(tenant, tenants);
@@ -137,77 +79,58 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
 
       // The resource is shared by every record under it, whatever their class: redact it once, before
       // its records are decided, or (deciding first) when the first of them is to be exported.
-      const resource = new RedactedPart(() => {
-        const acc = new RedactionAccount(explain);
-        const value = eff.redactor.resource(rg.resource, acc);
-        return { value, schemaUrl: eff.redactor.field(rg.schemaUrl, 'resource.schema_url', acc), acc };
-      });
+      const resource = redactedResource(eff.redactor, rg.resource, rg.schemaUrl, explain);
       if (!decideFirst && resource.get() === undefined) {
         for (const sg of rg.scopes) {
-          for (let i = 0; i < sg.records.length; i++) discard('engine_error');
-          decideAll(sg.records, tenant, tr.source, 'the engine failed while redacting the resource', { discardReason: 'engine_error' });
+          tally.discard('engine_error', sg.records.length);
+          log?.groupFailed(sg.records, t, 'resource');
         }
         continue;
       }
 
       for (const sg of rg.scopes) {
         if (sg.records.length === 0) continue;
-        const scope = new RedactedPart(() => {
-          const acc = new RedactionAccount(explain);
-          const value = eff.redactor.scope(sg.scope, acc);
-          return { value, schemaUrl: eff.redactor.field(sg.schemaUrl, 'scope.schema_url', acc), acc };
-        });
+        const scope = redactedScope(eff.redactor, sg.scope, sg.schemaUrl, explain);
         if (!decideFirst && scope.get() === undefined) {
-          for (let i = 0; i < sg.records.length; i++) discard('engine_error');
-          decideAll(sg.records, tenant, tr.source, 'the engine failed while redacting the scope', { discardReason: 'engine_error' });
+          tally.discard('engine_error', sg.records.length);
+          log?.groupFailed(sg.records, t, 'scope');
           continue;
         }
-
         for (const record of sg.records) {
           try {
-            handleRecord(rg, resource, sg, scope, record, tenant, tr.source);
+            handleRecord(rg, resource, sg, scope, record);
           } catch {
             // Fail closed (principle 1): whatever was half-built for this record is dropped with it.
-            discard('engine_error');
-            decideAll([record], tenant, tr.source, `the engine failed on this ${signal === 'traces' ? 'span' : 'log record'}; discarded, never forwarded unredacted`, { discardReason: 'engine_error' });
+            tally.discard('engine_error');
+            log?.engineError(record, t);
           }
         }
-        addPart(scope);
+        tally.addPart(scope);
       }
-      addPart(resource);
+      tally.addPart(resource);
 
-      function handleRecord(
-        rg: ResourceGroup<R>,
-        resource: RedactedPart<Resource>,
-        sg: ScopeGroup<R>,
-        scope: RedactedPart<InstrumentationScope>,
-        record: R,
-        tenant: string | undefined,
-        tenantSource: SpanDecision['tenantSource'],
-      ): void {
+      function handleRecord(rg: ResourceGroup<R>, resource: RedactedPart<Resource>, sg: ScopeGroup<R>, scope: RedactedPart<InstrumentationScope>, record: R): void {
         if (spanContradictsTenant(adapter.attributes(record), tenant, tenants)) {
-          reject('tenant_mismatch');
-          decisions?.push(baseDecision(signal, ids(record), tenant, tenantSource, 'discard', '', REJECT_TEXT.tenant_mismatch, { rejectReason: 'tenant_mismatch' }));
+          tally.reject('tenant_mismatch');
+          log?.rejected([record], t, 'tenant_mismatch');
           return;
         }
-        let acc: RedactionAccount | undefined;
-        let redacted: R | undefined;
-        let entities: ReadonlySet<string> = EMPTY;
+        const r: RecordRedaction<R> = { redacted: undefined, acc: undefined, resource, scope };
+        let entities = NO_ENTITIES;
         if (!decideFirst) {
-          acc = new RedactionAccount(explain);
-          redacted = adapter.scan(eff.redactor, record, acc);
+          const acc = (r.acc = new RedactionAccount(explain));
+          r.redacted = adapter.scan(eff.redactor, record, acc);
           const res = resource.get()!;
           const sc = scope.get()!;
           if (acc.dropSpan || res.acc.dropSpan || sc.acc.dropSpan) {
-            addEntities(acc);
-            discard('drop_span_action');
-            if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', '', `a detector action asked for the ${signal === 'traces' ? 'span' : 'log record'} to be dropped`, { discardReason: 'drop_span_action' });
+            tally.addEntities(acc);
+            tally.discard('drop_span_action');
+            log?.droppedByAction(record, t, r);
             return;
           }
-          entities = acc.entities ?? EMPTY;
-          if (res.acc.entities || sc.acc.entities) entities = new Set([...entities, ...(res.acc.entities ?? []), ...(sc.acc.entities ?? [])]);
+          entities = entitiesOf(acc, res.acc, sc.acc);
         }
-        const e: EvalContext = adapter.context(record, {
+        const e = adapter.context(record, {
           resource: rg.resource.attributes,
           tenant,
           contract,
@@ -215,30 +138,13 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
           signals: rules.usesSignals ? adapter.signalsOf(record, eff.signals) : NO_SIGNALS,
         });
 
-        const rule = firstMatchingRule(rules.rules, e);
-        if (rule === undefined) {
-          discard('no_rule_matched');
-          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', '', 'no rule matched (fail closed)', { discardReason: 'no_rule_matched' });
+        const verdict = classifyRecord(eff, signal, e, contract, tenant, adapter.traceId(record), adapter.traceState(record), explain);
+        if (!verdict.exported) {
+          tally.discard(verdict.reason);
+          log?.classified(record, t, r, verdict);
           return;
         }
-        if (rule.cls === 'discard') {
-          discard('rule');
-          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, describeRule(rule), { discardReason: 'rule' });
-          return;
-        }
-        const cls: ExportClass = rule.cls;
-        if (!contractAllows(cls, contract, tenant)) {
-          discard('tenant_contract');
-          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, `${describeRule(rule)}; but ${cls} is not allowed by ${tenant === undefined ? 'the default contract (no tenant)' : `tenant '${tenant}''s contract`}`, { discardReason: 'tenant_contract' });
-          return;
-        }
-
-        const sampling = decideSampling(rules.keep, rule, eff.threshold, e, adapter.traceId(record), adapter.traceState(record), explain);
-        if (!sampling.kept) {
-          discard('sampled_out');
-          if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, 'discard', rule.id, describeRule(rule), { discardReason: 'sampled_out' }, sampling.account);
-          return;
-        }
+        const { cls, rule } = verdict;
 
         // Every cap that applies is claimed together: the store takes all of them or none, so a record
         // refused by one cap uses up no room in the others. The claim is built before the record joins
@@ -249,37 +155,29 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
         const res = resource.get();
         const sc = scope.get();
         if (res === undefined || sc === undefined) throw new Error('resource or scope could not be redacted');
-        if (acc === undefined) {
-          acc = new RedactionAccount(explain);
-          redacted = adapter.scan(eff.redactor, record, acc);
+        if (r.acc === undefined) {
+          r.acc = new RedactionAccount(explain);
+          r.redacted = adapter.scan(eff.redactor, record, r.acc);
         }
-        const stamped = adapter.withAttributes(redacted!, stamps.stamp(adapter.attributes(redacted!), cls, rule.id, acc.count, contract.retention));
-        const groupKey = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
-        let out = outputs.get(groupKey);
-        if (out === undefined) {
-          out = new OutputBuilder<R>(cls, tenant, outputs.size);
-          outputs.set(groupKey, out);
-        }
+        const redacted = r.redacted!;
+        const stamped = adapter.withAttributes(redacted, stamps.stamp(adapter.attributes(redacted), cls, rule.id, r.acc.count, contract.retention));
+        const out = outputs.for(cls, tenant);
         out.add(rg, res.value, res.schemaUrl, sg, sc.value, sc.schemaUrl, stamped);
         if (claim !== undefined) {
           const request: CapRequest = { keys: claim.keys, capIds: claim.capIds, at: out.lastAdded() };
-          if (decisions) request.decision = decisions.length;
+          if (log) request.decision = log.decisions.length;
           (capRequests ??= []).push(request);
         }
-        addEntities(acc);
-        if (decisions) finish(decisions, record, redacted, acc, resource, scope, tenant, tenantSource, cls, rule.id, describeRule(rule), {}, sampling.account);
-
+        tally.addEntities(r.acc);
+        log?.classified(record, t, r, verdict);
       }
     }
 
-    const result: ProcessResult = {
-      outputs: [...outputs.values()].map((o) => ({ signal, class: o.cls, tenant: o.tenant, data: adapter.assemble(o.groups), count: o.count }) as ClassOutput),
-      received,
-      rejected: { count: rejectedCount, reasons: rejectedReasons, message: rejectedCount === 0 ? '' : rejectionMessage(signal, rejectedReasons) },
-      discarded,
-      redactionsByEntity: byEntity,
-    };
-    if (decisions) result.decisions = decisions;
+    const result = tally.result(
+      signal,
+      outputs.builders().map((o) => ({ signal, class: o.cls, tenant: o.tenant, data: adapter.assemble(o.groups), count: o.count }) as ClassOutput),
+    );
+    if (log) result.decisions = log.decisions;
     if (capRequests) result.capRequests = capRequests;
     return result;
   }
@@ -302,38 +200,4 @@ export function createEngine(parts: EngineParts): CompiledPolicy {
     process: (data, ctx, options) => processSignal({ signal: 'traces', data }, ctx, options),
     processSignal,
   } satisfies CompiledPolicy);
-}
-
-const EMPTY: ReadonlySet<string> = new Set();
-
-interface Redacted<T> {
-  value: T;
-  schemaUrl: string;
-  acc: RedactionAccount;
-}
-
-/** A resource or scope with its schema URL, redacted at most once, when first asked for. */
-class RedactedPart<T> {
-  #state: 'pending' | 'done' | 'failed' = 'pending';
-  #done: Redacted<T> | undefined;
-
-  constructor(private readonly redact: () => Redacted<T>) {}
-
-  /** The redacted part; undefined when redacting it threw (its records fail closed). */
-  get(): Redacted<T> | undefined {
-    if (this.#state === 'pending') {
-      try {
-        this.#done = this.redact();
-        this.#state = 'done';
-      } catch {
-        this.#state = 'failed';
-      }
-    }
-    return this.#done;
-  }
-
-  /** The redacted part if it was asked for and succeeded, without redacting it now. */
-  get done(): Redacted<T> | undefined {
-    return this.#done;
-  }
 }

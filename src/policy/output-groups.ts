@@ -63,3 +63,22 @@ export class OutputBuilder<R, C extends ExportClass | undefined = ExportClass> {
     };
   }
 }
+
+/** A request's outputs, one per (class, tenant), in the order their first record arrived. */
+export class OutputGroups<R> {
+  readonly #byKey = new Map<string, OutputBuilder<R>>();
+
+  for(cls: ExportClass, tenant: string | undefined): OutputBuilder<R> {
+    const key = tenant === undefined ? cls : `${cls}\u0000${tenant}`;
+    let out = this.#byKey.get(key);
+    if (out === undefined) {
+      out = new OutputBuilder<R>(cls, tenant, this.#byKey.size);
+      this.#byKey.set(key, out);
+    }
+    return out;
+  }
+
+  builders(): OutputBuilder<R>[] {
+    return [...this.#byKey.values()];
+  }
+}
