@@ -1,0 +1,338 @@
+/**
+ * Held-out-style cases for the detection-breadth corpus, written by hand in the shapes real GenAI
+ * traffic has rather than drawn from the generator's templates (slices `rw-*`):
+ * - `rw-person/<form>`: names of 17 culture groups as people write them in chat, e-mail signatures and
+ *   headers, YAML/XML/CSV/JSON, SMS, calendar entries, stack traces, git trailers, lower case and ALL CAPS;
+ * - `rw-person-lookalike/<kind>`: words a name detector mistakes for names, used as what they are
+ *   (places such as Austin and Florence, companies, products, AI models, weekdays, months,
+ *   sentence-initial Bill/Grace/Mark/Will);
+ * - `rw-secret-tp/<family>` and `rw-secret-fp/<kind>`: secret layouts as public secret-scanning rule sets
+ *   catalogue them (prefix, alphabet, length, the keyword that names the vendor), for families and forms
+ *   the template vectors (secret-vectors.ts) do not cover, in the files they turn up in (.env, CI YAML,
+ *   curl commands, Kubernetes manifests, stack traces); near misses that must be kept.
+ * Names are invented per culture here; secret bodies are random (seeded), never real credentials.
+ */
+import type { DevCase, Gen } from './generate-detect-dev.js';
+
+const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LO = 'abcdefghijklmnopqrstuvwxyz';
+const DIG = '0123456789';
+const AN = UP + LO + DIG;
+const LAN = LO + DIG;
+const HEX = '0123456789abcdef';
+const URLSAFE = AN + '-_';
+const B64 = AN + '+/';
+
+type Case = Omit<DevCase, 'id'>;
+const person = (form: string, text: string, ...names: string[]): Case => ({
+  slice: `rw-person/${form}`,
+  text,
+  pii: names.map((value) => ({ entity: 'PERSON', value })),
+  keep: [],
+});
+const lookalike = (kind: string, text: string, ...keep: string[]): Case => ({ slice: `rw-person-lookalike/${kind}`, text, pii: [], keep });
+
+/** Names of 17 culture groups in the forms they take in traffic. */
+const PERSON_CASES: readonly Case[] = [
+  // chat
+  person('chat', 'thanks Siobhan, that fixed it', 'Siobhan'),
+  person('chat', '@Bartholomew can you review #4312 before standup?', 'Bartholomew'),
+  person('chat', 'Hey Ngozi! the staging deploy is green now', 'Ngozi'),
+  person('chat', 'Morning Thandiwe, quick one about the invoice export', 'Thandiwe'),
+  person('chat', 'cc Lukas Brandstätter for the Munich rollout', 'Lukas Brandstätter'),
+  person('chat', 'I asked Nguyễn Thị Hương and she said the report is late', 'Nguyễn Thị Hương'),
+  person('chat', 'Ask Rahul Venkataraman, he owns the billing service', 'Rahul Venkataraman'),
+  person('chat', 'Per Ayşe Yıldırım the contract renews in March', 'Ayşe Yıldırım'),
+  person('chat', 'can u loop in Bongani Dlamini on this thread', 'Bongani Dlamini'),
+  person('chat', 'Yes, Małgorzata Wiśniewska approved the refund yesterday.', 'Małgorzata Wiśniewska'),
+  // e-mail signatures and headers
+  person('signature', 'Let me know if anything else is needed.\n\nWarm regards,\nEmeka Okonkwo-Adeyemi\nProcurement Lead', 'Emeka Okonkwo-Adeyemi'),
+  person('signature', 'Vielen Dank und beste Grüße\nJürgen Obermaier\nTeamleiter IT', 'Jürgen Obermaier'),
+  person('signature', 'Cordialement,\nGhislaine Fournier-Lemaire\nService client', 'Ghislaine Fournier-Lemaire'),
+  person('signature', 'Saludos,\nMaría José Quintero Ríos\nGerente de Cuentas', 'María José Quintero Ríos'),
+  person('signature', 'Atenciosamente,\nJoão Pedro Carvalho\nSuporte Técnico', 'João Pedro Carvalho'),
+  person('signature', '-- \nTomasz Kowalczyk | Backend Engineer | +48 601 234 567', 'Tomasz Kowalczyk'),
+  person('signature', 'Sent from my iPhone\n\nRegards\nFarhan Siddiqui', 'Farhan Siddiqui'),
+  person('signature', 'Best,\nDr. Oluwaseun Adebayo\nClinical Informatics', 'Oluwaseun Adebayo'),
+  person('email_header', 'From: Kenji Watanabe <k.watanabe@example.co.jp>\nSubject: Re: API quota', 'Kenji Watanabe'),
+  person('email_header', 'To: "Anneliese Vandermeer" <anneliese@example.nl>\nDate: Tue, 4 Mar 2025', 'Anneliese Vandermeer'),
+  person('email_header', 'On Mon, Feb 3, 2025 at 9:14 AM Dimitrios Papadopoulos <dpap@example.gr> wrote:', 'Dimitrios Papadopoulos'),
+  // YAML / XML / CSV / JSON
+  person('yaml', 'reviewers:\n  - name: Chiamaka Eze\n    team: payments\n  - name: Soo-ah Park\n    team: infra', 'Chiamaka Eze', 'Soo-ah Park'),
+  person('yaml', 'spec:\n  owner: Ravi Subramanian\n  oncall: true', 'Ravi Subramanian'),
+  person('xml', '<Employee><FirstName>Wanjiru</FirstName><LastName>Kamau</LastName><Dept>HR</Dept></Employee>', 'Wanjiru', 'Kamau'),
+  person('xml', '<contact type="billing">\n  <fullName>Hamid Rezaei</fullName>\n</contact>', 'Hamid Rezaei'),
+  person('csv', 'first_name,last_name,email\nAmara,Nwosu,a.nwosu@example.com\nLiang,Chen,lchen@example.com', 'Amara', 'Nwosu', 'Liang'),
+  person('csv', '"Customer","Amount","Status"\n"Ingrid Solberg","120.00","paid"\n"Mateus Oliveira","80.50","due"', 'Ingrid Solberg', 'Mateus Oliveira'),
+  person('json', '{"user":{"displayName":"Aroha Ngata","locale":"en-NZ"},"event":"login"}', 'Aroha Ngata'),
+  person('json', '{"assignee": "Preeti Nair", "labels": ["bug", "p1"]}', 'Preeti Nair'),
+  person('json', '{"passenger_name":"KHALIL/OMAR MR","pnr":"XK4T9Q"}', 'KHALIL/OMAR'),
+  // SMS
+  person('sms', 'Hi its Yusuf, running 10 min late sorry', 'Yusuf'),
+  person('sms', 'Your driver Siddharth is arriving in a white Toyota Prius', 'Siddharth'),
+  person('sms', 'Mum said call her back - Aisling', 'Aisling'),
+  person('sms', 'Kwame here. Got the keys, see you tmrw', 'Kwame'),
+  // calendar entries
+  person('calendar', 'Invitation: Sync with Magdalena Nowak @ Wed 14:00 - 14:30 (CET)', 'Magdalena Nowak'),
+  person('calendar', 'Accepted: Interview - Jae-won Lim (Senior SRE)', 'Jae-won Lim'),
+  person('calendar', 'Organizer: Fatima Al-Hashimi\nAttendees: Oren Ben-David, Chidi Okafor', 'Fatima Al-Hashimi', 'Oren Ben-David', 'Chidi Okafor'),
+  // stack traces and logs
+  person('stack', 'Traceback (most recent call last):\n  File "/home/svetlana.ivanova/app/main.py", line 42, in <module>\nKeyError: \'price\'', 'svetlana.ivanova'),
+  person('stack', 'java.lang.IllegalStateException: approval pending for user Hiroshi Tanaka\n\tat com.acme.Approvals.check(Approvals.java:88)', 'Hiroshi Tanaka'),
+  person('stack', 'WARN 2025-03-04T10:22:13Z auth: failed login for customer="Gabriela Mendes" ip=203.0.113.9', 'Gabriela Mendes'),
+  person('stack', 'Author: Pieter de Vries <pieter@example.nl>\nDate:   Thu Mar 6 11:02:44 2025 +0100\n\n    fix flaky test', 'Pieter de Vries'),
+  person('stack', 'Signed-off-by: Anjali Krishnamurthy <anjali@example.in>', 'Anjali Krishnamurthy'),
+  person('stack', '# TODO(mbeaumont): remove after the migration', 'mbeaumont'),
+  // lower case and ALL CAPS
+  person('lower', 'can you draft a reply to oksana petrenko about the delayed shipment', 'oksana petrenko'),
+  person('lower', 'pls send the contract to kofi mensah by friday', 'kofi mensah'),
+  person('lower', 'my name is ji-hoon kim and i cant log in', 'ji-hoon kim'),
+  person('lower', 'i am arjun mehta, account 55120', 'arjun mehta'),
+  person('lower', 'this is giulia russo from accounts', 'giulia russo'),
+  person('caps', 'PATIENT: ABIODUN OLAWALE  DOB ON FILE', 'ABIODUN OLAWALE'),
+  person('caps', 'SHIP TO: MARGARETHE LINDQVIST', 'MARGARETHE LINDQVIST'),
+  person('caps', 'ATTN SEAMUS O\'BRIEN - URGENT', "SEAMUS O'BRIEN"),
+  person('caps', 'CARDHOLDER NAME: NGUYEN VAN MINH', 'NGUYEN VAN MINH'),
+  // CJK scripts and family-name-first romanisations
+  person('cjk', '请联系王小明确认发票', '王小明'),
+  person('cjk', '担当者：佐藤健太', '佐藤健太'),
+  person('cjk', '김민준 님, 주문이 발송되었습니다', '김민준'),
+  person('cjk', 'Zhang Wei and Liu Yang joined the call late', 'Zhang Wei', 'Liu Yang'),
+  person('cjk', 'Meeting notes from Park Ji-yeon (PM)', 'Park Ji-yeon'),
+  // Arabic, Hebrew, Cyrillic, Devanagari scripts
+  person('script', 'مرحبا، أنا أحمد الخطيب وأحتاج مساعدة', 'أحمد الخطيب'),
+  person('script', 'Здравствуйте, меня зовут Анна Смирнова', 'Анна Смирнова'),
+  person('script', 'नमस्ते, मेरा नाम प्रिया शर्मा है', 'प्रिया शर्मा'),
+  person('script', 'שלום, אני נועה כהן', 'נועה כהן'),
+  // prose and introductions
+  person('intro', "I'm Tatiana Volkova, the new DPO at our company.", 'Tatiana Volkova'),
+  person('intro', 'My name is Mohammed bin Rashid Al Maktoum and I want to close my account', 'Mohammed bin Rashid Al Maktoum'),
+  person('intro', 'This is Esperanza Villanueva calling about order 88213', 'Esperanza Villanueva'),
+  person('prose', 'The complaint was filed by Bogdan Popescu after the second outage.', 'Bogdan Popescu'),
+  person('prose', 'Summarise the call between Linnea Johansson and our support team.', 'Linnea Johansson'),
+  person('prose', 'Write a birthday message for my colleague Adaeze.', 'Adaeze'),
+  person('prose', 'Translate this letter from Rosalind Featherstonehaugh into French.', 'Rosalind Featherstonehaugh'),
+  person('prose', "Please update Mr. Haddad's shipping preferences.", 'Haddad'),
+  person('prose', 'Florence Nightingale Ogundipe is listed as the emergency contact.', 'Florence Nightingale Ogundipe'),
+  person('prose', 'Austin Reeves will cover the Denver office next week.', 'Austin Reeves'),
+  person('prose', 'Grace Wanjiku asked for a copy of her records.', 'Grace Wanjiku'),
+];
+
+/** Look-alikes used as what they are: must survive. */
+const LOOKALIKE_CASES: readonly Case[] = [
+  lookalike('place', 'Our Austin data center had a power event overnight.', 'Austin'),
+  lookalike('place', 'Flights from Florence to Vienna are cancelled.', 'Florence', 'Vienna'),
+  lookalike('place', 'The Sydney and Jakarta regions will be upgraded first.', 'Sydney', 'Jakarta'),
+  lookalike('place', 'weather in Phoenix today?', 'Phoenix'),
+  lookalike('place', 'Ship the parcel to the Lincoln warehouse.', 'Lincoln'),
+  lookalike('place', 'We opened a Charlotte office in 2023.', 'Charlotte'),
+  lookalike('place', 'region: Frankfurt\nfallback: Dublin', 'Frankfurt', 'Dublin'),
+  lookalike('company', 'Acme Bank\'s fraud team flagged the transfer.', 'Acme Bank'),
+  lookalike('company', 'We migrated from Goldman Sachs Marcus to Wise.', 'Goldman Sachs'),
+  lookalike('company', 'Invoice from Johnson & Johnson attached.', 'Johnson & Johnson'),
+  lookalike('company', 'Procter & Gamble and Ernst & Young sponsor the event.', 'Procter & Gamble', 'Ernst & Young'),
+  lookalike('company', 'Contact Wells Fargo support for the wire.', 'Wells Fargo'),
+  lookalike('company', 'vendor: Harrison Logistics Ltd', 'Harrison Logistics Ltd'),
+  lookalike('product', 'Export the sheet from Google Sheets into Notion.', 'Google Sheets', 'Notion'),
+  lookalike('product', 'Alexa and Siri both failed to set the timer.', 'Alexa', 'Siri'),
+  lookalike('product', 'Open the file in Visual Studio Code and run Prettier.', 'Visual Studio Code', 'Prettier'),
+  lookalike('product', 'Deploy with Jenkins, then notify via Slack.', 'Jenkins', 'Slack'),
+  lookalike('model', 'Compare Claude and Gemini on the long-context eval.', 'Claude', 'Gemini'),
+  lookalike('model', 'We fine-tuned Llama 3.1 and Mistral 7B on the tickets.', 'Llama', 'Mistral'),
+  lookalike('model', '{"model": "claude-3-5-sonnet", "provider": "Anthropic"}', 'claude-3-5-sonnet'),
+  lookalike('model', 'Ask Claude to summarise the thread.', 'Claude'),
+  lookalike('model', 'Gemma and Phi run on the laptop; Grok does not.', 'Gemma', 'Phi', 'Grok'),
+  lookalike('weekday', 'Friday works for the retro, Monday does not.', 'Friday', 'Monday'),
+  lookalike('weekday', 'Sunday maintenance window: 02:00-04:00 UTC', 'Sunday'),
+  lookalike('month', 'The April release slipped to June.', 'April', 'June'),
+  lookalike('month', 'May we reschedule to August?', 'May', 'August'),
+  lookalike('sentence-initial', 'Bill the customer for the extra seats.', 'Bill'),
+  lookalike('sentence-initial', 'Grace period ends after 14 days.', 'Grace'),
+  lookalike('sentence-initial', 'Mark the ticket as resolved.', 'Mark'),
+  lookalike('sentence-initial', 'Will the export include archived rows?', 'Will'),
+  lookalike('sentence-initial', 'Rose 4% quarter on quarter, revenue beat guidance.', 'Rose'),
+  lookalike('sentence-initial', 'Sterling weakened against the euro.', 'Sterling'),
+  lookalike('title', 'Harry Potter and the Goblet of Fire is checked out.', 'Goblet'),
+  lookalike('heading', 'Release Notes\nBug Fixes\nKnown Issues', 'Release Notes', 'Bug Fixes', 'Known Issues'),
+  lookalike('code', 'class UserService extends BaseService { getUserName() {} }', 'UserService', 'BaseService'),
+  lookalike('code', 'ERROR in ./src/App.tsx: Module not found', 'App.tsx'),
+  lookalike('caps', 'WARNING: DO NOT RESTART THE PRIMARY NODE', 'DO NOT RESTART', 'PRIMARY NODE'),
+  lookalike('caps', 'STATUS: PENDING REVIEW', 'PENDING REVIEW'),
+];
+
+// ---------------------------------------------------------------------------------------------------
+// secrets
+
+type Make = (g: Gen) => string;
+const s = (alphabet: string, n: number): Make => (g) => g.str(alphabet, n);
+const cat = (...parts: (string | Make)[]): Make => (g) => parts.map((p) => (typeof p === 'string' ? p : p(g))).join('');
+const mixed = (alphabet: string, n: number): Make => (g) => g.str(alphabet, n - 2) + g.pick(DIG.split('')) + g.pick(LO.split(''));
+const uuid: Make = (g) => `${g.str(HEX, 8)}-${g.str(HEX, 4)}-4${g.str(HEX, 3)}-a${g.str(HEX, 3)}-${g.str(HEX, 12)}`;
+
+/** Contexts real secrets turn up in; `k` is the variable name, `v` the value. */
+const CONTEXTS: readonly ((k: string, v: string) => string)[] = [
+  (k, v) => `# .env.production\n${k}=${v}\nLOG_LEVEL=info`,
+  (k, v) => `env:\n  - name: ${k}\n    value: "${v}"`,
+  (k, v) => `jobs:\n  deploy:\n    env:\n      ${k}: ${v}`,
+  (k, v) => `docker run -e ${k}=${v} ghcr.io/acme/worker:1.4.2`,
+  (k, v) => `{"env": {"${k}": "${v}"}, "command": "npm start"}`,
+  (k, v) => `config.${camel(k)} = '${v}'`,
+  (k, v) => `[default]\n${k.toLowerCase()} = ${v}`,
+  (k, v) => `Error: request failed (401)\n  at Client.call (client.js:88)\n  ${camel(k)}: '${v}'`,
+  (k, v) => `here is my config, why does it fail?\n\n${k}="${v}"`,
+];
+
+function camel(key: string): string {
+  return key.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Families the template vectors lack, or other layouts of families they have: [family, key, value].
+ * Layouts as public rule sets (gitleaks and others) document them.
+ */
+const SECRET_FAMILIES: readonly [string, string, Make][] = [
+  // self-identifying prefixes
+  ['github-oauth', 'GH_OAUTH_TOKEN', cat('gho_', mixed(AN, 36))],
+  ['github-app', 'GITHUB_APP_TOKEN', cat('ghs_', mixed(AN, 36))],
+  ['github-refresh', 'GITHUB_REFRESH', cat('ghr_', mixed(AN, 36))],
+  ['gitlab-deploy', 'CI_DEPLOY_PASSWORD', cat('gldt-', mixed(URLSAFE, 20))],
+  ['gitlab-trigger', 'TRIGGER_TOKEN', cat('glptt-', s(HEX, 40))],
+  ['gitlab-runner-reg', 'REGISTRATION_TOKEN', cat('GR1348941', mixed(URLSAFE, 20))],
+  ['slack-user', 'SLACK_USER_TOKEN', cat('xoxp-', s(DIG, 12), '-', s(DIG, 12), '-', s(DIG, 13), '-', s(HEX, 32))],
+  ['slack-app', 'SLACK_APP_TOKEN', cat('xapp-1-A', s(UP + DIG, 10), '-', s(DIG, 13), '-', s(HEX, 64))],
+  ['slack-config', 'SLACK_CONFIG_TOKEN', cat('xoxe.xoxp-1-', mixed(AN, 160))],
+  ['stripe-webhook', 'STRIPE_WEBHOOK_SECRET', cat('whsec_', mixed(AN, 32))],
+  ['stripe-restricted', 'STRIPE_RESTRICTED_KEY', cat('rk_live_', mixed(AN, 99))],
+  ['anthropic-admin', 'ANTHROPIC_ADMIN_KEY', cat('sk-ant-admin01-', mixed(URLSAFE, 93), 'AA')],
+  ['openai-svcacct', 'OPENAI_API_KEY', cat('sk-svcacct-', mixed(URLSAFE, 74), 'T3BlbkFJ', mixed(URLSAFE, 74))],
+  ['openai-legacy', 'OPENAI_KEY', cat('sk-', mixed(AN, 20), 'T3BlbkFJ', mixed(AN, 20))],
+  ['xai', 'XAI_API_KEY', cat('xai-', mixed(AN, 80))],
+  ['replicate', 'REPLICATE_API_TOKEN', cat('r8_', mixed(AN, 37))],
+  ['langsmith', 'LANGSMITH_API_KEY', cat('lsv2_pt_', s(HEX, 32), '_', s(HEX, 10))],
+  ['supabase', 'SUPABASE_ACCESS_TOKEN', cat('sbp_', s(HEX, 40))],
+  ['pinecone', 'PINECONE_API_KEY', cat('pcsk_', mixed(AN, 6), '_', mixed(AN, 63))],
+  ['huggingface-org', 'HF_ORG_TOKEN', cat('api_org_', mixed(UP + LO, 34))],
+  ['docker-hub', 'DOCKERHUB_TOKEN', cat('dckr_pat_', mixed(URLSAFE, 27))],
+  ['pypi', 'TWINE_PASSWORD', cat('pypi-AgEIcHlwaS5vcmc', mixed(URLSAFE, 70))],
+  ['clojars', 'CLOJARS_PASSWORD', cat('CLOJARS_', mixed(LAN, 60))],
+  ['bitbucket-app', 'BITBUCKET_APP_PASSWORD', cat('ATBB', mixed(AN, 32))],
+  ['airtable-pat', 'AIRTABLE_TOKEN', cat('pat', mixed(AN, 14), '.', s(HEX, 64))],
+  ['terraform-cloud', 'TF_TOKEN_app_terraform_io', cat(s(LAN, 14), '.atlasv1.', mixed(URLSAFE, 67))],
+  ['vault-batch', 'VAULT_BATCH_TOKEN', cat('hvb.', mixed(URLSAFE, 138))],
+  ['grafana-cloud', 'GRAFANA_CLOUD_API_KEY', cat('glc_', mixed(B64.replace('+', '').replace('/', ''), 60), '==')],
+  ['new-relic-insert', 'NEW_RELIC_INSERT_KEY', cat('NRII-', mixed(URLSAFE, 32))],
+  ['flutterwave', 'FLW_SECRET_KEY', cat('FLWSECK_TEST-', s(HEX, 32), '-X')],
+  ['sentry-org', 'SENTRY_AUTH_TOKEN', (g) => `sntrys_${Buffer.from(JSON.stringify({ iat: 1700000000 + g.int(0, 9999999), url: 'https://sentry.io', region_url: 'https://us.sentry.io', org: 'acme' })).toString('base64').replace(/=+$/, '')}_${g.str(AN + '+/', 43)}`],
+  ['shopify-shared', 'SHOPIFY_API_SECRET', cat('shpss_', s(HEX, 32))],
+  ['mapbox-secret', 'MAPBOX_SECRET_TOKEN', cat('sk.eyJ1Ijoi', mixed(AN, 30), '.', mixed(URLSAFE, 22))],
+  ['defined-networking', 'DNAPI_KEY', cat('dnkey-', mixed(UP + DIG, 26), '-', mixed(UP + DIG, 52))],
+  ['settlemint', 'SETTLEMINT_TOKEN', cat('sm_pat_', mixed(AN, 16))],
+  ['authress', 'AUTHRESS_KEY', cat('sc_', mixed(LAN, 12), '.', s(LAN, 5), '.acc_', mixed(LAN, 20), '.', mixed(URLSAFE, 60))],
+  ['azure-storage', 'AZURE_STORAGE_CONNECTION_STRING', (g) => `DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${g.str(B64, 86)}==;EndpointSuffix=core.windows.net`],
+  ['discord-webhook', 'DISCORD_WEBHOOK_URL', cat('https://discord.com/api/webhooks/', s(DIG, 18), '/', mixed(URLSAFE, 68))],
+  ['telegram-url', 'BOT_URL', cat('https://api.telegram.org/bot', s(DIG, 10), ':AA', mixed(URLSAFE, 33), '/sendMessage')],
+  ['facebook-token', 'FB_ACCESS_TOKEN', cat('EAAC', mixed(AN, 150))],
+  // layouts recognised by the vendor named in the key
+  ['algolia', 'ALGOLIA_ADMIN_KEY', s(HEX, 32)],
+  ['cohere', 'COHERE_API_KEY', mixed(AN, 40)],
+  ['mistral', 'MISTRAL_API_KEY', mixed(AN, 32)],
+  ['azure-openai', 'AZURE_OPENAI_API_KEY', s(HEX, 32)],
+  ['fastly', 'FASTLY_API_TOKEN', mixed(URLSAFE, 32)],
+  ['launchdarkly', 'LAUNCHDARKLY_SDK_KEY', cat('sdk-', uuid)],
+  ['mattermost', 'MATTERMOST_TOKEN', mixed(LAN, 26)],
+  ['zendesk', 'ZENDESK_API_TOKEN', mixed(AN, 40)],
+  ['snyk', 'SNYK_TOKEN', uuid],
+  ['hubspot', 'HUBSPOT_API_KEY', uuid],
+  ['contentful', 'CONTENTFUL_DELIVERY_TOKEN', mixed(URLSAFE, 43)],
+  ['netlify', 'NETLIFY_AUTH_TOKEN', mixed(URLSAFE, 43)],
+  ['travis', 'TRAVIS_TOKEN', mixed(AN, 22)],
+  ['twitch', 'TWITCH_CLIENT_SECRET', mixed(LAN, 30)],
+  ['plaid', 'PLAID_SECRET', mixed(LAN, 30)],
+  ['lob', 'LOB_API_KEY', cat('live_', s(HEX, 35))],
+  ['gocardless', 'GOCARDLESS_ACCESS_TOKEN', cat('live_', mixed(URLSAFE, 40))],
+  ['intercom', 'INTERCOM_ACCESS_TOKEN', cat('dG9rOj', mixed(AN, 54), '=')],
+  ['confluent', 'CONFLUENT_API_SECRET', mixed(AN, 64)],
+  ['meraki', 'MERAKI_DASHBOARD_API_KEY', s(HEX, 40)],
+  ['sumologic', 'SUMO_ACCESS_KEY', mixed(AN, 64)],
+  ['rapidapi', 'X_RAPIDAPI_KEY', mixed(URLSAFE, 50)],
+  ['coinbase', 'COINBASE_API_SECRET', mixed(AN, 64)],
+  ['kraken', 'KRAKEN_PRIVATE_KEY', cat(mixed(B64, 86), '==')],
+  ['finnhub', 'FINNHUB_TOKEN', mixed(LAN, 20)],
+  ['nytimes', 'NYT_API_KEY', mixed(AN, 32)],
+  ['etsy', 'ETSY_KEYSTRING', mixed(LAN, 24)],
+  ['dropbox', 'DROPBOX_ACCESS_TOKEN', cat('sl.', mixed(URLSAFE, 135))],
+  ['digit-client-secret', 'client_secret', s(DIG, 20)],
+  ['password-digits', 'DB_PASSWORD', s(DIG, 12)],
+];
+
+/** Secrets written outside key=value: headers, URLs, CLI flags, connection strings. */
+const SECRET_FORMS: readonly [string, (g: Gen) => { text: string; value: string }][] = [
+  ['bearer-header', (g) => { const v = mixed(AN + '._-', 48)(g); return { text: `curl -H "Authorization: Bearer ${v}" https://api.example.com/v1/me`, value: v }; }],
+  ['basic-auth-curl', (g) => { const v = mixed(AN, 20)(g); return { text: `curl -u deploy:${v} https://registry.example.com/v2/_catalog`, value: v }; }],
+  ['x-api-key-header', (g) => { const v = mixed(AN, 40)(g); return { text: `GET /v1/messages HTTP/1.1\nHost: api.example.com\nx-api-key: ${v}`, value: v }; }],
+  ['db-url', (g) => { const v = mixed(AN, 18)(g); return { text: `DATABASE_URL=postgres://app:${v}@db.internal:5432/orders`, value: v }; }],
+  ['cli-flag', (g) => { const v = mixed(AN, 24)(g); return { text: `mysql -h db1 -u root --password=${v} orders`, value: v }; }],
+  ['k8s-secret', (g) => { const v = Buffer.from(g.str(AN, 24)).toString('base64'); return { text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\ndata:\n  api-key: ${v}`, value: v }; }],
+  ['python-kwarg', (g) => { const v = mixed(AN, 32)(g); return { text: `client = Client(api_key="${v}", timeout=30)`, value: v }; }],
+  ['jwt-in-log', (g) => { const v = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ sub: g.str(DIG, 8), exp: 1900000000 })).toString('base64url')}.${g.str(URLSAFE, 86)}`; return { text: `INFO request authorized token=${v} path=/api/orders`, value: v }; }],
+];
+
+const fp = (kind: string, text: string, ...keep: string[]): Case => ({ slice: `rw-secret-fp/${kind}`, text, pii: [], keep });
+
+/** Near misses that must be kept. */
+const SECRET_FALSE_POSITIVES: readonly Case[] = [
+  fp('placeholder', 'SLACK_BOT_TOKEN=xoxb-your-token-here', 'xoxb-your-token-here'),
+  fp('placeholder', 'export OPENAI_API_KEY="sk-..."', 'sk-...'),
+  fp('placeholder', 'STRIPE_SECRET_KEY=sk_test_XXXXXXXXXXXXXXXXXXXXXXXX', 'sk_test_XXXXXXXXXXXXXXXXXXXXXXXX'),
+  fp('placeholder', 'api_key: "<YOUR_API_KEY>"', '<YOUR_API_KEY>'),
+  fp('placeholder', 'GITHUB_TOKEN=ghp_************************************', 'ghp_************************************'),
+  fp('placeholder', 'password: "********"', '********'),
+  fp('placeholder', 'AWS_SECRET_ACCESS_KEY=EXAMPLEKEY_REPLACE_ME', 'EXAMPLEKEY_REPLACE_ME'),
+  fp('placeholder', 'token = "0000000000000000000000000000000000000000"', '0000000000000000000000000000000000000000'),
+  fp('placeholder', 'ANTHROPIC_API_KEY=sk-ant-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'sk-ant-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'),
+  fp('placeholder', 'client_secret = "1234567890"', '1234567890'),
+  fp('variable', 'env:\n  - name: API_KEY\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: token', 'secretKeyRef', 'token'),
+  fp('variable', 'password: ${DB_PASSWORD:-}', '${DB_PASSWORD:-}'),
+  fp('variable', 'API_TOKEN=$(vault kv get -field=token secret/api)', '$(vault kv get -field=token secret/api)'),
+  fp('variable', 'token: "{{ secrets.API_TOKEN }}"', '{{ secrets.API_TOKEN }}'),
+  fp('variable', 'apiKey: process.env.STRIPE_KEY', 'process.env.STRIPE_KEY'),
+  fp('variable', 'secret = os.getenv("SECRET_KEY")', 'os.getenv("SECRET_KEY")'),
+  fp('variable', 'OPENAI_API_KEY=${{ secrets.OPENAI_API_KEY }}', '${{ secrets.OPENAI_API_KEY }}'),
+  fp('not-a-secret', 'token_type: bearer\nexpires_in: 3600', 'bearer', '3600'),
+  fp('not-a-secret', 'max_tokens: 4096\ntemperature: 0.2', '4096'),
+  fp('not-a-secret', 'SECRET_NAME=prod/payments/stripe', 'prod/payments/stripe'),
+  fp('not-a-secret', 'password_min_length = 12', '12'),
+  fp('not-a-secret', 'api_key_header: X-API-Key', 'X-API-Key'),
+  fp('not-a-secret', 'PASSWORD_RESET_URL=https://app.example.com/reset', 'https://app.example.com/reset'),
+  fp('not-a-secret', 'key: value\nkey_id: 7f1e', 'value'),
+  fp('hash', 'integrity: sha512-' + 'q'.repeat(8) + 'Lz3T1k9Vx0mWc4y8R2pNfH6bJdGsA7eKoQuYiXvBhZnCtMlE5wP0rUaS9gDjF==', 'sha512-qqqqqqqqLz3T1k9Vx0mWc4y8R2pNfH6bJdGsA7eKoQuYiXvBhZnCtMlE5wP0rUaS9gDjF=='),
+  fp('hash', 'commit 3f9a1c27b8e04d5f6a7b8c9d0e1f2a3b4c5d6e7f\nMerge: 1a2b3c4 5d6e7f8', '3f9a1c27b8e04d5f6a7b8c9d0e1f2a3b4c5d6e7f'),
+  fp('hash', 'docker pull nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31', 'sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31'),
+  fp('id', 'trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7', '4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'),
+  fp('id', 'AWS_REGION=eu-central-1\nAWS_ACCOUNT_ID=123456789012', 'eu-central-1'),
+  fp('id', 'TWILIO_ACCOUNT_SID=AC' + '3b'.repeat(16), 'AC' + '3b'.repeat(16)),
+  fp('id', 'stripe customer cus_NffrFeUfNV2Hib, invoice in_1MtHbELkdIwHu7ixl4OzzPMv', 'cus_NffrFeUfNV2Hib'),
+  fp('id', 'pk_live_ keys are publishable; see docs', 'pk_live_'),
+  fp('prose', 'Rotate the token every 90 days and never paste a secret key into chat.', 'Rotate'),
+  fp('prose', 'The password manager stores 1Password vaults per team.', '1Password'),
+  fp('wrong-length', 'xoxb-1234 is only the prefix of a bot token', 'xoxb-1234'),
+  fp('wrong-length', 'AKIA1234 is a prefix, not a key', 'AKIA1234'),
+];
+
+export function realworldCases(g: Gen, out: DevCase[]): void {
+  for (const c of PERSON_CASES) out.push({ id: '', ...c });
+  for (const c of LOOKALIKE_CASES) out.push({ id: '', ...c });
+  for (const [family, key, make] of SECRET_FAMILIES) {
+    for (let k = 0; k < 2; k++) {
+      const value = make(g);
+      out.push({ id: '', slice: `rw-secret-tp/${family}`, text: g.pick(CONTEXTS)(key, value), pii: [{ entity: 'SECRET', value }], keep: [] });
+    }
+  }
+  for (const [form, make] of SECRET_FORMS) {
+    for (let k = 0; k < 2; k++) {
+      const { text, value } = make(g);
+      out.push({ id: '', slice: `rw-secret-tp/${form}`, text, pii: [{ entity: 'SECRET', value }], keep: [] });
+    }
+  }
+  for (const c of SECRET_FALSE_POSITIVES) out.push({ id: '', ...c });
+}
