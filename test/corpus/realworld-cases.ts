@@ -319,6 +319,127 @@ const SECRET_FALSE_POSITIVES: readonly Case[] = [
   fp('wrong-length', 'AKIA1234 is a prefix, not a key', 'AKIA1234'),
 ];
 
+/**
+ * A second batch (`rw2-*`), written after the fixes the first batch led to and measured before any
+ * change for it, so it says how the detectors do on forms they were not tuned on.
+ */
+const p2 = (form: string, text: string, ...names: string[]): Case => ({ ...person(form, text, ...names), slice: `rw2-person/${form}` });
+const l2 = (kind: string, text: string, ...keep: string[]): Case => ({ ...lookalike(kind, text, ...keep), slice: `rw2-person-lookalike/${kind}` });
+const BATCH2: readonly Case[] = [
+  p2('chat', 'Hi Olumide, the invoice is attached', 'Olumide'),
+  p2('chat', 'thx Dariusz!! works now', 'Dariusz'),
+  p2('chat', 'Can Haruka take the on-call shift on Sunday?', 'Haruka'),
+  p2('chat', 'Lerato and Sipho will join the call at 3', 'Lerato', 'Sipho'),
+  p2('chat', 'ok so Mehmet Demir says the VPN is down again', 'Mehmet Demir'),
+  p2('chat', 'Spoke with Ana Lúcia Ferreira, she wants a refund', 'Ana Lúcia Ferreira'),
+  p2('chat', 'assign it to Reza Karimi pls', 'Reza Karimi'),
+  p2('signature', 'Thanks in advance,\nNkechi Obi\nHR Business Partner\nLagos', 'Nkechi Obi'),
+  p2('signature', 'Mit freundlichen Grüßen\n\nKatharina Müller-Schmidt', 'Katharina Müller-Schmidt'),
+  p2('signature', 'Regards,\nSrinivasan Iyer (he/him)\nStaff Engineer', 'Srinivasan Iyer'),
+  p2('signature', 'Cheers\n— Hemi Walker', 'Hemi Walker'),
+  p2('signature', 'Distinti saluti,\nFrancesca Bianchi', 'Francesca Bianchi'),
+  p2('email_header', 'Reply-To: Esther Kiplagat <esther.k@example.co.ke>', 'Esther Kiplagat'),
+  p2('email_header', 'Cc: Lars Henriksen <lars@example.dk>, Mei Ling Tan <meiling@example.sg>', 'Lars Henriksen', 'Mei Ling Tan'),
+  p2('yaml', 'maintainers:\n  - Yasmin Haddad\n  - Tobias Lindgren', 'Yasmin Haddad', 'Tobias Lindgren'),
+  p2('yaml', 'contact:\n  name: Chinonso Okeke\n  email: c.okeke@example.com', 'Chinonso Okeke'),
+  p2('xml', '<patient><given>Aiyana</given><family>Redcloud</family></patient>', 'Aiyana', 'Redcloud'),
+  p2('xml', '<dc:creator>Václav Novák</dc:creator>', 'Václav Novák'),
+  p2('csv', 'Name;Stadt;Betrag\nHeinrich Vogel;Köln;120,00\nElif Şahin;Berlin;80,00', 'Heinrich Vogel', 'Elif Şahin'),
+  p2('csv', 'employee	manager\nRuth Asante	Kwabena Boateng', 'Ruth Asante', 'Kwabena Boateng'),
+  p2('json', '{"first_name":"Tamar","last_name":"Levi","role":"admin"}', 'Tamar', 'Levi'),
+  p2('json', '{"messages":[{"role":"user","content":"Hi, I am Joaquín Morales and my order never came"}]}', 'Joaquín Morales'),
+  p2('json', '{"reporter": {"displayName": "Bui Thi Lan"}}', 'Bui Thi Lan'),
+  p2('sms', 'Hey its Precious, can u pick up the kids', 'Precious'),
+  p2('sms', 'Reminder: Dr. Okafor tomorrow 9:30am. Reply C to confirm', 'Okafor'),
+  p2('sms', 'Your courier Abdullahi is 3 stops away', 'Abdullahi'),
+  p2('calendar', 'Lunch w/ Sunita Rao', 'Sunita Rao'),
+  p2('calendar', 'Performance review: Henrik Olsen / Camille Dubois', 'Henrik Olsen', 'Camille Dubois'),
+  p2('calendar', 'BEGIN:VEVENT\nSUMMARY:Dentist\nORGANIZER;CN=Zanele Khumalo:mailto:zanele@example.co.za', 'Zanele Khumalo'),
+  p2('stack', 'PermissionError: [Errno 13] Permission denied: \'/Users/kwame.asante/Library/Logs\'', 'kwame.asante'),
+  p2('stack', 'Co-authored-by: Lukas Novak <lukas@example.cz>', 'Lukas Novak'),
+  p2('stack', 'INFO [billing] refund approved by=Isabella Rossi amount=40.00', 'Isabella Rossi'),
+  p2('lower', 'remind me to call olumide adeyemi tomorrow', 'olumide adeyemi'),
+  p2('lower', 'hey its priya sharma from the delhi office', 'priya sharma'),
+  p2('lower', 'my name is wanjiru kamau', 'wanjiru kamau'),
+  p2('caps', 'BENEFICIARY: FATOUMATA DIALLO', 'FATOUMATA DIALLO'),
+  p2('caps', 'DEAR MR. GUPTA, YOUR ACCOUNT IS OVERDUE', 'GUPTA'),
+  p2('cjk', '李娜女士将负责此项目', '李娜'),
+  p2('cjk', '山田花子様へのご連絡', '山田花子'),
+  p2('cjk', '박서준 팀장님께 보고했습니다', '박서준'),
+  p2('cjk', 'Chen Jing and Wang Fang approved the budget', 'Chen Jing', 'Wang Fang'),
+  p2('script', 'Добрый день, Сергей Кузнецов', 'Сергей Кузнецов'),
+  p2('script', 'شكرا لك يا فاطمة', 'فاطمة'),
+  p2('prose', 'Draft a reference letter for Adebayo Ogunleye.', 'Adebayo Ogunleye'),
+  p2('prose', 'The account belongs to Sione Taufa, who moved to Auckland.', 'Sione Taufa'),
+  p2('prose', "Is Mrs. Papadakis's appointment still on?", 'Papadakis'),
+  p2('prose', 'Lucía Fernández García signed the lease.', 'Lucía Fernández García'),
+  p2('prose', 'We interviewed Kofi Annan-Mensah and Ama Serwaa.', 'Kofi Annan-Mensah', 'Ama Serwaa'),
+  l2('place', 'Is there a direct train from Geneva to Lyon?', 'Geneva', 'Lyon'),
+  l2('place', 'The Chester branch closes early.', 'Chester'),
+  l2('place', 'Santiago and Victoria are both sold out.', 'Santiago', 'Victoria'),
+  l2('place', 'Head office: Jackson, Mississippi', 'Jackson'),
+  l2('company', 'Ask Morgan Stanley for the prospectus.', 'Morgan Stanley'),
+  l2('company', 'Barnes & Noble and Marks & Spencer reported results.', 'Barnes & Noble', 'Marks & Spencer'),
+  l2('company', 'Our auditor is Deloitte; our bank is Barclays.', 'Deloitte', 'Barclays'),
+  l2('product', 'Sync the file to Dropbox, then open it in Figma.', 'Dropbox', 'Figma'),
+  l2('product', 'Is Copilot better than Cursor for this?', 'Copilot', 'Cursor'),
+  l2('model', 'Run the prompt through Claude Opus and Gemini Flash.', 'Claude', 'Gemini'),
+  l2('model', 'Switch from Mistral Large to Llama 3.3 70B.', 'Mistral', 'Llama'),
+  l2('model', 'Qwen and DeepSeek are cheaper than Claude.', 'Qwen', 'DeepSeek', 'Claude'),
+  l2('weekday', 'Tuesday standup moved to Wednesday.', 'Tuesday', 'Wednesday'),
+  l2('month', 'Invoices for March and July are missing.', 'March', 'July'),
+  l2('sentence-initial', 'Grant access to the staging bucket.', 'Grant'),
+  l2('sentence-initial', 'Faith in the numbers is low this quarter.', 'Faith'),
+  l2('sentence-initial', 'Bill me for the remaining hours.', 'Bill'),
+  l2('sentence-initial', 'Hope this helps!', 'Hope'),
+  l2('heading', 'Customer Success Playbook', 'Customer Success Playbook'),
+  l2('caps', 'ERROR: CONNECTION REFUSED BY PEER', 'CONNECTION REFUSED'),
+];
+
+const fp2 = (kind: string, text: string, ...keep: string[]): Case => ({ slice: `rw2-secret-fp/${kind}`, text, pii: [], keep });
+const tp2 = (form: string, text: string, value: string): Case => ({ slice: `rw2-secret-tp/${form}`, text, pii: [{ entity: 'SECRET', value }], keep: [] });
+function batch2Secrets(g: Gen): Case[] {
+  const v = (n: number, alphabet = AN): string => mixed(alphabet, n)(g);
+  const a = v(40), b = v(32, LAN), c = v(24), d = v(36), e = v(20), f = v(44, URLSAFE), h = s(HEX, 40)(g), k = v(28);
+  const oa = `sk-proj-${v(48, URLSAFE)}`;
+  const aws = v(40, AN + '/+');
+  const slack = `xoxb-${s(DIG, 12)(g)}-${s(DIG, 13)(g)}-${v(24)}`;
+  return [
+    tp2('gh-actions', `- name: Publish\n  run: npm publish\n  env:\n    NODE_AUTH_TOKEN: npm_${d}`, `npm_${d}`),
+    tp2('terraform', `provider "datadog" {\n  api_key = "${s(HEX, 32)(g).replace(/^./, 'a')}"\n  app_key = "${h}"\n}`, h),
+    tp2('docker-compose', `services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${e}`, e),
+    tp2('ini', `[smtp]\nuser = mailer\npassword = ${c}`, c),
+    tp2('properties', `spring.datasource.password=${k}`, k),
+    tp2('dotnet', `"ConnectionStrings": {"Default": "Server=db;User Id=sa;Password=${e};"}`, e),
+    tp2('url-query', `GET https://api.example.com/v2/items?api_key=${b}&page=2`, b),
+    tp2('header', `Authorization: Token ${a}`, a),
+    tp2('python', `openai.api_key = "${oa}"`, oa),
+    tp2('js', `const stripe = require('stripe')('sk_live_${c}');`, `sk_live_${c}`),
+    tp2('shell-history', `$ export AWS_SECRET_ACCESS_KEY=${aws}\n$ aws s3 ls`, aws),
+    tp2('chat', `here's my token, can you see why it 401s: ghp_${d}`, `ghp_${d}`),
+    tp2('chat', `the slack bot token is ${slack}, is it expired?`, slack),
+    tp2('yaml', `auth:\n  client_id: my-app\n  client_secret: ${f}`, f),
+    tp2('k8s-data', `kind: Secret\ntype: Opaque\nstringData:\n  password: ${k}`, k),
+  ];
+}
+const BATCH2_FP: readonly Case[] = [
+  fp2('placeholder', 'NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}', '${{ secrets.NPM_TOKEN }}'),
+  fp2('placeholder', 'password = <insert password>', '<insert password>'),
+  fp2('placeholder', 'api_key: sk-proj-REPLACE_ME', 'sk-proj-REPLACE_ME'),
+  fp2('placeholder', 'Authorization: Bearer <token>', '<token>'),
+  fp2('placeholder', 'export GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'),
+  fp2('not-a-secret', 'token_endpoint: https://auth.example.com/oauth/token', 'https://auth.example.com/oauth/token'),
+  fp2('not-a-secret', 'secretName: tls-cert\nsecretNamespace: ingress', 'tls-cert'),
+  fp2('not-a-secret', 'usage: {prompt_tokens: 812, completion_tokens: 95}', '812'),
+  fp2('not-a-secret', 'password_policy: strong', 'strong'),
+  fp2('not-a-secret', 'auth_method: oauth2', 'oauth2'),
+  fp2('hash', 'sha256sum: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'),
+  fp2('id', 'request_id: req_01HZX3Q8M7K2V9T4B6N1C5D8E0', 'req_01HZX3Q8M7K2V9T4B6N1C5D8E0'),
+  fp2('id', 'msg_01XFDUDYJgAACzvnptvVoYEL', 'msg_01XFDUDYJgAACzvnptvVoYEL'),
+  fp2('id', 'chatcmpl-9pQ3rT6uV8wX0yZ2aB4cD6eF8gH0', 'chatcmpl-9pQ3rT6uV8wX0yZ2aB4cD6eF8gH0'),
+  fp2('id', 'image: ghcr.io/acme/api@sha256:' + 'ab12'.repeat(16), 'sha256:' + 'ab12'.repeat(16)),
+];
+
 export function realworldCases(g: Gen, out: DevCase[]): void {
   for (const c of PERSON_CASES) out.push({ id: '', ...c });
   for (const c of LOOKALIKE_CASES) out.push({ id: '', ...c });
@@ -335,4 +456,7 @@ export function realworldCases(g: Gen, out: DevCase[]): void {
     }
   }
   for (const c of SECRET_FALSE_POSITIVES) out.push({ id: '', ...c });
+  for (const c of BATCH2) out.push({ id: '', ...c });
+  for (const c of batch2Secrets(g)) out.push({ id: '', ...c });
+  for (const c of BATCH2_FP) out.push({ id: '', ...c });
 }

@@ -37,6 +37,8 @@ const rows: Row[] = [
   ['{"name": "region", "value": "aB3dE5fG7hJ9kL1mN3pQz9"}', []],
   ['AWS_SECRET_ACCESS_KEY=EXAMPLEKEY_REPLACE_ME', []],
   ['password_min_length = 12', []],
+  ['password = <insert password>', []],
+  ['password = <Tr0ub4dor&3', [['GENERIC_SECRET', '<Tr0ub4dor&3']]],
   // not credentials
   ['<name>Alexander</name> <status>required</status>', [['PERSON', 'Alexander']]],
   ['<password>changeme</password>', []],

@@ -34,7 +34,7 @@ const META_WORDS = new Set([
   'total', 'cached', 'reasoning', 'estimate', 'budget', 'size', 'index', 'kind', 'mode', 'version', 'scope',
 ]);
 /** Placeholders and non-values that are never redacted. */
-const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|(?:example|.*replace[_\-]?me).*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
+const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|<[a-z_\- ]*|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|(?:example|.*replace[_\-]?me).*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
 
 function keyWords(key: string): string[] {
   // split camelCase and separators: "clientSecret" → client secret, "X-Api-Key" → x api key
