@@ -128,3 +128,13 @@ describe('hand-written held-out-style cases (names in real formats, secrets in t
     expect(kept(fp), detail(fp)).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe("hand-written Presidio-entity, card and phone cases (rw2-pii)", () => {
+  it('finds ≥ 97% of the values and keeps ≥ 95% of the number look-alikes', () => {
+    const p = slice('rw2-pii/*');
+    const l = slice('rw2-pii-lookalike/*');
+    expect(p.n).toBeGreaterThanOrEqual(30);
+    expect(recall(p), detail(p)).toBeGreaterThanOrEqual(0.97);
+    expect(kept(l), detail(l)).toBeGreaterThanOrEqual(0.95);
+  });
+});

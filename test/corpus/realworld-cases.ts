@@ -440,6 +440,61 @@ const BATCH2_FP: readonly Case[] = [
   fp2('id', 'image: ghcr.io/acme/api@sha256:' + 'ab12'.repeat(16), 'sha256:' + 'ab12'.repeat(16)),
 ];
 
+
+/**
+ * Presidio's entities, cards and phones as people write them (`rw2-pii/<entity>`, `rw2-pii-lookalike/<kind>`),
+ * values valid by their check digits (Luhn, mod 11, ABA, Base58Check / Bech32) where they have one.
+ */
+const pii2 = (entity: string, text: string, value: string): Case => ({ slice: `rw2-pii/${entity}`, text, pii: [{ entity, value }], keep: [] });
+const keep2 = (kind: string, text: string, ...keep: string[]): Case => ({ slice: `rw2-pii-lookalike/${kind}`, text, pii: [], keep });
+const PII2: readonly Case[] = [
+  pii2('CREDIT_CARD', 'card on file: 4111 1111 1111 1111 exp 09/27', '4111 1111 1111 1111'),
+  pii2('CREDIT_CARD', 'Visa ending... no wait full number is 4012-8888-8888-1881', '4012-8888-8888-1881'),
+  pii2('CREDIT_CARD', '{"pan":"5555555555554444","cvv":"123"}', '5555555555554444'),
+  pii2('CREDIT_CARD', 'amex 3782 822463 10005', '3782 822463 10005'),
+  pii2('CREDIT_CARD', 'Card: 6011.0009.9013.9424', '6011.0009.9013.9424'),
+  pii2('CREDIT_CARD', 'pay with 3530111333300000 please', '3530111333300000'),
+  pii2('PHONE_NUMBER', 'call me at (415) 555-2671 after 5', '(415) 555-2671'),
+  pii2('PHONE_NUMBER', 'Tel: +44 20 7946 0958', '+44 20 7946 0958'),
+  pii2('PHONE_NUMBER', 'WhatsApp +91 98765 43210', '+91 98765 43210'),
+  pii2('PHONE_NUMBER', 'Mobil: 0151 23456789', '0151 23456789'),
+  pii2('PHONE_NUMBER', 'phone: 212.555.0187 ext. 42', '212.555.0187'),
+  pii2('PHONE_NUMBER', 'Rufnummer +49 (0)30 901820', '+49 (0)30 901820'),
+  pii2('PHONE_NUMBER', '{"phone":"+61 412 345 678"}', '+61 412 345 678'),
+  pii2('PHONE_NUMBER', 'téléphone : 01 23 45 67 89', '01 23 45 67 89'),
+  pii2('US_SSN', 'SSN 401-23-4567 on the W-2', '401-23-4567'),
+  keep2('published-example', 'the SSA pamphlet number 219-09-9999 is no real SSN', '219-09-9999'),
+  pii2('US_SSN', 'social security number: 536 22 1234', '536 22 1234'),
+  pii2('EMAIL_ADDRESS', 'Reach me at first.last+billing@sub.example.co.uk', 'first.last+billing@sub.example.co.uk'),
+  pii2('EMAIL_ADDRESS', 'mailto:o\'neil@example.ie', "o'neil@example.ie"),
+  pii2('IP_ADDRESS', 'client_ip=198.51.100.23 user_agent=curl/8.4', '198.51.100.23'),
+  pii2('IP_ADDRESS', 'connect to [2001:db8::ff00:42:8329]:443', '2001:db8::ff00:42:8329'),
+  pii2('IP_ADDRESS', 'X-Forwarded-For: 203.0.113.195, 70.41.3.18', '203.0.113.195'),
+  pii2('IBAN_CODE', 'IBAN: DE89 3704 0044 0532 0130 00', 'DE89 3704 0044 0532 0130 00'),
+  pii2('IBAN_CODE', 'wire to GB82WEST12345698765432 by Friday', 'GB82WEST12345698765432'),
+  pii2('IBAN_CODE', 'rekening NL91 ABNA 0417 1643 00', 'NL91 ABNA 0417 1643 00'),
+  pii2('UK_NHS', 'NHS number: 943 476 5919', '943 476 5919'),
+  pii2('CRYPTO', 'send BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'),
+  pii2('CRYPTO', 'wallet 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'),
+  pii2('ABA_ROUTING_NUMBER', 'routing number 021000021, account 123456789012', '021000021'),
+  pii2('DATE_OF_BIRTH', 'DOB: 04/12/1987', '04/12/1987'),
+  pii2('DATE_OF_BIRTH', 'I was born on 3 March 1990 in Leeds', '3 March 1990'),
+  pii2('US_PASSPORT', 'passport no. 912803456', '912803456'),
+  pii2('US_ITIN', 'ITIN 912-70-1234', '912-70-1234'),
+  keep2('number', 'order #4111111111111112 shipped', '4111111111111112'),
+  keep2('number', 'version 10.15.7 build 19H2', '10.15.7'),
+  keep2('number', 'timestamp 1712345678901 latency_ms=245', '1712345678901'),
+  keep2('number', 'tracking 1Z999AA10123456784', '1Z999AA10123456784'),
+  keep2('number', 'invoice INV-2024-000123 total 1,234.56', 'INV-2024-000123'),
+  keep2('number', 'ISBN 978-3-16-148410-0', '978-3-16-148410-0'),
+  keep2('number', 'trace 0af7651916cd43dd8448eb211c80319c', '0af7651916cd43dd8448eb211c80319c'),
+  keep2('number', 'the meeting is on 2024-03-05 at 10:30', '2024-03-05'),
+  keep2('number', 'ticket 123-45-6789-A in Jira', '123-45-6789-A'),
+  keep2('number', 'rate limited: 429 after 1000 requests in 60 s', '1000'),
+  keep2('number', 'port 8080, pid 31337, uid 1000', '31337'),
+  keep2('number', 'coordinates 48.8566, 2.3522', '48.8566'),
+];
+
 export function realworldCases(g: Gen, out: DevCase[]): void {
   for (const c of PERSON_CASES) out.push({ id: '', ...c });
   for (const c of LOOKALIKE_CASES) out.push({ id: '', ...c });
@@ -459,4 +514,5 @@ export function realworldCases(g: Gen, out: DevCase[]): void {
   for (const c of BATCH2) out.push({ id: '', ...c });
   for (const c of batch2Secrets(g)) out.push({ id: '', ...c });
   for (const c of BATCH2_FP) out.push({ id: '', ...c });
+  for (const c of PII2) out.push({ id: '', ...c });
 }

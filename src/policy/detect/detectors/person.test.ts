@@ -54,6 +54,9 @@ const positives: [string, string[]][] = [
   ['i am arjun mehta, account 55120', ['arjun mehta']],
   // an airline name element under a person key
   ['{"passenger_name":"KHALIL/OMAR MR","pnr":"XK4T9Q"}', ['KHALIL/OMAR']],
+  // lower case: a listed surname before another listed name word; ambiguous words at the ends are the sentence
+  ['notes: conceição sampaio will call', ['conceição sampaio']],
+  ['ping hayashi ogunleye later', ['hayashi ogunleye']],
   // a Han surname and two characters after a cue, the given name unlisted
   ['请联系王小明确认发票', ['王小明']],
 ];
@@ -82,6 +85,7 @@ const negatives: string[] = [
   '@Test @Named("x") void check()',
   'mail me@Maria.example or @Weekly',
   'THE VAN IS HERE',
+  'the white house and set long park mode',
   '联系我们',
 ];
 

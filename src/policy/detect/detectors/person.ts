@@ -618,8 +618,9 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
     }
     const cue = cueBefore(text, i);
     const shape = tShape[i];
-    // lower-case words start a chain only with a cue or a listed name
-    if (shape === LOWER && cue === Cue.None && ((tF[i] as number) & FIRST) === 0) {
+    // lower-case words start a chain only with a cue or a listed first name, or a listed surname before
+    // another listed name word (family name first, or two surnames: "conceição sampaio")
+    if (shape === LOWER && cue === Cue.None && ((tF[i] as number) & FIRST) === 0 && !lowerSurnamePair(text, i, n)) {
       i++;
       continue;
     }
@@ -636,6 +637,15 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
     ) {
       j++;
       if (!isInitial(j) && !(tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0)) surnameSlot = false;
+    }
+    // in lower case, an ambiguous word (a name that is also an English word) at either end of a chain
+    // of three or more is the sentence around the name: "conceição sampaio will call", "ping hayashi ogunleye"
+    if (shape === LOWER && cue === Cue.None) {
+      while (j > i + 1 && ((tF[j] as number) & AMBIGUOUS) !== 0) j--;
+      if (j > i + 1 && ((tF[i] as number) & AMBIGUOUS) !== 0) {
+        i++;
+        continue;
+      }
     }
     // a particle does not end a name ("Maria de")
     while (j > i && ((tF[j] as number) & PARTICLE) !== 0 && ((tF[j] as number) & NAME) === 0 && (tShape[j] === LOWER ? shape !== LOWER : true)) j--;
@@ -666,6 +676,14 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       i++;
     }
   }
+}
+
+/** Lower-case word `i` is an unambiguous surname joined to a lower-case listed name word. */
+function lowerSurnamePair(text: string, i: number, n: number): boolean {
+  const f = tF[i] as number;
+  if ((f & LAST) === 0 || (f & AMBIGUOUS) !== 0 || i + 1 >= n || tShape[i + 1] !== LOWER || !joins(text, i + 1)) return false;
+  const g = tF[i + 1] as number;
+  return (g & NAME) !== 0 && (g & (NON_PERSON | CALENDAR_WORD | PLACE)) === 0;
 }
 
 /**
