@@ -57,6 +57,9 @@ const positives: [string, string[]][] = [
   // lower case: a listed surname before another listed name word; ambiguous words at the ends are the sentence
   ['notes: conceição sampaio will call', ['conceição sampaio']],
   ['ping hayashi ogunleye later', ['hayashi ogunleye']],
+  // "it's" introduces (the tokenizer ends "it" at the 's); a first name that is also a word needs "here"/"from"
+  ["it's Grace from billing", ['Grace']],
+  ['It’s Precious here', ['Precious']],
   // a Han surname and two characters after a cue, the given name unlisted
   ['请联系王小明确认发票', ['王小明']],
 ];
@@ -86,6 +89,8 @@ const negatives: string[] = [
   'mail me@Maria.example or @Weekly',
   'THE VAN IS HERE',
   'the white house and set long park mode',
+  "I'm Fine, thanks. It's Happy hour and it's Monday again; this is Fine",
+  "I'm Happy to help",
   '联系我们',
 ];
 

@@ -351,6 +351,8 @@ function cueBefore(text: string, i: number): Cue {
   }
   // "thank you,\nMaria"
   if (p > 0 && wordIs(text, p, 'you') && ((tF[p - 1] as number) & SIGNOFF) !== 0 && /[,\n!-]/.test(text.slice(gapStart, gapEnd))) return Cue.Strong;
+  // "it's Grace": the tokenizer ends a word at a possessive 's, so the introduction is "it" + "'s "
+  if ((g0 === 39 || g0 === 0x2019) && gap === 3 && text.charCodeAt(gapStart + 1) === 115 && text.charCodeAt(gapStart + 2) === 32 && wordIs(text, p, 'it')) return Cue.Intro;
   if (g0 !== 32 && g0 !== 44) return Cue.None;
   if ((f & INTRODUCER) !== 0) {
     if (wordIs(text, p, 'this') || wordIs(text, p, 'call')) return Cue.None; // needs "this is", "call me"
@@ -499,7 +501,7 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
     const introLower = cue === Cue.Intro && lowers === words && words === 2 && (firstFlags & FIRST) !== 0 && (firstFlags & AMBIGUOUS) === 0 && unknown === 1 && (tE[j] as number) - (tS[j] as number) >= 3;
     if (lowers > 0 && cue !== Cue.Named && strong + weak < words && !introLower) return NO;
     if (cue === Cue.Intro && strong + weak === 0 && !(caps + nocase === words && unknown === words)) return NO;
-    if (words === 1 && ((tF[i] as number) & (NOT_AFTER_CUE | COMMON)) !== 0 && strong === 0 && (cue !== Cue.Strong || lowers > 0)) return NO;
+    if (words === 1 && ((tF[i] as number) & (NOT_AFTER_CUE | COMMON)) !== 0 && strong === 0 && (cue !== Cue.Strong || lowers > 0) && !introducedName(text, i, cue)) return NO;
     if (unknown === words && ((tF[i] as number) & NOT_AFTER_CUE) !== 0) return NO;
     if (words === 1 && ((tF[i] as number) & (PLACE)) !== 0 && cue === Cue.Intro) return NO;
     return YES;
@@ -552,6 +554,19 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
 }
 
 let tokenCount = 0;
+
+/**
+ * "it's Grace from billing", "this is Faith here": after an introduction, a capitalised first name that
+ * is also an English word is the name when "here" or "from" follows. Not at a comma or the end: the
+ * name lists hold Fine and Happy, and "I'm Fine, thanks" is a sentence.
+ */
+function introducedName(text: string, i: number, cue: Cue): boolean {
+  const f = tF[i] as number;
+  if (cue !== Cue.Intro || tShape[i] !== CAP || (f & FIRST) === 0 || (f & (NOT_AFTER_CUE | NON_PERSON | CALENDAR_WORD | PLACE)) !== 0) return false;
+  const e = tE[i] as number;
+  const k = i + 1;
+  return k < tokenCount && singleSpace(text, e, tS[k] as number) && (wordIs(text, k, 'here') || wordIs(text, k, 'from'));
+}
 
 /** The word after word `j` is a capitalised company or street word joined to it ("Acme Ltd", "Garcia Consulting"). */
 function orgAfter(text: string, j: number): boolean {
