@@ -21,6 +21,7 @@ import { mulberry32, type Rng } from '../support/rng.js';
 import { COMPANY_LOOK_ALIKES, CULTURES, LOOK_ALIKES, NAME_EDGES, type CultureNames } from './names.js';
 import { secretCases } from './secret-vectors.js';
 import { presidioCases } from './presidio-vectors.js';
+import { realworldCases } from './realworld-cases.js';
 
 export interface DevCase {
   id: string;
@@ -302,6 +303,8 @@ export function generateDetectDev(seed = DETECT_DEV_SEED): DevCase[] {
   cardPhoneCases(g, out);
   secretCases(g, out);
   presidioCases(g, out);
+  // last, so the template cases keep their ids and bodies
+  realworldCases(g, out);
   return out.map((c, i) => ({ ...c, id: `detect-${String(i).padStart(5, '0')}` }));
 }
 

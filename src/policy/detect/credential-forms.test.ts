@@ -25,6 +25,20 @@ const rows: Row[] = [
   ['le mot de passe est Tr0ub4dor&3', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
   ['la contraseña es Tr0ub4dor&3', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
   ['a senha é Tr0ub4dor&3', [['GENERIC_SECRET', 'Tr0ub4dor&3']]],
+  // a name/value pair names the secret in its name field
+  ['env:\n  - name: TRAVIS_TOKEN\n    value: "jGSdhJ3BeOYfYDHdywDS2b"', [['GENERIC_SECRET', 'jGSdhJ3BeOYfYDHdywDS2b']]],
+  ['[{"Name":"DB_PASSWORD","Value":"s3cr3tPa55"}]', [['GENERIC_SECRET', 's3cr3tPa55']]],
+  ['{"name": "API_TOKEN", "value": "aB3dE5fG7hJ9kL1mN3pQz9"}', [['GENERIC_SECRET', 'aB3dE5fG7hJ9kL1mN3pQz9']]],
+  // an all-digit password; ascending or repeated digits are placeholders
+  ['DB_PASSWORD="614452904315"', [['GENERIC_SECRET', '614452904315']]],
+  ['password: 12345678', []],
+  ['password: 00000000', []],
+  ['env:\n  - name: LOG_LEVEL\n    value: "aB3dE5fG7hJ9kL1mN3pQz9"', []],
+  ['{"name": "region", "value": "aB3dE5fG7hJ9kL1mN3pQz9"}', []],
+  ['AWS_SECRET_ACCESS_KEY=EXAMPLEKEY_REPLACE_ME', []],
+  ['password_min_length = 12', []],
+  ['password = <insert password>', []],
+  ['password = <Tr0ub4dor&3', [['GENERIC_SECRET', '<Tr0ub4dor&3']]],
   // not credentials
   ['<name>Alexander</name> <status>required</status>', [['PERSON', 'Alexander']]],
   ['<password>changeme</password>', []],

@@ -93,6 +93,21 @@ table('more secret families', [
   ['api_token <- "Zq8Lm2Nx7Rt4Vb6Kp9HdW3"', [['GENERIC_SECRET', 'Zq8Lm2Nx7Rt4Vb6Kp9HdW3']]],
   ['TELEGRAM_BOT_TOKEN=1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7', [['GENERIC_SECRET', '1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7']]],
   ['shopify shpat_1a2b3c4d5e6f7a8b9c0d1e2f3a4b (too short)', []],
+  // a Telegram token inside the Bot API's URL; "robot" before the digits is no URL
+  ["fetch('https://api.telegram.org/bot1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7/getMe')", [['GENERIC_SECRET', '1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7']]],
+  ['robot1234567890:AAH3kLm9Qp2Rs4Tu6Vw8Xy0Za1Bc3De5Fg7', []],
+  // Discord webhooks: snowflake id and a 68-character token; a placeholder token is kept
+  [
+    'post to https://discord.com/api/webhooks/997562901639869357/2HVH1TbOIqNXmLQcZxULB5thFJ0PtbhVTNBdHhpnOncoP_YYPvJEVwPBhtVW2abgzT9k now',
+    [['GENERIC_SECRET', 'https://discord.com/api/webhooks/997562901639869357/2HVH1TbOIqNXmLQcZxULB5thFJ0PtbhVTNBdHhpnOncoP_YYPvJEVwPBhtVW2abgzT9k']],
+  ],
+  ['https://discord.com/api/webhooks/997562901639869357/' + 'x'.repeat(68), []],
+  // Authress service client keys; the same shape without the account part is not one
+  [
+    'key sc_soqenjdwhd2k.eqjcv.acc_wnxdaxtj0wkmqmnlz48j.PJce0jayq5AX1BFsq-DdsUhIjHNE-b2CmBNMmQ9eiZXhsKfxYm',
+    [['GENERIC_SECRET', 'sc_soqenjdwhd2k.eqjcv.acc_wnxdaxtj0wkmqmnlz48j.PJce0jayq5AX1BFsq-DdsUhIjHNE-b2CmBNMmQ9eiZXhsKfxYm']],
+  ],
+  ['key sc_soqenjdwhd2k.eqjcv.PJce0jayq5AX1BFsq-DdsUhIjHNE-b2CmBNMmQ9eiZXhsKfxYm', []],
 ]);
 
 table('STREET_ADDRESS', [

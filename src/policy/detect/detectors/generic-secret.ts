@@ -34,7 +34,7 @@ const META_WORDS = new Set([
   'total', 'cached', 'reasoning', 'estimate', 'budget', 'size', 'index', 'kind', 'mode', 'version', 'scope',
 ]);
 /** Placeholders and non-values that are never redacted. */
-const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|replace[_\-]?me.*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
+const PLACEHOLDERS = /^(?:null|none|nil|true|false|undefined|empty|redacted|hidden|masked|changeme|placeholder|example|string|secret|password|token|xxx+|\*+|\.+|<[^>]*>|<[a-z_\- ]*|\$\{[^}]*\}|\{\{[^}]*\}\}|%[^%]*%|your[_\-].*|my[_\-].*|env\b.*|process\.env.*|os\.environ.*|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|#\{[^}]*\}|<%=?[^%]*%>|@[A-Za-z_]+@|\[\[[^\]]*\]\]|(?:x{4,}|X{4,}|0{8,}|\.{3}|…).*|.*(?:x{6,}|X{6,}).*|(?:example|.*replace[_\-]?me).*|.*[_\-]here|tbd|todo|fixme|dummy|sample|foobar|insert[_\-].*)$/i;
 
 function keyWords(key: string): string[] {
   // split camelCase and separators: "clientSecret" → client secret, "X-Api-Key" → x api key
@@ -166,9 +166,22 @@ export function looksSecret(value: string, kind: SecretKeyKind): boolean {
   if (kind === 'secret' && /^\d{12,64}$/.test(value)) return !allSame(value) && shannonEntropy(value) >= 2.5;
   const classes = charClassCount(value);
   const entropy = shannonEntropy(value);
+  // an all-digit password is still one ("DB_PASSWORD=614452904315"); a run such as 12345678 is a placeholder
+  if (kind === 'password' && /^\d+$/.test(value)) return !allSame(value) && !sequential(value);
   if (kind === 'password') return classes >= 2 || entropy >= 3.0;
   if (kind === 'weak' && HEX_OR_UUID.test(value)) return false;
   return classes >= 2 && entropy >= 3.0;
+}
+
+/** Digits that step by +1 or -1 throughout ("123456", "9876543210"). */
+function sequential(value: string): boolean {
+  const d = value.charCodeAt(1) - value.charCodeAt(0);
+  if (d !== 1 && d !== -1) return false;
+  for (let i = 2; i < value.length; i++) {
+    const step = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    if (step !== d && !(d === 1 && value[i - 1] === '9' && value[i] === '0')) return false;
+  }
+  return true;
 }
 
 /**
@@ -193,7 +206,9 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   const keyStart = readKey(text, keyEnd);
   if (keyStart < 0) return sep + 1;
   // `apiToken string` (a declared type after the name): the name is the key
-  const rawKey = text.slice(keyStart, keyEnd).split(/[ :]/)[0] as string;
+  let rawKey = text.slice(keyStart, keyEnd).split(/[ :]/)[0] as string;
+  // a name/value pair names the secret in its `name` field (Kubernetes env, ECS, Azure app settings)
+  if (keyEnd - keyStart <= 7 && /^value["'`]?$/i.test(rawKey)) rawKey = pairedName(text, keyStart) ?? rawKey;
   const hinted = KEY_HINT.test(rawKey);
   if (!hinted && !hasVendorWord(rawKey)) return sep + 1;
   const kind = hinted ? secretKeyKind(rawKey.replace(/["'`\s\]\[]/g, '')) : undefined;
@@ -216,10 +231,27 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   return end;
 }
 
+/**
+ * The name of a name/value pair whose `value` key starts at `valueKey`: the nearest `name` field
+ * before it, within a few lines, with nothing but separators between — `- name: API_TOKEN\n  value: …`
+ * (Kubernetes env), `{"name": "API_TOKEN", "value": "…"}` (ECS task definitions, Azure app settings).
+ * Bounded: reads at most PAIR_WINDOW characters back.
+ */
+const PAIR_WINDOW = 160;
+const PAIR_NAME = /(?:^|[\s{,"'-])name["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_.\-]{2,64})["']?[\s,]{0,40}$/i;
+function pairedName(text: string, valueKey: number): string | undefined {
+  let from = valueKey - 1;
+  // the opening quote or '<' of the value key itself
+  const q = text.charCodeAt(from);
+  if (q === 34 || q === 39 || q === 60) from--;
+  const window = text.slice(Math.max(0, from + 1 - PAIR_WINDOW), from + 1);
+  return PAIR_NAME.exec(window)?.[1];
+}
+
 export const genericSecretDetector: BuiltinDetector = {
   name: 'generic_secret',
   entity: 'GENERIC_SECRET',
-  patterns: [],
+  patterns: [PAIR_NAME],
   mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretOrVendorWord(text),
   triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretOrVendorWord(text),
   find(text: string, out: Finding[]): void {

@@ -43,6 +43,25 @@ const positives: [string, string[]][] = [
   ['# TODO(jdoe): remove', ['jdoe']],
   ['File "/home/maria.garcia/app.py", line 3', ['maria.garcia']],
   ['C:\\Users\\Priya.Patel\\AppData', ['Priya.Patel']],
+  // chat mentions of a listed name, and a surname after it
+  ['@Bartholomew can you review #4312?', ['Bartholomew']],
+  ['cc @Priya Raman on the thread', ['Priya Raman']],
+  // particles written in the case of the name around them (Vietnamese middle names, Dutch tussenvoegsels)
+  ['CARDHOLDER NAME: NGUYEN VAN MINH', ['NGUYEN VAN MINH']],
+  ['Nguyen Van Minh called back', ['Nguyen Van Minh']],
+  ['I met Ludwig Van Beethoven', ['Ludwig Van Beethoven']],
+  // after an introduction, an unambiguous first name in lower case brings an unlisted surname
+  ['i am arjun mehta, account 55120', ['arjun mehta']],
+  // an airline name element under a person key
+  ['{"passenger_name":"KHALIL/OMAR MR","pnr":"XK4T9Q"}', ['KHALIL/OMAR']],
+  // lower case: a listed surname before another listed name word; ambiguous words at the ends are the sentence
+  ['notes: conceição sampaio will call', ['conceição sampaio']],
+  ['ping hayashi ogunleye later', ['hayashi ogunleye']],
+  // "it's" introduces (the tokenizer ends "it" at the 's); a first name that is also a word needs "here"/"from"
+  ["it's Grace from billing", ['Grace']],
+  ['It’s Precious here', ['Precious']],
+  // a Han surname and two characters after a cue, the given name unlisted
+  ['请联系王小明确认发票', ['王小明']],
 ];
 
 const negatives: string[] = [
@@ -64,6 +83,15 @@ const negatives: string[] = [
   'Visit Sofia, Bulgaria or Jordan next spring',
   'model=claude-3-5-sonnet-20241022 provider=anthropic',
   'ERROR TIMEOUT IN UPSTREAM SERVICE',
+  // annotations and addresses are no mentions; a capitalised word is not one unless a listed name
+  '@Override public void run() {}',
+  '@Test @Named("x") void check()',
+  'mail me@Maria.example or @Weekly',
+  'THE VAN IS HERE',
+  'the white house and set long park mode',
+  "I'm Fine, thanks. It's Happy hour and it's Monday again; this is Fine",
+  "I'm Happy to help",
+  '联系我们',
 ];
 
 /** Companies whose words are person-like: a company word after them, a possessive, a name-led brand. */
@@ -83,6 +111,12 @@ const companies: string[] = [
   'Order from Calvin Klein and Ralph Lauren.',
   'Sign in with your Contoso or Fabrikam account.',
   'Acme billing runs monthly; Acme Corp pays.',
+  // a brand that is no name word before a company word or a name-led company
+  "Acme Bank's fraud team flagged the transfer.",
+  'We migrated from Goldman Sachs Marcus to Wise.',
+  // firms written with '&'
+  'Procter & Gamble and Ernst & Young sponsor the event.',
+  'Invoice from Johnson & Johnson attached.',
 ];
 
 /** A capitalised common word beside a name is no part of it; the name is still found. */
@@ -111,6 +145,10 @@ const edges: [string, string[]][] = [
   // a possessive ends the name and is not redacted
   ["Priya's laptop and Zhiwei Guo's phone", ['Priya', 'Zhiwei Guo']],
   ['Chidi Okafor’s badge', ['Chidi Okafor']],
+  // people joined by '&' are still people; a brand before a name does not hide it
+  ['I met Maria Garcia & Tom Jones', ['Maria Garcia', 'Tom Jones']],
+  ['Our Acme Bank contact is Maria Garcia', ['Maria Garcia']],
+  ['Google Maria Garcia', ['Maria Garcia']],
 ];
 
 describe('PERSON', () => {

@@ -351,6 +351,8 @@ function cueBefore(text: string, i: number): Cue {
   }
   // "thank you,\nMaria"
   if (p > 0 && wordIs(text, p, 'you') && ((tF[p - 1] as number) & SIGNOFF) !== 0 && /[,\n!-]/.test(text.slice(gapStart, gapEnd))) return Cue.Strong;
+  // "it's Grace": the tokenizer ends a word at a possessive 's, so the introduction is "it" + "'s "
+  if ((g0 === 39 || g0 === 0x2019) && gap === 3 && text.charCodeAt(gapStart + 1) === 115 && text.charCodeAt(gapStart + 2) === 32 && wordIs(text, p, 'it')) return Cue.Intro;
   if (g0 !== 32 && g0 !== 44) return Cue.None;
   if ((f & INTRODUCER) !== 0) {
     if (wordIs(text, p, 'this') || wordIs(text, p, 'call')) return Cue.None; // needs "this is", "call me"
@@ -414,7 +416,8 @@ function nameish(i: number, surnameSlot = false, afterName = false): boolean {
   if ((f & NAME) !== 0 || f === 0) return true;
   if (surnameSlot && f === COMMON && shape === CAP) return true;
   if (shape === CAP && (f & ~(SYLLABLE | COMMON | PARTICLE | TITLE)) === 0 && (f & SYLLABLE) !== 0) return true; // "Mei", "Wei" beside a surname
-  return shape === LOWER && (f & PARTICLE) !== 0; // "van", "de", "bin" inside a name
+  // "van", "de", "bin" inside a name; "NGUYEN VAN MINH", "Nguyen Van Minh" (judgeChain skips them inside, trims them at the end)
+  return (f & PARTICLE) !== 0 && (shape === LOWER || shape === UPPER || shape === CAP);
 
 }
 
@@ -435,6 +438,16 @@ const NONE_OF_IT = 2;
 
 /** Decides the chain of words [i, j] (consecutive name-ish words). */
 function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHints | undefined): number {
+  // before the words are judged one by one, which would reject the first and let the rest stand
+  // alone: a company named after people ("Goldman Sachs Marcus"), a brand with a company word
+  // ("Acme Bank's"), a firm written with '&' ("Procter & Gamble")
+  if (j > i && companyPair(text, i)) return NONE_OF_IT;
+  // the word before the chain, a brand that is no name word (so no chain started there), joined to it
+  if (i > 0 && singleSpace(text, tE[i - 1] as number, tS[i] as number) && (tShape[i - 1] === CAP || tShape[i - 1] === UPPER)) {
+    const before = tF[i - 1] as number;
+    if ((before & NON_PERSON) !== 0 && (before & NAME) === 0 && (((tF[i] as number) & ORG_SUFFIX) !== 0 || companyPair(text, i - 1))) return NONE_OF_IT;
+  }
+  if (cue === Cue.None && ampersandFirm(text, i, j)) return NONE_OF_IT;
   let strong = 0;
   let weak = 0;
   let unknown = 0;
@@ -453,7 +466,7 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
       initials++;
       continue;
     }
-    if (shape === LOWER && (f & PARTICLE) !== 0 && k > i && k < j) continue;
+    if ((shape === LOWER || shape === tShape[i]) && (f & PARTICLE) !== 0 && (f & NAME) === 0 && k > i && k < j) continue;
     words++;
     if (words === 1) firstFlags = f;
     if (shape === CAP) caps++;
@@ -484,9 +497,11 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
   if (((tF[i] as number) & PLACE_PREFIX) !== 0 && words >= 2 && tShape[i] !== LOWER) return NONE_OF_IT;
 
   if (cue !== Cue.None) {
-    if (lowers > 0 && cue !== Cue.Named && strong + weak < words) return NO;
+    // "i am arjun mehta": after an introduction, a lower-case unambiguous first name may bring one unlisted surname
+    const introLower = cue === Cue.Intro && lowers === words && words === 2 && (firstFlags & FIRST) !== 0 && (firstFlags & AMBIGUOUS) === 0 && unknown === 1 && (tE[j] as number) - (tS[j] as number) >= 3;
+    if (lowers > 0 && cue !== Cue.Named && strong + weak < words && !introLower) return NO;
     if (cue === Cue.Intro && strong + weak === 0 && !(caps + nocase === words && unknown === words)) return NO;
-    if (words === 1 && ((tF[i] as number) & (NOT_AFTER_CUE | COMMON)) !== 0 && strong === 0 && (cue !== Cue.Strong || lowers > 0)) return NO;
+    if (words === 1 && ((tF[i] as number) & (NOT_AFTER_CUE | COMMON)) !== 0 && strong === 0 && (cue !== Cue.Strong || lowers > 0) && !introducedName(text, i, cue)) return NO;
     if (unknown === words && ((tF[i] as number) & NOT_AFTER_CUE) !== 0) return NO;
     if (words === 1 && ((tF[i] as number) & (PLACE)) !== 0 && cue === Cue.Intro) return NO;
     return YES;
@@ -540,6 +555,19 @@ function judgeChain(text: string, i: number, j: number, cue: Cue, hints: ScanHin
 
 let tokenCount = 0;
 
+/**
+ * "it's Grace from billing", "this is Faith here": after an introduction, a capitalised first name that
+ * is also an English word is the name when "here" or "from" follows. Not at a comma or the end: the
+ * name lists hold Fine and Happy, and "I'm Fine, thanks" is a sentence.
+ */
+function introducedName(text: string, i: number, cue: Cue): boolean {
+  const f = tF[i] as number;
+  if (cue !== Cue.Intro || tShape[i] !== CAP || (f & FIRST) === 0 || (f & (NOT_AFTER_CUE | NON_PERSON | CALENDAR_WORD | PLACE)) !== 0) return false;
+  const e = tE[i] as number;
+  const k = i + 1;
+  return k < tokenCount && singleSpace(text, e, tS[k] as number) && (wordIs(text, k, 'here') || wordIs(text, k, 'from'));
+}
+
 /** The word after word `j` is a capitalised company or street word joined to it ("Acme Ltd", "Garcia Consulting"). */
 function orgAfter(text: string, j: number): boolean {
   const k = j + 1;
@@ -565,6 +593,21 @@ const COMPANY_PAIRS = new Set([
   'deutsche bank', 'lloyds bank', 'charles river', 'nathan james', 'victoria secret', 'tiffany co',
 ]);
 
+/**
+ * A one-word chain joined by " & " to a capitalised word: a firm ("Procter & Gamble", "Johnson &
+ * Johnson", "Ernst & Young"), unless the word is an unambiguous first name ("Anna & Tom").
+ */
+function ampersandFirm(text: string, i: number, j: number): boolean {
+  if (i !== j || tShape[i] !== CAP) return false;
+  const f = tF[i] as number;
+  if ((f & FIRST) !== 0 && (f & (AMBIGUOUS | LAST)) === 0) return false;
+  const e = tE[j] as number;
+  const s = tS[i] as number;
+  const after = text.charCodeAt(e) === 32 && text.charCodeAt(e + 1) === 38 && text.charCodeAt(e + 2) === 32 && i + 1 < tokenCount && tS[i + 1] === e + 3 && tShape[i + 1] === CAP;
+  const before = s >= 3 && text.charCodeAt(s - 1) === 32 && text.charCodeAt(s - 2) === 38 && text.charCodeAt(s - 3) === 32 && i > 0 && tE[i - 1] === s - 3 && tShape[i - 1] === CAP;
+  return after || before;
+}
+
 function companyPair(text: string, i: number): boolean {
   const k = i + 1;
   if (k >= tokenCount || tShape[i] === CJK) return false;
@@ -578,14 +621,21 @@ function companyPair(text: string, i: number): boolean {
 function findChains(text: string, n: number, out: Found[], hints: ScanHints | undefined): void {
   let i = 0;
   while (i < n) {
+    const m = tUsed[i] === 1 ? 0 : mention(text, i, n);
+    if (m > 0) {
+      push(out, text, i, i + m - 1);
+      i += m;
+      continue;
+    }
     if (tUsed[i] === 1 || !nameish(i) || !isolated(text, tS[i] as number, tE[i] as number)) {
       i++;
       continue;
     }
     const cue = cueBefore(text, i);
     const shape = tShape[i];
-    // lower-case words start a chain only with a cue or a listed name
-    if (shape === LOWER && cue === Cue.None && ((tF[i] as number) & FIRST) === 0) {
+    // lower-case words start a chain only with a cue or a listed first name, or a listed surname before
+    // another listed name word (family name first, or two surnames: "conceição sampaio")
+    if (shape === LOWER && cue === Cue.None && ((tF[i] as number) & FIRST) === 0 && !lowerSurnamePair(text, i, n)) {
       i++;
       continue;
     }
@@ -603,8 +653,17 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       j++;
       if (!isInitial(j) && !(tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0)) surnameSlot = false;
     }
+    // in lower case, an ambiguous word (a name that is also an English word) at either end of a chain
+    // of three or more is the sentence around the name: "conceição sampaio will call", "ping hayashi ogunleye"
+    if (shape === LOWER && cue === Cue.None) {
+      while (j > i + 1 && ((tF[j] as number) & AMBIGUOUS) !== 0) j--;
+      if (j > i + 1 && ((tF[i] as number) & AMBIGUOUS) !== 0) {
+        i++;
+        continue;
+      }
+    }
     // a particle does not end a name ("Maria de")
-    while (j > i && tShape[j] === LOWER && ((tF[j] as number) & PARTICLE) !== 0 && shape !== LOWER) j--;
+    while (j > i && ((tF[j] as number) & PARTICLE) !== 0 && ((tF[j] as number) & NAME) === 0 && (tShape[j] === LOWER ? shape !== LOWER : true)) j--;
     // without case, a name ends one word after its last listed word ("خالد المصري", not the verb after it)
     if (shape === NOCASE) {
       let last = i;
@@ -632,6 +691,34 @@ function findChains(text: string, n: number, out: Found[], hints: ScanHints | un
       i++;
     }
   }
+}
+
+/** Lower-case word `i` is an unambiguous surname joined to a lower-case listed name word. */
+function lowerSurnamePair(text: string, i: number, n: number): boolean {
+  const f = tF[i] as number;
+  if ((f & LAST) === 0 || (f & AMBIGUOUS) !== 0 || i + 1 >= n || tShape[i + 1] !== LOWER || !joins(text, i + 1)) return false;
+  const g = tF[i + 1] as number;
+  return (g & NAME) !== 0 && (g & (NON_PERSON | CALENDAR_WORD | PLACE)) === 0;
+}
+
+/**
+ * A chat mention of a listed name, `@Bartholomew` or `@Priya Raman` (Slack, Teams display names): the
+ * '@' starts the text or follows a space, the word is capitalised and an unambiguous name-list word
+ * (so Java annotations such as `@Override` or `@Test` are not taken), and a capitalised surname may
+ * follow. Returns the number of words of the name, 0 when there is none.
+ */
+function mention(text: string, i: number, n: number): number {
+  const s = tS[i] as number;
+  if (s === 0 || text.charCodeAt(s - 1) !== 64 || tShape[i] !== CAP) return 0;
+  if (s >= 2 && text.charCodeAt(s - 2) > 32 && text.charCodeAt(s - 2) !== 40) return 0;
+  const f = tF[i] as number;
+  if ((f & NAME) === 0 || (f & AMBIGUOUS) !== 0) return 0;
+  const e = tE[i] as number;
+  const c = text.charCodeAt(e);
+  if (c === 40 || c === 46 && letterKind(text.charCodeAt(e + 1)) !== 0) return 0; // @Named(…), @Maria.Garcia
+  const k = i + 1;
+  if (k < n && joins(text, k) && tShape[k] === CAP && ((tF[k] as number) & LAST) !== 0 && ((tF[k] as number) & (NON_PERSON | CALENDAR_WORD | PLACE)) === 0 && isolated(text, tS[k] as number, tE[k] as number)) return 2;
+  return 1;
 }
 
 /**
@@ -746,6 +833,8 @@ function isValueStop(c: number): boolean {
 }
 
 /** Judges the words of a key's value; pushes the name found. */
+const IATA_NAME = /^([A-Z][A-Z'\-]{0,30}\/[A-Z][A-Z'\-]{0,30}(?: [A-Z][A-Z'\-]{0,30}){0,3}?)(?: (?:MR|MRS|MS|MISS|MSTR|DR|PROF))?$/;
+
 function judgeValue(text: string, vs: number, ve: number, kind: number, n: number, out: Found[], hints: ScanHints | undefined): void {
   // the words inside [vs, ve)
   // first word starting at or after vs (binary search: keys may be many)
@@ -761,6 +850,14 @@ function judgeValue(text: string, vs: number, ve: number, kind: number, n: numbe
   while (j < n && (tE[j] as number) <= ve && j - i <= MAX_CHAIN) j++;
   j--;
   if (j < i || j - i >= MAX_CHAIN) return;
+  // an airline name element under a person key: SURNAME/GIVEN NAMES and a title (IATA BCBP, PNRs)
+  if (kind === 1 && ve - vs <= 64) {
+    const m = IATA_NAME.exec(text.slice(vs, ve));
+    if (m !== null) {
+      out.push({ start: vs, end: vs + (m[1] as string).length });
+      return;
+    }
+  }
   // the value is only these words, spaces, initials' dots, hyphens and apostrophes
   for (let p = vs; p < ve; p++) {
     const c = text.charCodeAt(p);
@@ -946,13 +1043,17 @@ const CJK_AFTER = [
   '씨', '님', '선생님', '교수님', '은', '는', '이', '가', '을', '를', '의', '에게', '께', '께서', '한테', '와', '과', '입니다', '이에요', '예요', '이고', '도', '대리', '과장', '부장', '팀장', '사장',
 ];
 /** Cues just before a name inside a run. */
-const CJK_BEFORE = ['我叫', '我是', '名叫', '叫做', '姓名', '名字是', '联系人', '收件人', '客户', '患者', '尊敬的', '亲爱的', '致', '私は', '名前は', 'わたしは', '제 이름은', '저는', '이름은'];
+const CJK_BEFORE = ['我叫', '我是', '名叫', '叫做', '姓名', '名字是', '联系人', '联系', '聯繫', '收件人', '客户', '患者', '尊敬的', '亲爱的', '致', '通知', '告诉', '转告', '负责人', '担当者', '担当', '宛先', '私は', '名前は', 'わたしは', '제 이름은', '저는', '이름은'];
 const HONORIFIC = new Set(['先生', '女士', '小姐', 'さん', '様', 'さま', 'くん', 'ちゃん', '氏', '殿', '씨', '님', '선생님', '교수님']);
 
 function afterOk(run: string, at: number): boolean {
   if (at === run.length) return true;
   for (const a of CJK_AFTER) if (run.startsWith(a, at)) return true;
   return false;
+}
+
+function han(c: number): boolean {
+  return c >= 0x4e00 && c <= 0x9fff;
 }
 
 function honorificAt(run: string, at: number): boolean {
@@ -970,10 +1071,14 @@ function cjkNameAt(text: string, base: number, runEnd: number, p: number, table:
       const e = p + ls + lg;
       if (e > run.length) continue;
       if ((table.probe(text, base + p + ls, base + e) & FIRST) === 0) continue;
-      if (lg === 2 ? afterOk(run, e) || p === 0 : afterOk(run, e)) return e;
+      // p is the run's start or just after a cue: a two-character given name needs nothing after it
+      if (lg === 2 || afterOk(run, e)) return e;
     }
     // surname alone before an honorific: 田中さん, 王先生, 김씨
     if (honorificAt(run, p + ls)) return p + ls;
+    // after a cue (p > 0), a Han surname and two Han characters are a name even when the given name is
+    // unlisted (请联系王小明确认): given names are free combinations of characters
+    if (p > 0 && p + ls + 2 <= run.length && han(run.charCodeAt(p + ls)) && han(run.charCodeAt(p + ls + 1)) && !afterOk(run, p + ls)) return p + ls + 2;
   }
   // given name alone before an honorific: 민준씨
   for (const lg of [2, 1]) {
@@ -1065,7 +1170,7 @@ export function findPersons(text: string, out: Finding[], hints?: ScanHints): vo
 export const personDetector: BuiltinDetector = {
   name: 'person',
   entity: 'PERSON',
-  patterns: [TODO, HOME],
+  patterns: [TODO, HOME, IATA_NAME],
   mayMatch: (text) => text.length >= 2,
   find: findPersons,
 };

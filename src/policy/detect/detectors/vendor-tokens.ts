@@ -68,6 +68,8 @@ const FAMILIES: readonly [readonly string[], string][] = [
   [['access-sandbox-', 'access-development-', 'access-production-'], 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'], // Plaid
   [['sl.'], 'sl\\.[A-Za-z0-9\\-=_]{135}'], // Dropbox short-lived
   [['ZXlK'], 'ZXlK[A-Za-z0-9+/]{40,8000}={0,2}'], // a JWT, base64-encoded (checked below)
+  // Authress service client and access keys: <prefix>_<client>.<key id>.acc_<account>.<secret>
+  [['sc_', 'ext_', 'scauth_', 'authress_'], '(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.acc[_\\-][a-z0-9\\-]{10,32}\\.[A-Za-z0-9+/_=\\-]{30,120}'],
   [['pk.eyJ', 'sk.eyJ'], '[ps]k\\.eyJ[A-Za-z0-9_\\-]{40,200}\\.[A-Za-z0-9_\\-]{20,40}'], // Mapbox
 ];
 
@@ -125,8 +127,11 @@ export const vendorTokenDetector: BuiltinDetector = {
  */
 const SHAPES: readonly { literal: string; pattern: RegExp; valid(s: string): boolean }[] = [
   { literal: 'Q~', pattern: /(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~\-])/g, valid: random },
-  { literal: ':AA', pattern: /(?<![A-Za-z0-9_\-])\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(s.indexOf(':') + 3)) },
+  // also inside the Bot API's URLs: https://api.telegram.org/bot<token>/sendMessage
+  { literal: ':AA', pattern: /(?:(?<=\/bot)|(?<![A-Za-z0-9_\-]))\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(s.indexOf(':') + 3)) },
   { literal: 'webhook.office.com', pattern: /https:\/\/[a-z0-9]{1,40}\.webhook\.office\.com\/webhookb2\/[a-z0-9\-]{36}@[a-z0-9\-]{36}\/IncomingWebhook\/[a-z0-9]{32}\/[a-z0-9\-]{36}/g, valid: () => true }, // Teams webhook
+  // Discord webhook: channel webhook id (a snowflake) and its 68-character token
+  { literal: '/api/webhooks/', pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_\-]{60,80}/g, valid: (s) => random(s.slice(s.lastIndexOf('/') + 1)) },
   { literal: '-us', pattern: /(?<![A-Za-z0-9_\-])[a-f0-9]{32}-us\d{1,2}(?![A-Za-z0-9_\-])/g, valid: () => true },
   { literal: 'AAAAAAAAAAAAAAAAAAAAAA', pattern: /(?<![A-Za-z0-9_\-])A{22}[A-Za-z0-9%]{80,100}(?![A-Za-z0-9_\-])/g, valid: (s) => random(s.slice(22)) },
   { literal: '.', pattern: /(?<![A-Za-z0-9_\-.])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}(?![A-Za-z0-9_\-])/g, valid: (s) => discordIdOk(s) && random(s) },
@@ -145,7 +150,7 @@ export const shapedTokenDetector: BuiltinDetector = {
   scansEncoded: true,
   mayMatch: (text) => SHAPES.some((x) => text.includes(x.literal)),
   // every shape holds a run of 24+ base64 characters, except the Azure secret ('~') and the Telegram token (':')
-  triggered: (t, text) => (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')) || (t.schemeSeparators > 0 && text.includes('webhook.office.com')),
+  triggered: (t, text) => (t.base64Run >= 24 && (t.dot >= 2 || t.dash > 0)) || text.includes('Q~') || (t.colon > 0 && text.includes(':AA')) || (t.schemeSeparators > 0 && (text.includes('webhook.office.com') || text.includes('/api/webhooks/'))),
   find(text: string, out: Finding[]): void {
     for (const { literal, pattern, valid } of SHAPES) {
       if (!text.includes(literal)) continue;
