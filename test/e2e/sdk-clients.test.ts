@@ -34,6 +34,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
 import type { AnyValue, KeyValue } from '../../src/otlp/model.js';
 import { getAttribute, getStringAttribute, type Span } from '../../src/otlp/model.js';
 import type { LogRecord } from '../../src/otlp/logs-model.js';
+import { dataPointsOf } from '../../src/otlp/metrics-model.js';
 import { decodeRpcStatus } from '../../src/otlp/rpc-status.js';
 import { custodyProblems } from '../support/custody.js';
 import { createLogger } from '../../src/telemetry/logger.js';
@@ -447,9 +448,9 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('SDK clients ove
     await new Promise((r) => setTimeout(r, 300));
     const received = s.broad.received.filter((r) => r.metrics !== undefined);
     expect(received.map((r) => r.path)).toEqual(['/v1/metrics']);
-    const points = received.flatMap((r) => r.metrics!.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.flatMap((m) => (m.data.kind === 'none' ? [] : m.data.dataPoints)))));
+    const points = received.flatMap((r) => r.metrics!.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.flatMap((m) => [...dataPointsOf(m)]))));
     expect(points).toHaveLength(3);
-    expect(markers(points as never)).toEqual(['acme-1', 'acme-1', 'acme-1']);
+    expect(points.map((p) => getStringAttribute(p.attributes, 'app.marker'))).toEqual(['acme-1', 'acme-1', 'acme-1']);
     // Not classified: no custody stamp becomes a label of every series.
     for (const p of points) expect(p.attributes.some((a) => a.key.startsWith('loopgate.'))).toBe(false);
     const text = JSON.stringify(received.map((r) => r.metrics), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
