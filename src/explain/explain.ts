@@ -28,6 +28,8 @@ export interface ExplainedRedaction {
 }
 
 export interface ExplainedSpan {
+  /** A span (`traces`) or a log record (`logs`). */
+  signal: SpanDecision['signal'];
   /** Where the span came from: file, or file:line for JSON Lines. */
   origin: string;
   /** 1-based position of the span within its request. */
@@ -87,6 +89,7 @@ export function explainDecision(d: SpanDecision, origin: string, index: number, 
     return e;
   });
   const out: ExplainedSpan = {
+    signal: d.signal,
     origin,
     index,
     traceId: d.traceId,

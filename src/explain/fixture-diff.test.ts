@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTracesJson } from '../otlp/encode-json.js';
+import { encodeLogsJson } from '../otlp/encode-logs-json.js';
+import { newLogRecord } from '../otlp/logs-model.js';
 import { batch, span } from '../policy/test-helpers.js';
 import { spanContext, unifiedDiff } from './fixture-diff.js';
 
@@ -49,5 +51,32 @@ describe('spanContext', () => {
     const of = spanContext(lines);
     expect(of(0)).toBeUndefined();
     expect(of(lines.findIndex((l) => l.includes('"name": "n"')))).toMatch(/^span "n" /);
+  });
+});
+
+describe('spanContext on logs documents', () => {
+  it('names log records, with their event name when the field is set and without it when it is not', () => {
+    const data = {
+      resourceLogs: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeLogs: [
+            {
+              scope: { name: 'lib', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              logRecords: [
+                newLogRecord({ eventName: 'gen_ai.choice', spanId: '00f067aa0ba902b7', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }),
+                newLogRecord({ attributes: [{ key: 'event.name', value: { kind: 'string', value: 'gen_ai.user.message' } }], spanId: '00f067aa0ba902b8', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const lines = pretty(encodeLogsJson(data)).split('\n');
+    const of = spanContext(lines);
+    const labels = new Set(lines.map((_, i) => of(i)).filter((l) => l !== undefined));
+    expect([...labels]).toEqual(['log record "gen_ai.choice" 00f067aa0ba902b7 (trace 4bf92f3577b34da6a3ce929d0e0e4736)', 'log record 00f067aa0ba902b8 (trace 4bf92f3577b34da6a3ce929d0e0e4736)']);
   });
 });

@@ -29,6 +29,7 @@ export function spanContext(lines: readonly string[]): (line: number) => string 
   const SPAN_OPEN = /^ {12}\{$/;
   const SPAN_CLOSE = /^ {12}\},?$/;
   const FIELD = /^ {14}"(spanId|traceId|name|eventName)": ("(?:[^"\\]|\\.)*")/;
+  const logs = lines.length > 1 && /^ {2}"resourceLogs": /.test(lines[1]!);
   const owner = new Int32Array(lines.length).fill(-1);
   const labels: string[] = [];
   let current = -1;
@@ -36,7 +37,9 @@ export function spanContext(lines: readonly string[]): (line: number) => string 
   const close = (): void => {
     if (current < 0) return;
     const trace = fields['traceId'] ?? '';
-    const what = fields['eventName'] !== undefined ? `log record ${fields['eventName']}` : `span ${fields['name'] ?? '""'}`;
+    // A log record may have no eventName field (its event name in the event.name attribute, as the JS
+    // instrumentation writes it): the document's top-level key says which signal it is.
+    const what = logs ? `log record${fields['eventName'] !== undefined ? ` ${fields['eventName']}` : ''}` : `span ${fields['name'] ?? '""'}`;
     labels[current] = `${what} ${fields['spanId'] ?? '?'}${trace ? ` (trace ${trace})` : ''}`;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -144,7 +147,8 @@ export function unifiedDiff(expected: string, actual: string, labels: { expected
       const s = o.kind === '+' ? spanOfB(o.b) : spanOfA(o.a);
       if (s !== undefined && !spans.includes(s)) spans.push(s);
     }
-    const where = spans.length === 0 ? undefined : spans.length === 1 ? spans[0] : `${spans[0]} and ${spans.length - 1} more span${spans.length === 2 ? '' : 's'}`;
+    const noun = spans[0]?.startsWith('log record') ? 'log record' : 'span';
+    const where = spans.length === 0 ? undefined : spans.length === 1 ? spans[0] : `${spans[0]} and ${spans.length - 1} more ${noun}${spans.length === 2 ? '' : 's'}`;
     const range = (startLine: number, count: number): string => `${count === 0 ? startLine : startLine + 1},${count}`;
     out.push(`@@ -${range(first.a, aLines)} +${range(first.b, bLines)} @@${where ? ` ${where}` : ''}`);
     for (const o of hunk) out.push(`${o.kind}${o.text}`);

@@ -3,6 +3,7 @@
  * ExplainedSpan, which holds placeholders and locations only (explain.ts).
  */
 import type { ExplainedSpan, Outcome } from './explain.js';
+import { noRecords, recordNoun, recordsInWords } from './record-words.js';
 
 export interface ExplainHeader {
   policyVersion: string;
@@ -22,7 +23,9 @@ function verdict(s: ExplainedSpan): string {
 }
 
 export function formatSpanText(s: ExplainedSpan): string {
-  const lines = [`span ${JSON.stringify(s.name)}  trace ${s.traceId}  span ${s.spanId}  (${s.origin} #${s.index})`];
+  // A log record's name is its event name; its ids are optional ('' when it names no trace).
+  const ids = s.traceId === '' && s.spanId === '' ? 'no trace' : `trace ${s.traceId || '-'}  span ${s.spanId || '-'}`;
+  const lines = [`${recordNoun(s.signal)} ${JSON.stringify(s.name)}  ${ids}  (${s.origin} #${s.index})`];
   lines.push(`  tenant:    ${s.tenant.how}`);
   if (s.detected.length === 0) lines.push('  detected:  nothing');
   else {
@@ -41,13 +44,15 @@ export function formatExplainText(header: ExplainHeader, spans: readonly Explain
   ];
   for (const s of spans) out.push(formatSpanText(s), '');
   const by = new Map<Outcome, number>();
+  const counts = noRecords();
   let values = 0;
   for (const s of spans) {
+    counts[s.signal]++;
     by.set(s.outcome, (by.get(s.outcome) ?? 0) + 1);
     values += s.detected.length;
   }
   const parts = [...by].map(([o, n]) => `${n} ${o}`);
-  out.push(`${spans.length} span${spans.length === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}; ${values} value${values === 1 ? '' : 's'} redacted`);
+  out.push(`${recordsInWords(counts)}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}; ${values} value${values === 1 ? '' : 's'} redacted`);
   return `${out.join('\n')}\n`;
 }
 

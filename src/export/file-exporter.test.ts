@@ -6,6 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { genAiTraces } from '../../test/support/spans.js';
 import { decodeTracesJson } from '../otlp/decode-json.js';
 import { countSpans, type TracesData } from '../otlp/model.js';
+import { PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
+import { decodeLogsJson } from '../otlp/decode-logs-json.js';
+import { decodeMetricsJson } from '../otlp/decode-metrics-json.js';
+import { countLogRecords } from '../otlp/logs-model.js';
+import { parseRequests } from '../replay/requests.js';
 import { FileExporter } from './file-exporter.js';
 import type { ExportItem } from './types.js';
 import { requestFor } from '../../test/support/scripted-exporter.js';
@@ -41,6 +46,31 @@ describe('FileExporter', () => {
     expect(content[2]).toBe(''); // the file ends with a newline
     const decoded = content.slice(0, 2).map((l) => decodeTracesJson(l));
     expect(decoded).toEqual([{ ok: true, value: a }, { ok: true, value: b }]);
+  });
+
+  it('writes log records and metrics as OTLP/JSON requests of their signal, one per line, that explain and replay read back', async () => {
+    const file = join(dir, 'all.jsonl');
+    const e = new FileExporter('file/all', { type: 'file', path: file });
+    const logsText = readFileSync(join(PRODUCERS_LOGS_DIR, 'python-openai-v2-legacy.logs.json'), 'utf8');
+    const logs = decodeLogsJson(logsText);
+    if (!logs.ok) throw new Error(logs.error);
+    const metrics = decodeMetricsJson('{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"gen_ai.client.token.usage","sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[{"asInt":"42","attributes":[{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}}]}]}}]}]}]}');
+    if (!metrics.ok) throw new Error(metrics.error);
+    const traces = genAiTraces(2, 'acme', 1);
+    expect(await send(e, item(traces))).toEqual({ status: 'success' });
+    expect(await send(e, { signal: 'logs', class: 'tenant-only', tenant: 'acme', data: logs.value, spanCount: countLogRecords(logs.value) })).toEqual({ status: 'success' });
+    expect(await send(e, { signal: 'metrics', class: undefined, tenant: 'acme', data: metrics.value, spanCount: 1 })).toEqual({ status: 'success' });
+    const content = lines(file);
+    expect(content).toHaveLength(4);
+    expect(content[1]!.startsWith('{"resourceLogs":[')).toBe(true);
+    expect(decodeLogsJson(content[1]!)).toEqual({ ok: true, value: logs.value });
+    expect(decodeMetricsJson(content[2]!)).toEqual({ ok: true, value: metrics.value });
+    // What `loopgate explain` and `replay` read: the traces and logs lines, each as its own signal.
+    const spansAndLogs = parseRequests(`${content[0]}\n${content[1]}\n`, 'all.jsonl');
+    expect(spansAndLogs.ok && spansAndLogs.requests.map((r) => [r.origin, r.request.signal])).toEqual([
+      ['all.jsonl:1', 'traces'],
+      ['all.jsonl:2', 'logs'],
+    ]);
   });
 
   it('never interleaves lines under concurrent appends', async () => {

@@ -5,14 +5,14 @@
  * A record is a span or a log record. `attribute`, `resource`, `tenant`, `contract`, `detected` and
  * `signal` read either; `name`, `event`, `status` and `kind` describe spans and hold on no log record;
  * `event_name` describes log records (their event_name field, or the `event.name` attribute older
- * instrumentations use) and holds on no span; `signal_type` says which one the record is.
+ * instrumentations use) and `severity` their severity_number; both hold on no span; `signal_type` says which one the record is.
  * Which records a rule is evaluated for at all is decided at compile time (`mentionsSignalType`): see
  * docs/policy-reference.md, "Spans and log records".
  */
 import { RE2JS } from 're2js';
 import type { LogRecord } from '../otlp/logs-model.js';
 import { getAttribute, getStringAttribute, StatusCode, SpanKind, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
-import type { AttributePredicate, Condition, EventPredicate, SignalPredicate, StringPredicate } from './schema.js';
+import type { AttributePredicate, Condition, EventPredicate, SeverityPredicate, SignalPredicate, StringPredicate } from './schema.js';
 import type { Signals } from './feedback-signals.js';
 import type { Contract } from './tenant.js';
 
@@ -168,6 +168,24 @@ function compileEventName(p: StringPredicate, path: PropertyKey[], issues: Condi
   return (e) => e.log !== undefined && test(eventNameOf(e.log));
 }
 
+/** logs.proto SeverityNumber: TRACE = 1, DEBUG = 5, INFO = 9, WARN = 13, ERROR = 17, FATAL = 21 (each range 4 wide). */
+const SEVERITY: Record<string, number> = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 };
+const severityNumber = (level: string | number): number => (typeof level === 'number' ? level : SEVERITY[level]!);
+
+/** A log record's severity_number against bounds; 0 (unspecified) says nothing about severity, so it never holds. */
+function compileSeverity(p: SeverityPredicate): Predicate {
+  const atLeast = p.at_least === undefined ? 1 : severityNumber(p.at_least);
+  const below = p.below === undefined ? Infinity : severityNumber(p.below);
+  return (e) => e.log !== undefined && e.log.severityNumber > 0 && e.log.severityNumber >= atLeast && e.log.severityNumber < below;
+}
+
+function severityText(p: SeverityPredicate): string {
+  const parts: string[] = [];
+  if (p.at_least !== undefined) parts.push(`at least ${p.at_least}`);
+  if (p.below !== undefined) parts.push(`below ${p.below}`);
+  return `severity ${parts.join(' and ')}`;
+}
+
 function stringText(p: StringPredicate): string {
   if (p.equals !== undefined) return ` is ${p.equals}`;
   if (p.in !== undefined) return ` in [${p.in.join(', ')}]`;
@@ -293,6 +311,10 @@ export function compileCondition(c: Condition, path: PropertyKey[], issues: Cond
   if (c.event_name) {
     parts.push(compileEventName(c.event_name, [...path, 'event_name'], issues));
     texts.push(`event_name${stringText(c.event_name)}`);
+  }
+  if (c.severity) {
+    parts.push(compileSeverity(c.severity));
+    texts.push(severityText(c.severity));
   }
   if (c.event) {
     parts.push(compileEvent(c.event, [...path, 'event'], issues));

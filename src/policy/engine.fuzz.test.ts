@@ -8,7 +8,10 @@
  *   decoded;
  * - valid JSON stays valid JSON, with the same structure;
  * - no throw escapes `process`, whatever the spans, under every shipped policy, and every span is
- *   accounted for (exported, discarded with a reason, or rejected).
+ *   accounted for (exported, discarded with a reason, or rejected);
+ * - the same for log records (issue #8): values planted in the body (string, kvlist, array, the GenAI
+ *   message parts and tool-call arguments), the structured message attributes, the event name and
+ *   severity text, resource and scope never come out verbatim, and a structured body keeps its shape.
  *
  * Planted values are the corpus's own labelled values that the scanner finds on their own between
  * spaces ("validated"), so the test asks where a value is, never whether a detector knows its format.
@@ -18,8 +21,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PII_DEV_CORPUS, PII_STRESS_CORPUS, REPO_ROOT } from '../../test/support/fixture-paths.js';
-import { fuzzParams, tracesData } from '../../test/support/otlp-arbitraries.js';
+import { fuzzParams, logsData, tracesData } from '../../test/support/otlp-arbitraries.js';
 import { encodeTracesJson } from '../otlp/encode-json.js';
+import { encodeLogsJson } from '../otlp/encode-logs-json.js';
+import { newLogRecord, type LogRecord, type LogsData } from '../otlp/logs-model.js';
 import type { AnyValue, KeyValue, Span, TracesData } from '../otlp/model.js';
 import { builtinDetectors, createScanner } from './detect/index.js';
 import { decodeJsonEscapes } from './detect/find.js';
@@ -343,6 +348,186 @@ describe('engine fuzz: no throw escapes process()', () => {
     fc.assert(
       fc.property(tracesData, fc.constantFrom(...policies), fc.option(fc.constantFrom('acme', 'globex', 'initech')), (data, p, tenant) => {
         const result = p.process(data, tenant === null ? {} : { authTenant: tenant });
+        const exported = result.outputs.reduce((n, o) => n + o.count, 0);
+        const discarded = Object.values(result.discarded).reduce((n, c) => n + (c ?? 0), 0);
+        expect(exported + discarded + result.rejected.count).toBe(result.received);
+      }),
+      fuzzParams(400),
+    );
+  });
+});
+
+// ---- log records (issue #8: the policy applies to log records as to spans) ----
+
+type LogPlace = (value: string) => fc.Arbitrary<(r: LogRecord, data: LogsData) => void>;
+const kvlist = (...values: KeyValue[]): AnyValue => ({ kind: 'kvlist', values });
+const arrayOf = (...values: AnyValue[]): AnyValue => ({ kind: 'array', values });
+
+function choiceBody(args: string): AnyValue {
+  const call = kvlist(kv('id', str('call_1')), kv('function', kvlist(kv('name', str('lookup')), kv('arguments', str(args)))));
+  return kvlist(kv('index', { kind: 'int', value: 0n }), kv('message', kvlist(kv('tool_calls', arrayOf(call)))));
+}
+
+/** Structured GenAI messages (semantic conventions' input/output messages): one message, one part. */
+function messages(member: string, text: string): AnyValue {
+  const part = kvlist(kv('type', str('text')), kv(member, str(text)));
+  return arrayOf(kvlist(kv('role', str('user')), kv('parts', arrayOf(part))));
+}
+
+/** Every place of the log record model a client can write text into, GenAI message structures included. */
+const LOG_PLACES: Record<string, LogPlace> = {
+  'body string': (v) => carrier(v).map((t) => (r) => void (r.body = str(t))),
+  'body kvlist content': (v) => carrier(v).map((t) => (r) => void (r.body = kvlist(kv('role', str('user')), kv('content', str(t))))),
+  'body kvlist key': (v) => prose(v).map((t) => (r) => void (r.body = kvlist(kv(t, str('x'))))),
+  'body array element': (v) => carrier(v).map((t) => (r) => void (r.body = arrayOf(str('a'), str(t)))),
+  'body bytes': (v) => prose(v).map((t) => (r) => void (r.body = { kind: 'bytes', value: new TextEncoder().encode(t) })),
+  // gen_ai.choice (legacy Python, JS): {message: {tool_calls: [{function: {arguments: "<JSON>"}}]}}
+  'body tool_call arguments': (v) => carrier(v).map((t) => (r) => void (r.body = choiceBody(t))),
+  // gen_ai.client.inference.operation.details: gen_ai.input.messages as structured parts
+  'structured message part': (v) =>
+    fc
+      .tuple(fc.constantFrom('gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions'), fc.constantFrom('content', 'arguments', 'response', 'result'), carrier(v))
+      .map(([key, member, t]) => (r) => void r.attributes.push(kv(key, messages(member, t)))),
+  'message attribute as JSON string': (v) => prose(v).map((t) => (r) => void r.attributes.push(kv('gen_ai.input.messages', str(JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: t }] }]))))),
+  'attribute value': (v) => carrier(v).map((t) => (r) => void r.attributes.push(kv('prompt', str(t)))),
+  'attribute key': (v) => prose(v).map((t) => (r) => void r.attributes.push(kv(t, str('x')))),
+  'loopgate.* attribute': (v) => prose(v).map((t) => (r) => void r.attributes.push(kv('loopgate.rule', str(t)))),
+  'event name': (v) => prose(v).map((t) => (r) => void (r.eventName = t)),
+  'event.name attribute': (v) => prose(v).map((t) => (r) => void r.attributes.push(kv('event.name', str(t)))),
+  'severity text': (v) => prose(v).map((t) => (r) => void (r.severityText = t)),
+  'resource attribute': (v) => carrier(v).map((t) => (_r, d) => void d.resourceLogs[0]!.resource.attributes.push(kv('host.owner', str(t)))),
+  'scope name': (v) => prose(v).map((t) => (_r, d) => void (d.resourceLogs[0]!.scopeLogs[0]!.scope.name = t)),
+  'scope version': (v) => prose(v).map((t) => (_r, d) => void (d.resourceLogs[0]!.scopeLogs[0]!.scope.version = t)),
+  'scope attribute': (v) => carrier(v).map((t) => (_r, d) => void d.resourceLogs[0]!.scopeLogs[0]!.scope.attributes.push(kv('lib.note', str(t)))),
+  'resource schema_url': (v) => prose(v).map((t) => (_r, d) => void (d.resourceLogs[0]!.schemaUrl = t)),
+  'scope schema_url': (v) => prose(v).map((t) => (_r, d) => void (d.resourceLogs[0]!.scopeLogs[0]!.schemaUrl = t)),
+};
+
+function baseLogs(records: number): LogsData {
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv('service.name', str('chatbot'))], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeLogs: [
+          {
+            scope: { name: 'lib', version: '1.0', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: Array.from({ length: records }, (_, i) =>
+              newLogRecord({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: (i + 1).toString(16).padStart(16, '0'), eventName: 'gen_ai.user.message', observedTimeUnixNano: 1n }),
+            ),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const plantedLogs = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.tuple(fc.constantFrom(...PLANTED), fc.constantFrom(...Object.keys(LOG_PLACES)), fc.nat()), { minLength: 1, maxLength: 6 }))
+  .chain(([records, picks]) =>
+    fc.tuple(fc.constant(records), fc.constant(picks.map(([v]) => v)), fc.tuple(...picks.map(([v, place, at]) => LOG_PLACES[place]!(v).map((apply) => ({ apply, at: at % records, place })))), fc.option(fc.constantFrom(...CARDS))),
+  )
+  .map(([records, values, edits, card]) => {
+    const data = baseLogs(records);
+    const list = data.resourceLogs[0]!.scopeLogs[0]!.logRecords;
+    for (const e of edits) e.apply(list[e.at]!, data);
+    const all = [...values];
+    if (card !== null) {
+      list[0]!.attributes.push(kv('card.number', { kind: 'int', value: BigInt(card) }));
+      all.push(card);
+    }
+    return { data, values: all, places: edits.map((e) => e.place) };
+  });
+
+/** Every string of a logs output, as written and with its escapes decoded (as outputTexts for spans). */
+function logOutputTexts(result: ProcessResult): string[] {
+  const out: string[] = [];
+  const add = (s: string): void => {
+    out.push(s, decodeJsonEscapes(s).text);
+  };
+  const value = (v: AnyValue): void => {
+    if (v.kind === 'string') add(v.value);
+    else if (v.kind === 'bytes') add(new TextDecoder().decode(v.value));
+    else if (v.kind === 'int') out.push(v.value.toString());
+    else if (v.kind === 'double') out.push(String(v.value));
+    else if (v.kind === 'array') v.values.forEach(value);
+    else if (v.kind === 'kvlist') kvs(v.values);
+  };
+  const kvs = (list: readonly KeyValue[]): void => {
+    for (const a of list) {
+      add(a.key);
+      value(a.value);
+    }
+  };
+  for (const o of result.outputs) {
+    if (o.signal !== 'logs') throw new Error(`a logs request gave a ${o.signal} output`);
+    add(encodeLogsJson(o.data));
+    for (const rl of o.data.resourceLogs) {
+      add(rl.schemaUrl);
+      kvs(rl.resource.attributes);
+      for (const sl of rl.scopeLogs) {
+        add(sl.schemaUrl);
+        add(sl.scope.name);
+        add(sl.scope.version);
+        kvs(sl.scope.attributes);
+        for (const r of sl.logRecords) {
+          add(r.eventName);
+          add(r.severityText);
+          value(r.body);
+          kvs(r.attributes);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The shape of an AnyValue: kinds and keys' count, not its text. */
+function anyShape(v: AnyValue): unknown {
+  if (v.kind === 'array') return { array: v.values.map(anyShape) };
+  if (v.kind === 'kvlist') return { kvlist: v.values.map((m) => anyShape(m.value)) };
+  return v.kind;
+}
+
+describe('engine fuzz: log records', () => {
+  it('no planted value appears verbatim in any output, wherever in a log record it was planted', () => {
+    fc.assert(
+      fc.property(plantedLogs, ({ data, values, places }) => {
+        const result = redactAll.processSignal({ signal: 'logs', data }, {});
+        const records = data.resourceLogs[0]!.scopeLogs[0]!.logRecords.length;
+        expect(result.outputs.reduce((n, o) => n + o.count, 0), JSON.stringify({ discarded: result.discarded, rejected: result.rejected, places })).toBe(records);
+        const texts = logOutputTexts(result);
+        for (const v of values) {
+          const leak = texts.find((t) => t.includes(v));
+          if (leak !== undefined) {
+            const at = leak.indexOf(v);
+            expect.fail(`${JSON.stringify(v)} (planted in ${places.join(', ')}) survives: …${JSON.stringify(leak.slice(Math.max(0, at - 120), at + v.length + 60))}…`);
+          }
+        }
+      }),
+      fuzzParams(1000),
+    );
+  });
+
+  it('a structured body keeps its shape after redaction: kvlists stay kvlists, arrays arrays, strings strings', () => {
+    fc.assert(
+      fc.property(plantedLogs, ({ data }) => {
+        const before = data.resourceLogs[0]!.scopeLogs[0]!.logRecords.map((r) => anyShape(r.body));
+        const result = redactAll.processSignal({ signal: 'logs', data }, {});
+        const o = result.outputs[0]!;
+        if (o.signal !== 'logs') throw new Error('a logs output expected');
+        expect(o.data.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => anyShape(r.body))))).toEqual(before);
+      }),
+      fuzzParams(300),
+    );
+  });
+
+  it('any log records, every shipped policy: no exception, every record accounted for', () => {
+    const policies = ['policies/default.yaml', 'policies/examples/redact-all.yaml', 'policies/examples/tenant-isolated.yaml', 'policies/examples/eval-capture.yaml', 'policies/examples/per-tenant'].map(policy);
+    fc.assert(
+      fc.property(logsData, fc.constantFrom(...policies), fc.option(fc.constantFrom('acme', 'globex', 'initech')), (data, p, tenant) => {
+        const result = p.processSignal({ signal: 'logs', data }, tenant === null ? {} : { authTenant: tenant });
         const exported = result.outputs.reduce((n, o) => n + o.count, 0);
         const discarded = Object.values(result.discarded).reduce((n, c) => n + (c ?? 0), 0);
         expect(exported + discarded + result.rejected.count).toBe(result.received);

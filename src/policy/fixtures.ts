@@ -137,6 +137,7 @@ function runCase(policy: CompiledPolicy, dir: string, options: FixtureOptions): 
     if (c.tenant !== undefined) ctx = { authTenant: c.tenant };
   }
   const result = policy.processSignal(decoded.request, ctx);
+  const records = decoded.request.signal === 'logs' ? 'log records' : 'spans';
 
   for (const cls of EXPORT_CLASSES) {
     const file = `${cls}.json`;
@@ -148,8 +149,8 @@ function runCase(policy: CompiledPolicy, dir: string, options: FixtureOptions): 
       continue;
     }
     const expected = existsSync(path) ? pretty(readJson(path)) : undefined;
-    if (expected === undefined && actual !== undefined) fail(file, `spans were exported to ${cls}, but ${file} does not exist (nothing may go there)`, diffLines('', actual));
-    else if (expected !== undefined && actual === undefined) fail(file, `nothing was exported to ${cls}, but ${file} expects spans`, diffLines(expected, ''));
+    if (expected === undefined && actual !== undefined) fail(file, `${records} were exported to ${cls}, but ${file} does not exist (nothing may go there)`, diffLines('', actual));
+    else if (expected !== undefined && actual === undefined) fail(file, `nothing was exported to ${cls}, but ${file} expects ${records}`, diffLines(expected, ''));
     else if (expected !== undefined && actual !== undefined && expected !== actual) fail(file, `${cls} output differs from ${file}`, diffLines(expected, actual));
   }
 

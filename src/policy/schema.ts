@@ -166,6 +166,17 @@ const StatusName = z.enum(['unset', 'ok', 'error']);
 /** The signals whose records rules classify; metrics are forwarded unclassified. */
 const SignalTypeName = z.enum(['traces', 'logs']);
 const KindName = z.enum(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']);
+/** SeverityNumber ranges (logs.proto): each name is the first number of its range (TRACE = 1 … FATAL = 21). */
+const SeverityName = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+const SeverityLevel = z.union([SeverityName, z.number().int().min(1).max(24)]);
+const SeverityPredicateSchema = z
+  .strictObject({
+    at_least: SeverityLevel.optional().describe('severity_number is at least this: a name (trace, debug, info, warn, error, fatal: the first number of its range) or 1–24.'),
+    below: SeverityLevel.optional().describe('severity_number is below this (a name or 1–24).'),
+  })
+  .refine((p) => p.at_least !== undefined || p.below !== undefined, { message: 'severity needs at_least or below' })
+  .meta({ id: 'SeverityPredicate' });
+export type SeverityPredicate = z.infer<typeof SeverityPredicateSchema>;
 
 export interface Condition {
   always?: true | undefined;
@@ -184,6 +195,7 @@ export interface Condition {
   signal?: z.infer<typeof SignalPredicateSchema> | undefined;
   signal_type?: z.infer<typeof SignalTypeName> | z.infer<typeof SignalTypeName>[] | undefined;
   event_name?: z.infer<typeof StringPredicateSchema> | undefined;
+  severity?: SeverityPredicate | undefined;
 }
 
 /**
@@ -226,6 +238,7 @@ export const ConditionSchema: z.ZodType<Condition> = z
       .optional()
       .describe('The record is a span (traces) or a log record (logs). A condition that never names signal_type applies to spans only.'),
     event_name: StringPredicateSchema.optional().describe("The log record's event name (event_name, or the event.name attribute); never holds on a span."),
+    severity: SeverityPredicateSchema.optional().describe("The log record's severity_number; never holds on a span, nor on a log record without one (0, unspecified)."),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), {
     message: 'a condition needs at least one test; write `always: true` to match every record',

@@ -4,8 +4,9 @@
  * compressed right, wrong or not at all, handed to the real redact-all policy. Properties:
  * - the answer is always one the OTLP/HTTP receiver defines (200, 400, 413, 415, 503), never a 500;
  * - the answer is in the request's encoding (JSON when the media type is not one we speak) and decodes:
- *   an ExportTraceServiceResponse for 200, a google.rpc.Status otherwise;
- * - the pipeline sees a request exactly when the answer is 200, and then sees what the body decodes to.
+ *   an Export*ServiceResponse for 200, a google.rpc.Status otherwise;
+ * - the pipeline sees a request exactly when the answer is 200, and then sees what the body decodes to;
+ * - for each signal: /v1/traces, /v1/logs and /v1/metrics, bodies of their own request message.
  */
 import { join } from 'node:path';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
@@ -13,9 +14,9 @@ import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/support/fixture-paths.js';
-import { fuzzParams, mutated, tracesData } from '../../test/support/otlp-arbitraries.js';
-import { decodeResponse, decodeTraces, encodeTraces, type Encoding } from '../otlp/index.js';
-import type { TracesData } from '../otlp/model.js';
+import { fuzzParams, logsData, metricsData, mutated, tracesData } from '../../test/support/otlp-arbitraries.js';
+import { decodeResponse, type Encoding } from '../otlp/index.js';
+import { CODECS, decodeRequest, encodeRequest, type SignalRequest } from '../otlp/signal.js';
 import { loadPolicy } from '../policy/load.js';
 import { noopMetrics } from '../telemetry/metrics-types.js';
 import { decodeRaw } from '../gateway/pipeline.js';
@@ -29,16 +30,15 @@ const policy = loaded.policy;
 const Status = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
 const quiet = { debug() {}, warn() {}, error() {} };
 
-const seen: TracesData[] = [];
+const seen: SignalRequest[] = [];
 const app = createReceiverApp({
   limits: { maxRequestBodyBytes: 256 * 1024, maxInflightBodyBytes: 8 * 1024 * 1024 },
   // the pipeline's own decode step, then the policy: what a request's answer depends on
   handle: (raw) => {
     const decoded = decodeRaw(raw, { maxDepth: 64 });
     if (!decoded.ok) return decoded.refused;
-    const data = decoded.value.data as TracesData;
-    seen.push(data);
-    const r = policy.process(data, raw.ctx);
+    seen.push(decoded.value);
+    const r = policy.processSignal(decoded.value, raw.ctx);
     return { status: 'accepted', rejected: { count: r.rejected.count, message: r.rejected.message } };
   },
   metrics: noopMetrics,
@@ -67,13 +67,17 @@ const request = fc
     coding: fc.option(fc.constantFrom(...CODINGS), { nil: undefined }),
     compressAs: fc.constantFrom('none', 'gzip', 'deflate', 'raw-deflate'),
     bodyEncoding: fc.constantFrom<Encoding>('protobuf', 'json'),
-    data: tracesData,
+    request: fc.oneof(
+      tracesData.map((data): SignalRequest => ({ signal: 'traces', data })),
+      logsData.map((data): SignalRequest => ({ signal: 'logs', data })),
+      metricsData.map((data): SignalRequest => ({ signal: 'metrics', data })),
+    ),
     mutate: fc.boolean(),
     // random bytes, or a body over the 256 KiB limit (small on the wire when compressed)
     random: fc.option(fc.oneof({ weight: 5, arbitrary: fc.uint8Array({ maxLength: 300 }) }, { weight: 1, arbitrary: fc.constant(new Uint8Array(300 * 1024)) }), { freq: 6, nil: undefined }),
   })
   .chain((r) => {
-    const valid = r.random ?? encodeTraces(r.data, r.bodyEncoding);
+    const valid = r.random ?? encodeRequest(r.request, r.bodyEncoding);
     return (r.mutate ? mutated(valid) : fc.constant(valid)).map((raw) => ({ ...r, raw, body: compress(raw, r.compressAs) }));
   });
 
@@ -86,7 +90,8 @@ describe('receiver fuzz: every request gets an OTLP answer', () => {
         if (r.type !== '') headers['content-type'] = r.type;
         if (r.coding !== undefined) headers['content-encoding'] = r.coding;
         const before = seen.length;
-        const res = await app.request('/v1/traces', { method: 'POST', body: r.body, headers });
+        const signal = r.request.signal;
+        const res = await app.request(CODECS[signal].path, { method: 'POST', body: r.body, headers });
         expect([200, 400, 413, 415, 503]).toContain(res.status);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
 
@@ -94,12 +99,12 @@ describe('receiver fuzz: every request gets an OTLP answer', () => {
         expect(res.headers.get('content-type')).toBe(encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json');
         const bytes = new Uint8Array(await res.arrayBuffer());
         if (res.status === 200) {
-          expect(decodeResponse(bytes, encoding!)).toBeDefined();
+          expect(decodeResponse(bytes, encoding!, signal)).toBeDefined();
           expect(seen.length).toBe(before + 1);
           // what reached the pipeline is what the body decodes to
           const coding = contentCodingOf(headers['content-encoding']);
           if (coding === 'identity' || r.compressAs !== 'none') {
-            const decoded = decodeTraces(r.raw, encoding!);
+            const decoded = decodeRequest(signal, r.raw, encoding!);
             if (decoded.ok) expect(seen[seen.length - 1]).toEqual(decoded.value);
           }
         } else {
@@ -109,7 +114,7 @@ describe('receiver fuzz: every request gets an OTLP answer', () => {
           expect(status.message.length).toBeGreaterThan(0);
         }
       }),
-      fuzzParams(600),
+      fuzzParams(900),
     );
     // the runs reached every answer a body can get, not only the early refusals
     for (const status of [200, 400, 413, 415]) expect(statuses.get(status) ?? 0, `${status} in ${JSON.stringify([...statuses])}`).toBeGreaterThan(0);

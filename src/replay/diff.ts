@@ -10,6 +10,7 @@
  * redacting something cannot leak it through this report.
  */
 import type { Classification, DiscardReason, RejectReason, SpanDecision } from '../policy/types.js';
+import { noRecords, type RecordCounts } from '../explain/record-words.js';
 
 /** Where a span ends up: a class, or refused back to the client. */
 export type Outcome = Classification | 'rejected';
@@ -58,6 +59,8 @@ export interface ReasonDelta {
 }
 
 export interface SpanChange {
+  /** A span (`traces`) or a log record (`logs`). */
+  signal: SpanDecision['signal'];
   origin: string;
   traceId: string;
   spanId: string;
@@ -80,7 +83,10 @@ export interface ReplayReport {
   baselineVersion: string;
   candidateVersion: string;
   requests: number;
+  /** Records replayed, spans and log records together. */
   spans: number;
+  /** The same, per signal. */
+  records: RecordCounts;
   /** Spans whose outcome or deciding rule differs. */
   changed: number;
   /** Spans whose decisions could not be lined up (should be 0). */
@@ -143,6 +149,7 @@ function sortedCounts(c: Counter<string>): { key: string; count: number }[] {
 export class ReplayDiff {
   #requests = 0;
   #spans = 0;
+  readonly #records = noRecords();
   #changed = 0;
   #unpaired = 0;
   readonly #baselineTotals = new Counter<Outcome>();
@@ -183,6 +190,7 @@ export class ReplayDiff {
 
   #pair(origin: string, b: SpanDecision, c: SpanDecision): void {
     this.#spans++;
+    this.#records[c.signal]++;
     const from = outcomeOf(b);
     const to = outcomeOf(c);
     this.#baselineTotals.add(from);
@@ -206,6 +214,7 @@ export class ReplayDiff {
     else this.#moves.set(key, { from: { outcome: from, decider: fromDecider }, to: { outcome: to, decider: toDecider }, count: 1 });
 
     const change = (): SpanChange => ({
+      signal: c.signal,
       origin,
       traceId: c.traceId,
       spanId: c.spanId,
@@ -255,6 +264,7 @@ export class ReplayDiff {
       candidateVersion: this.candidateVersion,
       requests: this.#requests,
       spans: this.#spans,
+      records: { ...this.#records },
       changed: this.#changed,
       unpaired: this.#unpaired,
       totals,

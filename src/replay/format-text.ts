@@ -3,6 +3,7 @@
  * section answers one question (how many spans move between classes, which rules cause it, what is
  * redacted more or less, what would stop or start leaving the gateway). Counts and ids only.
  */
+import { mixedNoun, recordNoun, recordsInWords, type RecordCounts } from '../explain/record-words.js';
 import { OUTCOMES, type ChangeGroup, type Outcome, type ReplayReport, type SpanChange } from './diff.js';
 
 function signed(n: number): string {
@@ -27,11 +28,11 @@ function table(rows: readonly (readonly string[])[], align?: readonly ('l' | 'r'
 
 function spanLine(c: SpanChange): string {
   const name = c.name === undefined ? '(name differs between the policies)' : JSON.stringify(c.name);
-  return `    ${c.origin} trace ${c.traceId} span ${c.spanId} ${name}: ${c.from.outcome} by ${c.from.decider} → ${c.to.outcome} by ${c.to.decider}; ${c.reason}`;
+  return `    ${c.origin} ${recordNoun(c.signal)} trace ${c.traceId || '-'} span ${c.spanId || '-'} ${name}: ${c.from.outcome} by ${c.from.decider} → ${c.to.outcome} by ${c.to.decider}; ${c.reason}`;
 }
 
-function group(title: string, g: ChangeGroup, byLabel: string): string[] {
-  const out = [`${title}: ${plural(g.count, 'span')}`];
+function group(title: string, g: ChangeGroup, byLabel: string, counts: RecordCounts): string[] {
+  const out = [`${title}: ${mixedNoun(counts, g.count)}`];
   if (g.count === 0) return out;
   out.push(`  ${byLabel}: ${g.by.map((b) => `${b.key} ${b.count}`).join(', ')}`);
   out.push(`  examples${g.examples.length < g.count ? ` (first ${g.examples.length})` : ''}:`);
@@ -42,8 +43,8 @@ function group(title: string, g: ChangeGroup, byLabel: string): string[] {
 export function formatReplayText(r: ReplayReport): string {
   const out: string[] = [];
   out.push(`Replay: baseline ${r.baselineVersion} → candidate ${r.candidateVersion}`);
-  out.push(`${plural(r.requests, 'request')}, ${plural(r.spans, 'span')}; outcome or deciding rule changed for ${plural(r.changed, 'span')} (${pct(r.changed, r.spans)})`);
-  if (r.unpaired > 0) out.push(`warning: ${plural(r.unpaired, 'span')} could not be paired between the two runs and are not counted`);
+  out.push(`${plural(r.requests, 'request')}, ${recordsInWords(r.records)}; outcome or deciding rule changed for ${mixedNoun(r.records, r.changed)} (${pct(r.changed, r.spans)})`);
+  if (r.unpaired > 0) out.push(`warning: ${mixedNoun(r.records, r.unpaired)} could not be paired between the two runs and are not counted`);
 
   out.push('', 'Outcomes (rows: baseline, columns: candidate):');
   const present: Outcome[] = OUTCOMES.filter((o) => r.totals.some((t) => t.outcome === o && (t.baseline > 0 || t.candidate > 0)));
@@ -70,7 +71,7 @@ export function formatReplayText(r: ReplayReport): string {
   else out.push(...table([['reason', 'baseline', 'candidate', 'delta'], ...r.reasons.map((e) => [e.reason, String(e.baseline), String(e.candidate), signed(e.delta)])]));
 
   out.push('');
-  out.push(...group('Newly dropped (exported by baseline, discarded or rejected by candidate)', r.newlyDropped, 'by reason'));
-  out.push(...group('Newly exported (discarded or rejected by baseline, exported by candidate)', r.newlyExported, 'by class'));
+  out.push(...group('Newly dropped (exported by baseline, discarded or rejected by candidate)', r.newlyDropped, 'by reason', r.records));
+  out.push(...group('Newly exported (discarded or rejected by baseline, exported by candidate)', r.newlyExported, 'by class', r.records));
   return `${out.join('\n')}\n`;
 }

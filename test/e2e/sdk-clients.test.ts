@@ -1,8 +1,8 @@
 /**
- * End to end with real clients: OpenTelemetry JS SDK tracer and logger providers exporting over
- * http/protobuf (@opentelemetry/exporter-{trace,logs}-otlp-proto), http/json (…-otlp-http) and grpc
- * (…-otlp-grpc, to the gateway's OTLP/gRPC receiver) to a running gateway, which forwards each class
- * to its own local OTLP sink.
+ * End to end with real clients: OpenTelemetry JS SDK tracer, logger and meter providers exporting over
+ * http/protobuf (@opentelemetry/exporter-{trace,logs,metrics}-otlp-proto), http/json (…-otlp-http) and
+ * grpc (…-otlp-grpc, to the gateway's OTLP/gRPC receiver) to a running gateway, which forwards each
+ * class to its own local OTLP sink (metrics, not classified, to the exporters routed for them).
  *
  * What a user would break: per-class delivery and custody stamps, redaction (no PII value leaves the
  * gateway), tenant isolation (a token never carries another tenant's spans), a downstream answering
@@ -18,18 +18,23 @@ import type { AnyValueMap } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as LogsGrpcExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as LogsJsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as LogsProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as MetricsGrpcExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPMetricExporter as MetricsJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as MetricsProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/gateway/start.js';
 import type { AnyValue, KeyValue } from '../../src/otlp/model.js';
 import { getAttribute, getStringAttribute, type Span } from '../../src/otlp/model.js';
 import type { LogRecord } from '../../src/otlp/logs-model.js';
+import { dataPointsOf } from '../../src/otlp/metrics-model.js';
 import { decodeRpcStatus } from '../../src/otlp/rpc-status.js';
 import { custodyProblems } from '../support/custody.js';
 import { createLogger } from '../../src/telemetry/logger.js';
@@ -82,7 +87,7 @@ interface Sinks {
 
 let gateway: RunningGateway | undefined;
 let sinks: Sinks | undefined;
-const providers: (BasicTracerProvider | LoggerProvider)[] = [];
+const providers: (BasicTracerProvider | LoggerProvider | MeterProvider)[] = [];
 
 afterEach(async () => {
   await Promise.all(providers.splice(0).map((p) => p.shutdown()));
@@ -128,6 +133,7 @@ async function start(exporterExtra: Partial<Record<keyof Sinks, string>> = {}): 
     'routes:',
     '  traces: { broad-use: [otlphttp/broad], tenant-only: [otlphttp/tenant], eval-only: [otlphttp/eval] }',
     '  logs: { broad-use: [otlphttp/broad], tenant-only: [otlphttp/tenant], eval-only: [otlphttp/eval] }',
+    '  metrics: [otlphttp/broad]',
     'service:',
     '  telemetry:',
     '    metrics:',
@@ -261,6 +267,32 @@ function chatEvents(provider: LoggerProvider, marker: string, opts: { warn?: boo
     attributes: { 'event.name': 'gen_ai.user.message', 'gen_ai.system': 'openai', 'app.marker': `${marker}-body`, 'app.level': level },
   });
   span.end();
+}
+
+/** A meter provider as an instrumented app would configure it; it exports when flushed. */
+function meterClient(protocol: Protocol, token: string, tenantAttr: string): MeterProvider {
+  const url = `${gateway!.receiverUrl}/v1/metrics`;
+  const headers = { Authorization: `Bearer ${token}` };
+  const exporter: PushMetricExporter =
+    protocol === 'http/protobuf'
+      ? new MetricsProtoExporter({ url, headers })
+      : protocol === 'http/json'
+        ? new MetricsJsonExporter({ url, headers })
+        : new MetricsGrpcExporter({ url: `http://${gateway!.grpcAddress}`, metadata: grpcMetadata(token), compression: GZIP });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'support-bot', 'tenant.id': tenantAttr, 'service.owner': PII.email }),
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+  });
+  providers.push(provider);
+  return provider;
+}
+
+/** GenAI client metrics, with PII where a careless instrumentation puts it: data point attributes. */
+function recordUsage(provider: MeterProvider, marker: string): void {
+  const meter = provider.getMeter('e2e', '1.0.0');
+  meter.createCounter('gen_ai.client.token.usage', { unit: '{token}' }).add(42, { 'gen_ai.request.model': 'gpt-4o-mini', 'app.marker': marker, 'user.email': PII.email });
+  meter.createHistogram('gen_ai.client.operation.duration', { unit: 's' }).record(0.37, { 'gen_ai.operation.name': 'chat', 'app.marker': marker, 'user.phone': PII.phone });
+  meter.createGauge('app.last_card').record(1, { 'app.marker': marker, card: PII.card });
 }
 
 function markers(records: readonly (Span | LogRecord)[]): string[] {
@@ -402,6 +434,35 @@ describe.each<Protocol>(['http/protobuf', 'http/json', 'grpc'])('SDK clients ove
       for (const v of Object.values(PII)) expect(text, `${v} leaked`).not.toContain(v);
       expect(text).not.toContain(PII.card.replaceAll(' ', ''));
     }
+  });
+
+  it('delivers metrics to the exporters routed for them, data point attributes redacted, unstamped; another tenant refused', async () => {
+    const { sinks: s } = await start();
+    const acme = meterClient(protocol, TOKENS.acme, 'acme');
+    recordUsage(acme, 'acme-1');
+    const impostor = meterClient(protocol, TOKENS.acme, 'globex');
+    recordUsage(impostor, 'impostor');
+    await Promise.all([acme.forceFlush(), impostor.forceFlush()]);
+
+    await s.broad.waitForRecords('metrics', 3);
+    await new Promise((r) => setTimeout(r, 300));
+    const received = s.broad.received.filter((r) => r.metrics !== undefined);
+    expect(received.map((r) => r.path)).toEqual(['/v1/metrics']);
+    const points = received.flatMap((r) => r.metrics!.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.flatMap((m) => [...dataPointsOf(m)]))));
+    expect(points).toHaveLength(3);
+    expect(points.map((p) => getStringAttribute(p.attributes, 'app.marker'))).toEqual(['acme-1', 'acme-1', 'acme-1']);
+    // Not classified: no custody stamp becomes a label of every series.
+    for (const p of points) expect(p.attributes.some((a) => a.key.startsWith('loopgate.'))).toBe(false);
+    const text = JSON.stringify(received.map((r) => r.metrics), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text).toContain('<EMAIL_ADDRESS>');
+    expect(text).toContain('<PHONE_NUMBER>');
+    for (const v of [PII.email, PII.phone, PII.card, PII.card.replaceAll(' ', '')]) expect(text, `${v} leaked`).not.toContain(v);
+    for (const sink of [s.tenant, s.eval]) expect(sink.received).toEqual([]);
+
+    const m = await metrics();
+    expect(m).toMatch(/^loopgate_metric_points_accepted_total 3$/m);
+    expect(m).toMatch(/^loopgate_metric_points_exported_total\{exporter="otlphttp\/broad"\} 3$/m);
+    expect(m).toMatch(/^loopgate_metric_points_rejected_total\{reason="tenant_mismatch"\} 3$/m);
   });
 
   it('refuses spans that name another tenant than their token, and never forwards them', async () => {

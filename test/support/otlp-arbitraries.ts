@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for the OTLP span model, shared by the property-based fuzz tests (codec,
+ * fast-check arbitraries for the OTLP span, log record and metric models, shared by the property-based fuzz tests (codec,
  * engine, receiver). Every field of every message is generated, with the values a hostile or sloppy
  * producer sends: any Unicode text, empty strings, int64 and uint64 extremes, NaN and infinities,
  * unknown enum values, empty and binary bytes, nested arrays and kvlists.
@@ -8,6 +8,20 @@
  * the fixed seed, so a CI failure is replayed with the seed and path fast-check prints.
  */
 import fc from 'fast-check';
+import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../../src/otlp/logs-model.js';
+import type {
+  Exemplar,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  Metric,
+  MetricData,
+  MetricsData,
+  NumberDataPoint,
+  NumberValue,
+  ResourceMetrics,
+  ScopeMetrics,
+  SummaryDataPoint,
+} from '../../src/otlp/metrics-model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TracesData } from '../../src/otlp/model.js';
 
 /** `fc.assert` parameters: a fixed seed (or FUZZ_SEED) and `runs` × FUZZ_RUNS runs. */
@@ -110,3 +124,92 @@ export function mutated(body: Uint8Array): fc.Arbitrary<Uint8Array> {
     }),
   );
 }
+
+/** Log records (logs.proto), every field: any severity number (known or not), any body AnyValue, event names. */
+export const logRecord: fc.Arbitrary<LogRecord> = fc.record({
+  timeUnixNano: uint64,
+  observedTimeUnixNano: uint64,
+  severityNumber: fc.oneof(fc.integer({ min: 0, max: 24 }), int32),
+  severityText: anyText,
+  body: anyValue,
+  attributes,
+  droppedAttributesCount: uint32,
+  flags: uint32,
+  traceId: fc.oneof(hexOf(16), fc.constant('')),
+  spanId: fc.oneof(hexOf(8), fc.constant('')),
+  eventName: fc.oneof(anyText, fc.constantFrom('gen_ai.client.inference.operation.details', 'gen_ai.choice')),
+});
+const scopeLogs: fc.Arbitrary<ScopeLogs> = fc.record({ scope, logRecords: fc.array(logRecord, { maxLength: 3 }), schemaUrl: anyText });
+const resourceLogs: fc.Arbitrary<ResourceLogs> = fc.record({ resource, scopeLogs: fc.array(scopeLogs, { maxLength: 2 }), schemaUrl: anyText });
+export const logsData: fc.Arbitrary<LogsData> = fc.record({ resourceLogs: fc.array(resourceLogs, { maxLength: 2 }) });
+
+/** Metrics (metrics.proto): the five data kinds and `none`, exemplars with either value or none, optional doubles set or not. */
+const numberValue: fc.Arbitrary<NumberValue> = fc.oneof(
+  fc.record({ kind: fc.constant('double' as const), value: fc.double() }),
+  fc.record({ kind: fc.constant('int' as const), value: int64 }),
+  fc.constant({ kind: 'none' as const }),
+);
+const exemplar: fc.Arbitrary<Exemplar> = fc.record({
+  filteredAttributes: attributes,
+  timeUnixNano: uint64,
+  value: numberValue,
+  spanId: fc.oneof(hexOf(8), fc.constant('')),
+  traceId: fc.oneof(hexOf(16), fc.constant('')),
+});
+const exemplars = fc.array(exemplar, { maxLength: 2 });
+const optionalDouble = fc.option(fc.double(), { nil: undefined });
+const counts = fc.array(uint64, { maxLength: 4 });
+const doubles = fc.array(fc.double(), { maxLength: 4 });
+const numberPoint: fc.Arbitrary<NumberDataPoint> = fc.record({ attributes, startTimeUnixNano: uint64, timeUnixNano: uint64, value: numberValue, exemplars, flags: uint32 });
+const histogramPoint: fc.Arbitrary<HistogramDataPoint> = fc.record({
+  attributes,
+  startTimeUnixNano: uint64,
+  timeUnixNano: uint64,
+  count: uint64,
+  sum: optionalDouble,
+  bucketCounts: counts,
+  explicitBounds: doubles,
+  exemplars,
+  flags: uint32,
+  min: optionalDouble,
+  max: optionalDouble,
+});
+const buckets = fc.record({ offset: int32, bucketCounts: counts });
+const exponentialPoint: fc.Arbitrary<ExponentialHistogramDataPoint> = fc.record({
+  attributes,
+  startTimeUnixNano: uint64,
+  timeUnixNano: uint64,
+  count: uint64,
+  sum: optionalDouble,
+  scale: int32,
+  zeroCount: uint64,
+  positive: buckets,
+  negative: buckets,
+  flags: uint32,
+  exemplars,
+  min: optionalDouble,
+  max: optionalDouble,
+  zeroThreshold: fc.double(),
+});
+const summaryPoint: fc.Arbitrary<SummaryDataPoint> = fc.record({
+  attributes,
+  startTimeUnixNano: uint64,
+  timeUnixNano: uint64,
+  count: uint64,
+  sum: fc.double(),
+  quantileValues: fc.array(fc.record({ quantile: fc.double(), value: fc.double() }), { maxLength: 3 }),
+  flags: uint32,
+});
+const temporality = fc.oneof(fc.integer({ min: 0, max: 2 }), int32);
+const metricData: fc.Arbitrary<MetricData> = fc.oneof(
+  fc.record({ kind: fc.constant('gauge' as const), dataPoints: fc.array(numberPoint, { maxLength: 2 }) }),
+  fc.record({ kind: fc.constant('sum' as const), dataPoints: fc.array(numberPoint, { maxLength: 2 }), aggregationTemporality: temporality, isMonotonic: fc.boolean() }),
+  fc.record({ kind: fc.constant('histogram' as const), dataPoints: fc.array(histogramPoint, { maxLength: 2 }), aggregationTemporality: temporality }),
+  fc.record({ kind: fc.constant('exponentialHistogram' as const), dataPoints: fc.array(exponentialPoint, { maxLength: 2 }), aggregationTemporality: temporality }),
+  fc.record({ kind: fc.constant('summary' as const), dataPoints: fc.array(summaryPoint, { maxLength: 2 }) }),
+  fc.constant({ kind: 'none' as const }),
+);
+const metric: fc.Arbitrary<Metric> = fc.record({ name: anyText, description: anyText, unit: anyText, data: metricData, metadata: attributes });
+const scopeMetrics: fc.Arbitrary<ScopeMetrics> = fc.record({ scope, metrics: fc.array(metric, { maxLength: 3 }), schemaUrl: anyText });
+const resourceMetrics: fc.Arbitrary<ResourceMetrics> = fc.record({ resource, scopeMetrics: fc.array(scopeMetrics, { maxLength: 2 }), schemaUrl: anyText });
+export const metricsData: fc.Arbitrary<MetricsData> = fc.record({ resourceMetrics: fc.array(resourceMetrics, { maxLength: 2 }) });

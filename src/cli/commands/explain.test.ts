@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeTracesJson } from '../../otlp/decode-json.js';
+import { decodeLogsJson } from '../../otlp/decode-logs-json.js';
+import { countLogRecords, type LogsData } from '../../otlp/logs-model.js';
 import { encodeTracesJson } from '../../otlp/encode-json.js';
 import type { AnyValue, KeyValue, TracesData } from '../../otlp/model.js';
 import { builtinDetectors, createScanner } from '../../policy/detect/index.js';
 import { batch, span } from '../../policy/test-helpers.js';
 import { main } from '../main.js';
 import type { CliIO } from './types.js';
-import { PRODUCERS_DIR } from '../../../test/support/fixture-paths.js';
+import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../../test/support/fixture-paths.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PRODUCERS = PRODUCERS_DIR;
@@ -175,5 +177,90 @@ rules:
     const b = capture(dir);
     expect(await main(['explain', '--policy', 'bad.yaml', 'spans.jsonl'], b.io)).toBe(1);
     expect(b.out.stderr).toMatch(/^bad\.yaml:2:\d+: rules/m);
+  });
+});
+
+/** Every string of a logs request: bodies, attributes (nested), event names, severity text, resource and scope. */
+function logStrings(data: LogsData): string[] {
+  const out: string[] = [];
+  const value = (v: AnyValue): void => {
+    if (v.kind === 'string') out.push(v.value);
+    else if (v.kind === 'array') v.values.forEach(value);
+    else if (v.kind === 'kvlist') kvs(v.values);
+  };
+  const kvs = (list: readonly KeyValue[]): void => {
+    for (const kv of list) {
+      out.push(kv.key);
+      value(kv.value);
+    }
+  };
+  for (const rl of data.resourceLogs) {
+    kvs(rl.resource.attributes);
+    for (const sl of rl.scopeLogs) {
+      kvs(sl.scope.attributes);
+      for (const r of sl.logRecords) {
+        out.push(r.eventName, r.severityText);
+        value(r.body);
+        kvs(r.attributes);
+      }
+    }
+  }
+  return out;
+}
+
+describe('loopgate explain on logs files (GenAI events of real instrumentations)', () => {
+  const logFiles = readdirSync(PRODUCERS_LOGS_DIR).filter((f) => f.endsWith('.logs.json'));
+  const policies = [join(ROOT, 'policies/examples/redact-all.yaml'), join(ROOT, 'test/fixtures/policies/logs-by-event.yaml')];
+
+  it('has the four producers', () => expect(logFiles).toHaveLength(4));
+
+  for (const file of logFiles) {
+    it(`${file}: one block per log record, named by its event, no detected value printed`, async () => {
+      const decoded = decodeLogsJson(readFileSync(join(PRODUCERS_LOGS_DIR, file)));
+      if (!decoded.ok) throw new Error(decoded.error);
+      const scanner = createScanner(builtinDetectors('all'));
+      const values = new Set<string>();
+      for (const s of logStrings(decoded.value)) for (const f of scanner.scan(s)) values.add(s.slice(f.start, f.end));
+      expect(values.size).toBeGreaterThan(0);
+      const n = countLogRecords(decoded.value);
+      for (const policy of policies) {
+        for (const format of ['text', 'json'] as const) {
+          const { io, out } = capture(ROOT);
+          expect(await main(['explain', '--policy', policy, '--format', format, join(PRODUCERS_LOGS_DIR, file)], io), out.stderr).toBe(0);
+          for (const v of values) expect(out.stdout.includes(v), `${policy} ${format} printed a detected ${v.length}-char value`).toBe(false);
+          if (format === 'json') {
+            const json = JSON.parse(out.stdout) as { spans: { signal: string; name: string }[] };
+            expect(json.spans).toHaveLength(n);
+            expect(json.spans.every((s) => s.signal === 'logs' && s.name.startsWith('gen_ai.'))).toBe(true);
+          } else {
+            expect(out.stdout.match(/^log record "gen_ai\.[a-z_.]+"/gm)).toHaveLength(n);
+            expect(out.stdout).not.toMatch(/^span /m);
+            expect(out.stdout).toMatch(new RegExp(`\\n${n} log records?: `));
+          }
+        }
+      }
+    });
+  }
+
+  it('shows where in a structured body a value was found, and the event rule that decided', async () => {
+    const { io, out } = capture(ROOT);
+    const file = join(PRODUCERS_LOGS_DIR, 'python-openai-v2-legacy.logs.json');
+    expect(await main(['explain', '--policy', 'test/fixtures/policies/logs-by-event.yaml', file], io)).toBe(0);
+    expect(out.stdout).toMatch(/^log record "gen_ai\.user\.message"  trace [0-9a-f]{32}  span [0-9a-f]{16}/m);
+    expect(out.stdout).toContain('- EMAIL_ADDRESS (detector email) in log.body.content: replace → <EMAIL_ADDRESS>');
+    expect(out.stdout).toContain('in log.body.message.tool_calls[0].function.arguments at $.email');
+    expect(out.stdout).toContain("decision:  tenant-only: rule 'prompts-stay-home' matched");
+    expect(out.stdout).toContain("decision:  eval-only: rule 'answers-to-eval' matched");
+  });
+
+  it('counts spans and log records apart in a file holding both (the file exporter routing both signals)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopgate-explain-'));
+    const logs = JSON.stringify(JSON.parse(readFileSync(join(PRODUCERS_LOGS_DIR, 'js-openai.logs.json'), 'utf8')));
+    const spans = encodeTracesJson(batch({ 'tenant.id': 'acme' }, span({ name: 'chat' })));
+    writeFileSync(join(dir, 'both.jsonl'), `${spans}\n${logs}\n`);
+    const { io, out } = capture(dir);
+    expect(await main(['explain', '--policy', join(ROOT, 'test/fixtures/policies/logs-by-event.yaml'), 'both.jsonl'], io)).toBe(0);
+    expect(out.stdout).toMatch(/^span "chat"/m);
+    expect(out.stdout).toMatch(/\n1 span and 13 log records: /);
   });
 });

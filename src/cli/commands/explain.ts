@@ -1,5 +1,5 @@
 /**
- * `loopgate explain --policy P SPAN_FILE…`: for each span, what was detected (entity, field, JSON path,
+ * `loopgate explain --policy P FILE…`: for each span and log record, what was detected (entity, field, JSON path,
  * action, placeholder), the sampling decision, how the tenant was resolved, and which rule classified it
  * and why (or why it was discarded or rejected). Never prints a detected value (src/explain/).
  */
@@ -11,16 +11,16 @@ import { loadPolicyOrFail, parseFormat, readCorpus } from './replay.js';
 import { CliError, EXIT_USAGE, type CliIO, type Command } from './types.js';
 import { displayPath } from './validate.js';
 
-const HELP = `Usage: loopgate explain --policy P [--tenant T] [--format text|json] SPAN_FILE...
+const HELP = `Usage: loopgate explain --policy P [--tenant T] [--format text|json] FILE...
 
-Shows, for each span of an OTLP-JSON file (one request, or JSON Lines of requests as the file exporter
-writes; folders allowed):
+Shows, for each span and log record of an OTLP-JSON traces or logs file (one request, or JSON Lines of
+requests as the file exporter writes; folders allowed; a log record is named by its event name):
   - what was detected: entity, detector, field and JSON path, action and the placeholder written
   - the sampling decision and why
   - how the tenant was resolved (bearer token, resource attribute, or none)
-  - which rule classified the span and why, or why it was discarded or rejected
+  - which rule classified the record and why, or why it was discarded or rejected
 Detected values are never printed: only placeholders and locations. Masked values are described, not
-shown. Spans already stamped by Loopgate are explained as fresh spans.
+shown. Records already stamped by Loopgate are explained as fresh ones.
 
 Options:
   --policy FILE|DIR     the policy to explain
@@ -28,11 +28,11 @@ Options:
   --format text|json    output format (default: text)
   -h, --help            show this help
 
-Exit codes: 0; 1 when the policy is invalid; 2 on bad usage or when a span file cannot be read.`;
+Exit codes: 0; 1 when the policy is invalid; 2 on bad usage or when a file cannot be read.`;
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'show what a policy detects, redacts and decides for each span of a file',
+  summary: 'show what a policy detects, redacts and decides for each span or log record of a file',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(

@@ -7,6 +7,8 @@ import { batch, span } from '../../policy/test-helpers.js';
 import type { ReplayReport } from '../../replay/index.js';
 import { main } from '../main.js';
 import type { CliIO } from './types.js';
+import { PRODUCERS_LOGS_DIR } from '../../../test/support/fixture-paths.js';
+import { leakedValues } from '../../../test/support/planted.js';
 
 function capture(cwd: string) {
   const out = { stdout: '', stderr: '' };
@@ -115,6 +117,31 @@ describe('loopgate replay', () => {
     const b = capture(dir);
     expect(await main(['replay', '--policy', 'bad.yaml', '--baseline', 'old.yaml', 'corpus'], b.io)).toBe(1);
     expect(b.out.stderr).toMatch(/^bad\.yaml:2:\d+: /m);
+  });
+
+  it('replays log records: a span-only baseline discards every one, an event-name policy sends them to their classes', async () => {
+    // The baseline is a policy written before logs: no rule names signal_type, so no log record matches.
+    const file = join(PRODUCERS_LOGS_DIR, 'python-openai-v2-legacy.logs.json');
+    const policy = join(import.meta.dirname, '..', '..', '..', 'test/fixtures/policies/logs-by-event.yaml');
+    const json = capture(dir);
+    expect(await main(['replay', '--policy', policy, '--baseline', 'old.yaml', '--format', 'json', file], json.io)).toBe(0);
+    const r = JSON.parse(json.out.stdout) as ReplayReport;
+    expect(r).toMatchObject({ requests: 1, spans: 11, records: { traces: 0, logs: 11 }, changed: 11, unpaired: 0 });
+    expect(r.classes).toEqual([
+      { from: 'discard', to: 'tenant-only', count: 7 },
+      { from: 'discard', to: 'eval-only', count: 4 },
+    ]);
+    expect(r.rules).toContainEqual({ from: { outcome: 'discard', decider: '(no_rule_matched)' }, to: { outcome: 'tenant-only', decider: 'prompts-stay-home' }, count: 7 });
+    expect(r.newlyExported).toMatchObject({ count: 11, by: [{ key: 'tenant-only', count: 7 }, { key: 'eval-only', count: 4 }] });
+    expect(r.newlyExported.examples.every((e) => e.signal === 'logs' && e.name?.startsWith('gen_ai.'))).toBe(true);
+    expect(leakedValues(json.out.stdout)).toEqual([]);
+
+    const text = capture(dir);
+    expect(await main(['replay', '--policy', policy, '--baseline', 'old.yaml', file], text.io)).toBe(0);
+    expect(text.out.stdout).toContain('1 request, 11 log records; outcome or deciding rule changed for 11 log records (100.0%)');
+    expect(text.out.stdout).toContain('Newly exported (discarded or rejected by baseline, exported by candidate): 11 log records');
+    expect(text.out.stdout).toMatch(/^ {4}\S+python-openai-v2-legacy\.logs\.json log record trace [0-9a-f]{32} span [0-9a-f]{16} "gen_ai\.[a-z.]+": discard by \(no_rule_matched\) → /m);
+    expect(leakedValues(text.out.stdout)).toEqual([]);
   });
 
   it('has --help', async () => {

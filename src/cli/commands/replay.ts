@@ -17,15 +17,16 @@ import { displayPath } from './validate.js';
 const HELP = `Usage: loopgate replay --policy NEW --baseline OLD [--tenant T] [--format text|json] CORPUS...
 
 Runs the baseline and the new policy over recorded traffic and reports what would change:
-  - spans moving between classes (baseline class → new class counts, incl. discard and rejected)
+  - spans and log records moving between classes (baseline class → new class counts, incl. discard
+    and rejected)
   - the same broken down by deciding rule (old rule → new rule)
   - values redacted per entity, old vs new
-  - spans newly dropped (exported by the baseline, discarded or rejected by the new policy) and
+  - records newly dropped (exported by the baseline, discarded or rejected by the new policy) and
     newly exported, with reasons and examples (trace and span ids, never values)
 
-CORPUS is OTLP-JSON: files holding one request, JSON Lines with one request per line (what the file
-exporter writes), or folders of *.json / *.jsonl files. Spans that already carry loopgate.* stamps are
-replayed as fresh spans (the stamps are removed first).
+CORPUS is OTLP-JSON, traces or logs requests: files holding one request, JSON Lines with one request
+per line (what the file exporter writes), or folders of *.json / *.jsonl files. Records that already
+carry loopgate.* stamps are replayed as fresh ones (the stamps are removed first).
 
 Options:
   --policy FILE|DIR     the new policy

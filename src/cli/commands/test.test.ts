@@ -120,4 +120,26 @@ describe('loopgate test', () => {
     expect(await main(['test', 'policies/examples/redact-all.yaml', '--fixtures', 'test/golden/redact-all'], io), out.stdout).toBe(0);
     expect(out.stdout).toMatch(/cases, (\d+) passed, 0 failed\n$/);
   });
+
+  it('passes on the logs golden fixtures, and fails with hunks headed by the log record when an event rule changes', async () => {
+    const root = join(import.meta.dirname, '..', '..', '..');
+    for (const [policyFile, fixtures] of [
+      ['test/fixtures/policies/logs-by-event.yaml', 'test/golden/logs-by-event'],
+      ['test/fixtures/policies/spans-only.yaml', 'test/golden/spans-only'],
+    ]) {
+      const { io, out } = capture(root);
+      expect(await main(['test', policyFile!, '--fixtures', fixtures!], io), out.stdout).toBe(0);
+      expect(out.stdout).toMatch(/cases, (\d+) passed, 0 failed\n$/);
+    }
+    // The model's answers go to the tenant instead of eval: the eval-only file's records move.
+    const changed = readFileSync(join(root, 'test/fixtures/policies/logs-by-event.yaml'), 'utf8').replace(/(id: answers-to-eval[\s\S]*?class: )eval-only/, '$1tenant-only');
+    writeFileSync(join(dir, 'logs-policy.yaml'), changed);
+    const { io, out } = capture(dir);
+    expect(await main(['test', 'logs-policy.yaml', '--fixtures', join(root, 'test/golden/logs-by-event')], io)).toBe(1);
+    expect(out.stdout).toMatch(/^FAIL js-openai$/m);
+    expect(out.stdout).toContain('nothing was exported to eval-only, but eval-only.json expects log records');
+    expect(out.stdout).toMatch(/^ +@@ -\d+,\d+ \+\d+,\d+ @@ log record [0-9a-f]{16} \(trace [0-9a-f]{32}\)( and \d+ more log records?)?$/m);
+    expect(out.stdout).toMatch(/^ +- +"stringValue": "answers-to-eval"$/m);
+    expect(out.stdout).not.toMatch(/@@ span |more span/);
+  });
 });

@@ -155,7 +155,7 @@ describe('OTLP/gRPC receiver', () => {
     expect(inflight.usedBytes).toBe(0);
   });
 
-  it('RESOURCE_EXHAUSTED without RetryInfo (final) for a message over the limit, compressed or once inflated', async () => {
+  it("over the size limit, compressed or once inflated: grpc-js's own RESOURCE_EXHAUSTED without RetryInfo (final)", async () => {
     const h = new Harness();
     const address = await start(h, { limits: { maxRequestBodyBytes: 64 * 1024 } });
     const big = await grpcExport(address, 'traces', Buffer.alloc(100 * 1024));
@@ -169,7 +169,7 @@ describe('OTLP/gRPC receiver', () => {
     expect(h.handled).toHaveLength(0);
   });
 
-  it('RESOURCE_EXHAUSTED without RetryInfo when a message within the limit decodes to too much memory', async () => {
+  it('INVALID_ARGUMENT (final) when a message within the limit decodes to too much memory', async () => {
     const h = new Harness();
     const address = await start(h, { limits: { maxRequestBodyBytes: 20 * 1024 * 1024, maxDecodedBytes: 1024 * 1024 } });
     // 100 000 empty log records (`12 00` each) decode to ~70 MB of estimated heap.
@@ -177,7 +177,7 @@ describe('OTLP/gRPC receiver', () => {
     for (let i = 0; i < records.length; i += 2) records[i] = 0x12;
     const body = Buffer.concat([Buffer.from([0x0a]), len(Buffer.concat([Buffer.from([0x12]), len(records)]))]);
     const r = await grpcExport(address, 'logs', body);
-    expect(r.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    expect(r.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(r.details).toMatch(/decodes to more than 1048576 bytes of memory/);
     expect(r.retryDelayMs).toBeUndefined();
   });

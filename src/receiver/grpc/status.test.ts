@@ -27,7 +27,7 @@ describe('grpcAnswer', () => {
 
   it.each<[string, PipelineResult, number, number | undefined]>([
     ['undecodable or too deep', { status: 'invalid', message: 'cannot decode' }, GrpcStatus.INVALID_ARGUMENT, undefined],
-    ['decodes too large', { status: 'too_large', message: 'too much memory' }, GrpcStatus.RESOURCE_EXHAUSTED, undefined],
+    ['decodes too large', { status: 'too_large', message: 'too much memory' }, GrpcStatus.INVALID_ARGUMENT, undefined],
     ['queues full', { status: 'unavailable', retryAfterSeconds: 5, reason: 'queue_full' }, GrpcStatus.UNAVAILABLE, 5000],
     ['in-flight budget full', { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' }, GrpcStatus.RESOURCE_EXHAUSTED, 1000],
     ['not served', { status: 'not_served', message: 'no routes for logs' }, GrpcStatus.UNIMPLEMENTED, undefined],
@@ -40,9 +40,18 @@ describe('grpcAnswer', () => {
     else expect(rpc).toMatchObject({ code, retryInfo: true, retryDelayMs: delayMs });
   });
 
-  it('RESOURCE_EXHAUSTED carries RetryInfo only when retrying can help (the spec: retryable only then)', () => {
+  it('RESOURCE_EXHAUSTED is answered only with RetryInfo (the spec: retryable only then; issue #8: never without)', () => {
     expect(retryInfoOf(grpcAnswers.busy())).toMatchObject({ retryInfo: true });
-    expect(retryInfoOf(grpcAnswer({ status: 'too_large', message: 'x' }, 'traces'))).toBeUndefined();
+    const results: PipelineResult[] = [
+      { status: 'accepted', rejected: { count: 1, message: 'x' } },
+      { status: 'invalid', message: 'x' },
+      { status: 'too_large', message: 'x' },
+      { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' },
+      { status: 'unavailable', retryAfterSeconds: 1, reason: 'queue_full' },
+      { status: 'not_served', message: 'x' },
+    ];
+    const answers = [...results.map((r) => grpcAnswer(r, 'traces')), grpcAnswers.busy(), grpcAnswers.shuttingDown(1), grpcAnswers.unauthenticated('x'), grpcAnswers.internal()];
+    for (const a of answers) if (!a.ok && a.error.code === GrpcStatus.RESOURCE_EXHAUSTED) expect(retryInfoOf(a)).toMatchObject({ retryInfo: true });
   });
 
   it('UNAUTHENTICATED and INTERNAL carry no RetryInfo', () => {

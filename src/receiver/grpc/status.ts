@@ -7,8 +7,13 @@
  *   shutting down            UNAVAILABLE with RetryInfo: retry here after the restart, or elsewhere
  *   in-flight budget full    RESOURCE_EXHAUSTED with RetryInfo: the server is out of memory budget
  *                            now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
- *   decodes too large        RESOURCE_EXHAUSTED without RetryInfo: final, as for a message over the size
- *                            limit (which grpc-js itself refuses with that code before we see it)
+ *   decodes too large        INVALID_ARGUMENT: final. The data as sent never fits, and the spec names
+ *                            INVALID_ARGUMENT for not-retryable errors; we answer RESOURCE_EXHAUSTED only
+ *                            with RetryInfo (issue #8), because clients that predate the spec's rule
+ *                            retry every RESOURCE_EXHAUSTED. The one RESOURCE_EXHAUSTED without RetryInfo
+ *                            is grpc-js's own, for a message over grpc.max_receive_message_length
+ *                            (compressed or inflated), sent before any handler or interceptor runs;
+ *                            the spec reads it as final, as the Collector's receiver (grpc-go) sends it
  *   undecodable, too deep    INVALID_ARGUMENT: final
  *   no or unknown token      UNAUTHENTICATED
  *   signal without routes    UNIMPLEMENTED
@@ -56,7 +61,7 @@ export function grpcAnswer(result: PipelineResult, signal: Signal): GrpcAnswer {
     case 'invalid':
       return failure(GrpcStatus.INVALID_ARGUMENT, result.message);
     case 'too_large':
-      return failure(GrpcStatus.RESOURCE_EXHAUSTED, result.message);
+      return failure(GrpcStatus.INVALID_ARGUMENT, result.message);
     case 'unavailable':
       return result.reason === 'busy' ? grpcAnswers.busy(result.retryAfterSeconds) : failure(GrpcStatus.UNAVAILABLE, 'export queues are full; retry later', result.retryAfterSeconds);
     case 'not_served':
