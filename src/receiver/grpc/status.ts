@@ -5,8 +5,10 @@
  *   accepted                 OK with an Export*ServiceResponse (partial_success when records were refused)
  *   export queues full       UNAVAILABLE with RetryInfo: retryable, after the delay it names
  *   shutting down            UNAVAILABLE with RetryInfo: retry here after the restart, or elsewhere
+ *   policy worker crashed    UNAVAILABLE with RetryInfo: nothing was admitted; a new worker takes the resend
  *   in-flight budget full    RESOURCE_EXHAUSTED with RetryInfo: the server is out of memory budget
- *                            now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
+ *   (or no policy worker     now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
+ *   free in time)
  *   decodes too large        RESOURCE_EXHAUSTED without RetryInfo: final, as for a message over the size
  *                            limit (which grpc-js itself refuses with that code before we see it)
  *   undecodable, too deep    INVALID_ARGUMENT: final
@@ -58,7 +60,8 @@ export function grpcAnswer(result: PipelineResult, signal: Signal): GrpcAnswer {
     case 'too_large':
       return failure(GrpcStatus.RESOURCE_EXHAUSTED, result.message);
     case 'unavailable':
-      return result.reason === 'busy' ? grpcAnswers.busy(result.retryAfterSeconds) : failure(GrpcStatus.UNAVAILABLE, 'export queues are full; retry later', result.retryAfterSeconds);
+      if (result.reason === 'busy') return grpcAnswers.busy(result.retryAfterSeconds);
+      return failure(GrpcStatus.UNAVAILABLE, result.reason === 'queue_full' ? 'export queues are full; retry later' : 'the policy worker processing this request failed; retry', result.retryAfterSeconds);
     case 'not_served':
       return failure(GrpcStatus.UNIMPLEMENTED, result.message);
   }
