@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     signal: { type: 'string', default: 'traces,logs' },
     protocol: { type: 'string', default: 'http,grpc' },
+    /** service.workers of the gateway under load; unset: its default (one per CPU). */
+    workers: { type: 'string' },
   },
 });
 type BenchSignal = 'traces' | 'logs';
@@ -197,6 +199,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
       `      address: 127.0.0.1:${telemetryPort}`,
       '    logs:',
       '      level: error',
+      ...(args.workers !== undefined ? [`  workers: ${Number(args.workers)}`] : []),
       '',
     ].join('\n'),
   );

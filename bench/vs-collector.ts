@@ -31,6 +31,7 @@ import type { AddressInfo } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
 import { PRODUCERS_DIR } from '../test/support/fixture-paths.js';
 import { findPeer } from '../test/support/peers.js';
@@ -51,7 +52,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     batch: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '1' },
-    systems: { type: 'string', default: 'bare,collector,collector-redaction,loopgate' },
+    systems: { type: 'string', default: `bare,collector,collector-redaction,loopgate-1,loopgate-${availableParallelism()}` },
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
     /** Swap the common words of every longer text per request (producer-batches.ts varyText). */
     vary: { type: 'boolean', default: false },
@@ -143,7 +144,8 @@ function collector(name: string, config: string, what: string): SystemSpec {
   };
 }
 
-function loopgate(name: string, what: string): SystemSpec {
+/** Loopgate with `workers` policy worker threads (0: the policy on the main thread, the old path). */
+function loopgate(name: string, what: string, workers: number): SystemSpec {
   return {
     name,
     what,
@@ -177,6 +179,7 @@ function loopgate(name: string, what: string): SystemSpec {
           `      address: 127.0.0.1:${telemetryPort}`,
           '    logs:',
           '      level: error',
+          `  workers: ${workers}`,
           '',
         ].join('\n'),
       );
@@ -197,7 +200,9 @@ const SYSTEMS: Record<string, SystemSpec> = {
   },
   collector: collector('collector', 'bench/collector-plain.yaml', 'Collector, receive → batch → export'),
   'collector-redaction': collector('collector-redaction', 'bench/collector-redaction.yaml', 'Collector, redaction + transform stamps'),
-  loopgate: loopgate('loopgate', 'Loopgate, redact-all'),
+  'loopgate-inline': loopgate('loopgate-inline', 'Loopgate, redact-all, policy on the main thread (workers: 0)', 0),
+  'loopgate-1': loopgate('loopgate-1', 'Loopgate, redact-all, 1 policy worker', 1),
+  [`loopgate-${availableParallelism()}`]: loopgate(`loopgate-${availableParallelism()}`, `Loopgate, redact-all, ${availableParallelism()} policy workers (one per CPU)`, availableParallelism()),
 };
 
 interface Sample {

@@ -182,6 +182,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       metricsAddress: raw.service?.telemetry?.metrics?.address ?? { ...DEFAULTS.metricsAddress },
       logLevel: raw.service?.telemetry?.logs?.level ?? DEFAULTS.logLevel,
       shutdownTimeoutMs: raw.service?.shutdown_timeout ?? DEFAULTS.shutdownTimeoutMs,
+      ...(raw.service?.workers !== undefined && { workers: raw.service.workers }),
     },
   };
   return { ok: true, config, at: (path, message, options) => parsed.diagnosticAt(path, message, options) };

@@ -264,6 +264,9 @@ const Exporters = mapping(z.unknown()).transform((entries, ctx) => {
 
 // ---- routes and service ----
 
+/** More policy workers than this is a typo, not a machine. */
+export const MAX_WORKERS = 256;
+
 const ExporterIds = z.array(z.string());
 
 const ClassRoutes = z.strictObject({
@@ -308,6 +311,8 @@ const Service = z.strictObject({
     .optional(),
   /** 0 = do not wait for the queues to drain. */
   shutdown_timeout: DurationInput.transform(parsedBy(parseDurationValue, timerDuration(true))).optional(),
+  /** Policy worker threads (gateway/policy-workers.ts); unset: one per CPU; 0: on the main thread. */
+  workers: where(z.number(), wholeNumber(0, MAX_WORKERS, ' (0 runs the policy on the main thread)')).optional(),
 });
 
 // ---- cap store ----

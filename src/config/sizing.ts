@@ -2,13 +2,18 @@
  * The memory sizing rule (README, "Durability and sizing memory"), as one function, so the README,
  * the Kubernetes manifests' limits and their test all use the same arithmetic:
  *
- *   peak RSS ≈ base + 3 × max_inflight_body_size + Σ max_bytes (memory queues)
- *              + 8 MiB per persistent queue + working overhead
+ *   peak RSS ≈ base + 32 MiB per policy worker + 3 × max_inflight_body_size + Σ max_bytes (memory
+ *              queues) + 8 MiB per persistent queue + working overhead
+ *
+ * A policy worker's own share is its isolate with the compiled policy (measured idle: 117 MiB with
+ * `workers: 0`, 176 MiB with 2, from dist/). What requests decode to stays in the in-flight term: the
+ * budget bounds it across all workers (gateway/policy-workers.ts).
  *
  * The factors were measured under overload (test/faults/overload.test.ts asserts them with a margin):
  * the in-flight budget holds bodies and the decoder's estimate of their models, and beside the model a
  * request holds its redacted copy and encoded bodies, so RSS grows 2.3–2.8× the budget in use.
  */
+import { availableParallelism } from 'node:os';
 import { DEFAULT_QUEUE } from '../export/options.js';
 import { HOT_BODY_BYTES } from '../export/queue.js';
 import type { GatewayConfig } from './types.js';
@@ -21,12 +26,15 @@ export const BASE_RSS_BYTES = 115 * MiB;
 export const WORKING_OVERHEAD_BYTES = 200 * MiB;
 /** RSS per byte of the in-flight budget in use. */
 export const INFLIGHT_RSS_FACTOR = 3;
+/** RSS one policy worker adds, idle (its isolate, code and compiled policy). */
+export const WORKER_RSS_BYTES = 32 * MiB;
 /** What a persistent queue keeps in memory: its newest bodies and a small index entry per record. */
 export const PERSISTENT_QUEUE_RSS_BYTES = HOT_BODY_BYTES;
 
 export interface SizingEstimate {
   /** The rule's terms, in bytes, for a readable breakdown. */
   base: number;
+  workers: number;
   inflight: number;
   memoryQueues: number;
   persistentQueues: number;
@@ -35,7 +43,7 @@ export interface SizingEstimate {
 }
 
 /** The rule applied to a loaded config: the peak RSS to plan for when clients fill every bound. */
-export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'exporters'>): SizingEstimate {
+export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'exporters'> & { service?: Pick<GatewayConfig['service'], 'workers'> }): SizingEstimate {
   let memoryQueues = 0;
   let persistentQueues = 0;
   for (const e of Object.values(config.exporters)) {
@@ -44,6 +52,7 @@ export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'export
     else memoryQueues += q?.maxBytes ?? DEFAULT_QUEUE.maxBytes;
   }
   const inflight = INFLIGHT_RSS_FACTOR * config.receiver.maxInflightBodyBytes;
-  const total = BASE_RSS_BYTES + inflight + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
-  return { base: BASE_RSS_BYTES, inflight, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
+  const workers = WORKER_RSS_BYTES * (config.service?.workers ?? availableParallelism());
+  const total = BASE_RSS_BYTES + workers + inflight + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
+  return { base: BASE_RSS_BYTES, workers, inflight, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
 }

@@ -47,6 +47,11 @@ export interface ServiceConfig {
   metricsAddress: HostPort;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /**
+   * Policy worker threads: the policy step of each request runs on one (gateway/policy-workers.ts).
+   * Absent: one per CPU (os.availableParallelism()). 0: on the main thread, as tools and some tests do.
+   */
+  workers?: number;
 }
 
 /** The shared cap store (cap_store.redis); absent: caps are counted in this process's memory. */

@@ -12,7 +12,7 @@ import type { ClassOutput } from '../policy/types.js';
 import { ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
-import type { Signal, TargetResult } from './types.js';
+import type { ExportItem, Signal, TargetResult } from './types.js';
 
 const out = (count: number, tenant = 'acme'): ClassOutput => ({ signal: 'traces', class: 'tenant-only', tenant, data: { resourceSpans: [] }, count });
 
@@ -32,6 +32,12 @@ function gateway(storage: string, script: Script, opts: { maxBytes?: number; tar
     { metrics, abortGraceMs: 20 },
   );
   const router = new Router([queue], { traces: { 'tenant-only': ['otlphttp/store'] }, logs: { 'tenant-only': ['otlphttp/store'] }, metrics: ['otlphttp/store'] }, { metrics });
+  // The policy step encodes (encode-output.ts); here the scripted exporter's bytes stand in for it.
+  router.route = (outputs, ctx) =>
+    router.admit(
+      outputs.map((o) => ({ signal: o.signal, class: o.class, tenant: o.tenant, count: o.count, bodies: { [exporter.format.encoding]: exporter.encode({ ...o, spanCount: o.count } as ExportItem) } })),
+      ctx,
+    );
   return { router, metrics, exporter, queue };
 }
 

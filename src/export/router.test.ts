@@ -4,16 +4,19 @@ import { RecordingMetrics } from '../../test/support/recording-metrics.js';
 import { hang, ScriptedExporter, type Script } from '../../test/support/scripted-exporter.js';
 import type { Encoding } from '../otlp/codec.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
+import { decodeTraces } from '../otlp/index.js';
+import type { EncodedOutput } from './encode-output.js';
 import { ENTRY_OVERHEAD_BYTES, ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
 
-const out = (cls: ExportClass, count: number, tenant: string | undefined = 'acme'): ClassOutput => ({
+/** An output as the policy step hands it over, encoded: 100 bytes per span in either encoding. */
+const out = (cls: ExportClass, count: number, tenant: string | undefined = 'acme'): EncodedOutput => ({
   signal: 'traces',
   class: cls,
   tenant,
-  data: { resourceSpans: [] },
   count,
+  bodies: { json: new Uint8Array(count * 100), protobuf: new Uint8Array(count * 100) },
 });
 
 interface Spec {
@@ -55,7 +58,7 @@ describe('Router', () => {
       'tenant-only': ['otlphttp/tenant'],
       'eval-only': ['file/eval'],
     });
-    const r = await router.route([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
+    const r = await router.admit([out('broad-use', 2), out('tenant-only', 3, 'globex'), out('eval-only', 1)]);
     expect(r).toEqual({ status: 'accepted', routed: 6, noRoute: 0 });
     await until(() => metrics.total(metrics.exported) === 6);
     expect(ex('otlphttp/broad').delivered.map((i) => i.class)).toEqual(['broad-use']);
@@ -76,10 +79,8 @@ describe('Router', () => {
       ],
       { 'broad-use': ['otlphttp/a', 'file/b', 'otlphttp/c', 'otlphttp/d', 'otlphttp/e'] },
     );
-    await router.route([out('broad-use', 1)], { policyVersion: 'v7' });
+    await router.admit([out('broad-use', 1)], { policyVersion: 'v7' });
     await until(() => ['otlphttp/a', 'file/b', 'otlphttp/c', 'otlphttp/d', 'otlphttp/e'].every((id) => ex(id).calls.length === 1));
-    expect(ex('otlphttp/a').encodeCalls + ex('file/b').encodeCalls).toBe(1);
-    expect(ex('otlphttp/c').encodeCalls + ex('otlphttp/d').encodeCalls + ex('otlphttp/e').encodeCalls).toBe(1);
     expect(ex('otlphttp/a').calls[0]!.body).toBe(ex('file/b').calls[0]!.body);
     // Compressed once at admission for both gzip exporters: the very same bytes, a gzip stream.
     const gz = ex('otlphttp/d').calls[0]!;
@@ -93,7 +94,7 @@ describe('Router', () => {
 
   it('exports a class with no route nowhere and counts it as discarded (no_route)', async () => {
     const { router, metrics, ex } = setup([{ id: 'otlphttp/broad' }], { 'broad-use': ['otlphttp/broad'], 'eval-only': [] });
-    expect(await router.route([out('broad-use', 1), out('tenant-only', 4), out('eval-only', 2)])).toEqual({ status: 'accepted', routed: 1, noRoute: 6 });
+    expect(await router.admit([out('broad-use', 1), out('tenant-only', 4), out('eval-only', 2)])).toEqual({ status: 'accepted', routed: 1, noRoute: 6 });
     expect(metrics.count(metrics.discarded, 'no_route')).toBe(6);
     await until(() => metrics.total(metrics.exported) === 1);
     expect(ex('otlphttp/broad').delivered).toHaveLength(1);
@@ -110,12 +111,12 @@ describe('Router', () => {
       [{ id: 'otlphttp/fast' }, { id: 'otlphttp/slow', script: hang, maxBytes: 100 + ENTRY_OVERHEAD_BYTES + 800 }],
       { 'broad-use': ['otlphttp/fast', 'otlphttp/slow'], 'eval-only': ['otlphttp/fast'] },
     );
-    expect((await await router.route([out('broad-use', 1)])).status).toBe('accepted');
+    expect((await await router.admit([out('broad-use', 1)])).status).toBe('accepted');
     await until(() => ex('otlphttp/fast').delivered.length === 1);
     const before = queues.map((q) => q.stats());
 
     // Two outputs to the same queue: 300 + 200 bytes (each with its overhead) do not fit in the 800 left, though each would.
-    const r = await router.route([out('eval-only', 5), out('broad-use', 3), out('broad-use', 2)]);
+    const r = await router.admit([out('eval-only', 5), out('broad-use', 3), out('broad-use', 2)]);
     expect(r).toEqual({ status: 'unavailable', retryAfterSeconds: 1, exporter: 'otlphttp/slow' });
     expect(queues.map((q) => q.stats())).toEqual(before);
     await new Promise((res) => setTimeout(res, 20));
@@ -123,7 +124,7 @@ describe('Router', () => {
     expect(metrics.count(metrics.refusedQueueFull, 'otlphttp/slow')).toBe(5);
     expect(metrics.count(metrics.discarded, 'no_route')).toBe(0);
 
-    expect(await router.route([out('broad-use', 4)])).toEqual({ status: 'accepted', routed: 4, noRoute: 0 });
+    expect(await router.admit([out('broad-use', 4)])).toEqual({ status: 'accepted', routed: 4, noRoute: 0 });
     await router.drain(Date.now() + 20);
   });
 
@@ -138,7 +139,7 @@ describe('Router', () => {
     let refusals = 0;
     const client = (async () => {
       for (let i = 0; i < 30; i++) {
-        while ((await await router.route([out('tenant-only', 1, `t${i}`)])).status !== 'accepted') {
+        while ((await await router.admit([out('tenant-only', 1, `t${i}`)])).status !== 'accepted') {
           refusals++;
           await new Promise((r) => setTimeout(r, 2));
         }
@@ -157,22 +158,34 @@ describe('Router', () => {
 
   it('after drain refuses new requests and counts what could not be sent', async () => {
     const { router, metrics } = setup([{ id: 'otlphttp/dead', script: hang }], { 'broad-use': ['otlphttp/dead'] });
-    await router.route([out('broad-use', 2)]);
-    await router.route([out('broad-use', 3)]);
+    await router.admit([out('broad-use', 2)]);
+    await router.admit([out('broad-use', 3)]);
     await router.drain(Date.now() + 30);
-    expect(await router.route([out('broad-use', 1)])).toMatchObject({ status: 'unavailable', exporter: 'otlphttp/dead' });
+    expect(await router.admit([out('broad-use', 1)])).toMatchObject({ status: 'unavailable', exporter: 'otlphttp/dead' });
     expect(metrics.count(metrics.exportFailed, 'otlphttp/dead|shutdown')).toBe(5);
     await router.shutdown();
   });
 
   it('counts spans it cannot encode as failed instead of throwing', async () => {
     const { router, metrics, ex } = setup([{ id: 'otlphttp/a' }, { id: 'otlphttp/b', encoding: 'protobuf' }], { 'broad-use': ['otlphttp/a', 'otlphttp/b'] });
-    ex('otlphttp/b').encode = () => {
-      throw new RangeError('bad');
-    };
-    expect(await router.route([out('broad-use', 2)])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
+    const unencodable: EncodedOutput = { ...out('broad-use', 2), bodies: { json: new Uint8Array(200) }, failed: { protobuf: 'RangeError' } };
+    expect(await router.admit([unencodable])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
     expect(metrics.count(metrics.exportFailed, 'otlphttp/b|failure')).toBe(2);
     await until(() => metrics.count(metrics.exported, 'otlphttp/a') === 2);
+    await router.shutdown();
+  });
+
+  it('route encodes each output in the encodings its exporters want (encode-output.ts), then admits', async () => {
+    const { router, ex } = setup([{ id: 'otlphttp/j', encoding: 'json' }, { id: 'otlphttp/p', encoding: 'protobuf' }], { 'broad-use': ['otlphttp/j'], 'eval-only': ['otlphttp/p'] });
+    expect(router.encodingPlan()).toEqual({ traces: { 'broad-use': ['json'], 'eval-only': ['protobuf'] } });
+    const data = { resourceSpans: [{ resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [], schemaUrl: '' }] };
+    const model = (cls: ExportClass): ClassOutput => ({ signal: 'traces', class: cls, tenant: 'acme', data, count: 1 });
+    expect(await router.route([model('broad-use'), model('eval-only')])).toEqual({ status: 'accepted', routed: 2, noRoute: 0 });
+    await until(() => ex('otlphttp/j').calls.length === 1 && ex('otlphttp/p').calls.length === 1);
+    for (const [id, enc] of [['otlphttp/j', 'json'], ['otlphttp/p', 'protobuf']] as const) {
+      const sent = decodeTraces(ex(id).calls[0]!.body, enc);
+      expect(sent.ok && sent.value.resourceSpans).toHaveLength(1);
+    }
     await router.shutdown();
   });
 });

@@ -2,7 +2,8 @@
  * Signal and class → exporters. The receiver hands the router one request's outputs; the router either
  * enqueues all of them for every exporter of their signal and class, or nothing at all.
  *
- * Bodies are made once: each output is encoded once per encoding and compressed once per body format
+ * Bodies are made once: each output is encoded once per encoding (encode-output.ts: in the policy
+ * worker, or in `route` when the policy ran in this thread) and compressed once per body format
  * (exporters with equal formats share the bytes), here at admission, never again per attempt.
  *
  * Atomic admission: once the bodies are made, the total per target queue is checked against its room
@@ -24,7 +25,9 @@ import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
 import type { ExportQueue, Staged } from './queue.js';
 import { makeBody, type MadeBody } from './request-body.js';
-import type { BodyFormat, ClassRoutes, ExportItem, DrainReport, ExportRequest, RouteContext, RouteResult, SignalRoutes, SpanRouter } from './types.js';
+import { encodeOutputs, type EncodedOutput, type EncodingPlan } from './encode-output.js';
+import type { Encoding } from '../otlp/codec.js';
+import type { BodyFormat, ClassRoutes, DrainReport, ExportRequest, RouteContext, RouteResult, SignalRoutes, SpanRouter } from './types.js';
 
 export interface RouterDeps {
   metrics: GatewayMetrics;
@@ -35,7 +38,7 @@ export interface RouterDeps {
 
 interface Planned {
   queue: ExportQueue;
-  output: ClassOutput;
+  output: EncodedOutput;
   target: string;
   body: Promise<MadeBody>;
 }
@@ -52,6 +55,7 @@ export class Router implements SpanRouter {
   private readonly logger: ExportLogger;
   private readonly nowMs: () => number;
   private closed = false;
+  private readonly plan: EncodingPlan;
   /** Admissions between their room check and their commit: a drain waits for them. */
   private admitting = 0;
   private admitted: (() => void)[] = [];
@@ -87,6 +91,7 @@ export class Router implements SpanRouter {
     classified('traces', routes.traces);
     classified('logs', routes.logs);
     if (routes.metrics !== undefined) this.routes.set('metrics', new Map([[UNCLASSIFIED, resolve('routes.metrics', routes.metrics)]]));
+    this.plan = this.encodingPlan();
   }
 
   serves(signal: Signal): boolean {
@@ -112,7 +117,28 @@ export class Router implements SpanRouter {
     }
   }
 
+  /** Which encodings each signal and class needs (its exporters' formats), for encodeOutputs. */
+  encodingPlan(): EncodingPlan {
+    const plan: EncodingPlan = {};
+    for (const [signal, byClass] of this.routes) {
+      const m: Partial<Record<RouteKey, Encoding[]>> = {};
+      for (const [cls, queues] of byClass) m[cls] = [...new Set(queues.map((q) => q.exporter.format.encoding))];
+      plan[signal] = m;
+    }
+    return plan;
+  }
+
+  /** Encodes here (encode-output.ts), then admits: for callers that run the policy in this thread. */
   async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
+    // A full queue refuses before any encoding or compression is spent on the request.
+    for (const out of outputs) {
+      const full = out.count > 0 ? this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED)?.find((q) => q.isFull()) : undefined;
+      if (full) return this.refuse(full, outputs);
+    }
+    return this.admit(encodeOutputs(outputs, this.plan), ctx);
+  }
+
+  async admit(outputs: readonly EncodedOutput[], ctx?: RouteContext): Promise<RouteResult> {
     const plan: Planned[] = [];
     let routed = 0;
     const noRoute = new Map<Signal, number>();
@@ -123,11 +149,10 @@ export class Router implements SpanRouter {
         noRoute.set(out.signal, (noRoute.get(out.signal) ?? 0) + out.count);
         continue;
       }
-      // A full queue refuses before any encoding or compression is spent on the request.
+      // A full queue refuses before any compression is spent on the request.
       const full = targets.find((q) => q.isFull());
       if (full) return this.refuse(full, outputs);
       let planned = false;
-      const encoded = new Map<string, Uint8Array | undefined>();
       const made = new Map<string, Promise<MadeBody>>();
       for (const queue of targets) {
         const target = queue.exporter.target(out.signal, out.tenant);
@@ -135,9 +160,13 @@ export class Router implements SpanRouter {
           this.failed(queue, out, 'destination', target.error);
           continue;
         }
-        const bytes = this.encode(queue, out, encoded);
-        if (!bytes) continue;
         const format = queue.exporter.format;
+        const bytes = out.bodies[format.encoding];
+        if (!bytes) {
+          // The encode failed (the model would not serialise): our bug, not the client's; counted.
+          this.failed(queue, out, 'encoding', out.failed?.[format.encoding] ?? 'missing');
+          continue;
+        }
         const key = formatKey(format);
         let body = made.get(key);
         if (!body) {
@@ -229,7 +258,7 @@ export class Router implements SpanRouter {
     await Promise.all(this.queues.map((q) => q.shutdown()));
   }
 
-  private refuse(queue: ExportQueue, outputs: readonly ClassOutput[]): RouteResult {
+  private refuse(queue: ExportQueue, outputs: readonly { signal: Signal; class: ExportClass | undefined; count: number }[]): RouteResult {
     let records = 0;
     for (const out of outputs) if (this.routes.get(out.signal)?.get(out.class ?? UNCLASSIFIED)?.includes(queue)) records += out.count;
     // A request holds one signal, so what the queue refused is all of that signal.
@@ -239,22 +268,8 @@ export class Router implements SpanRouter {
     return { status: 'unavailable', retryAfterSeconds: retryAfterSeconds(queue), exporter: queue.id };
   }
 
-  /** One encode per encoding per output; an error is ours (the model would not serialise), counted. */
-  private encode(queue: ExportQueue, out: ClassOutput, perOutput: Map<string, Uint8Array | undefined>): Uint8Array | undefined {
-    const enc = queue.exporter.format.encoding;
-    if (perOutput.has(enc)) return perOutput.get(enc);
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = queue.exporter.encode({ signal: out.signal, data: out.data, class: out.class, tenant: out.tenant, spanCount: out.count } as ExportItem);
-    } catch (err) {
-      this.failed(queue, out, 'encoding', err instanceof Error ? err.name : 'unknown');
-    }
-    perOutput.set(enc, bytes);
-    return bytes;
-  }
-
   /** Records that cannot be made into a request for this exporter: retrying cannot help, so count them. */
-  private failed(queue: ExportQueue, out: ClassOutput, step: string, error: string): void {
+  private failed(queue: ExportQueue, out: EncodedOutput, step: string, error: string): void {
     this.metrics.spansExportFailed(out.count, queue.id, 'failure', out.signal);
     this.logger.error({ exporter: queue.id, signal: out.signal, class: out.class, tenant: out.tenant, records: out.count, step, error }, 'could not make an export request');
   }

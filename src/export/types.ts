@@ -11,6 +11,7 @@ import type { Encoding } from '../otlp/codec.js';
 import type { Signal, SignalRequest } from '../otlp/signal.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { Compression } from './options.js';
+import type { EncodedOutput, EncodingPlan } from './encode-output.js';
 
 export type ExportResult =
   /**
@@ -141,6 +142,10 @@ export interface SpanRouter {
   serves(signal: Signal): boolean;
   /** Admits one request's outputs (all of one signal); awaits compression and, with storage, the write. */
   route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult>;
+  /** The same for outputs already encoded (encode-output.ts: by a policy worker, per `encodingPlan`). */
+  admit(outputs: readonly EncodedOutput[], ctx?: RouteContext): Promise<RouteResult>;
+  /** Which encodings each signal and class needs: what a policy worker encodes. */
+  encodingPlan(): EncodingPlan;
   /**
    * Graceful shutdown: refuse new requests, let queued and in-flight exports finish until `deadlineMs`
    * (an absolute time in ms since the epoch, as Date.now()). Memory queues count what is left as failed

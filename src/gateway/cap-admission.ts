@@ -3,7 +3,7 @@
  *
  *   engine result (capRequests) → store.take(all of them, one call) → settleCaps → router
  *
- * The engine only claims caps, so it stays pure and can later run in a worker; the store (in memory,
+ * The engine only claims caps, so it stays pure and runs in a policy worker; the store (in memory,
  * or Redis shared by every replica) is main-thread state. When the store does not answer (down, or
  * slower than its timeout), `on_unavailable` decides: `closed` (the default) treats every cap as
  * reached, so the claiming spans are discarded as `cap_store_unavailable`; `open` admits them uncounted.
@@ -12,7 +12,7 @@
  */
 import type { CapBatchResult, CapGiveResult, CapStore, CapStoreFailure, CapVerdict, SettledCaps } from '../policy/caps.js';
 import { capBatch, settleCaps, UNAVAILABLE, UNCHECKED } from '../policy/caps.js';
-import type { ProcessResult } from '../policy/types.js';
+import type { CapRequest, ProcessResult } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 
 export type OnUnavailable = 'closed' | 'open';
@@ -37,10 +37,15 @@ export interface CapAdmission {
   readonly store: CapStore;
   /** Takes every cap the result claims in one store call and removes the refused spans. */
   admit(result: ProcessResult): Promise<SettledCaps>;
+  /**
+   * The verdicts for a request's claims, in one store call: what a policy step (in a worker or not)
+   * settles its result with (policy-step.ts).
+   */
+  take(requests: readonly CapRequest[]): Promise<readonly CapVerdict[]>;
   /** The request was admitted: count its capped spans. */
-  commit(settled: SettledCaps): void;
+  commit(settled: Pick<SettledCaps, 'capped'>): void;
   /** The request was refused after all (503): give back what its take counted, atomically. */
-  release(settled: SettledCaps): Promise<void>;
+  release(settled: Pick<SettledCaps, 'taken'>): Promise<void>;
 }
 
 export const DEFAULT_CAP_LOG_INTERVAL_MS = 30_000;
@@ -102,31 +107,34 @@ export function createCapAdmission(options: CapAdmissionOptions): CapAdmission {
     return r;
   };
 
+  async function take(requests: readonly CapRequest[]): Promise<readonly CapVerdict[]> {
+    const r = await timed('take', () => store.take(capBatch(requests)));
+    if (r.ok) {
+      recovered();
+      return r.takes;
+    }
+    failed('take', r.reason, r.detail, requests.length);
+    return new Array<CapVerdict>(requests.length).fill(onUnavailable === 'open' ? UNCHECKED : UNAVAILABLE);
+  }
+
   return {
     store,
+
+    take,
 
     async admit(result: ProcessResult): Promise<SettledCaps> {
       const requests = result.capRequests;
       if (requests === undefined || requests.length === 0) return { result, taken: [], capped: NOTHING_CAPPED };
-      const r = await timed('take', () => store.take(capBatch(requests)));
-      let verdicts: readonly CapVerdict[];
-      if (r.ok) {
-        recovered();
-        verdicts = r.takes;
-      } else {
-        failed('take', r.reason, r.detail, requests.length);
-        verdicts = new Array<CapVerdict>(requests.length).fill(onUnavailable === 'open' ? UNCHECKED : UNAVAILABLE);
-      }
-      return settleCaps(result, verdicts);
+      return settleCaps(result, await take(requests));
     },
 
-    commit(settled: SettledCaps): void {
+    commit(settled: Pick<SettledCaps, 'capped'>): void {
       metrics.spansCapped(settled.capped.cap_exceeded, 'cap_exceeded');
       metrics.spansCapped(settled.capped.cap_store_unavailable, 'cap_store_unavailable');
       metrics.spansCapUnchecked(settled.capped.unchecked);
     },
 
-    async release(settled: SettledCaps): Promise<void> {
+    async release(settled: Pick<SettledCaps, 'taken'>): Promise<void> {
       if (settled.taken.length === 0) return;
       const r = await timed('give', () => store.give(settled.taken));
       if (r.ok) recovered();

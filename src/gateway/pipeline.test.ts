@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DrainReport, RouteResult, SpanRouter } from '../export/types.js';
+import { encodeOutputs, type EncodedOutput, type EncodingPlan } from '../export/encode-output.js';
 import { decodeTraces } from '../otlp/index.js';
 import { countSpans, type TracesData } from '../otlp/model.js';
 import { CODECS, type Signal } from '../otlp/signal.js';
@@ -57,12 +58,18 @@ function recordingMetrics(): { metrics: GatewayMetrics; counts: Map<string, numb
 /** A router whose answers the test scripts, recording what it was asked to route. */
 class ScriptedRouter implements SpanRouter {
   answers: RouteResult[] = [];
-  routed: ClassOutput[][] = [];
+  routed: EncodedOutput[][] = [];
   served = new Set<Signal>(['traces', 'logs', 'metrics']);
   serves(signal: Signal): boolean {
     return this.served.has(signal);
   }
+  encodingPlan(): EncodingPlan {
+    return { traces: { 'broad-use': ['protobuf'], 'tenant-only': ['protobuf'], 'eval-only': ['protobuf'] }, logs: { 'broad-use': ['protobuf'], 'tenant-only': ['protobuf'], 'eval-only': ['protobuf'] }, metrics: { metrics: ['protobuf'] } };
+  }
   async route(outputs: readonly ClassOutput[]): Promise<RouteResult> {
+    return this.admit(encodeOutputs(outputs, this.encodingPlan()));
+  }
+  async admit(outputs: readonly EncodedOutput[]): Promise<RouteResult> {
     this.routed.push([...outputs]);
     const spans = outputs.reduce((n, o) => n + o.count, 0);
     return this.answers.shift() ?? { status: 'accepted', routed: spans, noRoute: 0 };

@@ -35,13 +35,14 @@ import { closeServer, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
-import { CpuTurns } from './cpu-turns.js';
 import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
 import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
 import { createCapAdmission } from './cap-admission.js';
 import { openCapStore } from './open-cap-store.js';
-import { createPipeline, type PipelineStats } from './pipeline.js';
+import { createPipeline, type PipelineStats, type StepRunner } from './pipeline.js';
+import { defaultWorkerCount, PolicyWorkers } from './policy-workers.js';
+import { defaultMaxDecodedBytes } from '../receiver/app.js';
 import { PolicyHolder } from './policy-holder.js';
 
 
@@ -163,14 +164,34 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => opened.store.close());
     const caps = createCapAdmission({ ...opened, metrics, logger });
-    const pipeline = createPipeline({ policy, router, metrics, logger, caps, limits: { maxDepth: config.receiver.maxValueDepth } });
+    const limits = { maxDepth: config.receiver.maxValueDepth };
+    // The policy step runs on worker threads (policy-workers.ts), so no request holds the event loop;
+    // `service.workers: 0` keeps it on this thread.
+    const workerCount = config.service.workers ?? defaultWorkerCount();
+    let workers: PolicyWorkers | undefined;
+    let run: StepRunner | undefined;
+    if (workerCount > 0) {
+      const inflightBytes = config.receiver.maxInflightBodyBytes;
+      const bodyLimit = Math.max(config.receiver.maxRequestBodyBytes, config.receiver.grpc?.maxRequestBodyBytes ?? 0);
+      const w = new PolicyWorkers({
+        size: workerCount,
+        policy: { sources: loaded.sources, version: loaded.policy.version },
+        env,
+        limits,
+        plan: router.encodingPlan(),
+        maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
+        logger,
+      });
+      workers = w;
+      cleanups.push(() => w.close());
+      await w.ready().catch((err: unknown) => {
+        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
+      });
+      run = (request, takeCaps) => w.run(request, takeCaps);
+    }
+    const pipeline = createPipeline({ policy, router, metrics, logger, caps, limits, ...(run && { run }) });
     warnUnclassifiedLogs(router, policy.current, logger);
-    const turns = new CpuTurns();
-    // Policy work takes turns with I/O (see cpu-turns.ts), so exports keep pace under load.
-    const handle: HandleRequest = async (request) => {
-      await turns.next();
-      return pipeline.handle(request);
-    };
+    const handle: HandleRequest = (request) => pipeline.handle(request);
     // One budget for the bytes every request in flight holds, whichever protocol it came in on.
     const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
     // One switch for every receiver: at shutdown, intake stops everywhere at the same moment.
@@ -222,6 +243,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         ...(grpcAddress !== undefined && { grpc: grpcAddress }),
         telemetry: telemetryServer.url,
         policyVersion: policy.current.version,
+        policyWorkers: workerCount,
         exporters: Object.keys(config.exporters),
         routes: config.routes,
         auth: config.receiver.auth ? config.receiver.auth.tokens.length : 0,
@@ -247,6 +269,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         server.closeAllConnections();
         await grpc?.close(Date.now());
         receiverListening = false;
+        await workers?.close();
         const report = await router.drain(deadline);
         await router.shutdown();
         await opened.store.close();
@@ -269,6 +292,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         const diagnostics = next.errors.map(formatDiagnostic);
         logger.error({ errors: diagnostics.length, diagnostics, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
         return { ok: false, errors: diagnostics };
+      }
+      if (workers) {
+        // Every worker compiles the same sources first; only then do requests get the new version.
+        const switched = await workers.reload(next.sources, next.policy.version);
+        if (!switched.ok) {
+          metrics.policyLoaded(policy.current.version, 'failure');
+          logger.error({ error: switched.error, policyVersion: policy.current.version }, 'policy reload refused by the policy workers; the running policy stays');
+          return { ok: false, errors: [`${config.policyPath}: ${switched.error}`] };
+        }
       }
       const previous = policy.swap(next.policy);
       metrics.policyLoaded(next.policy.version, 'success');

@@ -16,7 +16,8 @@ import type { CompiledPolicy } from './types.js';
 import { MAX_POLICY_FILE_BYTES, MAX_POLICY_FILES } from './policy-limits.js';
 
 export type LoadResult =
-  | { ok: true; policy: CompiledPolicy; warnings: Diagnostic[] }
+  /** `sources`: the parsed files, plain data, so a policy worker compiles exactly what was loaded. */
+  | { ok: true; policy: CompiledPolicy; warnings: Diagnostic[]; sources: PolicySource[] }
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
 
 function policyFiles(path: string): { files: string[]; error?: Diagnostic } {
@@ -106,7 +107,7 @@ export function loadPolicy(path: string, options: CompileOptions = {}): LoadResu
   const r = compilePolicy(sources, options);
   const warnings = r.warnings.map((w) => toDiagnostic(w, parsed));
   if (!r.ok) return { ok: false, errors: r.errors.map((e) => toDiagnostic(e, parsed)), warnings };
-  return { ok: true, policy: r.policy, warnings };
+  return { ok: true, policy: r.policy, warnings, sources };
 }
 
 /**

@@ -19,7 +19,8 @@ export interface RawRequest {
   /**
    * What decoding may take of the receiver's in-flight budget (otlp/limits.ts): the receiver holds it
    * until the request is answered. Absent: the decoder's own limit (limits.maxDecodedBytes). A budget
-   * drawing from a pool is main-thread state; a policy step in a worker gets a byte count instead.
+   * drawing from a pool is main-thread state; a policy step in a worker gets a byte count instead,
+   * taken from the pool when the worker takes the request (gateway/policy-workers.ts).
    */
   budget?: DecodeBudget;
 }
@@ -33,10 +34,11 @@ export type PipelineResult =
   /** The body decodes to more memory than one request may take: resending it cannot help. */
   | { status: 'too_large'; message: string }
   /**
-   * Nothing was admitted: the client is told to retry. `reason`: an export queue is full, or requests
-   * in flight hold the memory budget (gRPC tells these apart: UNAVAILABLE, RESOURCE_EXHAUSTED).
+   * Nothing was admitted: the client is told to retry. `reason`: an export queue is full, requests in
+   * flight hold the memory budget or wait for a policy worker too long (gRPC tells these apart:
+   * UNAVAILABLE, RESOURCE_EXHAUSTED), or the policy worker holding the request crashed (UNAVAILABLE).
    */
-  | { status: 'unavailable'; retryAfterSeconds: number; reason: 'queue_full' | 'busy' }
+  | { status: 'unavailable'; retryAfterSeconds: number; reason: 'queue_full' | 'busy' | 'worker_failed' }
   /** No route is configured for this signal: refused rather than accepted and dropped. */
   | { status: 'not_served'; message: string };
 

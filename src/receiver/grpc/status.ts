@@ -5,8 +5,10 @@
  *   accepted                 OK with an Export*ServiceResponse (partial_success when records were refused)
  *   export queues full       UNAVAILABLE with RetryInfo: retryable, after the delay it names
  *   shutting down            UNAVAILABLE with RetryInfo: retry here after the restart, or elsewhere
+ *   policy worker crashed    UNAVAILABLE with RetryInfo: nothing was admitted; a new worker takes the resend
  *   in-flight budget full    RESOURCE_EXHAUSTED with RetryInfo: the server is out of memory budget
- *                            now and says it will recover (the spec's only retryable RESOURCE_EXHAUSTED)
+ *                            now, or no policy worker was free in time, and says it will recover
+ *                            (the spec's only retryable RESOURCE_EXHAUSTED)
  *   decodes too large        INVALID_ARGUMENT: final. The data as sent never fits, and the spec names
  *                            INVALID_ARGUMENT for not-retryable errors; we answer RESOURCE_EXHAUSTED only
  *                            with RetryInfo (issue #8), because clients that predate the spec's rule
@@ -63,7 +65,8 @@ export function grpcAnswer(result: PipelineResult, signal: Signal): GrpcAnswer {
     case 'too_large':
       return failure(GrpcStatus.INVALID_ARGUMENT, result.message);
     case 'unavailable':
-      return result.reason === 'busy' ? grpcAnswers.busy(result.retryAfterSeconds) : failure(GrpcStatus.UNAVAILABLE, 'export queues are full; retry later', result.retryAfterSeconds);
+      if (result.reason === 'busy') return grpcAnswers.busy(result.retryAfterSeconds);
+      return failure(GrpcStatus.UNAVAILABLE, result.reason === 'queue_full' ? 'export queues are full; retry later' : 'the policy worker processing this request failed; retry', result.retryAfterSeconds);
     case 'not_served':
       return failure(GrpcStatus.UNIMPLEMENTED, result.message);
   }

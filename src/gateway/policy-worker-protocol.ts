@@ -1,0 +1,42 @@
+/** The messages between the pool (policy-workers.ts) and a policy worker (policy-worker.ts). */
+import type { EncodingPlan } from '../export/encode-output.js';
+import type { DecodeLimits, Encoding } from '../otlp/codec.js';
+import type { Signal } from '../otlp/signal.js';
+import type { CapVerdict } from '../policy/caps.js';
+import type { PolicySource } from '../policy/compile.js';
+import type { CapRequest, RequestContext } from '../policy/types.js';
+import type { StepOutcome } from './policy-step.js';
+
+export interface WorkerInit {
+  /** Where `hash` actions read their keys (the gateway's environment). */
+  env: Readonly<Record<string, string | undefined>>;
+  limits: DecodeLimits;
+  plan: EncodingPlan;
+  /** The generations live when the worker starts, oldest first. */
+  policies: { generation: number; sources: PolicySource[] }[];
+}
+
+export type ToWorker =
+  | { t: 'policy'; generation: number; sources: PolicySource[] }
+  | { t: 'retire'; below: number }
+  | {
+      t: 'run';
+      id: number;
+      generation: number;
+      signal: Signal;
+      encoding: Encoding;
+      /** The raw body, transferred. */
+      body: ArrayBuffer;
+      ctx: RequestContext;
+      /** The request's decode limit and what the main thread took of the in-flight pool for it. */
+      budget?: { limitBytes: number; reservedBytes: number };
+    }
+  | { t: 'verdicts'; id: number; verdicts: readonly CapVerdict[] };
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'policy'; generation: number; ok: true; version: string }
+  | { t: 'policy'; generation: number; ok: false; error: string }
+  | { t: 'caps'; id: number; requests: readonly CapRequest[] }
+  /** `charged`: the decode budget's estimate of what the request decoded to. */
+  | { t: 'done'; id: number; outcome: StepOutcome; charged: number };

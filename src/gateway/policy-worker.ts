@@ -1,0 +1,93 @@
+/**
+ * A policy worker thread (the entry of each worker of policy-workers.ts). It holds compiled policies
+ * by generation and runs the policy step (policy-step.ts) for one request at a time:
+ *
+ *   main → { t: 'policy', generation, sources }   compile; answer { t: 'policy', generation, version }
+ *   main → { t: 'retire', below }                  forget generations older than `below`
+ *   main → { t: 'run', id, generation, … body }    (body transferred) → { t: 'caps', id, requests } when
+ *   main → { t: 'verdicts', id, verdicts }           caps apply, then { t: 'done', id, outcome } with the
+ *                                                   encoded bodies transferred back
+ *
+ * A request names its generation, so it runs under exactly one compiled policy whatever reload
+ * happens meanwhile. Nothing here logs: errors go back as values; a crash is the pool's to handle.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { transferableBodies } from '../export/encode-output.js';
+import { compilePolicy, type PolicySource } from '../policy/compile.js';
+import type { CapVerdict } from '../policy/caps.js';
+import type { CompiledPolicy } from '../policy/types.js';
+import { reservedBudget, runStep, type StepRequest } from './policy-step.js';
+import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const policies = new Map<number, CompiledPolicy>();
+const waiting = new Map<number, (verdicts: readonly CapVerdict[]) => void>();
+
+const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+function compile(generation: number, sources: PolicySource[]): FromWorker {
+  const r = compilePolicy(sources, { env: init.env });
+  if (!r.ok) return { t: 'policy', generation, ok: false, error: `${r.errors.length} error(s) compiling the policy` };
+  policies.set(generation, r.policy);
+  return { t: 'policy', generation, ok: true, version: r.policy.version };
+}
+
+/**
+ * Test-only: LOOPGATE_WORKER_CRASH=throw|exit|oom makes a worker fail that way on a request whose body
+ * holds CRASH_MARKER (test/gateway/worker-crash.test.ts). Unset, as always outside that test, it costs
+ * one comparison per request.
+ */
+const crashMode = process.env.LOOPGATE_WORKER_CRASH;
+const CRASH_MARKER = 'loopgate-test-crash-worker';
+
+function maybeCrash(body: Uint8Array): void {
+  if (crashMode === undefined || Buffer.from(body.buffer, body.byteOffset, body.byteLength).indexOf(CRASH_MARKER) === -1) return;
+  if (crashMode === 'exit') process.exit(3);
+  if (crashMode === 'oom') {
+    const hoard: unknown[] = [];
+    for (;;) hoard.push(new Array(1 << 16).fill({ crash: hoard.length }));
+  }
+  throw new Error('test-only worker crash (LOOPGATE_WORKER_CRASH)');
+}
+
+async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
+  const policy = policies.get(m.generation);
+  if (policy === undefined) throw new Error(`policy generation ${m.generation} is not loaded in this worker`);
+  const body = new Uint8Array(m.body);
+  maybeCrash(body);
+  const request: StepRequest = { signal: m.signal, encoding: m.encoding, body, ctx: m.ctx };
+  if (m.budget !== undefined) request.budget = reservedBudget(m.budget.limitBytes, m.budget.reservedBytes);
+  const outcome = await runStep(request, policy, init.limits, init.plan, (requests) => {
+    send({ t: 'caps', id: m.id, requests });
+    return new Promise((resolve) => waiting.set(m.id, resolve));
+  });
+  send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0 }, outcome.ok ? transferableBodies(outcome.outputs) : []);
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'policy':
+      send(compile(m.generation, m.sources));
+      return;
+    case 'retire':
+      for (const g of policies.keys()) if (g < m.below) policies.delete(g);
+      return;
+    case 'verdicts': {
+      const resolve = waiting.get(m.id);
+      waiting.delete(m.id);
+      resolve?.(m.verdicts);
+      return;
+    }
+    case 'run':
+      // A throw here is a bug or the test hook: it escapes as an uncaught error, the worker dies, and
+      // the pool answers the request 503 (fail closed) and starts another worker.
+      run(m).catch((err: unknown) => {
+        throw err;
+      });
+      return;
+  }
+});
+
+for (const p of init.policies) send(compile(p.generation, p.sources));
+send({ t: 'ready' });

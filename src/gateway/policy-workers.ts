@@ -1,0 +1,362 @@
+/**
+ * The policy worker pool: the policy step of every request (decode → policy → encode, policy-step.ts)
+ * runs on one of `service.workers` worker threads, so the event loop only does sockets, caps,
+ * compression and queues, and one huge request never holds it (issue #13: /healthz and the other
+ * clients stay responsive while a 20 MiB body is scanned).
+ *
+ * Dispatch: one FIFO of waiting requests for the pool, handed to whichever worker is idle, one request
+ * per worker at a time. That is "least loaded" with work stealing built in: a request never waits
+ * behind a huge one while another worker is free. The FIFO is bounded by count (MAX_WAITING_PER_WORKER
+ * per worker; the receivers' in-flight budget already bounds the bytes the waiting requests hold), and
+ * a request waits at most MAX_WAIT_MS: past either it is answered 503 busy, and the client retries.
+ *
+ * Memory: when a worker takes a request, the main thread takes from the in-flight pool what the
+ * request may decode to (its DecodeBudget: min(limit, 16 × body + slack), otlp/limits.ts) and hands
+ * the worker that byte count; the worker's budget draws on it, so the pool bounds decoded memory
+ * across all workers as it did in one thread. Each worker's heap is capped (resourceLimits) from the
+ * per-request decode limit: a request that somehow outgrows it kills only that worker.
+ *
+ * Crashes: a worker that dies (uncaught error, heap limit, process.exit) is replaced at once; the
+ * request it held is answered 503 + Retry-After (gRPC UNAVAILABLE), so the client resends it. Nothing
+ * it held was admitted, so nothing acknowledged is lost.
+ *
+ * Reload: each worker compiles the same parsed sources the main thread loaded. A reload is two-phase:
+ * every worker compiles the new generation (checking it has the version the main thread compiled),
+ * then the pool switches the generation it hands out. A request carries its generation, so it runs
+ * under exactly one policy, and the stamps on its outputs name that version.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { EncodingPlan } from '../export/encode-output.js';
+import type { DecodeLimits } from '../otlp/codec.js';
+import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
+import type { PolicySource } from '../policy/compile.js';
+import type { RawRequest } from '../receiver/types.js';
+import type { StepOutcome, TakeCaps } from './policy-step.js';
+import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
+
+export const MAX_WAITING_PER_WORKER = 64;
+export const MAX_WAIT_MS = 5_000;
+const MiB = 1024 * 1024;
+/**
+ * A worker's old-generation heap per byte of the per-request decode limit: the decoded model (the
+ * budget's estimate, itself on the high side), its redacted copy and the encoded bodies.
+ */
+export const WORKER_HEAP_PER_DECODED_BYTE = 3;
+/** A worker's heap beyond the request: the compiled policy, detectors, code. */
+export const WORKER_HEAP_BASE_BYTES = 64 * MiB;
+
+/** The default for `service.workers`: one per CPU this process may use. */
+export function defaultWorkerCount(): number {
+  return availableParallelism();
+}
+
+/** The heap cap of one worker, in MiB (Worker resourceLimits.maxOldGenerationSizeMb). */
+export function workerHeapLimitMb(maxDecodedBytes: number): number {
+  return Math.ceil((WORKER_HEAP_PER_DECODED_BYTE * maxDecodedBytes + WORKER_HEAP_BASE_BYTES) / MiB);
+}
+
+export interface PolicyWorkerLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface PolicyWorkerOptions {
+  size: number;
+  policy: { sources: PolicySource[]; version: string };
+  env: Readonly<Record<string, string | undefined>>;
+  limits: DecodeLimits;
+  plan: EncodingPlan;
+  /** The largest decode budget a request gets (sizes each worker's heap). */
+  maxDecodedBytes: number;
+  logger: PolicyWorkerLogger;
+  maxWaiting?: number;
+  maxWaitMs?: number;
+}
+
+interface Job {
+  request: RawRequest;
+  takeCaps: TakeCaps;
+  resolve: (o: StepOutcome) => void;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  loaded: Set<number>;
+  job: { id: number; job: Job } | undefined;
+  exited: boolean;
+}
+
+const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
+const WORKER_FAILED: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'worker_failed' } };
+
+/**
+ * The worker entry, beside this module: policy-worker.js in dist/. Run from sources (tests and benches
+ * under tsx), the worker registers tsx's loader first and then imports policy-worker.ts.
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./policy-worker.js', import.meta.url), eval: false };
+  const ts = new URL('./policy-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return { entry: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(ts)}); })`, eval: true };
+}
+
+type ReloadWait = { generation: number; version: string; resolve: (r: { ok: true } | { ok: false; error: string }) => void };
+
+export class PolicyWorkers {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Job[] = [];
+  private waitingHead = 0;
+  private nextId = 1;
+  private generation = 0;
+  /** Generations workers must hold: the current one and one being reloaded. */
+  private readonly live = new Map<number, PolicySource[]>();
+  private reloading: ReloadWait | undefined;
+  private closed = false;
+  private readonly maxWaiting: number;
+  private readonly maxWaitMs: number;
+  private readonly heapMb: number;
+  /** Workers replaced after a crash (for tests and the shutdown summary). */
+  crashes = 0;
+  /** Workers that stopped before they were ready. */
+  private diedStarting = 0;
+
+  constructor(private readonly options: PolicyWorkerOptions) {
+    if (!(Number.isInteger(options.size) && options.size > 0)) throw new Error(`a policy worker pool needs at least one worker, got ${options.size}`);
+    this.maxWaiting = options.maxWaiting ?? MAX_WAITING_PER_WORKER * options.size;
+    this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
+    this.heapMb = workerHeapLimitMb(options.maxDecodedBytes);
+    this.live.set(0, options.policy.sources);
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Resolves when every worker has compiled the policy (start-up: fail before listening). */
+  async ready(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!this.slots.every((s) => s.ready && s.loaded.has(this.generation))) {
+      if (this.closed) throw new Error('policy worker pool closed');
+      if (this.diedStarting > 0) throw new Error('a policy worker stopped before it was ready (see the log)');
+      if (Date.now() > deadline) throw new Error('policy workers did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  run(request: RawRequest, takeCaps: TakeCaps): Promise<StepOutcome> {
+    if (this.closed || this.waiting.length - this.waitingHead >= this.maxWaiting) return Promise.resolve(BUSY);
+    return new Promise((resolve) => {
+      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false };
+      job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
+      this.waiting.push(job);
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Has every worker compile `sources` (whose compiled version is `version`), then switches to it:
+   * requests dispatched from then on run under it. Resolves once switched, or with the error when a
+   * worker compiled something else (the files changed between two reads cannot happen: the sources are
+   * sent, not re-read) or failed to compile.
+   */
+  reload(sources: PolicySource[], version: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.reloading) this.reloading.resolve({ ok: false, error: 'superseded by a newer reload' });
+    const generation = ++this.generation;
+    this.live.set(generation, sources);
+    return new Promise((resolve) => {
+      this.reloading = { generation, version, resolve };
+      for (const s of this.slots) if (s.ready) this.post(s, { t: 'policy', generation, sources });
+      this.checkReload();
+    });
+  }
+
+  /** Stops every worker; requests still waiting are answered 503 (the receivers are closed by then). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (let i = this.waitingHead; i < this.waiting.length; i++) this.settle(this.waiting[i]!, BUSY);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** The generation requests are handed now: the reload's until all workers hold it. */
+  private current = 0;
+
+  private spawn(): Slot {
+    const { entry, eval: isEval } = workerEntry();
+    const init: WorkerInit = {
+      env: this.options.env,
+      limits: this.options.limits,
+      plan: this.options.plan,
+      policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
+    };
+    const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false };
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', (err) => {
+      // A crash: the 'exit' that follows replaces the worker. The error's kind only, never payload.
+      this.options.logger.error({ err: { name: err.name, message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'policy worker failed');
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+    return slot;
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    switch (m.t) {
+      case 'ready':
+        slot.ready = true;
+        // A reload that began while this worker started: it compiled the live generations already.
+        this.checkReload();
+        this.dispatch();
+        return;
+      case 'policy':
+        if (!m.ok || (this.reloading?.generation === m.generation && m.version !== this.reloading.version)) {
+          const error = m.ok ? `a worker compiled version ${m.version}, the gateway ${this.reloading?.version}` : m.error;
+          if (m.generation === 0) this.options.logger.error({ error }, 'policy worker cannot compile the policy');
+          if (this.reloading?.generation === m.generation) this.failReload(error);
+          return;
+        }
+        slot.loaded.add(m.generation);
+        this.checkReload();
+        return;
+      case 'caps': {
+        const held = slot.job;
+        if (held?.id !== m.id) return;
+        held.job.takeCaps(m.requests).then(
+          (verdicts) => this.post(slot, { t: 'verdicts', id: m.id, verdicts }),
+          // The cap step does not throw (it answers for an unreachable store itself); if it did, the
+          // request fails closed: the worker is replaced with it.
+          () => void slot.worker.terminate(),
+        );
+        return;
+      }
+      case 'done': {
+        const held = slot.job;
+        if (held?.id !== m.id) return;
+        slot.job = undefined;
+        this.settle(held.job, m.outcome);
+        this.dispatch();
+        return;
+      }
+    }
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    slot.exited = true;
+    const held = slot.job;
+    slot.job = undefined;
+    if (held) this.settle(held.job, WORKER_FAILED);
+    if (this.closed) return;
+    this.crashes++;
+    this.options.logger.error({ exitCode: code, request: held !== undefined }, 'policy worker stopped: replaced; the request it held was answered 503 (retry)');
+    const i = this.slots.indexOf(slot);
+    // A worker that cannot even start (it died before 'ready') is retried after a pause, not in a loop.
+    if (!slot.ready) this.diedStarting++;
+    const delay = slot.ready ? 0 : 1000;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.slots[i] = this.spawn();
+    }, delay).unref();
+    this.checkReload();
+  }
+
+  private checkReload(): void {
+    const r = this.reloading;
+    if (!r) return;
+    const alive = this.slots.filter((s) => !s.exited);
+    if (alive.length < this.slots.length || !alive.every((s) => s.ready && s.loaded.has(r.generation))) return;
+    this.reloading = undefined;
+    this.current = r.generation;
+    for (const g of [...this.live.keys()]) if (g < r.generation) this.live.delete(g);
+    for (const s of this.slots) this.post(s, { t: 'retire', below: r.generation });
+    r.resolve({ ok: true });
+  }
+
+  private failReload(error: string): void {
+    const r = this.reloading!;
+    this.reloading = undefined;
+    this.live.delete(r.generation);
+    r.resolve({ ok: false, error });
+  }
+
+  private post(slot: Slot, m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!slot.exited) slot.worker.postMessage(m, transfer);
+  }
+
+  private settle(job: Job, outcome: StepOutcome): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    job.resolve(outcome);
+  }
+
+  private nextWaiting(): Job | undefined {
+    while (this.waitingHead < this.waiting.length) {
+      const job = this.waiting[this.waitingHead]!;
+      this.waiting[this.waitingHead++] = undefined as unknown as Job;
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      }
+      if (!job.settled) return job;
+    }
+    return undefined;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.exited || !slot.ready || slot.job !== undefined || !slot.loaded.has(this.current)) continue;
+      const job = this.nextWaiting();
+      if (!job) return;
+      const m = this.message(job);
+      if (!m) {
+        this.settle(job, BUSY);
+        continue;
+      }
+      clearTimeout(job.timer);
+      const id = this.nextId++;
+      slot.job = { id, job };
+      m.message.id = id;
+      this.post(slot, m.message, [m.message.body]);
+    }
+  }
+
+  /** The run message for a job, its body made transferable; undefined when the in-flight pool is empty. */
+  private message(job: Job): { message: Extract<ToWorker, { t: 'run' }> } | undefined {
+    const { request } = job;
+    let budget: { limitBytes: number; reservedBytes: number } | undefined;
+    if (request.budget) {
+      const b = request.budget;
+      const reservedBytes = Math.min(b.limitBytes, DECODED_BYTES_PER_BODY_BYTE * request.body.byteLength + DECODE_SLACK_BYTES);
+      try {
+        // Take the bytes from the pool now (charged, then given back to the budget, not to the pool):
+        // the receiver returns them to the pool when it answers the request.
+        b.charge(reservedBytes);
+        b.refund(reservedBytes);
+      } catch {
+        return undefined;
+      }
+      budget = { limitBytes: b.limitBytes, reservedBytes };
+    }
+    let body = request.body;
+    // Transfer moves the whole ArrayBuffer: a view into a larger one (a Node Buffer pool slab, a
+    // socket chunk) is copied instead, so nothing else loses its bytes.
+    if (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength || !(body.buffer instanceof ArrayBuffer)) body = new Uint8Array(body);
+    return {
+      message: {
+        t: 'run',
+        id: 0,
+        generation: this.current,
+        signal: request.signal,
+        encoding: request.encoding,
+        body: body.buffer as ArrayBuffer,
+        ctx: { ...request.ctx },
+        ...(budget && { budget }),
+      },
+    };
+  }
+}
