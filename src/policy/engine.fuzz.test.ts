@@ -168,26 +168,37 @@ function baseRequest(spans: number): TracesData {
   };
 }
 
-/** A request of 1–3 spans, each value planted in a random place of a random span. */
-const planted = fc
-  .tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.tuple(fc.constantFrom(...PLANTED), fc.constantFrom(...Object.keys(PLACES)), fc.nat()), { minLength: 1, maxLength: 6 }))
-  .chain(([spans, picks]) =>
-    fc.tuple(fc.constant(spans), fc.constant(picks.map(([v]) => v)), fc.tuple(...picks.map(([v, place, at]) => PLACES[place]!(v).map((apply) => ({ apply, at: at % spans, place })))), fc.option(fc.constantFrom(...CARDS))),
-  )
-  .map(([spans, values, edits, card]) => {
-    const data = baseRequest(spans);
-    const list = data.resourceSpans[0]!.scopeSpans[0]!.spans;
-    for (const e of edits) e.apply(list[e.at]!, data);
-    const all = [...values];
-    if (card !== null) {
-      list[0]!.attributes.push(kv('card.number', { kind: 'int', value: BigInt(card) }));
-      all.push(card);
-    }
-    return { data, values: all, places: edits.map((e) => e.place) };
-  });
+/**
+ * A request of 1–3 records (spans or log records), each value planted in a random place of a random
+ * record, and sometimes a card number as an int attribute of the first.
+ */
+function plantedRequests<Data, Item extends { attributes: KeyValue[] }>(
+  places: Record<string, (value: string) => fc.Arbitrary<(item: Item, data: Data) => void>>,
+  base: (records: number) => Data,
+  items: (data: Data) => Item[],
+): fc.Arbitrary<{ data: Data; values: string[]; places: string[] }> {
+  return fc
+    .tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.tuple(fc.constantFrom(...PLANTED), fc.constantFrom(...Object.keys(places)), fc.nat()), { minLength: 1, maxLength: 6 }))
+    .chain(([records, picks]) =>
+      fc.tuple(fc.constant(records), fc.constant(picks.map(([v]) => v)), fc.tuple(...picks.map(([v, place, at]) => places[place]!(v).map((apply) => ({ apply, at: at % records, place })))), fc.option(fc.constantFrom(...CARDS))),
+    )
+    .map(([records, values, edits, card]) => {
+      const data = base(records);
+      const list = items(data);
+      for (const e of edits) e.apply(list[e.at]!, data);
+      const all = [...values];
+      if (card !== null) {
+        list[0]!.attributes.push(kv('card.number', { kind: 'int', value: BigInt(card) }));
+        all.push(card);
+      }
+      return { data, values: all, places: edits.map((e) => e.place) };
+    });
+}
 
-/** Every string of an output, as written and with its escapes decoded; bytes as UTF-8, ints as digits. */
-function outputTexts(result: ProcessResult): string[] {
+const planted = plantedRequests(PLACES, baseRequest, (data) => data.resourceSpans[0]!.scopeSpans[0]!.spans);
+
+/** Collects every string it is given, as written and with its escapes decoded; bytes as UTF-8, ints as digits. */
+function textCollector(): { out: string[]; add: (s: string) => void; value: (v: AnyValue) => void; kvs: (list: readonly KeyValue[]) => void } {
   const out: string[] = [];
   const add = (s: string): void => {
     out.push(s, decodeJsonEscapes(s).text);
@@ -206,6 +217,12 @@ function outputTexts(result: ProcessResult): string[] {
       value(a.value);
     }
   };
+  return { out, add, value, kvs };
+}
+
+/** Every string of a traces output, through textCollector. */
+function outputTexts(result: ProcessResult): string[] {
+  const { out, add, kvs } = textCollector();
   for (const o of result.outputs) {
     if (o.signal !== 'traces') throw new Error(`a traces request gave a ${o.signal} output`);
     add(encodeTracesJson(o.data));
@@ -423,43 +440,11 @@ function baseLogs(records: number): LogsData {
   };
 }
 
-const plantedLogs = fc
-  .tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.tuple(fc.constantFrom(...PLANTED), fc.constantFrom(...Object.keys(LOG_PLACES)), fc.nat()), { minLength: 1, maxLength: 6 }))
-  .chain(([records, picks]) =>
-    fc.tuple(fc.constant(records), fc.constant(picks.map(([v]) => v)), fc.tuple(...picks.map(([v, place, at]) => LOG_PLACES[place]!(v).map((apply) => ({ apply, at: at % records, place })))), fc.option(fc.constantFrom(...CARDS))),
-  )
-  .map(([records, values, edits, card]) => {
-    const data = baseLogs(records);
-    const list = data.resourceLogs[0]!.scopeLogs[0]!.logRecords;
-    for (const e of edits) e.apply(list[e.at]!, data);
-    const all = [...values];
-    if (card !== null) {
-      list[0]!.attributes.push(kv('card.number', { kind: 'int', value: BigInt(card) }));
-      all.push(card);
-    }
-    return { data, values: all, places: edits.map((e) => e.place) };
-  });
+const plantedLogs = plantedRequests(LOG_PLACES, baseLogs, (data) => data.resourceLogs[0]!.scopeLogs[0]!.logRecords);
 
 /** Every string of a logs output, as written and with its escapes decoded (as outputTexts for spans). */
 function logOutputTexts(result: ProcessResult): string[] {
-  const out: string[] = [];
-  const add = (s: string): void => {
-    out.push(s, decodeJsonEscapes(s).text);
-  };
-  const value = (v: AnyValue): void => {
-    if (v.kind === 'string') add(v.value);
-    else if (v.kind === 'bytes') add(new TextDecoder().decode(v.value));
-    else if (v.kind === 'int') out.push(v.value.toString());
-    else if (v.kind === 'double') out.push(String(v.value));
-    else if (v.kind === 'array') v.values.forEach(value);
-    else if (v.kind === 'kvlist') kvs(v.values);
-  };
-  const kvs = (list: readonly KeyValue[]): void => {
-    for (const a of list) {
-      add(a.key);
-      value(a.value);
-    }
-  };
+  const { out, add, value, kvs } = textCollector();
   for (const o of result.outputs) {
     if (o.signal !== 'logs') throw new Error(`a logs request gave a ${o.signal} output`);
     add(encodeLogsJson(o.data));
