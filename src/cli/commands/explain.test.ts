@@ -23,8 +23,8 @@ function capture(cwd: string, env: Record<string, string> = {}) {
   return { io, out };
 }
 
-/** Every string a request carries: names, status messages, attribute values (nested), event names. */
-function strings(data: TracesData): string[] {
+/** Collects the strings of attribute values (nested) and their keys. */
+function stringCollector(): { out: string[]; value: (v: AnyValue) => void; kvs: (list: readonly KeyValue[]) => void } {
   const out: string[] = [];
   const value = (v: AnyValue): void => {
     if (v.kind === 'string') out.push(v.value);
@@ -37,6 +37,12 @@ function strings(data: TracesData): string[] {
       value(kv.value);
     }
   };
+  return { out, value, kvs };
+}
+
+/** Every string a request carries: names, status messages, attribute values (nested), event names. */
+function strings(data: TracesData): string[] {
+  const { out, kvs } = stringCollector();
   for (const rs of data.resourceSpans) {
     kvs(rs.resource.attributes);
     for (const ss of rs.scopeSpans) {
@@ -182,18 +188,7 @@ rules:
 
 /** Every string of a logs request: bodies, attributes (nested), event names, severity text, resource and scope. */
 function logStrings(data: LogsData): string[] {
-  const out: string[] = [];
-  const value = (v: AnyValue): void => {
-    if (v.kind === 'string') out.push(v.value);
-    else if (v.kind === 'array') v.values.forEach(value);
-    else if (v.kind === 'kvlist') kvs(v.values);
-  };
-  const kvs = (list: readonly KeyValue[]): void => {
-    for (const kv of list) {
-      out.push(kv.key);
-      value(kv.value);
-    }
-  };
+  const { out, value, kvs } = stringCollector();
   for (const rl of data.resourceLogs) {
     kvs(rl.resource.attributes);
     for (const sl of rl.scopeLogs) {
