@@ -2,20 +2,48 @@
  * The policy worker pool itself (real worker threads): a reload under load reaches every worker
  * atomically. Each request runs under one compiled version, and every span of every body it returns
  * carries that version's stamp: never a mix within a request, never a version no worker compiled.
+ *
+ * Fairness between small and huge requests (issue #13, all attack shapes at once): huge requests take
+ * at most workers − 1 workers and small ones go first, asserted by the order of the answers, never by
+ * wall-clock thresholds.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeTraces } from '../otlp/index.js';
+import { decodeTraces, encodeTracesProtobuf } from '../otlp/index.js';
+import type { TracesData } from '../otlp/model.js';
 import { loadPolicy } from '../policy/load.js';
 import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
-import { PolicyWorkers } from './policy-workers.js';
+import { HUGE_REQUEST_BYTES, PolicyWorkers } from './policy-workers.js';
+import type { TakeCaps } from './policy-step.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const base = readFileSync(join(ROOT, 'policies/examples/redact-all.yaml'), 'utf8');
 const body = readFileSync(join(PRODUCERS_DIR, 'traceloop.pb'));
 const plan = { traces: { 'broad-use': ['protobuf'], 'tenant-only': ['protobuf'], 'eval-only': ['protobuf'] } } as const;
+const takeAll: TakeCaps = async (requests) => requests.map(() => ({ taken: true }) as const);
+
+/** The fixture with ~`bytes` of prose (scanned in full by redact-all) spread over its spans. */
+function huge(bytes: number): Uint8Array {
+  const r = decodeTraces(body, 'protobuf');
+  if (!r.ok) throw new Error(r.error);
+  const data: TracesData = r.value;
+  const spans = data.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  const words = 'the model answered the question about the weather in a friendly tone and then stopped ';
+  const text = words.repeat(Math.ceil(bytes / spans.length / words.length));
+  for (const s of spans) s.attributes.push({ key: 'gen_ai.completion.big', value: { kind: 'string', value: text } });
+  return encodeTracesProtobuf(data);
+}
+
+async function startPool(size: number, pools: PolicyWorkers[]): Promise<PolicyWorkers> {
+  const a = loadPolicy(join(ROOT, 'policies/examples/redact-all.yaml'), { env: {} });
+  if (!a.ok) throw new Error('the policy must load');
+  const pool = new PolicyWorkers({ size, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, logger: { error() {}, warn() {} } });
+  pools.push(pool);
+  await pool.ready();
+  return pool;
+}
 
 describe('policy worker pool', () => {
   const pools: PolicyWorkers[] = [];
@@ -64,5 +92,38 @@ describe('policy worker pool', () => {
     await Promise.all([...load, reloads]);
     // Both versions served requests: the reloads really happened during the load.
     expect(seen.size).toBe(2);
+  }, 120_000);
+
+  it('2 workers: two huge requests take one worker at a time; small requests run beside them', async () => {
+    const pool = await startPool(2, pools);
+    const big = huge(6 << 20);
+    expect(big.byteLength).toBeGreaterThan(HUGE_REQUEST_BYTES);
+    expect(body.byteLength).toBeLessThan(HUGE_REQUEST_BYTES);
+    const events: string[] = [];
+    const first = pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(big), ctx: {} }, takeAll).then((o) => events.push(`huge1:${o.ok}`));
+    const second = pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(big), ctx: {} }, takeAll).then((o) => events.push(`huge2:${o.ok}`));
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    // Small requests one after the other until the first huge one is answered: they never wait for it
+    // (before, both workers took a huge request and these queued behind them).
+    while (!firstDone) {
+      const o = await pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(body), ctx: {} }, takeAll);
+      if (!firstDone) events.push(`small:${o.ok}`);
+    }
+    await Promise.all([first, second]);
+    expect(events.filter((e) => e === 'small:true').length).toBeGreaterThanOrEqual(3);
+    // The second huge one started only once the first was done: at most workers − 1 = 1 huge at once.
+    expect(events.filter((e) => e.startsWith('huge'))).toEqual(['huge1:true', 'huge2:true']);
+    expect(events.filter((e) => !e.endsWith(':true'))).toEqual([]);
+  }, 120_000);
+
+  it('1 worker: small requests waiting go before huge ones that arrived earlier', async () => {
+    const pool = await startPool(1, pools);
+    const big = huge(HUGE_REQUEST_BYTES * 2);
+    const order: string[] = [];
+    const run = (name: string, bytes: Uint8Array) => pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(bytes), ctx: {} }, takeAll).then((o) => order.push(`${name}:${o.ok}`));
+    // huge1 takes the worker at once; the rest wait, huge2 first in arrival order.
+    await Promise.all([run('huge1', big), run('huge2', big), run('small1', body), run('small2', body), run('huge3', big), run('small3', body)]);
+    expect(order).toEqual(['huge1:true', 'small1:true', 'small2:true', 'small3:true', 'huge2:true', 'huge3:true']);
   }, 120_000);
 });

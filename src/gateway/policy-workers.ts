@@ -4,11 +4,19 @@
  * compression and queues, and one huge request never holds it (issue #13: /healthz and the other
  * clients stay responsive while a 20 MiB body is scanned).
  *
- * Dispatch: one FIFO of waiting requests for the pool, handed to whichever worker is idle, one request
- * per worker at a time. That is "least loaded" with work stealing built in: a request never waits
- * behind a huge one while another worker is free. The FIFO is bounded by count (MAX_WAITING_PER_WORKER
- * per worker; the receivers' in-flight budget already bounds the bytes the waiting requests hold), and
- * a request waits at most MAX_WAIT_MS: past either it is answered 503 busy, and the client retries.
+ * Dispatch: waiting requests are handed to whichever worker is idle, one request per worker at a time
+ * ("least loaded" with work stealing built in). Fairness between small and huge requests (issue #13:
+ * an attacker's 20 MiB bodies must not make every other client wait): a request is huge when its body
+ * (after decompression) holds at least HUGE_REQUEST_BYTES, since scanning is linear in the bytes, and
+ *   - huge requests occupy at most workers − 1 workers at once, so a small request always finds a
+ *     worker that is free or only running small ones (with one worker: at most that one);
+ *   - small requests go first: a free worker takes the oldest small request, and a huge one only when
+ *     no small one waits. Each class is FIFO in itself.
+ * Huge requests therefore wait while small ones keep every allowed worker busy; that is the intended
+ * trade (a huge request is the one to retry). The waiting requests are bounded by count
+ * (MAX_WAITING_PER_WORKER per worker, both classes together; the receivers' in-flight budget already
+ * bounds the bytes they hold), and a request waits at most MAX_WAIT_MS: past either it is answered 503
+ * busy, and the client retries.
  *
  * Memory: when a worker takes a request, the main thread takes from the in-flight pool what the
  * request may decode to (its DecodeBudget: min(limit, 16 × body + slack), otlp/limits.ts) and hands
@@ -38,6 +46,11 @@ import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.
 export const MAX_WAITING_PER_WORKER = 64;
 export const MAX_WAIT_MS = 5_000;
 const MiB = 1024 * 1024;
+/**
+ * From this body size (decompressed) a request is huge for dispatch: about 50–100 ms of redact-all
+ * scanning here, ten times a typical 100-span request, and far below the attack shapes of issue #13.
+ */
+export const HUGE_REQUEST_BYTES = 512 * 1024;
 /**
  * A worker's old-generation heap per byte of the per-request decode limit: the decoded model (the
  * budget's estimate, itself on the high side), its redacted copy and the encoded bodies.
@@ -72,6 +85,8 @@ export interface PolicyWorkerOptions {
   logger: PolicyWorkerLogger;
   maxWaiting?: number;
   maxWaitMs?: number;
+  /** Requests with at least this many body bytes are huge for dispatch (default HUGE_REQUEST_BYTES). */
+  hugeRequestBytes?: number;
 }
 
 interface Job {
@@ -80,6 +95,7 @@ interface Job {
   resolve: (o: StepOutcome) => void;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
+  huge: boolean;
 }
 
 interface Slot {
@@ -88,6 +104,43 @@ interface Slot {
   loaded: Set<number>;
   job: { id: number; job: Job } | undefined;
   exited: boolean;
+}
+
+/** A FIFO of waiting jobs (settled ones, timed out meanwhile, are skipped when taken). */
+class JobQueue {
+  private items: (Job | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(job: Job): void {
+    this.items.push(job);
+  }
+
+  /** The oldest job not settled yet, left in the queue; undefined when none. */
+  peek(): Job | undefined {
+    while (this.head < this.items.length) {
+      const job = this.items[this.head]!;
+      if (!job.settled) return job;
+      this.drop();
+    }
+    return undefined;
+  }
+
+  /** Removes the job peek() returned. */
+  drop(): void {
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+  }
+
+  *pending(): Generator<Job> {
+    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.settled) yield this.items[i]!;
+  }
 }
 
 const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
@@ -108,8 +161,11 @@ type ReloadWait = { generation: number; version: string; resolve: (r: { ok: true
 
 export class PolicyWorkers {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Job[] = [];
-  private waitingHead = 0;
+  private readonly small = new JobQueue();
+  private readonly huge = new JobQueue();
+  /** Huge requests may run on this many workers at once: workers − 1, at least 1. */
+  private readonly hugeSlots: number;
+  private readonly hugeBytes: number;
   private nextId = 1;
   private generation = 0;
   /** Generations workers must hold: the current one and one being reloaded. */
@@ -129,6 +185,8 @@ export class PolicyWorkers {
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING_PER_WORKER * options.size;
     this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
     this.heapMb = workerHeapLimitMb(options.maxDecodedBytes);
+    this.hugeSlots = Math.max(1, options.size - 1);
+    this.hugeBytes = options.hugeRequestBytes ?? HUGE_REQUEST_BYTES;
     this.live.set(0, options.policy.sources);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
@@ -149,11 +207,11 @@ export class PolicyWorkers {
   }
 
   run(request: RawRequest, takeCaps: TakeCaps): Promise<StepOutcome> {
-    if (this.closed || this.waiting.length - this.waitingHead >= this.maxWaiting) return Promise.resolve(BUSY);
+    if (this.closed || this.small.length + this.huge.length >= this.maxWaiting) return Promise.resolve(BUSY);
     return new Promise((resolve) => {
-      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false };
+      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false, huge: request.body.byteLength >= this.hugeBytes };
       job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
-      this.waiting.push(job);
+      (job.huge ? this.huge : this.small).push(job);
       this.dispatch();
     });
   }
@@ -179,7 +237,7 @@ export class PolicyWorkers {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (let i = this.waitingHead; i < this.waiting.length; i++) this.settle(this.waiting[i]!, BUSY);
+    for (const q of [this.small, this.huge]) for (const job of q.pending()) this.settle(job, BUSY);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -294,36 +352,43 @@ export class PolicyWorkers {
     job.resolve(outcome);
   }
 
+  /** The job a free worker takes next: the oldest small one, else the oldest huge one if one may run. */
   private nextWaiting(): Job | undefined {
-    while (this.waitingHead < this.waiting.length) {
-      const job = this.waiting[this.waitingHead]!;
-      this.waiting[this.waitingHead++] = undefined as unknown as Job;
-      if (this.waitingHead === this.waiting.length) {
-        this.waiting.length = 0;
-        this.waitingHead = 0;
-      }
-      if (!job.settled) return job;
+    const small = this.small.peek();
+    if (small) {
+      this.small.drop();
+      return small;
     }
-    return undefined;
+    let running = 0;
+    for (const s of this.slots) if (s.job?.job.huge) running++;
+    if (running >= this.hugeSlots) return undefined;
+    const huge = this.huge.peek();
+    if (huge) this.huge.drop();
+    return huge;
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.exited || !slot.ready || slot.job !== undefined || !slot.loaded.has(this.current)) continue;
-      const job = this.nextWaiting();
-      if (!job) return;
-      const m = this.message(job);
-      if (!m) {
-        this.settle(job, BUSY);
-        continue;
+      for (;;) {
+        const job = this.nextWaiting();
+        if (!job) return;
+        const m = this.message(job);
+        if (!m) {
+          // No room in the in-flight pool for this one; the next may be smaller.
+          this.settle(job, BUSY);
+          continue;
+        }
+        clearTimeout(job.timer);
+        const id = this.nextId++;
+        slot.job = { id, job };
+        m.message.id = id;
+        this.post(slot, m.message, [m.message.body]);
+        break;
       }
-      clearTimeout(job.timer);
-      const id = this.nextId++;
-      slot.job = { id, job };
-      m.message.id = id;
-      this.post(slot, m.message, [m.message.body]);
     }
   }
+
 
   /** The run message for a job, its body made transferable; undefined when the in-flight pool is empty. */
   private message(job: Job): { message: Extract<ToWorker, { t: 'run' }> } | undefined {
