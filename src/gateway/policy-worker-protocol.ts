@@ -1,5 +1,5 @@
 /** The messages between the pool (policy-workers.ts) and a policy worker (policy-worker.ts). */
-import type { EncodingPlan } from '../export/encode-output.js';
+import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits, Encoding } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapVerdict } from '../policy/caps.js';
@@ -12,6 +12,8 @@ export interface WorkerInit {
   env: Readonly<Record<string, string | undefined>>;
   limits: DecodeLimits;
   plan: EncodingPlan;
+  /** The compressed formats to make each output's bodies in (encode-output.ts). */
+  compress: CompressionPlan;
   /** The generations live when the worker starts, oldest first. */
   policies: { generation: number; sources: PolicySource[] }[];
 }

@@ -58,10 +58,17 @@ async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
   maybeCrash(body);
   const request: StepRequest = { signal: m.signal, encoding: m.encoding, body, ctx: m.ctx };
   if (m.budget !== undefined) request.budget = reservedBudget(m.budget.limitBytes, m.budget.reservedBytes);
-  const outcome = await runStep(request, policy, init.limits, init.plan, (requests) => {
-    send({ t: 'caps', id: m.id, requests });
-    return new Promise((resolve) => waiting.set(m.id, resolve));
-  });
+  const outcome = await runStep(
+    request,
+    policy,
+    init.limits,
+    init.plan,
+    (requests) => {
+      send({ t: 'caps', id: m.id, requests });
+      return new Promise((resolve) => waiting.set(m.id, resolve));
+    },
+    init.compress,
+  );
   send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0 }, outcome.ok ? transferableBodies(outcome.outputs) : []);
 }
 

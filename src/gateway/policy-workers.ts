@@ -35,7 +35,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EncodingPlan } from '../export/encode-output.js';
+import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
 import type { PolicySource } from '../policy/compile.js';
@@ -80,6 +80,8 @@ export interface PolicyWorkerOptions {
   env: Readonly<Record<string, string | undefined>>;
   limits: DecodeLimits;
   plan: EncodingPlan;
+  /** The gzip formats the workers compress bodies in (the main thread then only moves bytes). */
+  compress?: CompressionPlan;
   /** The largest decode budget a request gets (sizes each worker's heap). */
   maxDecodedBytes: number;
   logger: PolicyWorkerLogger;
@@ -250,6 +252,7 @@ export class PolicyWorkers {
       env: this.options.env,
       limits: this.options.limits,
       plan: this.options.plan,
+      compress: this.options.compress ?? {},
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });

@@ -179,6 +179,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         env,
         limits,
         plan: router.encodingPlan(),
+        compress: router.compressionPlan(),
         maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
         logger,
       });
