@@ -18,6 +18,7 @@ import { encodeOutputs, type CompressionPlan, type EncodedOutput, type EncodingP
 import { settleCaps, type CapKey, type CapVerdict, type SettledCaps } from '../policy/caps.js';
 import type { CapRequest, CompiledPolicy, DiscardReason, ProcessResult, RejectReason } from '../policy/types.js';
 import type { PipelineResult, RawRequest } from '../receiver/types.js';
+import { bodyTooLargeMessage, inflateBounded } from '../receiver/decompress.js';
 
 /** What the step needs of a request: RawRequest without the main thread's budget object. */
 export type StepRequest = Pick<RawRequest, 'signal' | 'encoding' | 'body' | 'ctx' | 'budget'>;
@@ -63,6 +64,17 @@ export function decodeRaw(request: StepRequest, limits: DecodeLimits): { ok: tru
   if (decoded.refusal === 'busy') return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
   const message = `cannot decode ${request.encoding} ${CODECS[request.signal].request}: ${decoded.error}`;
   return { ok: false, refused: { status: decoded.refusal === 'too_large' ? 'too_large' : 'invalid', message } };
+}
+
+/**
+ * Inflates a body the receiver left compressed (RawRequest.compressed), under its limit: past it the
+ * answer is 413 as the receiver gives, bytes that are not valid gzip/deflate are 400.
+ */
+export function inflateStep(body: Uint8Array, compressed: { coding: 'gzip' | 'deflate'; limitBytes: number }): { ok: true; bytes: Uint8Array } | { ok: false; refused: Refusal } {
+  const r = inflateBounded(body, compressed.coding, compressed.limitBytes);
+  if (r.ok) return r;
+  if (r.reason === 'too_large') return { ok: false, refused: { status: 'too_large', message: bodyTooLargeMessage(compressed.limitBytes) } };
+  return { ok: false, refused: { status: 'invalid', message: r.message } };
 }
 
 export function policyStep(request: StepRequest, policy: CompiledPolicy, limits: DecodeLimits): PolicyStep {

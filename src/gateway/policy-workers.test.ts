@@ -8,6 +8,7 @@
  * wall-clock thresholds.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,5 +126,51 @@ describe('policy worker pool', () => {
     // huge1 takes the worker at once; the rest wait, huge2 first in arrival order.
     await Promise.all([run('huge1', big), run('huge2', big), run('small1', body), run('small2', body), run('huge3', big), run('small3', body)]);
     expect(order).toEqual(['huge1:true', 'small1:true', 'small2:true', 'small3:true', 'huge2:true', 'huge3:true']);
+  }, 120_000);
+
+  it('a compressed body inflated in a worker: huge once inflated, it is sent back to wait while another huge one runs', async () => {
+    const pool = await startPool(2, pools);
+    const big = huge(4 << 20);
+    const taken: number[] = [];
+    const compressed = { coding: 'gzip' as const, limitBytes: 64 << 20, take: (n: number) => (taken.push(n), true) };
+    const events: string[] = [];
+    const first = pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(big), ctx: {} }, takeAll).then((o) => events.push(`huge:${o.ok}`));
+    // Small on the wire (gzip of repetitive text), so it starts on the free worker, inflates there,
+    // turns out huge and goes back to wait: small requests keep that worker meanwhile.
+    const gz = new Uint8Array(gzipSync(big));
+    expect(gz.byteLength).toBeLessThan(HUGE_REQUEST_BYTES);
+    const second = pool.run({ signal: 'traces', encoding: 'protobuf', body: gz, ctx: {}, compressed }, takeAll).then((o) => {
+      events.push(`gzip-huge:${o.ok}`);
+      return o;
+    });
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    while (!firstDone) {
+      const o = await pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(gzipSync(body)), ctx: {}, compressed }, takeAll);
+      if (!firstDone) events.push(`small:${o.ok}`);
+    }
+    const [, out] = await Promise.all([first, second]);
+    expect(events.filter((e) => !e.startsWith('small'))).toEqual(['huge:true', 'gzip-huge:true']);
+    expect(events.filter((e) => e === 'small:true').length).toBeGreaterThanOrEqual(3);
+    expect(events.filter((e) => !e.endsWith(':true'))).toEqual([]);
+    // The inflated size was taken from the in-flight budget, and the spans came through.
+    expect(taken).toContain(big.byteLength);
+    expect(out.ok && out.received).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a compressed body: over its limit 413, not gzip 400, no room in the in-flight budget 503', async () => {
+    const pool = await startPool(1, pools);
+    const run = (bytes: Uint8Array, limitBytes: number, room = true) =>
+      pool.run({ signal: 'traces', encoding: 'protobuf', body: bytes, ctx: {}, compressed: { coding: 'gzip', limitBytes, take: () => room } }, takeAll);
+    expect(await run(new Uint8Array(gzipSync(new Uint8Array(2 << 20))), 1 << 20)).toEqual({
+      ok: false,
+      refused: { status: 'too_large', message: 'request body exceeds the limit of 1048576 bytes (measured after decompression)' },
+    });
+    const bad = await run(new TextEncoder().encode('not gzip'), 1 << 20);
+    expect(!bad.ok && bad.refused.status).toBe('invalid');
+    expect(await run(new Uint8Array(gzipSync(body)), 1 << 20, false)).toEqual({ ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } });
+    // The worker is free again after each: a good one goes through.
+    const ok = await run(new Uint8Array(gzipSync(body)), 1 << 20);
+    expect(ok.ok).toBe(true);
   }, 120_000);
 });

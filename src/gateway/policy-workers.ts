@@ -24,6 +24,14 @@
  * across all workers as it did in one thread. Each worker's heap is capped (resourceLimits) from the
  * per-request decode limit: a request that somehow outgrows it kills only that worker.
  *
+ * Compressed bodies (HTTP gzip/deflate, RawRequest.compressed): the worker inflates them (bounded by
+ * the body limit: 413 past it, 400 when the bytes are not valid), so the main thread never does. Their
+ * size is known only then, so they wait as small requests; the worker reports the size, the pool takes
+ * the inflated bytes and the decode budget from the in-flight pool (503 busy when it has no room) and,
+ * when the body turns out huge while huge requests already hold every worker they may, has the
+ * worker send the inflated body back to wait as a huge request. Uncharged while it inflates, a worker
+ * holds at most one body limit of output: the bound is workers × the body limit.
+ *
  * Crashes: a worker that dies (uncaught error, heap limit, process.exit) is replaced at once; the
  * request it held is answered 503 + Retry-After (gRPC UNAVAILABLE), so the client resends it. Nothing
  * it held was admitted, so nothing acknowledged is lost.
@@ -211,7 +219,8 @@ export class PolicyWorkers {
   run(request: RawRequest, takeCaps: TakeCaps): Promise<StepOutcome> {
     if (this.closed || this.small.length + this.huge.length >= this.maxWaiting) return Promise.resolve(BUSY);
     return new Promise((resolve) => {
-      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false, huge: request.body.byteLength >= this.hugeBytes };
+      // A compressed body's size is known once a worker has inflated it ('inflated'): it waits as small.
+      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false, huge: request.compressed === undefined && request.body.byteLength >= this.hugeBytes };
       job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
       (job.huge ? this.huge : this.small).push(job);
       this.dispatch();
@@ -295,6 +304,24 @@ export class PolicyWorkers {
         );
         return;
       }
+      case 'inflated':
+        this.onInflated(slot, m.id, m.bytes);
+        return;
+      case 'returned': {
+        const held = slot.job;
+        if (held?.id !== m.id) return;
+        slot.job = undefined;
+        // The inflated body waits as a huge request (arrival order among them), for at most maxWaitMs again.
+        const job = held.job;
+        const { compressed: _, ...rest } = job.request;
+        job.request = { ...rest, body: new Uint8Array(m.body) };
+        if (!job.settled) {
+          job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
+          this.huge.push(job);
+        }
+        this.dispatch();
+        return;
+      }
       case 'done': {
         const held = slot.job;
         if (held?.id !== m.id) return;
@@ -304,6 +331,51 @@ export class PolicyWorkers {
         return;
       }
     }
+  }
+
+  /**
+   * A worker inflated a compressed body to `bytes`: take them from the in-flight pool (the receiver
+   * holds them until it answers), then let the worker go on with its decode budget, or, when it is
+   * huge and huge requests already hold every worker they may, have the body sent back to wait.
+   */
+  private onInflated(slot: Slot, id: number, bytes: number): void {
+    const held = slot.job;
+    if (held?.id !== id) return;
+    const job = held.job;
+    const busy = (): void => {
+      slot.job = undefined;
+      this.settle(job, BUSY);
+      this.post(slot, { t: 'sized', id, answer: 'busy' });
+      this.dispatch();
+    };
+    if (!job.request.compressed!.take(bytes)) return busy();
+    if (bytes >= this.hugeBytes) {
+      job.huge = true;
+      let others = 0;
+      for (const s of this.slots) if (s !== slot && s.job?.job.huge) others++;
+      if (others >= this.hugeSlots) return this.post(slot, { t: 'sized', id, answer: 'return' });
+    }
+    const budget = this.reserve(job.request, bytes);
+    if (budget === false) return busy();
+    this.post(slot, { t: 'sized', id, answer: 'run', ...(budget && { budget }) });
+  }
+
+  /**
+   * Takes from the in-flight pool what a request of `bodyBytes` may decode to (charged, then given
+   * back to its budget, not to the pool: the receiver returns them to the pool when it answers);
+   * undefined without a budget, false when the pool has no room.
+   */
+  private reserve(request: RawRequest, bodyBytes: number): { limitBytes: number; reservedBytes: number } | undefined | false {
+    const b = request.budget;
+    if (!b) return undefined;
+    const reservedBytes = Math.min(b.limitBytes, DECODED_BYTES_PER_BODY_BYTE * bodyBytes + DECODE_SLACK_BYTES);
+    try {
+      b.charge(reservedBytes);
+      b.refund(reservedBytes);
+    } catch {
+      return false;
+    }
+    return { limitBytes: b.limitBytes, reservedBytes };
   }
 
   private onExit(slot: Slot, code: number): void {
@@ -396,20 +468,9 @@ export class PolicyWorkers {
   /** The run message for a job, its body made transferable; undefined when the in-flight pool is empty. */
   private message(job: Job): { message: Extract<ToWorker, { t: 'run' }> } | undefined {
     const { request } = job;
-    let budget: { limitBytes: number; reservedBytes: number } | undefined;
-    if (request.budget) {
-      const b = request.budget;
-      const reservedBytes = Math.min(b.limitBytes, DECODED_BYTES_PER_BODY_BYTE * request.body.byteLength + DECODE_SLACK_BYTES);
-      try {
-        // Take the bytes from the pool now (charged, then given back to the budget, not to the pool):
-        // the receiver returns them to the pool when it answers the request.
-        b.charge(reservedBytes);
-        b.refund(reservedBytes);
-      } catch {
-        return undefined;
-      }
-      budget = { limitBytes: b.limitBytes, reservedBytes };
-    }
+    // A compressed body's budget is taken once its size is known ('inflated').
+    const budget = request.compressed ? undefined : this.reserve(request, request.body.byteLength);
+    if (budget === false) return undefined;
     let body = request.body;
     // Transfer moves the whole ArrayBuffer: a view into a larger one (a Node Buffer pool slab, a
     // socket chunk) is copied instead, so nothing else loses its bytes.
@@ -424,6 +485,7 @@ export class PolicyWorkers {
         body: body.buffer as ArrayBuffer,
         ctx: { ...request.ctx },
         ...(budget && { budget }),
+        ...(request.compressed && { compressed: { coding: request.compressed.coding, limitBytes: request.compressed.limitBytes } }),
       },
     };
   }

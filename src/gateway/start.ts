@@ -205,6 +205,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       metrics,
       logger,
       intake,
+      // With policy workers, they inflate gzip/deflate bodies too: the event loop only moves bytes.
+      decompress: workers ? 'worker' : 'receiver',
     });
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
