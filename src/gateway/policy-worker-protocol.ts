@@ -37,13 +37,15 @@ export type ToWorker =
        * ('inflated') and waits for 'sized' before it decodes (the budget comes with that answer).
        */
       compressed?: { coding: 'gzip' | 'deflate'; limitBytes: number };
+      /** A huge request: run it at the lower thread priority (thread-priority.ts). */
+      lowPriority?: boolean;
     }
   /**
    * The answer to 'inflated': `run` (with the decode budget taken for it), `busy` (no room in the
    * in-flight pool: the pool has answered the request 503; the worker drops it), or `return` (it is
    * huge and huge requests hold every worker they may: send the inflated body back, to wait).
    */
-  | { t: 'sized'; id: number; answer: 'run' | 'busy' | 'return'; budget?: { limitBytes: number; reservedBytes: number } }
+  | { t: 'sized'; id: number; answer: 'run' | 'busy' | 'return'; budget?: { limitBytes: number; reservedBytes: number }; lowPriority?: boolean }
   | { t: 'verdicts'; id: number; verdicts: readonly CapVerdict[] };
 
 export type FromWorker =
@@ -56,4 +58,4 @@ export type FromWorker =
   /** The inflated body handed back (transferred) after 'sized' said `return`. */
   | { t: 'returned'; id: number; body: ArrayBuffer }
   /** `charged`: the decode budget's estimate of what the request decoded to. */
-  | { t: 'done'; id: number; outcome: StepOutcome; charged: number };
+  | { t: 'done'; id: number; outcome: StepOutcome; charged: number; lowered?: boolean };

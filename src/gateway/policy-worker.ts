@@ -19,6 +19,7 @@ import { transferableBodies } from '../export/encode-output.js';
 import { compilePolicy, type PolicySource } from '../policy/compile.js';
 import type { CapVerdict } from '../policy/caps.js';
 import type { CompiledPolicy } from '../policy/types.js';
+import { LOW_PRIORITY_NICE, setThreadNice, threadNice } from './thread-priority.js';
 import { inflateStep, reservedBudget, runStep, type StepRequest } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
 
@@ -28,6 +29,9 @@ const policies = new Map<number, CompiledPolicy>();
 const waiting = new Map<number, (verdicts: readonly CapVerdict[]) => void>();
 type Sized = Extract<ToWorker, { t: 'sized' }>;
 const sizing = new Map<number, (answer: Sized) => void>();
+/** The nice value this thread started with, and whether it runs lower now (thread-priority.ts). */
+const normalNice = threadNice() ?? 0;
+let lowered = false;
 
 const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
@@ -61,6 +65,7 @@ async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
   if (policy === undefined) throw new Error(`policy generation ${m.generation} is not loaded in this worker`);
   let body: Uint8Array = new Uint8Array(m.body);
   let budget = m.budget;
+  let lowPriority = m.lowPriority === true;
   if (m.compressed !== undefined) {
     const inflated = inflateStep(body, m.compressed);
     if (!inflated.ok) {
@@ -77,10 +82,12 @@ async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
       return;
     }
     budget = sized.budget;
+    if (sized.lowPriority) lowPriority = true;
   }
   maybeCrash(body);
   const request: StepRequest = { signal: m.signal, encoding: m.encoding, body, ctx: m.ctx };
   if (budget !== undefined) request.budget = reservedBudget(budget.limitBytes, budget.reservedBytes);
+  if (lowPriority && !lowered) lowered = setThreadNice(LOW_PRIORITY_NICE);
   const outcome = await runStep(
     request,
     policy,
@@ -92,7 +99,9 @@ async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
     },
     init.compress,
   );
-  send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0 }, outcome.ok ? transferableBodies(outcome.outputs) : []);
+  // Back to the normal priority for whatever comes next, where the OS lets us (else the pool knows).
+  if (lowered) lowered = !setThreadNice(normalNice);
+  send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0, lowered }, outcome.ok ? transferableBodies(outcome.outputs) : []);
 }
 
 port.on('message', (m: ToWorker) => {

@@ -12,6 +12,10 @@
  *     worker that is free or only running small ones (with one worker: at most that one);
  *   - small requests go first: a free worker takes the oldest small request, and a huge one only when
  *     no small one waits. Each class is FIFO in itself.
+ * With more than one worker, a huge request also runs at a lower thread priority (nice +10, Linux), so
+ * on a busy machine the event loop and the small requests' workers get the CPU first; the worker
+ * raises it back afterwards where the OS allows (it needs CAP_SYS_NICE), else it stays low and small
+ * requests prefer the other workers.
  * Huge requests therefore wait while small ones keep every allowed worker busy; that is the intended
  * trade (a huge request is the one to retry). The waiting requests are bounded by count
  * (MAX_WAITING_PER_WORKER per worker, both classes together; the receivers' in-flight budget already
@@ -114,6 +118,8 @@ interface Slot {
   loaded: Set<number>;
   job: { id: number; job: Job } | undefined;
   exited: boolean;
+  /** Its thread still runs at the lower priority of huge requests (it could not raise it back). */
+  lowered: boolean;
 }
 
 /** A FIFO of waiting jobs (settled ones, timed out meanwhile, are skipped when taken). */
@@ -265,7 +271,7 @@ export class PolicyWorkers {
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false };
+    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false, lowered: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (err) => {
       // A crash: the 'exit' that follows replaces the worker. The error's kind only, never payload.
@@ -326,6 +332,7 @@ export class PolicyWorkers {
         const held = slot.job;
         if (held?.id !== m.id) return;
         slot.job = undefined;
+        slot.lowered = m.lowered === true;
         this.settle(held.job, m.outcome);
         this.dispatch();
         return;
@@ -357,7 +364,7 @@ export class PolicyWorkers {
     }
     const budget = this.reserve(job.request, bytes);
     if (budget === false) return busy();
-    this.post(slot, { t: 'sized', id, answer: 'run', ...(budget && { budget }) });
+    this.post(slot, { t: 'sized', id, answer: 'run', ...(budget && { budget }), ...(job.huge && this.slots.length > 1 && { lowPriority: true }) });
   }
 
   /**
@@ -443,26 +450,28 @@ export class PolicyWorkers {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.exited || !slot.ready || slot.job !== undefined || !slot.loaded.has(this.current)) continue;
-      for (;;) {
-        const job = this.nextWaiting();
-        if (!job) return;
-        const m = this.message(job);
-        if (!m) {
-          // No room in the in-flight pool for this one; the next may be smaller.
-          this.settle(job, BUSY);
-          continue;
-        }
-        clearTimeout(job.timer);
-        const id = this.nextId++;
-        slot.job = { id, job };
-        m.message.id = id;
-        this.post(slot, m.message, [m.message.body]);
-        break;
+    for (;;) {
+      const free = this.slots.filter((s) => !s.exited && s.ready && s.job === undefined && s.loaded.has(this.current));
+      if (free.length === 0) return;
+      const job = this.nextWaiting();
+      if (!job) return;
+      const m = this.message(job);
+      if (!m) {
+        // No room in the in-flight pool for this one; the next may be smaller.
+        this.settle(job, BUSY);
+        continue;
       }
+      // A huge request goes to a worker already at the lower priority, a small one to one that is not.
+      const slot = free.find((s) => s.lowered === job.huge) ?? free[0]!;
+      clearTimeout(job.timer);
+      const id = this.nextId++;
+      slot.job = { id, job };
+      m.message.id = id;
+      if (job.huge && this.slots.length > 1) m.message.lowPriority = true;
+      this.post(slot, m.message, [m.message.body]);
     }
   }
+
 
 
   /** The run message for a job, its body made transferable; undefined when the in-flight pool is empty. */
