@@ -173,4 +173,34 @@ describe('policy worker pool', () => {
     const ok = await run(new Uint8Array(gzipSync(body)), 1 << 20);
     expect(ok.ok).toBe(true);
   }, 120_000);
+
+  it('past max_waiting (per pool) or max_wait, a waiting request is answered 503 busy', async () => {
+    const a = loadPolicy(join(ROOT, 'policies/examples/redact-all.yaml'), { env: {} });
+    if (!a.ok) throw new Error('the policy must load');
+    const options = { size: 1, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, logger: { error() {}, warn() {} } };
+    const busy = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
+    const big = huge(4 << 20);
+    const request = (bytes: Uint8Array) => ({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(bytes), ctx: {} }) as const;
+
+    const counted = new PolicyWorkers({ ...options, maxWaiting: 1 });
+    pools.push(counted);
+    await counted.ready();
+    const order: string[] = [];
+    const running = counted.run(request(big), takeAll).then(() => order.push('huge'));
+    const waiting = counted.run(request(body), takeAll).then((o) => order.push(`waited:${o.ok}`));
+    // The one place is taken: refused at once, before the huge request is done.
+    expect(await counted.run(request(body), takeAll)).toEqual(busy);
+    order.push('refused');
+    await Promise.all([running, waiting]);
+    expect(order).toEqual(['refused', 'huge', 'waited:true']);
+
+    const timed = new PolicyWorkers({ ...options, maxWaitMs: 1 });
+    pools.push(timed);
+    await timed.ready();
+    const events: string[] = [];
+    const long = timed.run(request(big), takeAll).then(() => events.push('huge'));
+    const late = timed.run(request(body), takeAll).then((o) => events.push(o.ok ? 'ran' : `503:${!o.ok && o.refused.status}`));
+    await Promise.all([long, late]);
+    expect(events).toEqual(['503:unavailable', 'huge']);
+  }, 120_000);
 });

@@ -18,9 +18,9 @@
  * requests prefer the other workers.
  * Huge requests therefore wait while small ones keep every allowed worker busy; that is the intended
  * trade (a huge request is the one to retry). The waiting requests are bounded by count
- * (MAX_WAITING_PER_WORKER per worker, both classes together; the receivers' in-flight budget already
- * bounds the bytes they hold), and a request waits at most MAX_WAIT_MS: past either it is answered 503
- * busy, and the client retries.
+ * (service.worker_queue.max_waiting_per_worker per worker, 64 by default, both classes together; the
+ * receivers' in-flight budget already bounds the bytes they hold), and a request waits at most
+ * service.worker_queue.max_wait (5 s): past either it is answered 503 busy, and the client retries.
  *
  * Memory: when a worker takes a request, the main thread takes from the in-flight pool what the
  * request may decode to (its DecodeBudget: min(limit, 16 × body + slack), otlp/limits.ts) and hands
@@ -47,6 +47,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { DEFAULTS } from '../config/types.js';
 import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
@@ -55,8 +56,9 @@ import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
 
-export const MAX_WAITING_PER_WORKER = 64;
-export const MAX_WAIT_MS = 5_000;
+/** Defaults of service.worker_queue (config/types.ts). */
+export const MAX_WAITING_PER_WORKER = DEFAULTS.workerQueue.maxWaitingPerWorker;
+export const MAX_WAIT_MS = DEFAULTS.workerQueue.maxWaitMs;
 const MiB = 1024 * 1024;
 /**
  * From this body size (decompressed) a request is huge for dispatch: about 50–100 ms of redact-all

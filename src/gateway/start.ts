@@ -181,6 +181,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         plan: router.encodingPlan(),
         compress: router.compressionPlan(),
         maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
+        maxWaiting: config.service.workerQueue.maxWaitingPerWorker * workerCount,
+        maxWaitMs: config.service.workerQueue.maxWaitMs,
         logger,
       });
       workers = w;
