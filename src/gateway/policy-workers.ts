@@ -55,6 +55,7 @@ import type { PolicySource } from '../policy/compile.js';
 import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
+import type { WorkerGauges } from '../telemetry/metrics-types.js';
 
 /** Defaults of service.worker_queue (config/types.ts). */
 export const MAX_WAITING_PER_WORKER = DEFAULTS.workerQueue.maxWaitingPerWorker;
@@ -156,6 +157,12 @@ class JobQueue {
     }
   }
 
+  pendingCount(): number {
+    let n = 0;
+    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.settled) n++;
+    return n;
+  }
+
   *pending(): Generator<Job> {
     for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.settled) yield this.items[i]!;
   }
@@ -211,6 +218,13 @@ export class PolicyWorkers {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** What the metrics endpoint shows of the pool (loopgate_policy_worker*). */
+  gauges(): WorkerGauges {
+    let busy = 0;
+    for (const s of this.slots) if (s.job !== undefined) busy++;
+    return { workers: this.slots.length, busy, waitingSmall: this.small.pendingCount(), waitingHuge: this.huge.pendingCount(), crashes: this.crashes };
   }
 
   /** Resolves when every worker has compiled the policy (start-up: fail before listening). */

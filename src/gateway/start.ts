@@ -186,6 +186,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         logger,
       });
       workers = w;
+      metrics.observeWorkers(() => w.gauges());
       cleanups.push(() => w.close());
       await w.ready().catch((err: unknown) => {
         throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
