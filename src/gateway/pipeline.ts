@@ -4,7 +4,7 @@
  *
  *   { signal, encoding, body, ctx } → served? → the policy step (policy-step.ts: decode, policy, cap
  *   verdicts from caps.take (one atomic take), encode; in a policy worker or in this thread) →
- *   router.admit (compression, atomic admission) → PipelineResult (receiver/types.ts), which each
+ *   router.admit (compression unless the worker did it, atomic admission) → PipelineResult (receiver/types.ts), which each
  *   receiver maps to its protocol in one place
  *
  * The step returns plain data and bodies; everything stateful (cap store, router, queues, metrics)

@@ -1,7 +1,7 @@
 /**
- * The policy worker pool: the policy step of every request (decode → policy → encode, policy-step.ts)
- * runs on one of `service.workers` worker threads, so the event loop only does sockets, caps,
- * compression and queues, and one huge request never holds it (issue #13: /healthz and the other
+ * The policy worker pool: the policy step of every request (inflate → decode → policy → encode →
+ * compress, policy-step.ts) runs on one of `service.workers` worker threads, so the event loop only
+ * does sockets, caps, moving bytes and queues, and one huge request never holds it (issue #13: /healthz and the other
  * clients stay responsive while a 20 MiB body is scanned).
  *
  * Dispatch: waiting requests are handed to whichever worker is idle, one request per worker at a time
