@@ -3,9 +3,9 @@
  * issue found, against a real gateway child process (`loopgate serve`, the compiled dist/, as
  * production runs it) supervised like a container: if it dies it is started again, and counted.
  *
- * Phases on one gateway: quiet (good clients only); each attack shape alone (one attacker sending
- * it back to back for a few seconds); then every shape at once from several attackers, with
- * slowloris and idle sockets held open. Reported for each: the good clients' request latency (p50,
+ * Phases: quiet (good clients only); each attack shape alone (one attacker sending it back to back
+ * for a few seconds); then every shape at once from several attackers, with slowloris and idle
+ * sockets held open. Reported for each: the good clients' request latency (p50,
  * p99, max) and answers, /healthz latency from a prober polling every 50 ms, and what the attack
  * requests got. Then: restarts, peak RSS.
  *
@@ -22,7 +22,11 @@
  *   prose-19MiB    one 19 MiB attribute of text with PII (linear, but the most CPU) → 200, redacted
  *   slowloris      sockets trickling headers, and idle sockets, held open           → 408 / closed
  *
- * Run: npm run bench:hostile [-- --quiet 10 --each 4 --seconds 30 --clients 4 --attackers 2 --shapes a,b]
+ * Run: npm run bench:hostile [-- --quiet 10 --each 4 --seconds 30 --clients 4 --attackers 2 --shapes a,b
+ *        --workers 2 --gateways before=/tmp/old/dist/cli/main.js,after=dist/cli/main.js]
+ * `--gateways` runs every phase against each gateway build in turn (interleaved, phase by phase), in
+ * this one run, and ends with a table of them side by side (default: this checkout's dist/ only). `--workers` sets service.workers
+ * (default: the gateway's default, one per CPU).
  * Prints numbers only; nothing here is asserted. The machine may be shared: compare runs side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,6 +54,8 @@ const { values: args } = parseArgs({
     each: { type: 'string', default: '4' },
     slowloris: { type: 'string', default: '50' },
     idle: { type: 'string', default: '500' },
+    workers: { type: 'string', default: '' },
+    gateways: { type: 'string', default: '' },
   },
 });
 const QUIET_S = Number(args.quiet);
@@ -150,10 +156,24 @@ function get(url: string, agent: http.Agent, timeoutMs = 10_000): Promise<{ stat
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function main(): Promise<void> {
-  const producers = PRODUCERS.map(loadProducer);
-  const batches = Array.from({ length: 32 }, (_, i) => Buffer.from(encodeTracesProtobuf(batchOf(producers, BATCH, i * 7))));
-  const shapes = await attackShapes(args.shapes ? args.shapes.split(',') : undefined);
+type Windows = Map<string, { good: Series; health: Series; attack: Series }>;
+type Shapes = Awaited<ReturnType<typeof attackShapes>>;
+
+/** One gateway build under test: a supervised child process, with its own sink, ports and windows. */
+interface Gateway {
+  label: string;
+  mainJs: string;
+  port: number;
+  telemetryPort: number;
+  windows: Windows;
+  restarts: number;
+  exits: string[];
+  peak: number;
+  held: { slowloris: number; idle: number; closedByServer: number };
+  stop(): Promise<void>;
+}
+
+async function startGateway(label: string, mainJs: string): Promise<Gateway> {
   const sink = await startSink();
   const [port, telemetryPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-hostile-'));
@@ -176,131 +196,176 @@ async function main(): Promise<void> {
       '  telemetry:',
       `    metrics: { address: 127.0.0.1:${telemetryPort} }`,
       '    logs: { level: error }',
+      ...(args.workers ? [`  workers: ${Number(args.workers)}`] : []),
       '',
     ].join('\n'),
   );
-
   let child: ChildProcess;
   let stopping = false;
-  let restarts = 0;
-  const exits: string[] = [];
-  let peak = 0;
+  const gw: Gateway = {
+    label,
+    mainJs,
+    port,
+    telemetryPort,
+    windows: new Map(),
+    restarts: 0,
+    exits: [],
+    peak: 0,
+    held: { slowloris: 0, idle: 0, closedByServer: 0 },
+    stop: async () => {
+      stopping = true;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      sink.close();
+    },
+  };
   const spawnGateway = (): void => {
-    child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve', '--config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, [mainJs, 'serve', '--config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
     const pid = child.pid!;
-    const rss = setInterval(() => (peak = Math.max(peak, peakRssMiB(pid) || 0)), 250);
+    const rss = setInterval(() => (gw.peak = Math.max(gw.peak, peakRssMiB(pid) || 0)), 250);
     child.once('exit', (code, signal) => {
       clearInterval(rss);
       if (stopping) return;
-      restarts++;
-      exits.push(signal ?? `exit ${code}`);
+      gw.restarts++;
+      gw.exits.push(signal ?? `exit ${code}`);
       spawnGateway(); // as a supervisor would
     });
   };
   spawnGateway();
   await waitReady(`http://127.0.0.1:${telemetryPort}/readyz`, Date.now() + 20_000);
+  return gw;
+}
 
+/**
+ * One phase against one gateway: good clients and the /healthz prober for `seconds`, with `attack`
+ * (the shapes sent back to back by `attackers` attackers) and, when `holdSockets`, slowloris and idle
+ * sockets. Recorded under `name` unless it is 'warmup'.
+ */
+async function runPhase(gw: Gateway, name: string, seconds: number, batches: readonly Buffer[], attack: Shapes, attackers: number, holdSockets: boolean): Promise<void> {
   const goodAgent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const attackAgent = new http.Agent({ keepAlive: true, maxSockets: ATTACKERS });
-  /** 'warmup', 'quiet', a shape's name (that shape alone), 'attack' (all at once) or 'done'. */
-  let phase = 'warmup';
-  const windows = new Map<string, { good: Series; health: Series; attack: Series }>();
-  const windowOf = (name: string) => {
-    let w = windows.get(name);
-    if (w === undefined) windows.set(name, (w = { good: new Series(), health: new Series(), attack: new Series() }));
-    return w;
-  };
-  const measuring = (): boolean => phase !== 'warmup' && phase !== 'done';
-
+  const attackAgent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, attackers) });
+  let running = true;
+  const w = { good: new Series(), health: new Series(), attack: new Series() };
   const goodClient = async (c: number): Promise<void> => {
-    for (let i = c; phase !== 'done'; i += CLIENTS) {
-      const at = phase;
-      const r = await post(port, batches[i % batches.length]!, 'application/x-protobuf', goodAgent);
-      if (measuring() && at === phase) windowOf(phase).good.add(r.ms, r.status);
+    for (let i = c; running; i += CLIENTS) {
+      const r = await post(gw.port, batches[i % batches.length]!, 'application/x-protobuf', goodAgent);
+      if (running) w.good.add(r.ms, r.status);
       await sleep(20);
     }
   };
   const prober = async (): Promise<void> => {
-    while (phase !== 'done') {
-      const at = phase;
-      const r = await get(`http://127.0.0.1:${telemetryPort}/healthz`, healthAgent);
-      if (measuring() && at === phase) windowOf(phase).health.add(r.ms, r.status);
+    while (running) {
+      const r = await get(`http://127.0.0.1:${gw.telemetryPort}/healthz`, healthAgent);
+      if (running) w.health.add(r.ms, r.status);
       await sleep(50);
     }
   };
-  /** Sends the shapes of `list` in turn, back to back, while the phase is `until`. */
-  const attackWith = async (list: readonly typeof shapes[number][], until: string, offset: number): Promise<void> => {
-    for (let i = offset; phase === until; i++) {
-      const s = list[i % list.length]!;
-      const r = await post(port, s.body, s.type, attackAgent, 'gzip');
-      windowOf(until).attack.add(r.ms, r.status);
+  const attacker = async (offset: number): Promise<void> => {
+    for (let i = offset; running; i++) {
+      const s = attack[i % attack.length]!;
+      const r = await post(gw.port, s.body, s.type, attackAgent, 'gzip');
+      w.attack.add(r.ms, r.status);
     }
   };
   /** Sockets that trickle header lines, reopened when the gateway closes them, and idle ones. */
-  const held = { slowloris: 0, idle: 0, closedByServer: 0 };
   const sockets: net.Socket[] = [];
   const hold = (kind: 'slowloris' | 'idle'): void => {
-    if (phase === 'done') return;
-    const s = net.connect(port, '127.0.0.1');
+    if (!running) return;
+    const s = net.connect(gw.port, '127.0.0.1');
     sockets.push(s);
     s.on('error', () => {});
     s.on('data', () => {});
     s.once('connect', () => {
-      held[kind]++;
+      gw.held[kind]++;
       if (kind === 'slowloris') s.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\n');
     });
     const trickle = kind === 'slowloris' ? setInterval(() => s.writable && s.write('X-Slow: 1\r\n'), 1000) : undefined;
     s.once('close', () => {
       clearInterval(trickle);
-      held.closedByServer++;
-      if (phase === 'attack') setTimeout(() => hold(kind), 100);
+      if (running) {
+        gw.held.closedByServer++;
+        setTimeout(() => hold(kind), 100);
+      }
     });
   };
-
-  const clients = Array.from({ length: CLIENTS }, (_, c) => goodClient(c));
-  const probe = prober();
-  await sleep(3000); // JIT and connections
-  phase = 'quiet';
-  await sleep(QUIET_S * 1000);
-  for (const s of shapes) {
-    phase = s.name;
-    const run = attackWith([s], s.name, 0);
-    await sleep(Number(args.each) * 1000);
-    phase = 'between';
-    await run;
-    await sleep(500);
+  const tasks = [...Array.from({ length: CLIENTS }, (_, c) => goodClient(c)), prober()];
+  if (attack.length > 0) tasks.push(...Array.from({ length: attackers }, (_, a) => attacker(a)));
+  if (holdSockets) {
+    for (let i = 0; i < Number(args.slowloris); i++) hold('slowloris');
+    for (let i = 0; i < Number(args.idle); i++) hold('idle');
   }
-  phase = 'attack';
-  const attackersRun = Array.from({ length: ATTACKERS }, (_, a) => attackWith(shapes, 'attack', a));
-  for (let i = 0; i < Number(args.slowloris); i++) hold('slowloris');
-  for (let i = 0; i < Number(args.idle); i++) hold('idle');
-  await sleep(ATTACK_S * 1000);
-  phase = 'done';
-  await Promise.all([...clients, probe, ...attackersRun]);
+  await sleep(seconds * 1000);
+  running = false;
+  await Promise.all(tasks);
   for (const s of sockets) s.destroy();
-  stopping = true;
-  child!.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  sink.close();
   for (const a of [goodAgent, healthAgent, attackAgent]) a.destroy();
+  if (name !== 'warmup') gw.windows.set(name, w);
+}
 
-  const row = (label: string, w: { good: Series; health: Series; attack: Series } | undefined): void => {
+function report(gw: Gateway, shapes: Shapes): void {
+  const row = (name: string, w: { good: Series; health: Series; attack: Series } | undefined): void => {
     if (w === undefined) return;
-    console.log(`  ${label}`);
+    console.log(`  ${name}`);
     console.log(`    good clients  ${w.good.summary()}`);
     console.log(`    /healthz      ${w.health.summary()}`);
     if (w.attack.ms.length > 0) console.log(`    attacker      ${w.attack.summary()}`);
   };
-  console.log(`node ${process.version}, gateway dist/ on redact-all, ${CLIENTS} good clients (${BATCH}-span protobuf batches, 20 ms apart), /healthz every 50 ms`);
+  console.log(`\n=== ${gw.label}: ${gw.mainJs}`);
+  console.log(`node ${process.version}, gateway on redact-all, workers ${args.workers || 'default'}, ${CLIENTS} good clients (${BATCH}-span protobuf batches, 20 ms apart), /healthz every 50 ms`);
   console.log(`\nquiet: good clients only (${QUIET_S} s)`);
-  row('no attack', windows.get('quiet'));
+  row('no attack', gw.windows.get('quiet'));
   console.log(`\neach shape alone, one attacker back to back (${args.each} s each; body size on the wire)`);
-  for (const s of shapes) row(`${s.name} (${s.body.length} B)`, windows.get(s.name));
+  for (const s of shapes) row(`${s.name} (${s.body.length} B)`, gw.windows.get(s.name));
   console.log(`\nevery shape at once: ${ATTACKERS} attackers, ${args.slowloris} slowloris and ${args.idle} idle sockets held (${ATTACK_S} s)`);
-  row('all', windows.get('attack'));
-  console.log(`  slowloris/idle sockets opened ${held.slowloris}/${held.idle}, closed by the gateway ${held.closedByServer}`);
-  console.log(`\ngateway restarts: ${restarts}${exits.length ? ` (${exits.join(', ')})` : ''}; peak RSS ${peak.toFixed(0)} MiB`);
+  row('all', gw.windows.get('attack'));
+  console.log(`  slowloris/idle sockets opened ${gw.held.slowloris}/${gw.held.idle}, closed by the gateway ${gw.held.closedByServer}`);
+  console.log(`\ngateway restarts: ${gw.restarts}${gw.exits.length ? ` (${gw.exits.join(', ')})` : ''}; peak RSS ${gw.peak.toFixed(0)} MiB`);
+}
+
+function p99(s: Series | undefined): string {
+  if (s === undefined || s.ms.length === 0) return '-';
+  return quantile([...s.ms].sort((a, b) => a - b), 0.99).toFixed(0);
+}
+
+async function main(): Promise<void> {
+  const producers = PRODUCERS.map(loadProducer);
+  const batches = Array.from({ length: 32 }, (_, i) => Buffer.from(encodeTracesProtobuf(batchOf(producers, BATCH, i * 7))));
+  const shapes = await attackShapes(args.shapes ? args.shapes.split(',') : undefined);
+  const specs = args.gateways
+    ? args.gateways.split(',').map((g) => {
+        const at = g.indexOf('=');
+        return at === -1 ? { label: g, mainJs: path.resolve(g) } : { label: g.slice(0, at), mainJs: path.resolve(g.slice(at + 1)) };
+      })
+    : [{ label: 'this checkout', mainJs: path.join(ROOT, 'dist/cli/main.js') }];
+  const gateways: Gateway[] = [];
+  for (const g of specs) gateways.push(await startGateway(g.label, g.mainJs));
+  // Each phase runs against every gateway in turn (the others idle meanwhile), so a noisy moment on a
+  // shared machine hits one phase of each, not a whole run of one.
+  const phases: { name: string; seconds: number; attack: Shapes; attackers: number; hold: boolean }[] = [
+    { name: 'warmup', seconds: 3, attack: [], attackers: 0, hold: false },
+    { name: 'quiet', seconds: QUIET_S, attack: [], attackers: 0, hold: false },
+    ...shapes.map((s) => ({ name: s.name, seconds: Number(args.each), attack: [s], attackers: 1, hold: false })),
+    { name: 'attack', seconds: ATTACK_S, attack: shapes, attackers: ATTACKERS, hold: true },
+  ];
+  for (const ph of phases) {
+    for (const gw of gateways) {
+      await runPhase(gw, ph.name, ph.seconds, batches, ph.attack, ph.attackers, ph.hold);
+      await sleep(500);
+    }
+  }
+  for (const gw of gateways) await gw.stop();
+  for (const gw of gateways) report(gw, shapes);
+  if (gateways.length < 2) return;
+  console.log(`\nside by side, phases interleaved: good-client p99 / /healthz p99 in ms (workers ${args.workers || 'default'})`);
+  const width = 18;
+  console.log(`  ${'phase'.padEnd(14)}${gateways.map((g) => g.label.padStart(width)).join('')}`);
+  for (const ph of phases.slice(1)) {
+    const cells = gateways.map((g) => `${p99(g.windows.get(ph.name)?.good)} / ${p99(g.windows.get(ph.name)?.health)}`.padStart(width));
+    console.log(`  ${(ph.name === 'attack' ? 'all at once' : ph.name).padEnd(14)}${cells.join('')}`);
+  }
+  console.log(`  ${'restarts'.padEnd(14)}${gateways.map((g) => String(g.restarts).padStart(width)).join('')}`);
+  console.log(`  ${'peak RSS MiB'.padEnd(14)}${gateways.map((g) => g.peak.toFixed(0).padStart(width)).join('')}`);
 }
 
 await main();

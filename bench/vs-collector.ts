@@ -22,6 +22,7 @@
  * round and each figure is the median with the [min–max] of the rounds (a shared machine is noisy).
  *
  * Run: npm run build && bash scripts/peers.sh && npm run bench:vs-collector [-- --seconds 15 --rounds 3]
+ *      [--before /path/to/older/dist/cli/main.js --systems before-1,before-2,loopgate-1,loopgate-2]
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +57,11 @@ const { values: args } = parseArgs({
     policy: { type: 'string', default: 'policies/examples/redact-all.yaml' },
     /** Swap the common words of every longer text per request (producer-batches.ts varyText). */
     vary: { type: 'boolean', default: false },
+    /**
+     * Another build's `dist/cli/main.js` (an older commit, checked out and built elsewhere): adds the
+     * systems before-inline, before-1 and before-N, so two builds are compared in one run.
+     */
+    before: { type: 'string', default: '' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -145,13 +151,12 @@ function collector(name: string, config: string, what: string): SystemSpec {
 }
 
 /** Loopgate with `workers` policy worker threads (0: the policy on the main thread, the old path). */
-function loopgate(name: string, what: string, workers: number): SystemSpec {
+function loopgate(name: string, what: string, workers: number, main = path.join(ROOT, 'dist/cli/main.js')): SystemSpec {
   return {
     name,
     what,
     exports: true,
     async start(sink, dir) {
-      const main = path.join(ROOT, 'dist/cli/main.js');
       if (!existsSync(main)) throw new Error('dist/ is missing: run npm run build first');
       const [port, telemetryPort] = [await freePort(), await freePort()];
       const configPath = path.join(dir, `${name}.yaml`);
@@ -204,6 +209,13 @@ const SYSTEMS: Record<string, SystemSpec> = {
   'loopgate-1': loopgate('loopgate-1', 'Loopgate, redact-all, 1 policy worker', 1),
   [`loopgate-${availableParallelism()}`]: loopgate(`loopgate-${availableParallelism()}`, `Loopgate, redact-all, ${availableParallelism()} policy workers (one per CPU)`, availableParallelism()),
 };
+if (args.before) {
+  const main = path.resolve(args.before);
+  for (const workers of [0, 1, availableParallelism()]) {
+    const name = `before-${workers === 0 ? 'inline' : workers}`;
+    SYSTEMS[name] = loopgate(name, `Loopgate as built at ${main}, ${workers === 0 ? 'policy on the main thread' : `${workers} policy worker(s)`}`, workers, main);
+  }
+}
 
 interface Sample {
   spansPerSecond: number;

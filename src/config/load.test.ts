@@ -92,7 +92,12 @@ describe('gateway config', () => {
         'eval-only': ['file/eval'],
       },
     });
-    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 0 }, logLevel: 'debug', shutdownTimeoutMs: 10_000 });
+    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 0 }, logLevel: 'debug', shutdownTimeoutMs: 10_000, workerQueue: { maxWaitingPerWorker: 64, maxWaitMs: 5_000 } });
+  });
+
+  it('service.worker_queue sets how many requests wait for a policy worker, and how long', () => {
+    const c = ok('policy: p.yaml\nservice:\n  workers: 2\n  worker_queue: { max_waiting_per_worker: 8, max_wait: 250ms }\n');
+    expect(c.service.workerQueue).toEqual({ maxWaitingPerWorker: 8, maxWaitMs: 250 });
   });
 
   it('fills defaults for a minimal config', () => {
@@ -100,7 +105,7 @@ describe('gateway config', () => {
     expect(c.receiver).toEqual({ endpoint: { host: '127.0.0.1', port: 4318 }, maxRequestBodyBytes: 20 * 1024 * 1024, maxValueDepth: 64, maxInflightBodyBytes: 512 * 1024 * 1024, connections: DEFAULTS.connections });
     expect(c.exporters).toEqual({});
     expect(c.routes).toEqual({ traces: {} });
-    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000 });
+    expect(c.service).toEqual({ metricsAddress: { host: '127.0.0.1', port: 8888 }, logLevel: 'info', shutdownTimeoutMs: 30_000, workerQueue: { maxWaitingPerWorker: 64, maxWaitMs: 5_000 } });
   });
 
   it('names an unset environment variable where it is used', () => {

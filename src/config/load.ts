@@ -183,6 +183,10 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
       logLevel: raw.service?.telemetry?.logs?.level ?? DEFAULTS.logLevel,
       shutdownTimeoutMs: raw.service?.shutdown_timeout ?? DEFAULTS.shutdownTimeoutMs,
       ...(raw.service?.workers !== undefined && { workers: raw.service.workers }),
+      workerQueue: {
+        maxWaitingPerWorker: raw.service?.worker_queue?.max_waiting_per_worker ?? DEFAULTS.workerQueue.maxWaitingPerWorker,
+        maxWaitMs: raw.service?.worker_queue?.max_wait ?? DEFAULTS.workerQueue.maxWaitMs,
+      },
     },
   };
   return { ok: true, config, at: (path, message, options) => parsed.diagnosticAt(path, message, options) };

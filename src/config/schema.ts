@@ -266,6 +266,8 @@ const Exporters = mapping(z.unknown()).transform((entries, ctx) => {
 
 /** More policy workers than this is a typo, not a machine. */
 export const MAX_WORKERS = 256;
+/** More waiting requests per worker than this would wait far longer than any client's timeout. */
+export const MAX_WAITING_PER_WORKER = 100_000;
 
 const ExporterIds = z.array(z.string());
 
@@ -313,6 +315,13 @@ const Service = z.strictObject({
   shutdown_timeout: DurationInput.transform(parsedBy(parseDurationValue, timerDuration(true))).optional(),
   /** Policy worker threads (gateway/policy-workers.ts); unset: one per CPU; 0: on the main thread. */
   workers: where(z.number(), wholeNumber(0, MAX_WORKERS, ' (0 runs the policy on the main thread)')).optional(),
+  /** Requests waiting for a policy worker: how many per worker, and how long each at most (then 503). */
+  worker_queue: z
+    .strictObject({
+      max_waiting_per_worker: where(z.number(), wholeNumber(1, MAX_WAITING_PER_WORKER)).optional(),
+      max_wait: TimerDuration.optional(),
+    })
+    .optional(),
 });
 
 // ---- cap store ----

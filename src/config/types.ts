@@ -52,6 +52,11 @@ export interface ServiceConfig {
    * Absent: one per CPU (os.availableParallelism()). 0: on the main thread, as tools and some tests do.
    */
   workers?: number;
+  /**
+   * Requests waiting for a policy worker (gateway/policy-workers.ts): at most `maxWaitingPerWorker` ×
+   * workers of them, each for at most `maxWaitMs`; past either, 503 + Retry-After (gRPC UNAVAILABLE).
+   */
+  workerQueue: { maxWaitingPerWorker: number; maxWaitMs: number };
 }
 
 /** The shared cap store (cap_store.redis); absent: caps are counted in this process's memory. */
@@ -93,6 +98,8 @@ export const DEFAULTS = {
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,
+  /** service.worker_queue: requests waiting for a policy worker, per worker, and for how long at most. */
+  workerQueue: { maxWaitingPerWorker: 64, maxWaitMs: 5_000 },
   capStoreKeyPrefix: 'loopgate:cap:',
   /**
    * A LAN round trip is well under a millisecond, but the timer runs on the gateway's event loop: on a

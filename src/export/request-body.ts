@@ -71,20 +71,50 @@ export function jsonHeadLength(encoded: Uint8Array): number {
   return 0;
 }
 
-/** Compresses an encoded body as `format` says, in the split shape when it is mergeable JSON. */
-export async function makeBody(encoded: Uint8Array, format: BodyFormat): Promise<MadeBody> {
+/**
+ * What compressing a body takes: nothing (`ready`), or gzip of `bytes` at `level`, finished by
+ * `finish`. Shared by makeBody (gzip on libuv's pool, main thread) and makeBodySync (a policy
+ * worker), so both make byte-identical bodies.
+ */
+type BodyWork = { ready: MadeBody } | { bytes: Uint8Array; level: number; finish: (compressed: Uint8Array) => MadeBody };
+
+function bodyWork(encoded: Uint8Array, format: BodyFormat): BodyWork {
   const head = format.encoding === 'json' ? jsonHeadLength(encoded) : 0;
   // An empty array has nothing to splice; it is sent as it is.
   const splittable = head > 0 && encoded.byteLength - head - 2 > 0;
   if (format.compression === 'none') {
-    return splittable ? { body: encoded, jsonHead: head, jsonTail: 2 } : { body: encoded, jsonHead: 0, jsonTail: 0 };
+    return { ready: splittable ? { body: encoded, jsonHead: head, jsonTail: 2 } : { body: encoded, jsonHead: 0, jsonTail: 0 } };
   }
   const level = format.compressionLevel;
-  if (!splittable) return { body: new Uint8Array(await gzipAsync(encoded, { level })), jsonHead: 0, jsonTail: 0 };
+  if (!splittable) return { bytes: encoded, level, finish: (body) => ({ body, jsonHead: 0, jsonTail: 0 }) };
   const headMember = gzipConstant(encoded.subarray(0, head), level);
   const tailMember = gzipConstant(encoded.subarray(encoded.byteLength - 2), level);
-  const inner = await gzipAsync(encoded.subarray(head, encoded.byteLength - 2), { level });
-  return { body: concat([headMember, inner, tailMember]), jsonHead: headMember.byteLength, jsonTail: tailMember.byteLength };
+  return {
+    bytes: encoded.subarray(head, encoded.byteLength - 2),
+    level,
+    finish: (inner) => ({ body: concat([headMember, inner, tailMember]), jsonHead: headMember.byteLength, jsonTail: tailMember.byteLength }),
+  };
+}
+
+/** Compresses an encoded body as `format` says, in the split shape when it is mergeable JSON. */
+export async function makeBody(encoded: Uint8Array, format: BodyFormat): Promise<MadeBody> {
+  const work = bodyWork(encoded, format);
+  if ('ready' in work) return work.ready;
+  return work.finish(new Uint8Array(await gzipAsync(work.bytes, { level: work.level })));
+}
+
+/** makeBody, compressing in this thread: for a policy worker, whose thread is there to do this work. */
+export function makeBodySync(encoded: Uint8Array, format: BodyFormat): MadeBody {
+  const work = bodyWork(encoded, format);
+  if ('ready' in work) return work.ready;
+  const gz = gzipSync(work.bytes, { level: work.level });
+  // gzipSync may hand back a view of a larger buffer; a body owns its bytes (it is transferred).
+  return work.finish(gz.byteOffset === 0 && gz.byteLength === gz.buffer.byteLength ? new Uint8Array(gz.buffer, 0, gz.byteLength) : new Uint8Array(gz));
+}
+
+/** Bodies made for one format are the same bytes: the key exporters with equal formats share them under. */
+export function formatKey(f: BodyFormat): string {
+  return f.compression === 'none' ? `${f.encoding}|none` : `${f.encoding}|${f.compression}|${f.compressionLevel}`;
 }
 
 /**

@@ -5,7 +5,8 @@ import { hang, ScriptedExporter, type Script } from '../../test/support/scripted
 import type { Encoding } from '../otlp/codec.js';
 import type { ClassOutput, ExportClass } from '../policy/types.js';
 import { decodeTraces } from '../otlp/index.js';
-import type { EncodedOutput } from './encode-output.js';
+import { encodeOutputs, type EncodedOutput } from './encode-output.js';
+import { formatKey, makeBody, makeBodySync } from './request-body.js';
 import { ENTRY_OVERHEAD_BYTES, ExportQueue, resolveQueueOptions } from './queue.js';
 import { resolveRetryOptions } from './retry.js';
 import { Router } from './router.js';
@@ -186,6 +187,42 @@ describe('Router', () => {
       const sent = decodeTraces(ex(id).calls[0]!.body, enc);
       expect(sent.ok && sent.value.resourceSpans).toHaveLength(1);
     }
+    await router.shutdown();
+  });
+
+  it('compressionPlan: a policy worker compresses per gzip format (the same bytes as here); admit sends them as they are', async () => {
+    const { router, ex } = setup(
+      [
+        { id: 'otlphttp/j', encoding: 'json', compression: 'gzip' },
+        { id: 'otlphttp/p', encoding: 'protobuf', compression: 'gzip' },
+        { id: 'otlphttp/q', encoding: 'protobuf', compression: 'gzip' },
+        { id: 'file/raw', encoding: 'protobuf' },
+      ],
+      { 'broad-use': ['otlphttp/j', 'otlphttp/p', 'otlphttp/q', 'file/raw'] },
+    );
+    const gz = (encoding: Encoding) => ({ encoding, compression: 'gzip', compressionLevel: 1 }) as const;
+    // One entry per distinct compressed format; uncompressed ones are left out.
+    expect(router.compressionPlan()).toEqual({ traces: { 'broad-use': [gz('json'), gz('protobuf')] } });
+    const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'chat' };
+    const data = decodeTraces(new TextEncoder().encode(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })), 'json');
+    if (!data.ok) throw new Error(data.error);
+    const [encoded] = encodeOutputs([{ signal: 'traces', class: 'broad-use', tenant: 'acme', data: data.value, count: 1 }], router.encodingPlan(), router.compressionPlan());
+    // Made in the worker's way (gzipSync), byte for byte what the router makes (gzip on libuv's pool).
+    for (const enc of ['json', 'protobuf'] as const) {
+      const made = encoded!.made![formatKey(gz(enc))]!;
+      expect(made).toEqual(makeBodySync(encoded!.bodies[enc]!, gz(enc)));
+      expect(made).toEqual(await makeBody(encoded!.bodies[enc]!, gz(enc)));
+    }
+    await router.admit([encoded!], { policyVersion: 'v1' });
+    await until(() => ['otlphttp/j', 'otlphttp/p', 'otlphttp/q', 'file/raw'].every((id) => ex(id).calls.length === 1));
+    // The worker's bytes themselves are queued: nothing compressed again on this thread.
+    expect(ex('otlphttp/j').calls[0]!.body).toBe(encoded!.made![formatKey(gz('json'))]!.body);
+    expect(ex('otlphttp/p').calls[0]!.body).toBe(encoded!.made![formatKey(gz('protobuf'))]!.body);
+    expect(ex('otlphttp/q').calls[0]!.body).toBe(ex('otlphttp/p').calls[0]!.body);
+    expect(ex('file/raw').calls[0]!.body).toBe(encoded!.bodies.protobuf);
+    const json = ex('otlphttp/j').calls[0]!;
+    expect(json.jsonHead).toBeGreaterThan(0);
+    expect(decodeTraces(gunzipSync(json.body), 'json').ok).toBe(true);
     await router.shutdown();
   });
 });

@@ -24,8 +24,8 @@ import type { ClassOutput, ExportClass } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { noopLogger, type ExportLogger } from './options.js';
 import type { ExportQueue, Staged } from './queue.js';
-import { makeBody, type MadeBody } from './request-body.js';
-import { encodeOutputs, type EncodedOutput, type EncodingPlan } from './encode-output.js';
+import { formatKey, makeBody, type MadeBody } from './request-body.js';
+import { encodeOutputs, type CompressionPlan, type EncodedOutput, type EncodingPlan } from './encode-output.js';
 import type { Encoding } from '../otlp/codec.js';
 import type { BodyFormat, ClassRoutes, DrainReport, ExportRequest, RouteContext, RouteResult, SignalRoutes, SpanRouter } from './types.js';
 
@@ -128,6 +128,24 @@ export class Router implements SpanRouter {
     return plan;
   }
 
+  /**
+   * The compressed formats each signal and class needs, for a policy worker to compress in its thread
+   * (encodeOutputs): then the main thread only moves the bytes (issue #10, scaling).
+   */
+  compressionPlan(): CompressionPlan {
+    const plan: CompressionPlan = {};
+    for (const [signal, byClass] of this.routes) {
+      const m: Partial<Record<RouteKey, BodyFormat[]>> = {};
+      for (const [cls, queues] of byClass) {
+        const formats = new Map<string, BodyFormat>();
+        for (const q of queues) if (q.exporter.format.compression !== 'none') formats.set(formatKey(q.exporter.format), q.exporter.format);
+        if (formats.size > 0) m[cls] = [...formats.values()];
+      }
+      plan[signal] = m;
+    }
+    return plan;
+  }
+
   /** Encodes here (encode-output.ts), then admits: for callers that run the policy in this thread. */
   async route(outputs: readonly ClassOutput[], ctx?: RouteContext): Promise<RouteResult> {
     // A full queue refuses before any encoding or compression is spent on the request.
@@ -170,7 +188,9 @@ export class Router implements SpanRouter {
         const key = formatKey(format);
         let body = made.get(key);
         if (!body) {
-          body = makeBody(bytes, format);
+          // Compressed by the policy worker already (encode-output.ts, per compressionPlan), or here.
+          const ready = out.made?.[key];
+          body = ready ? Promise.resolve(ready) : makeBody(bytes, format);
           made.set(key, body);
         }
         plan.push({ queue, output: out, target: target.value, body });
@@ -273,10 +293,6 @@ export class Router implements SpanRouter {
     this.metrics.spansExportFailed(out.count, queue.id, 'failure', out.signal);
     this.logger.error({ exporter: queue.id, signal: out.signal, class: out.class, tenant: out.tenant, records: out.count, step, error }, 'could not make an export request');
   }
-}
-
-function formatKey(f: BodyFormat): string {
-  return f.compression === 'none' ? `${f.encoding}|none` : `${f.encoding}|${f.compression}|${f.compressionLevel}`;
 }
 
 /** Ask the client to come back after about one first-retry interval of the full exporter, at least 1 s. */

@@ -4,7 +4,7 @@
  *
  *   { signal, encoding, body, ctx } → served? → the policy step (policy-step.ts: decode, policy, cap
  *   verdicts from caps.take (one atomic take), encode; in a policy worker or in this thread) →
- *   router.admit (compression, atomic admission) → PipelineResult (receiver/types.ts), which each
+ *   router.admit (compression unless the worker did it, atomic admission) → PipelineResult (receiver/types.ts), which each
  *   receiver maps to its protocol in one place
  *
  * The step returns plain data and bodies; everything stateful (cap store, router, queues, metrics)
@@ -24,7 +24,7 @@ import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { InMemoryCapStore } from '../policy/caps.js';
 import { createCapAdmission, type CapAdmission } from './cap-admission.js';
 import type { PolicyHolder } from './policy-holder.js';
-import { runStep, type StepOutcome, type TakeCaps } from './policy-step.js';
+import { inflateStep, runStep, type StepOutcome, type TakeCaps } from './policy-step.js';
 
 export { decodeRaw, policyStep, type PolicyStep } from './policy-step.js';
 
@@ -72,7 +72,17 @@ export type StepRunner = (request: RawRequest, takeCaps: TakeCaps) => Promise<St
 
 export function inlineRunner(policy: PolicyHolder, router: Pick<SpanRouter, 'encodingPlan'>, limits: DecodeLimits): StepRunner {
   const plan = router.encodingPlan();
-  return (request, takeCaps) => runStep(request, policy.current, limits, plan, takeCaps);
+  return async (request, takeCaps) => {
+    // The receivers inflate bodies themselves when the policy runs here; a compressed one is handled anyway.
+    if (request.compressed !== undefined) {
+      const inflated = inflateStep(request.body, request.compressed);
+      if (!inflated.ok) return inflated;
+      if (!request.compressed.take(inflated.bytes.byteLength)) return { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
+      const { compressed: _, ...rest } = request;
+      request = { ...rest, body: inflated.bytes };
+    }
+    return runStep(request, policy.current, limits, plan, takeCaps);
+  };
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {

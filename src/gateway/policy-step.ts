@@ -2,7 +2,8 @@
  * The policy step of one request: raw bytes in, ready-to-queue bodies out.
  *
  *   decode → policy (CompiledPolicy.processSignal) → cap verdicts (asked of the main thread) → settle
- *   → encode (export/encode-output.ts, per class × tenant × encoding the routes want)
+ *   → encode (export/encode-output.ts, per class × tenant × encoding the routes want; in a worker also
+ *     compressed per gzip format the routes want, so the main thread only moves the bytes)
  *
  * It runs inside a policy worker (policy-workers.ts) or, with `service.workers: 0`, on the main thread;
  * the same function either way. Caps stay exact because only the main thread counts them: the step
@@ -13,10 +14,11 @@
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DecodeBudget } from '../otlp/limits.js';
 import { CODECS, countItems, decodeRequest, type SignalRequest } from '../otlp/signal.js';
-import { encodeOutputs, type EncodedOutput, type EncodingPlan } from '../export/encode-output.js';
+import { encodeOutputs, type CompressionPlan, type EncodedOutput, type EncodingPlan } from '../export/encode-output.js';
 import { settleCaps, type CapKey, type CapVerdict, type SettledCaps } from '../policy/caps.js';
 import type { CapRequest, CompiledPolicy, DiscardReason, ProcessResult, RejectReason } from '../policy/types.js';
 import type { PipelineResult, RawRequest } from '../receiver/types.js';
+import { bodyTooLargeMessage, inflateBounded } from '../receiver/decompress.js';
 
 /** What the step needs of a request: RawRequest without the main thread's budget object. */
 export type StepRequest = Pick<RawRequest, 'signal' | 'encoding' | 'body' | 'ctx' | 'budget'>;
@@ -64,6 +66,17 @@ export function decodeRaw(request: StepRequest, limits: DecodeLimits): { ok: tru
   return { ok: false, refused: { status: decoded.refusal === 'too_large' ? 'too_large' : 'invalid', message } };
 }
 
+/**
+ * Inflates a body the receiver left compressed (RawRequest.compressed), under its limit: past it the
+ * answer is 413 as the receiver gives, bytes that are not valid gzip/deflate are 400.
+ */
+export function inflateStep(body: Uint8Array, compressed: { coding: 'gzip' | 'deflate'; limitBytes: number }): { ok: true; bytes: Uint8Array } | { ok: false; refused: Refusal } {
+  const r = inflateBounded(body, compressed.coding, compressed.limitBytes);
+  if (r.ok) return r;
+  if (r.reason === 'too_large') return { ok: false, refused: { status: 'too_large', message: bodyTooLargeMessage(compressed.limitBytes) } };
+  return { ok: false, refused: { status: 'invalid', message: r.message } };
+}
+
 export function policyStep(request: StepRequest, policy: CompiledPolicy, limits: DecodeLimits): PolicyStep {
   const decoded = decodeRaw(request, limits);
   if (!decoded.ok) return decoded;
@@ -81,7 +94,15 @@ export function policyStep(request: StepRequest, policy: CompiledPolicy, limits:
 const NOTHING_CAPPED: SettledCaps['capped'] = Object.freeze({ cap_exceeded: 0, cap_store_unavailable: 0, unchecked: 0 });
 
 /** The whole step: policy, caps settled through `takeCaps`, then the outputs encoded per `plan`. */
-export async function runStep(request: StepRequest, policy: CompiledPolicy, limits: DecodeLimits, plan: EncodingPlan, takeCaps: TakeCaps): Promise<StepOutcome> {
+export async function runStep(
+  request: StepRequest,
+  policy: CompiledPolicy,
+  limits: DecodeLimits,
+  plan: EncodingPlan,
+  takeCaps: TakeCaps,
+  /** In a worker: compress the bodies here too (the inline path leaves that to the router, off the loop). */
+  compress?: CompressionPlan,
+): Promise<StepOutcome> {
   const step = policyStep(request, policy, limits);
   if (!step.ok) return step;
   let settled: SettledCaps = { result: step.result, taken: [], capped: NOTHING_CAPPED };
@@ -93,7 +114,7 @@ export async function runStep(request: StepRequest, policy: CompiledPolicy, limi
     policyVersion: policy.version,
     engineFailed: step.engineFailed,
     received: r.received,
-    outputs: encodeOutputs(r.outputs, plan),
+    outputs: encodeOutputs(r.outputs, plan, compress),
     rejected: r.rejected,
     discarded: r.discarded,
     redactionsByEntity: r.redactionsByEntity,

@@ -1,5 +1,5 @@
 /** The messages between the pool (policy-workers.ts) and a policy worker (policy-worker.ts). */
-import type { EncodingPlan } from '../export/encode-output.js';
+import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits, Encoding } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapVerdict } from '../policy/caps.js';
@@ -12,6 +12,8 @@ export interface WorkerInit {
   env: Readonly<Record<string, string | undefined>>;
   limits: DecodeLimits;
   plan: EncodingPlan;
+  /** The compressed formats to make each output's bodies in (encode-output.ts). */
+  compress: CompressionPlan;
   /** The generations live when the worker starts, oldest first. */
   policies: { generation: number; sources: PolicySource[] }[];
 }
@@ -30,7 +32,20 @@ export type ToWorker =
       ctx: RequestContext;
       /** The request's decode limit and what the main thread took of the in-flight pool for it. */
       budget?: { limitBytes: number; reservedBytes: number };
+      /**
+       * The body is still compressed: the worker inflates it under `limitBytes`, reports the size
+       * ('inflated') and waits for 'sized' before it decodes (the budget comes with that answer).
+       */
+      compressed?: { coding: 'gzip' | 'deflate'; limitBytes: number };
+      /** A huge request: run it at the lower thread priority (thread-priority.ts). */
+      lowPriority?: boolean;
     }
+  /**
+   * The answer to 'inflated': `run` (with the decode budget taken for it), `busy` (no room in the
+   * in-flight pool: the pool has answered the request 503; the worker drops it), or `return` (it is
+   * huge and huge requests hold every worker they may: send the inflated body back, to wait).
+   */
+  | { t: 'sized'; id: number; answer: 'run' | 'busy' | 'return'; budget?: { limitBytes: number; reservedBytes: number }; lowPriority?: boolean }
   | { t: 'verdicts'; id: number; verdicts: readonly CapVerdict[] };
 
 export type FromWorker =
@@ -38,5 +53,9 @@ export type FromWorker =
   | { t: 'policy'; generation: number; ok: true; version: string }
   | { t: 'policy'; generation: number; ok: false; error: string }
   | { t: 'caps'; id: number; requests: readonly CapRequest[] }
+  /** A compressed body inflated to `bytes` (within its limit). */
+  | { t: 'inflated'; id: number; bytes: number }
+  /** The inflated body handed back (transferred) after 'sized' said `return`. */
+  | { t: 'returned'; id: number; body: ArrayBuffer }
   /** `charged`: the decode budget's estimate of what the request decoded to. */
-  | { t: 'done'; id: number; outcome: StepOutcome; charged: number };
+  | { t: 'done'; id: number; outcome: StepOutcome; charged: number; lowered?: boolean };

@@ -7,6 +7,9 @@
  *   main → { t: 'run', id, generation, … body }    (body transferred) → { t: 'caps', id, requests } when
  *   main → { t: 'verdicts', id, verdicts }           caps apply, then { t: 'done', id, outcome } with the
  *                                                   encoded bodies transferred back
+ *   a compressed body is inflated first → { t: 'inflated', id, bytes }; main → { t: 'sized', id, answer }:
+ *   'run' (go on, with the budget), 'busy' (dropped: already answered 503), or 'return' → { t: 'returned',
+ *   id, body } (a huge request sent back to wait for a worker it may take, policy-workers.ts)
  *
  * A request names its generation, so it runs under exactly one compiled policy whatever reload
  * happens meanwhile. Nothing here logs: errors go back as values; a crash is the pool's to handle.
@@ -16,13 +19,19 @@ import { transferableBodies } from '../export/encode-output.js';
 import { compilePolicy, type PolicySource } from '../policy/compile.js';
 import type { CapVerdict } from '../policy/caps.js';
 import type { CompiledPolicy } from '../policy/types.js';
-import { reservedBudget, runStep, type StepRequest } from './policy-step.js';
+import { LOW_PRIORITY_NICE, setThreadNice, threadNice } from './thread-priority.js';
+import { inflateStep, reservedBudget, runStep, type StepRequest } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const policies = new Map<number, CompiledPolicy>();
 const waiting = new Map<number, (verdicts: readonly CapVerdict[]) => void>();
+type Sized = Extract<ToWorker, { t: 'sized' }>;
+const sizing = new Map<number, (answer: Sized) => void>();
+/** The nice value this thread started with, and whether it runs lower now (thread-priority.ts). */
+const normalNice = threadNice() ?? 0;
+let lowered = false;
 
 const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
@@ -54,15 +63,45 @@ function maybeCrash(body: Uint8Array): void {
 async function run(m: Extract<ToWorker, { t: 'run' }>): Promise<void> {
   const policy = policies.get(m.generation);
   if (policy === undefined) throw new Error(`policy generation ${m.generation} is not loaded in this worker`);
-  const body = new Uint8Array(m.body);
+  let body: Uint8Array = new Uint8Array(m.body);
+  let budget = m.budget;
+  let lowPriority = m.lowPriority === true;
+  if (m.compressed !== undefined) {
+    const inflated = inflateStep(body, m.compressed);
+    if (!inflated.ok) {
+      send({ t: 'done', id: m.id, outcome: inflated, charged: 0 });
+      return;
+    }
+    body = inflated.bytes;
+    send({ t: 'inflated', id: m.id, bytes: body.byteLength });
+    const sized = await new Promise<Sized>((resolve) => sizing.set(m.id, resolve));
+    if (sized.answer === 'busy') return;
+    if (sized.answer === 'return') {
+      const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
+      send({ t: 'returned', id: m.id, body: own.buffer as ArrayBuffer }, [own.buffer as ArrayBuffer]);
+      return;
+    }
+    budget = sized.budget;
+    if (sized.lowPriority) lowPriority = true;
+  }
   maybeCrash(body);
   const request: StepRequest = { signal: m.signal, encoding: m.encoding, body, ctx: m.ctx };
-  if (m.budget !== undefined) request.budget = reservedBudget(m.budget.limitBytes, m.budget.reservedBytes);
-  const outcome = await runStep(request, policy, init.limits, init.plan, (requests) => {
-    send({ t: 'caps', id: m.id, requests });
-    return new Promise((resolve) => waiting.set(m.id, resolve));
-  });
-  send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0 }, outcome.ok ? transferableBodies(outcome.outputs) : []);
+  if (budget !== undefined) request.budget = reservedBudget(budget.limitBytes, budget.reservedBytes);
+  if (lowPriority && !lowered) lowered = setThreadNice(LOW_PRIORITY_NICE);
+  const outcome = await runStep(
+    request,
+    policy,
+    init.limits,
+    init.plan,
+    (requests) => {
+      send({ t: 'caps', id: m.id, requests });
+      return new Promise((resolve) => waiting.set(m.id, resolve));
+    },
+    init.compress,
+  );
+  // Back to the normal priority for whatever comes next, where the OS lets us (else the pool knows).
+  if (lowered) lowered = !setThreadNice(normalNice);
+  send({ t: 'done', id: m.id, outcome, charged: request.budget?.charged ?? 0, lowered }, outcome.ok ? transferableBodies(outcome.outputs) : []);
 }
 
 port.on('message', (m: ToWorker) => {
@@ -73,6 +112,12 @@ port.on('message', (m: ToWorker) => {
     case 'retire':
       for (const g of policies.keys()) if (g < m.below) policies.delete(g);
       return;
+    case 'sized': {
+      const resolve = sizing.get(m.id);
+      sizing.delete(m.id);
+      resolve?.(m);
+      return;
+    }
     case 'verdicts': {
       const resolve = waiting.get(m.id);
       waiting.delete(m.id);

@@ -1,20 +1,40 @@
 /**
- * The policy worker pool: the policy step of every request (decode → policy → encode, policy-step.ts)
- * runs on one of `service.workers` worker threads, so the event loop only does sockets, caps,
- * compression and queues, and one huge request never holds it (issue #13: /healthz and the other
+ * The policy worker pool: the policy step of every request (inflate → decode → policy → encode →
+ * compress, policy-step.ts) runs on one of `service.workers` worker threads, so the event loop only
+ * does sockets, caps, moving bytes and queues, and one huge request never holds it (issue #13: /healthz and the other
  * clients stay responsive while a 20 MiB body is scanned).
  *
- * Dispatch: one FIFO of waiting requests for the pool, handed to whichever worker is idle, one request
- * per worker at a time. That is "least loaded" with work stealing built in: a request never waits
- * behind a huge one while another worker is free. The FIFO is bounded by count (MAX_WAITING_PER_WORKER
- * per worker; the receivers' in-flight budget already bounds the bytes the waiting requests hold), and
- * a request waits at most MAX_WAIT_MS: past either it is answered 503 busy, and the client retries.
+ * Dispatch: waiting requests are handed to whichever worker is idle, one request per worker at a time
+ * ("least loaded" with work stealing built in). Fairness between small and huge requests (issue #13:
+ * an attacker's 20 MiB bodies must not make every other client wait): a request is huge when its body
+ * (after decompression) holds at least HUGE_REQUEST_BYTES, since scanning is linear in the bytes, and
+ *   - huge requests occupy at most workers − 1 workers at once, so a small request always finds a
+ *     worker that is free or only running small ones (with one worker: at most that one);
+ *   - small requests go first: a free worker takes the oldest small request, and a huge one only when
+ *     no small one waits. Each class is FIFO in itself.
+ * With more than one worker, a huge request also runs at a lower thread priority (nice +10, Linux), so
+ * on a busy machine the event loop and the small requests' workers get the CPU first; the worker
+ * raises it back afterwards where the OS allows (it needs CAP_SYS_NICE), else it stays low and small
+ * requests prefer the other workers.
+ * Huge requests therefore wait while small ones keep every allowed worker busy; that is the intended
+ * trade (a huge request is the one to retry). The waiting requests are bounded by count
+ * (service.worker_queue.max_waiting_per_worker per worker, 64 by default, both classes together; the
+ * receivers' in-flight budget already bounds the bytes they hold), and a request waits at most
+ * service.worker_queue.max_wait (5 s): past either it is answered 503 busy, and the client retries.
  *
  * Memory: when a worker takes a request, the main thread takes from the in-flight pool what the
  * request may decode to (its DecodeBudget: min(limit, 16 × body + slack), otlp/limits.ts) and hands
  * the worker that byte count; the worker's budget draws on it, so the pool bounds decoded memory
  * across all workers as it did in one thread. Each worker's heap is capped (resourceLimits) from the
  * per-request decode limit: a request that somehow outgrows it kills only that worker.
+ *
+ * Compressed bodies (HTTP gzip/deflate, RawRequest.compressed): the worker inflates them (bounded by
+ * the body limit: 413 past it, 400 when the bytes are not valid), so the main thread never does. Their
+ * size is known only then, so they wait as small requests; the worker reports the size, the pool takes
+ * the inflated bytes and the decode budget from the in-flight pool (503 busy when it has no room) and,
+ * when the body turns out huge while huge requests already hold every worker they may, has the
+ * worker send the inflated body back to wait as a huge request. Uncharged while it inflates, a worker
+ * holds at most one body limit of output: the bound is workers × the body limit.
  *
  * Crashes: a worker that dies (uncaught error, heap limit, process.exit) is replaced at once; the
  * request it held is answered 503 + Retry-After (gRPC UNAVAILABLE), so the client resends it. Nothing
@@ -27,17 +47,25 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EncodingPlan } from '../export/encode-output.js';
+import { DEFAULTS } from '../config/types.js';
+import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
 import type { PolicySource } from '../policy/compile.js';
 import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
+import type { WorkerGauges } from '../telemetry/metrics-types.js';
 
-export const MAX_WAITING_PER_WORKER = 64;
-export const MAX_WAIT_MS = 5_000;
+/** Defaults of service.worker_queue (config/types.ts). */
+export const MAX_WAITING_PER_WORKER = DEFAULTS.workerQueue.maxWaitingPerWorker;
+export const MAX_WAIT_MS = DEFAULTS.workerQueue.maxWaitMs;
 const MiB = 1024 * 1024;
+/**
+ * From this body size (decompressed) a request is huge for dispatch: about 50–100 ms of redact-all
+ * scanning here, ten times a typical 100-span request, and far below the attack shapes of issue #13.
+ */
+export const HUGE_REQUEST_BYTES = 512 * 1024;
 /**
  * A worker's old-generation heap per byte of the per-request decode limit: the decoded model (the
  * budget's estimate, itself on the high side), its redacted copy and the encoded bodies.
@@ -67,11 +95,15 @@ export interface PolicyWorkerOptions {
   env: Readonly<Record<string, string | undefined>>;
   limits: DecodeLimits;
   plan: EncodingPlan;
+  /** The gzip formats the workers compress bodies in (the main thread then only moves bytes). */
+  compress?: CompressionPlan;
   /** The largest decode budget a request gets (sizes each worker's heap). */
   maxDecodedBytes: number;
   logger: PolicyWorkerLogger;
   maxWaiting?: number;
   maxWaitMs?: number;
+  /** Requests with at least this many body bytes are huge for dispatch (default HUGE_REQUEST_BYTES). */
+  hugeRequestBytes?: number;
 }
 
 interface Job {
@@ -80,6 +112,7 @@ interface Job {
   resolve: (o: StepOutcome) => void;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
+  huge: boolean;
 }
 
 interface Slot {
@@ -88,6 +121,51 @@ interface Slot {
   loaded: Set<number>;
   job: { id: number; job: Job } | undefined;
   exited: boolean;
+  /** Its thread still runs at the lower priority of huge requests (it could not raise it back). */
+  lowered: boolean;
+}
+
+/** A FIFO of waiting jobs (settled ones, timed out meanwhile, are skipped when taken). */
+class JobQueue {
+  private items: (Job | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(job: Job): void {
+    this.items.push(job);
+  }
+
+  /** The oldest job not settled yet, left in the queue; undefined when none. */
+  peek(): Job | undefined {
+    while (this.head < this.items.length) {
+      const job = this.items[this.head]!;
+      if (!job.settled) return job;
+      this.drop();
+    }
+    return undefined;
+  }
+
+  /** Removes the job peek() returned. */
+  drop(): void {
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+  }
+
+  pendingCount(): number {
+    let n = 0;
+    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.settled) n++;
+    return n;
+  }
+
+  *pending(): Generator<Job> {
+    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.settled) yield this.items[i]!;
+  }
 }
 
 const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
@@ -108,8 +186,11 @@ type ReloadWait = { generation: number; version: string; resolve: (r: { ok: true
 
 export class PolicyWorkers {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Job[] = [];
-  private waitingHead = 0;
+  private readonly small = new JobQueue();
+  private readonly huge = new JobQueue();
+  /** Huge requests may run on this many workers at once: workers − 1, at least 1. */
+  private readonly hugeSlots: number;
+  private readonly hugeBytes: number;
   private nextId = 1;
   private generation = 0;
   /** Generations workers must hold: the current one and one being reloaded. */
@@ -129,12 +210,21 @@ export class PolicyWorkers {
     this.maxWaiting = options.maxWaiting ?? MAX_WAITING_PER_WORKER * options.size;
     this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
     this.heapMb = workerHeapLimitMb(options.maxDecodedBytes);
+    this.hugeSlots = Math.max(1, options.size - 1);
+    this.hugeBytes = options.hugeRequestBytes ?? HUGE_REQUEST_BYTES;
     this.live.set(0, options.policy.sources);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** What the metrics endpoint shows of the pool (loopgate_policy_worker*). */
+  gauges(): WorkerGauges {
+    let busy = 0;
+    for (const s of this.slots) if (s.job !== undefined) busy++;
+    return { workers: this.slots.length, busy, waitingSmall: this.small.pendingCount(), waitingHuge: this.huge.pendingCount(), crashes: this.crashes };
   }
 
   /** Resolves when every worker has compiled the policy (start-up: fail before listening). */
@@ -149,11 +239,12 @@ export class PolicyWorkers {
   }
 
   run(request: RawRequest, takeCaps: TakeCaps): Promise<StepOutcome> {
-    if (this.closed || this.waiting.length - this.waitingHead >= this.maxWaiting) return Promise.resolve(BUSY);
+    if (this.closed || this.small.length + this.huge.length >= this.maxWaiting) return Promise.resolve(BUSY);
     return new Promise((resolve) => {
-      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false };
+      // A compressed body's size is known once a worker has inflated it ('inflated'): it waits as small.
+      const job: Job = { request, takeCaps, resolve, timer: undefined, settled: false, huge: request.compressed === undefined && request.body.byteLength >= this.hugeBytes };
       job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
-      this.waiting.push(job);
+      (job.huge ? this.huge : this.small).push(job);
       this.dispatch();
     });
   }
@@ -179,7 +270,7 @@ export class PolicyWorkers {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (let i = this.waitingHead; i < this.waiting.length; i++) this.settle(this.waiting[i]!, BUSY);
+    for (const q of [this.small, this.huge]) for (const job of q.pending()) this.settle(job, BUSY);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -192,10 +283,11 @@ export class PolicyWorkers {
       env: this.options.env,
       limits: this.options.limits,
       plan: this.options.plan,
+      compress: this.options.compress ?? {},
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false };
+    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false, lowered: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (err) => {
       // A crash: the 'exit' that follows replaces the worker. The error's kind only, never payload.
@@ -234,15 +326,79 @@ export class PolicyWorkers {
         );
         return;
       }
+      case 'inflated':
+        this.onInflated(slot, m.id, m.bytes);
+        return;
+      case 'returned': {
+        const held = slot.job;
+        if (held?.id !== m.id) return;
+        slot.job = undefined;
+        // The inflated body waits as a huge request (arrival order among them), for at most maxWaitMs again.
+        const job = held.job;
+        const { compressed: _, ...rest } = job.request;
+        job.request = { ...rest, body: new Uint8Array(m.body) };
+        if (!job.settled) {
+          job.timer = setTimeout(() => this.settle(job, BUSY), this.maxWaitMs);
+          this.huge.push(job);
+        }
+        this.dispatch();
+        return;
+      }
       case 'done': {
         const held = slot.job;
         if (held?.id !== m.id) return;
         slot.job = undefined;
+        slot.lowered = m.lowered === true;
         this.settle(held.job, m.outcome);
         this.dispatch();
         return;
       }
     }
+  }
+
+  /**
+   * A worker inflated a compressed body to `bytes`: take them from the in-flight pool (the receiver
+   * holds them until it answers), then let the worker go on with its decode budget, or, when it is
+   * huge and huge requests already hold every worker they may, have the body sent back to wait.
+   */
+  private onInflated(slot: Slot, id: number, bytes: number): void {
+    const held = slot.job;
+    if (held?.id !== id) return;
+    const job = held.job;
+    const busy = (): void => {
+      slot.job = undefined;
+      this.settle(job, BUSY);
+      this.post(slot, { t: 'sized', id, answer: 'busy' });
+      this.dispatch();
+    };
+    if (!job.request.compressed!.take(bytes)) return busy();
+    if (bytes >= this.hugeBytes) {
+      job.huge = true;
+      let others = 0;
+      for (const s of this.slots) if (s !== slot && s.job?.job.huge) others++;
+      if (others >= this.hugeSlots) return this.post(slot, { t: 'sized', id, answer: 'return' });
+    }
+    const budget = this.reserve(job.request, bytes);
+    if (budget === false) return busy();
+    this.post(slot, { t: 'sized', id, answer: 'run', ...(budget && { budget }), ...(job.huge && this.slots.length > 1 && { lowPriority: true }) });
+  }
+
+  /**
+   * Takes from the in-flight pool what a request of `bodyBytes` may decode to (charged, then given
+   * back to its budget, not to the pool: the receiver returns them to the pool when it answers);
+   * undefined without a budget, false when the pool has no room.
+   */
+  private reserve(request: RawRequest, bodyBytes: number): { limitBytes: number; reservedBytes: number } | undefined | false {
+    const b = request.budget;
+    if (!b) return undefined;
+    const reservedBytes = Math.min(b.limitBytes, DECODED_BYTES_PER_BODY_BYTE * bodyBytes + DECODE_SLACK_BYTES);
+    try {
+      b.charge(reservedBytes);
+      b.refund(reservedBytes);
+    } catch {
+      return false;
+    }
+    return { limitBytes: b.limitBytes, reservedBytes };
   }
 
   private onExit(slot: Slot, code: number): void {
@@ -294,54 +450,52 @@ export class PolicyWorkers {
     job.resolve(outcome);
   }
 
+  /** The job a free worker takes next: the oldest small one, else the oldest huge one if one may run. */
   private nextWaiting(): Job | undefined {
-    while (this.waitingHead < this.waiting.length) {
-      const job = this.waiting[this.waitingHead]!;
-      this.waiting[this.waitingHead++] = undefined as unknown as Job;
-      if (this.waitingHead === this.waiting.length) {
-        this.waiting.length = 0;
-        this.waitingHead = 0;
-      }
-      if (!job.settled) return job;
+    const small = this.small.peek();
+    if (small) {
+      this.small.drop();
+      return small;
     }
-    return undefined;
+    let running = 0;
+    for (const s of this.slots) if (s.job?.job.huge) running++;
+    if (running >= this.hugeSlots) return undefined;
+    const huge = this.huge.peek();
+    if (huge) this.huge.drop();
+    return huge;
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.exited || !slot.ready || slot.job !== undefined || !slot.loaded.has(this.current)) continue;
+    for (;;) {
+      const free = this.slots.filter((s) => !s.exited && s.ready && s.job === undefined && s.loaded.has(this.current));
+      if (free.length === 0) return;
       const job = this.nextWaiting();
       if (!job) return;
       const m = this.message(job);
       if (!m) {
+        // No room in the in-flight pool for this one; the next may be smaller.
         this.settle(job, BUSY);
         continue;
       }
+      // A huge request goes to a worker already at the lower priority, a small one to one that is not.
+      const slot = free.find((s) => s.lowered === job.huge) ?? free[0]!;
       clearTimeout(job.timer);
       const id = this.nextId++;
       slot.job = { id, job };
       m.message.id = id;
+      if (job.huge && this.slots.length > 1) m.message.lowPriority = true;
       this.post(slot, m.message, [m.message.body]);
     }
   }
 
+
+
   /** The run message for a job, its body made transferable; undefined when the in-flight pool is empty. */
   private message(job: Job): { message: Extract<ToWorker, { t: 'run' }> } | undefined {
     const { request } = job;
-    let budget: { limitBytes: number; reservedBytes: number } | undefined;
-    if (request.budget) {
-      const b = request.budget;
-      const reservedBytes = Math.min(b.limitBytes, DECODED_BYTES_PER_BODY_BYTE * request.body.byteLength + DECODE_SLACK_BYTES);
-      try {
-        // Take the bytes from the pool now (charged, then given back to the budget, not to the pool):
-        // the receiver returns them to the pool when it answers the request.
-        b.charge(reservedBytes);
-        b.refund(reservedBytes);
-      } catch {
-        return undefined;
-      }
-      budget = { limitBytes: b.limitBytes, reservedBytes };
-    }
+    // A compressed body's budget is taken once its size is known ('inflated').
+    const budget = request.compressed ? undefined : this.reserve(request, request.body.byteLength);
+    if (budget === false) return undefined;
     let body = request.body;
     // Transfer moves the whole ArrayBuffer: a view into a larger one (a Node Buffer pool slab, a
     // socket chunk) is copied instead, so nothing else loses its bytes.
@@ -356,6 +510,7 @@ export class PolicyWorkers {
         body: body.buffer as ArrayBuffer,
         ctx: { ...request.ctx },
         ...(budget && { budget }),
+        ...(request.compressed && { compressed: { coding: request.compressed.coding, limitBytes: request.compressed.limitBytes } }),
       },
     };
   }

@@ -179,10 +179,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         env,
         limits,
         plan: router.encodingPlan(),
+        compress: router.compressionPlan(),
         maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
+        maxWaiting: config.service.workerQueue.maxWaitingPerWorker * workerCount,
+        maxWaitMs: config.service.workerQueue.maxWaitMs,
         logger,
       });
       workers = w;
+      metrics.observeWorkers(() => w.gauges());
       cleanups.push(() => w.close());
       await w.ready().catch((err: unknown) => {
         throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
@@ -204,6 +208,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       metrics,
       logger,
       intake,
+      // With policy workers, they inflate gzip/deflate bodies too: the event loop only moves bytes.
+      decompress: workers ? 'worker' : 'receiver',
     });
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;

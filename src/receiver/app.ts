@@ -6,7 +6,8 @@
  *
  * Transport only. Checks run cheapest first and before the body is read: method (405), bearer token
  * (401), media type and content coding (415), declared length (413); then the body is streamed under
- * the limit (413 after decompression) and handed, raw, to the pipeline, whose answer is mapped here:
+ * the limit (413 after decompression; with `decompress: 'worker'` the policy worker inflates it under the
+ * same limit) and handed, raw, to the pipeline, whose answer is mapped here:
  * 200 (with partial_success when records were refused), 400 when it does not decode, 413 when it
  * decodes to more memory than one request may take, 404 when the signal has no routes, 503 +
  * Retry-After when the export queues are full or requests in flight already hold the in-flight budget.
@@ -37,7 +38,7 @@ import { InflightBudget } from './inflight-budget.js';
 import type { IntakeSwitch } from './intake.js';
 import { readBody } from './read-body.js';
 import { encodeStatus } from './status-body.js';
-import type { HandleRequest, PipelineResult } from './types.js';
+import type { HandleRequest, PipelineResult, RawRequest } from './types.js';
 
 export const TRACES_PATH = CODECS.traces.path;
 
@@ -75,6 +76,12 @@ export interface ReceiverDeps {
   logger: ReceiverLogger;
   /** Closed at shutdown: from then on every request is answered 503 + Retry-After at once. */
   intake?: IntakeSwitch;
+  /**
+   * Who decompresses gzip/deflate bodies: this receiver, as it reads them (default), or the policy
+   * worker (`'worker'`, with `service.workers` > 0): then the raw bytes are handed over with the
+   * coding and limit (RawRequest.compressed), and the main thread never inflates.
+   */
+  decompress?: 'receiver' | 'worker';
 }
 
 type Env = { Variables: { encoding: Encoding | undefined } };
@@ -177,7 +184,10 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
     tenant: string | undefined,
     take: (bytes: number) => boolean,
   ): Promise<Response> {
-    const body = await readBody(c.req.raw.body, coding, limit, take);
+    const inWorker = deps.decompress === 'worker' && coding !== 'identity';
+    // Left to the worker, the raw bytes are read under the same limit (the compressed size is at most
+    // what it inflates to, for anything worth sending) and taken from the same budget.
+    const body = await readBody(c.req.raw.body, inWorker ? 'identity' : coding, limit, take);
     if (!body.ok) {
       switch (body.reason) {
         case 'too_large':
@@ -193,7 +203,9 @@ export function createReceiverApp(deps: ReceiverDeps): Hono<Env> {
 
     // Decoding draws from the same in-flight budget as the body (held until the request is answered).
     const budget = new DecodeBudget(maxDecoded, take);
-    const result = await handle({ signal, encoding, body: body.bytes, ctx: { authTenant: tenant }, budget });
+    const request: RawRequest = { signal, encoding, body: body.bytes, ctx: { authTenant: tenant }, budget };
+    if (inWorker) request.compressed = { coding: coding as 'gzip' | 'deflate', limitBytes: limit, take };
+    const result = await handle(request);
     if (result.status === 'invalid') logger.debug({ signal, encoding, bytes: body.bytes.byteLength }, 'undecodable request body');
     return answer(result, encoding, signal);
   }

@@ -5,6 +5,8 @@
  * in the request's encoding; only 429, 502, 503 and 504 are retryable, and those may carry
  * Retry-After. The gRPC code in the body mirrors the HTTP status (google/rpc/code.proto numbers).
  */
+import { bodyTooLargeMessage } from './decompress.js';
+
 export const GrpcCode = {
   INVALID_ARGUMENT: 3,
   RESOURCE_EXHAUSTED: 8,
@@ -55,7 +57,7 @@ export const problems = {
   tooLarge: (limitBytes: number): Problem => ({
     status: 413,
     grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
-    message: `request body exceeds the limit of ${limitBytes} bytes (measured after decompression)`,
+    message: bodyTooLargeMessage(limitBytes),
     headers: { connection: 'close' },
   }),
   /** Well-formed, within the body limit, but decoding it would take more memory than one request may. */

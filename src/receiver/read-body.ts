@@ -6,10 +6,10 @@
  * ~1 MiB compressed) never inflates past `limit` bytes in memory. The raw (compressed) bytes are
  * held to the same limit. Nothing throws out of here: the result says what went wrong.
  */
-import { Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { ContentCoding } from './content-type.js';
+import { badEncodingMessage, decompressor, emptyBodyMessage } from './decompress.js';
 
 export type ReadBodyResult =
   | { ok: true; bytes: Uint8Array }
@@ -19,23 +19,6 @@ export type ReadBodyResult =
   | { ok: false; reason: 'bad_encoding'; message: string }
   | { ok: false; reason: 'aborted' };
 
-
-/**
- * RFC 1950 §2.2: a zlib stream starts with CMF (low nibble 8 = deflate, high nibble window ≤ 7) and
- * FLG such that CMF·256 + FLG is a multiple of 31. Many clients send raw RFC 1951 deflate under
- * `Content-Encoding: deflate` anyway, so the first two bytes decide which decoder to use.
- */
-function looksLikeZlib(first: Uint8Array): boolean {
-  if (first.length < 2) return false;
-  const cmf = first[0]!;
-  const flg = first[1]!;
-  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0;
-}
-
-function decompressor(coding: Exclude<ContentCoding, 'identity'>, first: Uint8Array): Transform {
-  if (coding === 'gzip') return createGunzip();
-  return looksLikeZlib(first) ? createInflate() : createInflateRaw();
-}
 
 export async function readBody(
   body: ReadableStream<Uint8Array> | null,
@@ -64,7 +47,7 @@ export async function readBody(
     const first = await reader.read();
     if (first.done) {
       if (coding === 'identity') return { ok: true, bytes: new Uint8Array(0) };
-      return { ok: false, reason: 'bad_encoding', message: `empty body is not valid ${coding} data` };
+      return { ok: false, reason: 'bad_encoding', message: emptyBodyMessage(coding) };
     }
     let raw = 0;
     async function* source(): AsyncGenerator<Uint8Array> {
@@ -91,9 +74,8 @@ export async function readBody(
     if (exceeded) return { ok: false, reason: 'too_large' };
     if (busy) return { ok: false, reason: 'busy' };
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      // zlib's message names the defect ("incorrect header check", "unexpected end of file").
-      return { ok: false, reason: 'bad_encoding', message: `body is not valid ${coding} data: ${(err as Error).message}` };
+    if (coding !== 'identity' && typeof code === 'string' && code.startsWith('Z_')) {
+      return { ok: false, reason: 'bad_encoding', message: badEncodingMessage(coding, err as Error) };
     }
     return { ok: false, reason: 'aborted' };
   } finally {

@@ -13,8 +13,18 @@ import type { RequestContext } from '../policy/types.js';
 export interface RawRequest {
   signal: Signal;
   encoding: Encoding;
-  /** The request body after decompression, within the receiver's size limit. */
+  /**
+   * The request body after decompression, within the receiver's size limit; or, when `compressed` is
+   * set, the raw bytes as read (the policy worker decompresses them).
+   */
   body: Uint8Array;
+  /**
+   * Set when the receiver left decompression to the policy worker (HTTP with `service.workers` > 0):
+   * the body's content coding, the limit its decompressed size must keep (413 past it), and how to
+   * take the decompressed bytes from the in-flight budget the receiver holds for the request (false:
+   * no room, 503). Main-thread state: the worker gets the coding and limit only.
+   */
+  compressed?: { coding: 'gzip' | 'deflate'; limitBytes: number; take: (bytes: number) => boolean };
   ctx: RequestContext;
   /**
    * What decoding may take of the receiver's in-flight budget (otlp/limits.ts): the receiver holds it

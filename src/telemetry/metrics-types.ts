@@ -51,6 +51,19 @@ export interface GatewayMetrics {
   spansCapped(n: number, reason: CapRefusal): void;
   /** Spans admitted past their caps uncounted, because the store did not answer and on_unavailable is open. */
   spansCapUnchecked(n: number): void;
+  /** The policy worker pool's state, read when scraped (gateway/policy-workers.ts). */
+  observeWorkers(read: () => WorkerGauges): void;
+}
+
+export interface WorkerGauges {
+  workers: number;
+  /** Workers running a request now. */
+  busy: number;
+  /** Requests waiting for a worker, by size class (huge: ≥ 512 KiB decompressed). */
+  waitingSmall: number;
+  waitingHuge: number;
+  /** Workers that died and were replaced since start. */
+  crashes: number;
 }
 
 export interface QueueGauges {
@@ -80,4 +93,5 @@ export const noopMetrics: GatewayMetrics = {
   capStoreCall() {},
   spansCapped() {},
   spansCapUnchecked() {},
+  observeWorkers() {},
 };

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Counter } from '@opentelemetry/api';
-import type { CapRefusal, GatewayMetrics, QueueGauges } from './metrics-types.js';
+import type { CapRefusal, GatewayMetrics, QueueGauges, WorkerGauges } from './metrics-types.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
@@ -112,6 +112,27 @@ export function createTelemetry(): GatewayTelemetry {
     [queueBytes, queueItems, queueCapacity, queueDisk],
   );
 
+  let readWorkers: (() => WorkerGauges) | undefined;
+  const workerCount = meter.createObservableGauge('loopgate_policy_workers', { description: 'Policy worker threads, by state (busy: running a request; idle)' });
+  const workerQueue = meter.createObservableGauge('loopgate_policy_worker_queue_requests', {
+    description: 'Requests waiting for a policy worker, by size (huge: at least 512 KiB decompressed; they take at most workers - 1 workers)',
+  });
+  const workerCrashes = meter.createObservableCounter('loopgate_policy_worker_crashes', {
+    description: 'Policy workers that died and were replaced (the request each held was answered 503 + Retry-After)',
+  });
+  meter.addBatchObservableCallback(
+    (result) => {
+      if (readWorkers === undefined) return;
+      const w = readWorkers();
+      result.observe(workerCount, w.busy, attrs.get('workers:busy', () => ({ state: 'busy' })));
+      result.observe(workerCount, w.workers - w.busy, attrs.get('workers:idle', () => ({ state: 'idle' })));
+      result.observe(workerQueue, w.waitingSmall, attrs.get('size:small', () => ({ size: 'small' })));
+      result.observe(workerQueue, w.waitingHuge, attrs.get('size:huge', () => ({ size: 'huge' })));
+      result.observe(workerCrashes, w.crashes);
+    },
+    [workerCount, workerQueue, workerCrashes],
+  );
+
   // Info-style gauge: 1 for the active policy version, so dashboards can show which contract runs.
   let activeVersion: string | undefined;
   const policyInfo = meter.createObservableGauge('loopgate_policy_info', {
@@ -161,6 +182,9 @@ export function createTelemetry(): GatewayTelemetry {
     },
     observeQueue(exporterId: string, read: QueueReader) {
       queues.set(exporterId, read);
+    },
+    observeWorkers(read: () => WorkerGauges) {
+      readWorkers = read;
     },
     queueFsync(exporterId: string, seconds: number) {
       fsyncSeconds.record(seconds, exporterAttrs(exporterId));

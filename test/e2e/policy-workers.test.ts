@@ -105,6 +105,11 @@ describe('policy workers through a running gateway', () => {
     }
     expect(next.status).toBe(200);
     expect(gw.logs.some((l) => l.msg.startsWith('policy worker stopped: replaced'))).toBe(true);
+    // The crash is counted on the metrics endpoint, beside the pool's state (the replacement is idle).
+    const metrics = await (await fetch(`${gw.telemetryUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^loopgate_policy_worker_crashes_total 1$/m);
+    expect(metrics).toMatch(/^loopgate_policy_workers\{state="idle"\} 1$/m);
+    expect(metrics).toMatch(/^loopgate_policy_worker_queue_requests\{size="huge"\} 0$/m);
     expect(gw.exited()).toBeUndefined();
     await gw.stop();
   }, 120_000);

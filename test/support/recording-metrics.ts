@@ -2,7 +2,7 @@
  * A GatewayMetrics that records every call, so tests assert on counts ("nothing silently lost").
  */
 import type { Signal } from '../../src/otlp/signal.js';
-import type { GatewayMetrics, QueueGauges } from '../../src/telemetry/metrics-types.js';
+import type { GatewayMetrics, QueueGauges, WorkerGauges } from '../../src/telemetry/metrics-types.js';
 
 type Counter = Map<string, number>;
 
@@ -61,6 +61,10 @@ export class RecordingMetrics implements GatewayMetrics {
     add(this.retries, exporter, 1);
   }
   redactions(): void {}
+  workers: (() => WorkerGauges) | undefined;
+  observeWorkers(read: () => WorkerGauges): void {
+    this.workers = read;
+  }
   observeQueue(exporter: string, read: () => QueueGauges): void {
     this.queues.set(exporter, read);
   }
