@@ -2,12 +2,15 @@
  * The memory sizing rule (README, "Durability and sizing memory"), as one function, so the README,
  * the Kubernetes manifests' limits and their test all use the same arithmetic:
  *
- *   peak RSS ≈ base + 32 MiB per policy worker + 3 × max_inflight_body_size + Σ max_bytes (memory
- *              queues) + 8 MiB per persistent queue + working overhead
+ *   peak RSS ≈ base + (32 MiB + max_request_body_size) per policy worker + 3 × max_inflight_body_size
+ *              + Σ max_bytes (memory queues) + 8 MiB per persistent queue + working overhead
  *
  * A policy worker's own share is its isolate with the compiled policy (measured idle: 117 MiB with
- * `workers: 0`, 176 MiB with 2, from dist/). What requests decode to stays in the in-flight term: the
- * budget bounds it across all workers (gateway/policy-workers.ts).
+ * `workers: 0`, 176 MiB with 2, from dist/), plus the one compressed body it may be inflating: the
+ * inflated bytes are charged to the in-flight budget only once their size is known, so until then a
+ * worker holds up to max_request_body_size outside it (receiver/decompress.ts stops there). What
+ * requests decode to stays in the in-flight term: the budget bounds it across all workers
+ * (gateway/policy-workers.ts).
  *
  * The factors were measured under overload (test/faults/overload.test.ts asserts them with a margin):
  * the in-flight budget holds bodies and the decoder's estimate of their models, and beside the model a
@@ -52,7 +55,7 @@ export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'export
     else memoryQueues += q?.maxBytes ?? DEFAULT_QUEUE.maxBytes;
   }
   const inflight = INFLIGHT_RSS_FACTOR * config.receiver.maxInflightBodyBytes;
-  const workers = WORKER_RSS_BYTES * (config.service?.workers ?? availableParallelism());
+  const workers = (WORKER_RSS_BYTES + config.receiver.maxRequestBodyBytes) * (config.service?.workers ?? availableParallelism());
   const total = BASE_RSS_BYTES + workers + inflight + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
   return { base: BASE_RSS_BYTES, workers, inflight, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
 }
