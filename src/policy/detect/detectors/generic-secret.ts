@@ -271,13 +271,15 @@ export const genericSecretDetector: BuiltinDetector = {
  * The same secrets said in words or passed as flags: "my password is Tr0ub4dor&3", "the api key was
  * …", "--password Hunter2x", "pwd: …". The value is the next token and must pass the same strength test.
  */
+// not after [A-Za-z0-9_]: checked by notAfter below rather than a leading lookbehind (cheaper, same matches)
 const SPOKEN =
-  /(?<![A-Za-z0-9_])(?:-{1,2}(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)[ ]+|(?:password|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha|wachtwoord|passord|lösenord|losenord|adgangskode|salasana|hasło|haslo|parola|passcode|passphrase|pwd|pin|secret|token|api key|access key|secret key)[ ]+(?:is|was|ist|lautet|war|est|était|es|era|é|è|er|är|on|to|=|:)[ ]+)["'`]?([^\s"'`,;()]{6,128})/gi;
+  /(?:-{1,2}(?:password|passwd|pass|token|secret|api-key|apikey|auth-token)[ ]+|(?:password|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha|wachtwoord|passord|lösenord|losenord|adgangskode|salasana|hasło|haslo|parola|passcode|passphrase|pwd|pin|secret|token|api key|access key|secret key)[ ]+(?:is|was|ist|lautet|war|est|était|es|era|é|è|er|är|on|to|=|:)[ ]+)["'`]?([^\s"'`,;()]{6,128})/gi;
 
 export const spokenSecretDetector = regexDetector({
   name: 'spoken_secret',
   entity: 'GENERIC_SECRET',
   pattern: SPOKEN,
+  notAfter: (c) => isAlnumCode(c) || c === 95,
   mayMatch: hasSecretWord,
   validate(m, text) {
     if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
