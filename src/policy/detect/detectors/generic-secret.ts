@@ -12,7 +12,7 @@
  */
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
-import { allSame, charClassCount, isAlnumCode, shannonEntropy } from '../text.js';
+import { allSame, charClassCount, isAlnumCode, shannonEntropy, wordsAlternation } from '../text.js';
 import { hasVendorWord, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
@@ -82,7 +82,12 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Substrings every secret key name contains one of; rejects most keys before word splitting. */
-const KEY_HINT = /pass|pwd|secret|token|key|auth|cred|bearer|cookie|session|sig|pin|otp|mdp|kennwort|contrase|pat|senha|clave|wachtwoord|passord|lösenord|losenord|salasana|has[lł]o|parola|adgangskode/i;
+const KEY_HINT = new RegExp(
+  wordsAlternation(
+    'pass pwd secret token key auth cred bearer cookie session sig pin otp mdp kennwort contrase pat senha clave wachtwoord passord lösenord losenord salasana haslo hasło parola adgangskode'.split(' '),
+  ),
+  'i',
+);
 
 /**
  * Whether `text` holds any word a secret key could be named with. The keys these detectors read are
