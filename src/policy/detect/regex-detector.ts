@@ -18,6 +18,14 @@ export interface RegexDetectorSpec {
   scansEncoded?: boolean;
   triggered?(t: Triggers, text: string): boolean;
   prefixes?: readonly string[];
+  /**
+   * The code units a match must not follow, checked in code instead of as a leading lookbehind: a
+   * pattern that starts with a lookbehind makes the regex engine try a match at every position, while
+   * without it the engine skips ahead to where the pattern's first characters occur. A candidate after
+   * such a code unit is dropped and the search resumes one position later, so the matches are exactly
+   * those of the pattern with the lookbehind in front.
+   */
+  notAfter?(code: number): boolean;
 }
 
 /** A built-in detector exposes its regexes so the test suite can vet each one with recheck. */
@@ -37,7 +45,7 @@ export interface BuiltinDetector extends Detector {
 }
 
 export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
-  const { name, entity, pattern, validate } = spec;
+  const { name, entity, pattern, validate, notAfter } = spec;
   if (!pattern.global) throw new Error(`detector ${name}: pattern must be global`);
   return {
     name,
@@ -53,6 +61,10 @@ export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
       while ((m = pattern.exec(text)) !== null) {
         if (m[0].length === 0) {
           pattern.lastIndex++;
+          continue;
+        }
+        if (notAfter !== undefined && m.index > 0 && notAfter(text.charCodeAt(m.index - 1))) {
+          pattern.lastIndex = m.index + 1;
           continue;
         }
         const verdict = validate ? validate(m, text) : true;

@@ -96,3 +96,23 @@ export function allSame(s: string): boolean {
 export function contextBefore(text: string, index: number, width: number): string {
   return text.slice(Math.max(0, index - width), index).toLowerCase();
 }
+
+/**
+ * A regex source matching the same substrings as `words.join('|')` for an "is any of these words in
+ * the text" test, with the words' common prefixes factored out (`to(?:ken|p)` instead of `token|top`).
+ * The engine then tries one branch per first character at each position instead of every word, which
+ * makes a gate over ~100 words cheaper. A word that continues a shorter listed word adds nothing to the
+ * test and is dropped. Only for test(), not for where a match ends. Words must be plain literals.
+ */
+export function wordsAlternation(words: readonly string[]): string {
+  if (words.some((w) => w === '')) return '';
+  const byFirst = new Map<string, string[]>();
+  for (const w of words) {
+    const first = w[0] as string;
+    const rest = byFirst.get(first) ?? [];
+    rest.push(w.slice(1));
+    byFirst.set(first, rest);
+  }
+  const branches = [...byFirst].map(([first, rest]) => first.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&') + wordsAlternation(rest));
+  return branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
+}

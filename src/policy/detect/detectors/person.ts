@@ -114,6 +114,9 @@ function ensure(n: number): void {
   tUsed = grow(tUsed, (n) => new Uint8Array(n));
 }
 
+/** How many CJK runs the last tokenize found: findCjk has nothing to read without one. */
+let cjkTokens = 0;
+
 /** ASCII classes: 1 lower-case letter, 2 upper-case letter. */
 const ASCII = new Uint8Array(128);
 for (let c = 97; c <= 122; c++) ASCII[c] = 1;
@@ -125,6 +128,7 @@ for (let c = 65; c <= 90; c++) ASCII[c] = 2;
  */
 function tokenize(text: string, table: WordTable): number {
   let n = 0;
+  cjkTokens = 0;
   const len = text.length;
   let i = 0;
   while (i < len) {
@@ -197,6 +201,7 @@ function tokenize(text: string, table: WordTable): number {
     if (kind === 3) {
       tShape[n] = CJK;
       tF[n] = 0;
+      cjkTokens++;
     } else {
       tShape[n] = kind === 2 ? NOCASE : firstUpper ? (lower === 0 && i - start > 1 ? UPPER : CAP) : lower > 0 ? LOWER : NOCASE;
       let f = table.probeHashed(h1, h2, i - start);
@@ -902,6 +907,8 @@ function keyLike(text: string, k: number): boolean {
 
 /** `key: value`, `key=value`, `"key": "value"`, `<key>value</key>`: only after words that can end a name key. */
 function findKeyed(text: string, n: number, out: Found[], table: WordTable, hints: ScanHints | undefined): void {
+  // every key is followed by ':', '=' or '>' (below); three indexOf calls are cheaper than a test per word
+  if (text.indexOf(':') < 0 && text.indexOf('=') < 0 && text.indexOf('>') < 0) return;
   const len = text.length;
   for (let t = 0; t < n; t++) {
     if (tShape[t] === CJK || !keyLike(text, t)) continue;
@@ -1162,7 +1169,7 @@ export function findPersons(text: string, out: Finding[], hints?: ScanHints): vo
   findKeyed(text, n, found, table, hints);
   if (text.includes('\n')) findColumns(text, n, found, table, hints);
   findChains(text, n, found, hints);
-  findCjk(text, n, found, table);
+  if (cjkTokens > 0) findCjk(text, n, found, table);
   findRepeats(text, n, found);
   dedupe(found, out);
 }

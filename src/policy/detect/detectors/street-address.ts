@@ -71,8 +71,16 @@ function cued(text: string, start: number): boolean {
   return CUE.test(contextBefore(text, start, 48).replace(/\s+$/, ' '));
 }
 
-const CAP_WORD = /^[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'.\-]{0,24}/;
-const ORDINAL = /^\d{1,3}(?:st|nd|rd|th)\b/i;
+// sticky (y), matched at an index of the whole text: no slice per word. Each match is at most 25 code
+// units and ORDINAL's \b falls inside it, so the answers are the same as on a 32-unit slice.
+const CAP_WORD = /[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'.\-]{0,24}/y;
+const ORDINAL = /\d{1,3}(?:st|nd|rd|th)\b/iy;
+const LOWER_WORD = /[a-z\u00e0-\u024f][a-z\u00e0-\u024f'\-]{1,24}/y;
+
+function stickyEnd(re: RegExp, text: string, i: number): number {
+  re.lastIndex = i;
+  return re.test(text) ? re.lastIndex : -1;
+}
 
 interface Span {
   end: number;
@@ -80,9 +88,12 @@ interface Span {
 
 /** A capitalised word (or ordinal) at `i`, returning its end, or -1. */
 function wordAt(text: string, i: number, allowLowerCase = false): number {
-  const rest = text.slice(i, i + 32);
-  const m = CAP_WORD.exec(rest) ?? ORDINAL.exec(rest) ?? (allowLowerCase ? /^[a-z\u00e0-\u024f][a-z\u00e0-\u024f'\-]{1,24}/.exec(rest) : null);
-  return m === null ? -1 : i + m[0].length;
+  const c = text.charCodeAt(i);
+  if (c >= 65 && c <= 90) return stickyEnd(CAP_WORD, text, i); // the common case: a capital, no other form starts so
+  let e = stickyEnd(CAP_WORD, text, i);
+  if (e < 0) e = stickyEnd(ORDINAL, text, i);
+  if (e < 0 && allowLowerCase) e = stickyEnd(LOWER_WORD, text, i);
+  return e;
 }
 
 /** The tail after a street: `, City, ST 12345`, `\nCity ST 12345`, `, London SW1A 2AA`, or `, City`. */
@@ -151,9 +162,34 @@ function numberStarts(text: string, i: number): boolean {
   return !(c === 45 || c === 46 || c === 44 || c === 47 || c === 58 || c === 35 || c === 36 || c === 0x20ac || c === 0xa3);
 }
 
+/** Whether code unit `c` may start the word NUMBER's lookahead asks for: [A-Z\u00c0-\u00de0-9]. */
+function capOrDigit(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0xde);
+}
+
+/**
+ * Whether NUMBER can match anywhere in `text`: every match ends with a digit, or with one ASCII letter
+ * right after a digit, then has " " and [A-Z\u00c0-\u00de0-9] after it (its lookahead). Visiting only the
+ * spaces (indexOf) is cheaper than the regex, which tries a match at every digit; most texts with a
+ * digit (log lines, ids, times) have no such space and skip NUMBER entirely, with the same findings.
+ */
+function numberBeforeWord(text: string): boolean {
+  for (let sp = text.indexOf(' ', 1); sp > 0 && sp < text.length - 1; sp = text.indexOf(' ', sp + 1)) {
+    if (!capOrDigit(text.charCodeAt(sp + 1))) continue;
+    const b = text.charCodeAt(sp - 1);
+    if (b >= 48 && b <= 57) return true;
+    if (sp >= 2 && ((b >= 65 && b <= 90) || (b >= 97 && b <= 122))) {
+      const d = text.charCodeAt(sp - 2);
+      if (d >= 48 && d <= 57) return true;
+    }
+  }
+  return false;
+}
+
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
-  for (const re of LOWER_TYPE_HINT.test(text) ? [NUMBER, NUMBER_LOWER_TYPE] : [NUMBER]) numberFirstWith(re, text, out);
+  if (numberBeforeWord(text)) numberFirstWith(NUMBER, text, out);
+  if (LOWER_TYPE_HINT.test(text)) numberFirstWith(NUMBER_LOWER_TYPE, text, out);
 }
 
 function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
@@ -180,7 +216,7 @@ function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
         if (e > 0 && !NAME_FIRST_TYPES.has(text.slice(p, e).toLowerCase())) e = -1;
       }
       if (e < 0) break;
-      const word = text.slice(p, e).replace(/\.$/, '').toLowerCase();
+      const word = text.slice(p, text.charCodeAt(e - 1) === 46 ? e - 1 : e).toLowerCase();
       lastWordStart = p;
       if (words > 0 && SUFFIXES.has(word)) {
         streetEnd = e;

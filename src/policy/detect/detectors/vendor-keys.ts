@@ -5,6 +5,7 @@
  * secret-scanning rule sets such as gitleaks'). The key=value readers (generic-secret.ts) ask
  * `vendorValue` once they have read a key and a value, so these cost nothing on text without one.
  */
+import { wordsAlternation } from '../text.js';
 
 const HEX32 = /^[a-f0-9]{32}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,7 +106,7 @@ export function vendorValue(key: string, value: string): boolean {
 
 /** Any vendor keyword occurs in `text` (lower-cased): the readers' prefilter. */
 export const VENDOR_WORDS_SOURCE = [...VENDORS.keys()].join('|');
-const ANY_VENDOR = new RegExp(VENDOR_WORDS_SOURCE, 'i');
+const ANY_VENDOR = new RegExp(wordsAlternation([...VENDORS.keys()]), 'i');
 export function hasVendorWord(text: string): boolean {
   return ANY_VENDOR.test(text);
 }
