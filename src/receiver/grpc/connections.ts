@@ -83,8 +83,11 @@ export function enforcePingPolicy(session: ServerHttp2Session, limits: GrpcConne
       policy.sent();
     });
   });
+  let closing = false;
   session.on('ping', () => {
-    if (session.destroyed || !policy.ping(Date.now(), active)) return;
+    // Pings read in one batch arrive before the destroy below: the connection is closed once.
+    if (closing || session.destroyed || !policy.ping(Date.now(), active)) return;
+    closing = true;
     onViolation();
     session.goaway(http2.NGHTTP2_ENHANCE_YOUR_CALM, 0, TOO_MANY_PINGS);
     // Let the GOAWAY frame go out, then drop the connection (grpc-go closes it too).
