@@ -30,7 +30,7 @@ async function start(connections: Partial<GrpcConnectionLimits>, handle: HandleR
   const metrics = new RecordingMetrics();
   const r = createGrpcReceiver({
     limits: { maxRequestBodyBytes: 1024 * 1024, connections: { ...DEFAULTS.grpcConnections, ...connections } },
-    inflight: new InflightBudget(64 * 1024 * 1024),
+    inflight: new InflightBudget(1024 * 1024),
     handle,
     metrics,
     logger: quiet,
@@ -153,5 +153,26 @@ describe('gRPC receiver connection bounds', () => {
     expect(await goaway).toEqual({ code: h2.NGHTTP2_ENHANCE_YOUR_CALM, debug: 'too_many_pings', closed: true });
     expect(metrics.connectionsClosedBy.get('grpc|too_many_pings')).toBe(1);
     for (let i = 0; i < 3; i++) expect((await grpcExport(address, 'traces', body, { connection: 'good' })).code).toBe(GrpcStatus.OK);
+  });
+
+  it('messages still arriving hold at most the in-flight budget\'s size: a stream past it is reset REFUSED_STREAM (UNAVAILABLE, retried); a whole message still gets OK', async () => {
+    // A budget of 1 MiB; two connections each announce a 900 KiB message and send 600 KiB of it, then
+    // wait: whichever stream's frame comes second past the budget is reset, the other keeps its share.
+    const { address, port } = await start({});
+    const open = async () => {
+      const s = await rawSession(port);
+      const st = s.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' });
+      st.on('error', () => {});
+      const closed = new Promise<typeof st>((resolve) => st.once('close', () => resolve(st)));
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(900 * 1024, 1);
+      st.write(Buffer.concat([prefix, Buffer.alloc(600 * 1024)]));
+      return { st, closed };
+    };
+    const streams = [await open(), await open()];
+    const refused = await Promise.race(streams.map((x) => x.closed));
+    expect(refused.rstCode).toBe(h2.NGHTTP2_REFUSED_STREAM);
+    expect(streams.filter((x) => x.st.closed)).toHaveLength(1);
+    expect((await grpcExport(address, 'traces', body)).code).toBe(GrpcStatus.OK);
   });
 });

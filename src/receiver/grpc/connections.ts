@@ -13,6 +13,7 @@
 import { constants as http2, type ServerHttp2Session } from 'node:http2';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import type { GrpcConnectionLimits } from '../../config/types.js';
+import type { InflightBudget } from '../inflight-budget.js';
 
 /** grpc-go's maxPingStrikes: a third ping too soon closes the connection. */
 export const MAX_PING_STRIKES = 2;
@@ -92,5 +93,41 @@ export function enforcePingPolicy(session: ServerHttp2Session, limits: GrpcConne
     session.goaway(http2.NGHTTP2_ENHANCE_YOUR_CALM, 0, TOO_MANY_PINGS);
     // Let the GOAWAY frame go out, then drop the connection (grpc-go closes it too).
     setImmediate(() => session.destroy());
+  });
+}
+
+/**
+ * Bytes of request messages still arriving, on every stream together, held to `arriving`. grpc-js
+ * keeps reading a stream while its message is incomplete (HTTP/2 flow control does not hold it back)
+ * and hands a message over only whole, so before the in-flight budget sees a message, up to
+ * max_connections × max_concurrent_streams × max_request_body_size could sit in its buffers (with the
+ * defaults, 8,000 GiB). Charged per DATA frame, released when the stream has sent its last frame or
+ * closed; a frame that does not fit resets its stream with REFUSED_STREAM, which clients read as
+ * UNAVAILABLE (gRPC's HTTP/2 mapping, doc/PROTOCOL-HTTP2.md) and retry, as OTLP retries UNAVAILABLE.
+ */
+export function boundArrivingMessages(session: ServerHttp2Session, arriving: InflightBudget, onRefused: () => void): void {
+  session.on('stream', (stream) => {
+    // grpc-js has paused the stream and reads it when it wants the message: listening here too
+    // sees the same frames without changing when they are read.
+    let held = 0;
+    let done = false;
+    const release = (): void => {
+      if (done) return;
+      done = true;
+      arriving.release(held);
+      held = 0;
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (arriving.tryTake(chunk.byteLength)) {
+        held += chunk.byteLength;
+        return;
+      }
+      release();
+      onRefused();
+      stream.close(http2.NGHTTP2_REFUSED_STREAM);
+    });
+    stream.once('end', release);
+    stream.once('close', release);
   });
 }

@@ -24,10 +24,10 @@ import { CODECS, SIGNALS, type Signal } from '../../otlp/signal.js';
 import type { GatewayMetrics } from '../../telemetry/metrics-types.js';
 import { createAuthenticator, type Authenticator } from '../auth.js';
 import { defaultMaxDecodedBytes, type ReceiverLogger } from '../app.js';
-import type { InflightBudget } from '../inflight-budget.js';
+import { InflightBudget } from '../inflight-budget.js';
 import type { IntakeSwitch } from '../intake.js';
 import type { HandleRequest } from '../types.js';
-import { enforcePingPolicy, grpcServerOptions } from './connections.js';
+import { boundArrivingMessages, enforcePingPolicy, grpcServerOptions } from './connections.js';
 import { grpcAnswer, grpcAnswers, type GrpcAnswer } from './status.js';
 
 export interface GrpcReceiverDeps {
@@ -95,12 +95,16 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
     ...grpcServerOptions(connections),
   });
   // Connections come through our own listener (listen below), so that their number is bounded.
-  const injector = injectorWithSessions(server, (session) =>
+  // Messages still arriving, before grpc-js hands them over whole: at most the in-flight budget's
+  // size again (sizing.ts counts it), on their own budget so a message that arrives is answered as before.
+  const arriving = new InflightBudget(inflight.capacityBytes);
+  const injector = injectorWithSessions(server, (session) => {
     enforcePingPolicy(session, connections, () => {
       metrics.connectionsClosed('grpc', 'too_many_pings');
       logger.warn({ remote: session.socket?.remoteAddress }, 'gRPC client pinged too often (keepalive.enforcement_policy); connection closed with GOAWAY ENHANCE_YOUR_CALM');
-    }),
-  );
+    });
+    boundArrivingMessages(session, arriving, () => logger.debug({ remote: session.socket?.remoteAddress }, 'gRPC messages arriving hold the in-flight budget; stream refused (REFUSED_STREAM)'));
+  });
   let listener: NetServer | undefined;
 
   /** Calls being handled (not yet answered), and what close() waits on once they are none. */
