@@ -178,6 +178,9 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
         net.once('error', reject);
         net.listen({ host, port, backlog: LISTEN_BACKLOG }, () => {
           net.off('error', reject);
+          // After listening, an accept can still fail (EMFILE when file descriptors run out): log it;
+          // unheard, the 'error' would take the process down.
+          net.on('error', (err: NodeJS.ErrnoException) => logger.error({ err: { name: err.name, message: err.message, code: err.code } }, 'gRPC listener error'));
           const a = net.address();
           resolve(typeof a === 'object' && a !== null ? a.port : port);
         });
