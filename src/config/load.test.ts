@@ -121,10 +121,23 @@ describe('gateway config', () => {
 
   it('serves OTLP/gRPC when protocols.grpc is present, even empty, on 127.0.0.1:4317 by default', () => {
     expect(ok('policy: p.yaml\n').receiver.grpc).toBeUndefined();
-    expect(ok('policy: p.yaml\nreceivers:\n  otlp:\n    protocols:\n      grpc:\n').receiver.grpc).toEqual({ endpoint: { host: '127.0.0.1', port: 4317 }, maxRequestBodyBytes: 20 * 1024 * 1024 });
-    expect(ok('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { endpoint: 0.0.0.0:14317, max_request_body_size: 4MiB } } } }\n').receiver.grpc).toEqual({ endpoint: { host: '0.0.0.0', port: 14317 }, maxRequestBodyBytes: 4 * 1024 * 1024 });
+    expect(ok('policy: p.yaml\nreceivers:\n  otlp:\n    protocols:\n      grpc:\n').receiver.grpc).toEqual({ endpoint: { host: '127.0.0.1', port: 4317 }, maxRequestBodyBytes: 20 * 1024 * 1024, connections: DEFAULTS.grpcConnections });
+    expect(ok('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { endpoint: 0.0.0.0:14317, max_request_body_size: 4MiB } } } }\n').receiver.grpc).toEqual({ endpoint: { host: '0.0.0.0', port: 14317 }, maxRequestBodyBytes: 4 * 1024 * 1024, connections: DEFAULTS.grpcConnections });
+    // The Collector's keys, each to its bound; the age only when written.
+    const keys = 'grpc: { max_connections: 8, max_concurrent_streams: 16, keepalive: { server_parameters: { max_connection_idle: 1m, max_connection_age: 1h, max_connection_age_grace: 30s, time: 30s, timeout: 5s }, enforcement_policy: { min_time: 10s, permit_without_stream: true } } }';
+    expect(ok(`policy: p.yaml\nreceivers: { otlp: { protocols: { ${keys} } } }\n`).receiver.grpc?.connections).toEqual({
+      maxConnections: 8,
+      maxConcurrentStreams: 16,
+      maxConnectionIdleMs: 60_000,
+      maxConnectionAgeMs: 3_600_000,
+      maxConnectionAgeGraceMs: 30_000,
+      keepaliveTimeMs: 30_000,
+      keepaliveTimeoutMs: 5000,
+      minPingIntervalMs: 10_000,
+      permitPingsWithoutStream: true,
+    });
     expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { http: { endpoint: 127.0.0.1:5000 }, grpc: { endpoint: 127.0.0.1:5000 } } } }\n')[0]).toMatch(/receivers\.otlp\.protocols\.grpc\.endpoint: port 5000 is already taken by receivers\.otlp\.protocols\.http\.endpoint/);
-    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { max_recv_msg_size_mib: 4 } } } }\n')[0]).toMatch(/unknown key 'max_recv_msg_size_mib'; expected one of endpoint, max_request_body_size/);
+    expect(errors('policy: p.yaml\nreceivers: { otlp: { protocols: { grpc: { max_recv_msg_size_mib: 4 } } } }\n')[0]).toMatch(/unknown key 'max_recv_msg_size_mib'; expected one of endpoint, max_request_body_size, max_connections, max_concurrent_streams, keepalive/);
   });
 
   it('maps an otlp (gRPC) exporter: endpoint, TLS files resolved against the config folder, metadata, timeout', async () => {

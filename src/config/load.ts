@@ -13,8 +13,8 @@ import { formatPath, parseYamlWithSchema, type Diagnostic, type DiagnosticOption
 import { expandConfigEnv } from './env.js';
 import { EXPORT_CLASSES } from '../policy/types.js';
 import type { ClassRoutes, SignalRoutes } from '../export/types.js';
-import { GatewayConfigSchema, ROUTE_CLASS_KEYS, toExporterOptions } from './schema.js';
-import { DEFAULTS, type GatewayConfig } from './types.js';
+import { GatewayConfigSchema, ROUTE_CLASS_KEYS, toExporterOptions, type GatewayConfigFile } from './schema.js';
+import { DEFAULTS, type GatewayConfig, type GrpcConnectionLimits } from './types.js';
 import type { HostPort } from './units.js';
 import type { ExporterOptions } from '../export/options.js';
 
@@ -149,6 +149,7 @@ export function parseGatewayConfig(text: string, file: string, options: LoadConf
         grpc: {
           endpoint: grpcRaw?.endpoint ?? { ...DEFAULTS.grpcEndpoint },
           maxRequestBodyBytes: grpcRaw?.max_request_body_size ?? DEFAULTS.maxRequestBodyBytes,
+          connections: grpcConnectionLimits(grpcRaw ?? undefined),
         },
       }),
     },
@@ -211,4 +212,23 @@ function sharedPorts(listeners: readonly Listener[], at: (path: readonly Propert
     if (a) out.push(at(b.path, `${formatPath(b.path)}: port ${b.at.port} is already taken by ${formatPath(a.path)}; give each listener its own port`));
   });
   return out;
+}
+type GrpcProtocolFile = NonNullable<NonNullable<NonNullable<GatewayConfigFile['receivers']>['otlp']['protocols']>['grpc']>;
+
+/** The file's gRPC connection keys over DEFAULTS.grpcConnections. */
+function grpcConnectionLimits(grpc: GrpcProtocolFile | undefined): GrpcConnectionLimits {
+  const d = DEFAULTS.grpcConnections;
+  const server = grpc?.keepalive?.server_parameters;
+  const enforcement = grpc?.keepalive?.enforcement_policy;
+  return {
+    maxConnections: grpc?.max_connections ?? d.maxConnections,
+    maxConcurrentStreams: grpc?.max_concurrent_streams ?? d.maxConcurrentStreams,
+    maxConnectionIdleMs: server?.max_connection_idle ?? d.maxConnectionIdleMs,
+    ...(server?.max_connection_age !== undefined && { maxConnectionAgeMs: server.max_connection_age }),
+    ...(server?.max_connection_age_grace !== undefined && { maxConnectionAgeGraceMs: server.max_connection_age_grace }),
+    keepaliveTimeMs: server?.time ?? d.keepaliveTimeMs,
+    keepaliveTimeoutMs: server?.timeout ?? d.keepaliveTimeoutMs,
+    minPingIntervalMs: enforcement?.min_time ?? d.minPingIntervalMs,
+    permitPingsWithoutStream: enforcement?.permit_without_stream ?? d.permitPingsWithoutStream,
+  };
 }

@@ -16,6 +16,9 @@ export type Rule<T> = (value: T) => string | undefined;
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** The largest value an HTTP/2 SETTINGS parameter holds (RFC 9113 §6.5.1: 32 bits), as Node.js accepts it. */
+export const MAX_HTTP2_SETTING = 4_294_967_295;
+
 export const wholeNumber =
   (min: number, max?: number, note = ''): Rule<number> =>
   (v) => {

@@ -19,7 +19,7 @@ import { metadataProblem, parseOtlpGrpcEndpoint } from '../export/otlp-grpc-endp
 import { headerProblem, parseOtlpHttpEndpoint } from '../export/otlphttp-endpoint.js';
 import { LOG_LEVELS } from '../telemetry/logger.js';
 import { DEFAULTS } from './types.js';
-import { atLeast, fractionBelow, isMapping, notBlank, orderProblem, positiveSize, tenantName, timerDuration, wholeNumber, type Rule } from './rules.js';
+import { atLeast, fractionBelow, isMapping, MAX_HTTP2_SETTING, notBlank, orderProblem, positiveSize, tenantName, timerDuration, wholeNumber, type Rule } from './rules.js';
 import { formatByteSize, formatDuration, parseByteSize, parseDurationValue, parseHostPort, type Parsed } from './units.js';
 
 // ---- units and value rules ----
@@ -117,6 +117,36 @@ const GrpcProtocol = z
     endpoint: Endpoint.optional(),
     /** One message, compressed and after decompression. */
     max_request_body_size: PositiveByteSize.optional(),
+    /** Open connections at once, as for HTTP; one more is closed as soon as it is accepted. */
+    max_connections: where(z.number(), wholeNumber(1)).optional(),
+    /** The Collector's key: the HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS the receiver announces. */
+    max_concurrent_streams: where(z.number(), wholeNumber(1, MAX_HTTP2_SETTING)).optional(),
+    keepalive: z
+      .strictObject({
+        server_parameters: z
+          .strictObject({
+            max_connection_idle: TimerDuration.optional(),
+            max_connection_age: TimerDuration.optional(),
+            max_connection_age_grace: TimerDuration.optional(),
+            time: TimerDuration.optional(),
+            timeout: TimerDuration.optional(),
+          })
+          .superRefine((p, ctx) => {
+            // grpc-js starts the grace period only when the age runs out: alone it does nothing.
+            if (p.max_connection_age_grace !== undefined && p.max_connection_age === undefined) {
+              ctx.addIssue({ code: 'custom', path: ['max_connection_age_grace'], message: "has no effect without 'max_connection_age'; set both, or neither" });
+            }
+          })
+          .optional(),
+        enforcement_policy: z
+          .strictObject({
+            /** 0 lets a client ping as often as it likes (permit_without_stream still applies). */
+            min_time: DurationInput.transform(parsedBy(parseDurationValue, timerDuration(true))).optional(),
+            permit_without_stream: z.boolean().optional(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .nullable();
 

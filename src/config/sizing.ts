@@ -3,7 +3,13 @@
  * the Kubernetes manifests' limits and their test all use the same arithmetic:
  *
  *   peak RSS ≈ base + (32 MiB + max_request_body_size) per policy worker + 3 × max_inflight_body_size
- *              + Σ max_bytes (memory queues) + 8 MiB per persistent queue + working overhead
+ *              (+ 1 × more with gRPC) + Σ max_bytes (memory queues) + 8 MiB per persistent queue
+ *              + working overhead
+ *
+ * With gRPC served, messages still arriving sit in grpc-js's buffers before the budget sees them (it
+ * hands a message over only whole); receiver/grpc/connections.ts holds them, on every stream together,
+ * to max_inflight_body_size of raw bytes. Without that bound the term would be max_connections ×
+ * max_concurrent_streams × max_request_body_size (4096 × 100 × 20 MiB with the defaults).
  *
  * A policy worker's own share is its isolate with the compiled policy (measured idle: 117 MiB with
  * `workers: 0`, 176 MiB with 2, from dist/), plus the one compressed body it may be inflating: the
@@ -29,6 +35,8 @@ export const BASE_RSS_BYTES = 115 * MiB;
 export const WORKING_OVERHEAD_BYTES = 200 * MiB;
 /** RSS per byte of the in-flight budget in use. */
 export const INFLIGHT_RSS_FACTOR = 3;
+/** gRPC messages still arriving, per byte of the in-flight budget: raw bytes in Buffers, held once. */
+export const GRPC_ARRIVING_RSS_FACTOR = 1;
 /** RSS one policy worker adds, idle (its isolate, code and compiled policy). */
 export const WORKER_RSS_BYTES = 32 * MiB;
 /** What a persistent queue keeps in memory: its newest bodies and a small index entry per record. */
@@ -39,6 +47,8 @@ export interface SizingEstimate {
   base: number;
   workers: number;
   inflight: number;
+  /** gRPC messages still arriving (0 when gRPC is not served). */
+  grpcArriving: number;
   memoryQueues: number;
   persistentQueues: number;
   overhead: number;
@@ -55,7 +65,8 @@ export function peakRssEstimate(config: Pick<GatewayConfig, 'receiver' | 'export
     else memoryQueues += q?.maxBytes ?? DEFAULT_QUEUE.maxBytes;
   }
   const inflight = INFLIGHT_RSS_FACTOR * config.receiver.maxInflightBodyBytes;
+  const grpcArriving = config.receiver.grpc ? GRPC_ARRIVING_RSS_FACTOR * config.receiver.maxInflightBodyBytes : 0;
   const workers = (WORKER_RSS_BYTES + config.receiver.maxRequestBodyBytes) * (config.service?.workers ?? availableParallelism());
-  const total = BASE_RSS_BYTES + workers + inflight + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
-  return { base: BASE_RSS_BYTES, workers, inflight, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
+  const total = BASE_RSS_BYTES + workers + inflight + grpcArriving + memoryQueues + persistentQueues + WORKING_OVERHEAD_BYTES;
+  return { base: BASE_RSS_BYTES, workers, inflight, grpcArriving, memoryQueues, persistentQueues, overhead: WORKING_OVERHEAD_BYTES, total };
 }

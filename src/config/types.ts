@@ -29,6 +29,34 @@ export interface GrpcReceiverConfig {
   endpoint: HostPort;
   /** Limit on one request message after decompression (and on the compressed one). */
   maxRequestBodyBytes: number;
+  /** Connection, stream and keepalive bounds (receiver/grpc/connections.ts); defaults in DEFAULTS.grpcConnections. */
+  connections: GrpcConnectionLimits;
+}
+
+/**
+ * How many, how long and how chatty gRPC client connections may be (receivers.otlp.protocols.grpc:
+ * max_connections, max_concurrent_streams, keepalive.server_parameters, keepalive.enforcement_policy;
+ * the Collector's keys and, where it has one, its default).
+ */
+export interface GrpcConnectionLimits {
+  /** Open connections at once; one more is closed as soon as it is accepted. */
+  maxConnections: number;
+  /** Calls at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS); a client queues the rest. */
+  maxConcurrentStreams: number;
+  /** A connection with no call in progress for this long gets GOAWAY. */
+  maxConnectionIdleMs: number;
+  /** Absent: connections live as long as they are used. Present: GOAWAY after this long (±10%). */
+  maxConnectionAgeMs?: number;
+  /** After max_connection_age, how long calls in progress get before the connection is cut. */
+  maxConnectionAgeGraceMs?: number;
+  /** The server pings a connection after this long without activity... */
+  keepaliveTimeMs: number;
+  /** ...and closes it when the ping is not answered within this. */
+  keepaliveTimeoutMs: number;
+  /** A client ping sooner than this after its previous one is a strike; past 2 strikes, GOAWAY ENHANCE_YOUR_CALM. */
+  minPingIntervalMs: number;
+  /** Whether a client may ping a connection with no call in progress at all. */
+  permitPingsWithoutStream: boolean;
 }
 
 /** How long and how many client connections the receiver keeps (receivers.otlp.protocols.http). */
@@ -95,6 +123,20 @@ export const DEFAULTS = {
   // bodies and their decoded models (receiver/app.ts); one request may take at most half
   maxInflightBodyBytes: 512 * 1024 * 1024,
   connections: { readHeaderTimeoutMs: 10_000, readTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxConnections: 4096 },
+  /**
+   * grpc-go's defaults (the Collector's) for time, timeout and the enforcement policy. The Collector
+   * leaves streams, idle time and age unbounded; here streams get RFC 9113's recommended floor
+   * (§5.1.2: at least 100) and an idle connection 5 minutes, the enforcement policy's own period.
+   */
+  grpcConnections: {
+    maxConnections: 4096,
+    maxConcurrentStreams: 100,
+    maxConnectionIdleMs: 300_000,
+    keepaliveTimeMs: 7_200_000,
+    keepaliveTimeoutMs: 20_000,
+    minPingIntervalMs: 300_000,
+    permitPingsWithoutStream: false,
+  },
   metricsAddress: { host: '127.0.0.1', port: 8888 },
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 30_000,

@@ -214,6 +214,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
     applyConnectionLimits(server, connectionLimits);
+    server.on('drop', () => metrics.connectionsClosed('http', 'max_connections'));
     // A client may half-close once its request is sent (Connection: close, then FIN). Node's default
     // then drops the request in progress unanswered; admission awaits compression and, with storage,
     // the disk, so the FIN usually comes first. Half-open, the answer still goes out, then the socket
@@ -232,7 +233,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     let grpcAddress: string | undefined;
     const grpcConfig = config.receiver.grpc;
     if (grpcConfig) {
-      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes }, inflight, auth: config.receiver.auth, handle, metrics, logger, intake });
+      grpc = createGrpcReceiver({ limits: { maxRequestBodyBytes: grpcConfig.maxRequestBodyBytes, connections: grpcConfig.connections }, inflight, auth: config.receiver.auth, handle, metrics, logger, intake });
       const port = await grpc.listen(grpcConfig.endpoint.host, grpcConfig.endpoint.port).catch((err: unknown) => {
         throw new StartupError([describeListenError('receivers.otlp.protocols.grpc.endpoint', grpcConfig.endpoint, err)]);
       });

@@ -17,6 +17,8 @@ export type CapRefusal = 'cap_exceeded' | 'cap_store_unavailable';
 export interface GatewayMetrics {
   /** `protocol` is the transport: 'http' or 'grpc'; `encoding` protobuf, json or unknown. */
   requests(status: number, encoding: string, protocol?: 'http' | 'grpc'): void;
+  /** A client connection the receiver closed for a bound: one past max_connections, or a gRPC client pinging too often. */
+  connectionsClosed(protocol: 'http' | 'grpc', reason: ConnectionCloseReason): void;
   spansReceived(n: number, signal?: Signal): void;
   /**
    * Records of admitted requests that were not refused back to the client: the gateway now answers for
@@ -73,8 +75,11 @@ export interface QueueGauges {
   diskBytes?: number;
 }
 
+export type ConnectionCloseReason = 'max_connections' | 'too_many_pings';
+
 export const noopMetrics: GatewayMetrics = {
   requests() {},
+  connectionsClosed() {},
   spansReceived() {},
   spansAccepted() {},
   spansRejected() {},

@@ -66,6 +66,7 @@ export function createTelemetry(): GatewayTelemetry {
   const redactions = counter('loopgate_redactions', 'Values redacted, by entity');
   const requests = counter('loopgate_http_requests', 'OTLP/HTTP requests answered, by status and encoding');
   const grpcRequests = counter('loopgate_grpc_requests', 'OTLP/gRPC requests answered, by status code and method');
+  const connectionsClosed = counter('loopgate_connections_closed', 'Client connections the receivers closed for a bound, by protocol and reason (max_connections, too_many_pings)');
   const reloads = counter('loopgate_policy_reloads', 'Policy loads and reloads, by outcome');
   const corrupt = counter('loopgate_queue_corrupt_records', 'Persistent queue: bad (corrupt) or cut-short (torn) records skipped');
   const replayedRecords = counter('loopgate_queue_replayed_records', 'Persistent queue: records replayed on start');
@@ -148,6 +149,9 @@ export function createTelemetry(): GatewayTelemetry {
     requests(status: number, encoding: string, protocol: 'http' | 'grpc' = 'http') {
       if (protocol === 'grpc') grpcRequests.add(1, attrs.get(`grpc:${status}:${encoding}`, () => ({ code: String(status), method: encoding })));
       else requests.add(1, attrs.get(`req:${status}:${encoding}`, () => ({ status: String(status), encoding })));
+    },
+    connectionsClosed(protocol, reason) {
+      connectionsClosed.add(1, attrs.get(`conn:${protocol}:${reason}`, () => ({ protocol, reason })));
     },
     spansReceived(n: number, signal: Signal = 'traces') {
       if (n > 0) families[signal].received.add(n);

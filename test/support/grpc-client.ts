@@ -13,6 +13,11 @@ export interface GrpcExportOptions {
   /** Compress the message with gzip (grpc-encoding: gzip). */
   gzip?: boolean;
   deadlineMs?: number;
+  /**
+   * Calls with the same name share one connection of their own (grpc-js otherwise shares one
+   * connection per address across clients): for tests that count connections.
+   */
+  connection?: string;
 }
 
 export interface GrpcExportResult {
@@ -30,11 +35,14 @@ const raw = (b: Buffer): Buffer => b;
 /** Clients are cached per address and compression, and closed by `closeGrpcClients`. */
 const clients = new Map<string, Client>();
 
-function clientFor(address: string, gzip: boolean): Client {
-  const key = `${address}|${gzip}`;
+function clientFor(address: string, gzip: boolean, connection: string | undefined): Client {
+  const key = `${address}|${gzip}|${connection ?? ''}`;
   let c = clients.get(key);
   if (!c) {
-    c = new Client(address, credentials.createInsecure(), gzip ? { 'grpc.default_compression_algorithm': 2 } : {});
+    c = new Client(address, credentials.createInsecure(), {
+      ...(gzip && { 'grpc.default_compression_algorithm': 2 }),
+      ...(connection !== undefined && { 'grpc.use_local_subchannel_pool': 1 }),
+    });
     clients.set(key, c);
   }
   return c;
@@ -48,7 +56,7 @@ export function closeGrpcClients(): void {
 export function grpcExport(address: string, signal: Signal, body: Uint8Array, options: GrpcExportOptions = {}): Promise<GrpcExportResult> {
   const metadata = new Metadata();
   if (options.token !== undefined) metadata.set('authorization', `Bearer ${options.token}`);
-  const client = clientFor(address, options.gzip === true);
+  const client = clientFor(address, options.gzip === true, options.connection);
   return new Promise((resolve) => {
     client.makeUnaryRequest<Buffer, Buffer>(
       CODECS[signal].grpcMethod,

@@ -2,7 +2,7 @@
  * A GatewayMetrics that records every call, so tests assert on counts ("nothing silently lost").
  */
 import type { Signal } from '../../src/otlp/signal.js';
-import type { GatewayMetrics, QueueGauges, WorkerGauges } from '../../src/telemetry/metrics-types.js';
+import type { ConnectionCloseReason, GatewayMetrics, QueueGauges, WorkerGauges } from '../../src/telemetry/metrics-types.js';
 
 type Counter = Map<string, number>;
 
@@ -32,7 +32,13 @@ export class RecordingMetrics implements GatewayMetrics {
   /** Keyed `reason`. */
   readonly rejected: Counter = new Map();
 
+  /** Keyed `protocol|reason`. */
+  readonly connectionsClosedBy: Counter = new Map();
+
   requests(): void {}
+  connectionsClosed(protocol: 'http' | 'grpc', reason: ConnectionCloseReason): void {
+    add(this.connectionsClosedBy, `${protocol}|${reason}`, 1);
+  }
   spansReceived(n: number, signal?: Signal): void {
     add(this.received, 'all', n, signal);
   }

@@ -13,16 +13,21 @@
  * taken from the receiver-wide in-flight budget (shared with OTLP/HTTP), and the raw request handed
  * to the pipeline, whose answer status.ts maps to a gRPC status.
  */
+import type { EventEmitter } from 'node:events';
+import type { ServerHttp2Session } from 'node:http2';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { Server, ServerCredentials, status as GrpcStatus, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
-import type { AuthToken } from '../../config/types.js';
+import { DEFAULTS, type AuthToken, type GrpcConnectionLimits } from '../../config/types.js';
+import { LISTEN_BACKLOG } from '../../gateway/connections.js';
 import { DecodeBudget } from '../../otlp/limits.js';
 import { CODECS, SIGNALS, type Signal } from '../../otlp/signal.js';
 import type { GatewayMetrics } from '../../telemetry/metrics-types.js';
 import { createAuthenticator, type Authenticator } from '../auth.js';
 import { defaultMaxDecodedBytes, type ReceiverLogger } from '../app.js';
-import type { InflightBudget } from '../inflight-budget.js';
+import { InflightBudget } from '../inflight-budget.js';
 import type { IntakeSwitch } from '../intake.js';
 import type { HandleRequest } from '../types.js';
+import { boundArrivingMessages, enforcePingPolicy, grpcServerOptions } from './connections.js';
 import { grpcAnswer, grpcAnswers, type GrpcAnswer } from './status.js';
 
 export interface GrpcReceiverDeps {
@@ -31,6 +36,8 @@ export interface GrpcReceiverDeps {
     maxRequestBodyBytes: number;
     /** Estimated memory one decoded request may take. Default as for HTTP (app.ts). */
     maxDecodedBytes?: number;
+    /** Connections, streams, idle time and pings (connections.ts). Default DEFAULTS.grpcConnections. */
+    connections?: GrpcConnectionLimits;
   };
   /** The receiver-wide budget, shared with the HTTP receiver. */
   inflight: InflightBudget;
@@ -80,11 +87,25 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
   const limit = deps.limits.maxRequestBodyBytes;
   const maxDecoded = deps.limits.maxDecodedBytes ?? defaultMaxDecodedBytes(limit, inflight.capacityBytes);
   const authenticate: Authenticator | undefined = deps.auth ? createAuthenticator(deps.auth.tokens) : undefined;
+  const connections = deps.limits.connections ?? DEFAULTS.grpcConnections;
   const server = new Server({
     'grpc.max_receive_message_length': limit,
     // Our responses are tiny; anything bigger is a bug to refuse, not to send.
     'grpc.max_send_message_length': 64 * 1024,
+    ...grpcServerOptions(connections),
   });
+  // Connections come through our own listener (listen below), so that their number is bounded.
+  // Messages still arriving, before grpc-js hands them over whole: at most the in-flight budget's
+  // size again (sizing.ts counts it), on their own budget so a message that arrives is answered as before.
+  const arriving = new InflightBudget(inflight.capacityBytes);
+  const injector = injectorWithSessions(server, (session) => {
+    enforcePingPolicy(session, connections, () => {
+      metrics.connectionsClosed('grpc', 'too_many_pings');
+      logger.warn({ remote: session.socket?.remoteAddress }, 'gRPC client pinged too often (keepalive.enforcement_policy); connection closed with GOAWAY ENHANCE_YOUR_CALM');
+    });
+    boundArrivingMessages(session, arriving, () => logger.debug({ remote: session.socket?.remoteAddress }, 'gRPC messages arriving hold the in-flight budget; stream refused (REFUSED_STREAM)'));
+  });
+  let listener: NetServer | undefined;
 
   /** Calls being handled (not yet answered), and what close() waits on once they are none. */
   let inFlight = 0;
@@ -148,9 +169,21 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
 
   return {
     listen(host: string, port: number): Promise<number> {
-      const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      const net = createNetServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
+      // Node closes connection maxConnections + 1 as it accepts it, and says so with 'drop'.
+      net.maxConnections = connections.maxConnections;
+      net.on('drop', () => metrics.connectionsClosed('grpc', 'max_connections'));
+      listener = net;
       return new Promise((resolve, reject) => {
-        server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+        net.once('error', reject);
+        net.listen({ host, port, backlog: LISTEN_BACKLOG }, () => {
+          net.off('error', reject);
+          // After listening, an accept can still fail (EMFILE when file descriptors run out): log it;
+          // unheard, the 'error' would take the process down.
+          net.on('error', (err: NodeJS.ErrnoException) => logger.error({ err: { name: err.name, message: err.message, code: err.code } }, 'gRPC listener error'));
+          const a = net.address();
+          resolve(typeof a === 'object' && a !== null ? a.port : port);
+        });
       });
     },
     close(deadlineMs: number): Promise<void> {
@@ -170,6 +203,7 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
           t.unref();
           timers.push(t);
         };
+        listener?.close();
         at(deadlineMs - Date.now(), true);
         // tryShutdown waits for every HTTP/2 session to close. A session whose peer vanished (a Collector
         // stopped a moment ago) can be destroyed without being closed, and then Node never calls back
@@ -182,4 +216,22 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
       });
     },
   };
+}
+
+/**
+ * A connection injector, and every HTTP/2 session grpc-js makes on the sockets injected, for the ping
+ * policy. grpc-js (1.14) has no public hook on its sessions: the injector's http2 server is the one
+ * entry it adds to the server's private `http2Servers` map. Should a grpc-js upgrade change that,
+ * this throws at startup (and every receiver test fails) rather than run without the policy.
+ */
+function injectorWithSessions(server: Server, onSession: (session: ServerHttp2Session) => void): { injectConnection(socket: NodeJS.ReadWriteStream & EventEmitter): void } {
+  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+  if (!(servers instanceof Map)) throw new Error('@grpc/grpc-js: Server.http2Servers not found; the gRPC ping policy needs it (receiver/grpc/server.ts)');
+  const before = new Set(servers.keys());
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const added = [...servers.keys()].filter((k) => !before.has(k));
+  const h2 = added[0] as EventEmitter | undefined;
+  if (added.length !== 1 || typeof h2?.on !== 'function') throw new Error('@grpc/grpc-js: the connection injector added no http2 server; the gRPC ping policy needs it (receiver/grpc/server.ts)');
+  h2.on('session', onSession);
+  return injector;
 }
