@@ -20,6 +20,29 @@ export type ReadBodyResult =
   | { ok: false; reason: 'aborted' };
 
 
+/**
+ * How much of a refused body is still read and thrown away before the connection is cut. A client
+ * still writing when the 413 or 503 goes out would otherwise meet a reset (EPIPE, ECONNRESET) instead
+ * of the answer, because cancelling the stream destroys the socket. This is the lingering close HTTP
+ * servers do (RFC 9112 §9.6); the read timeout bounds its time, this its bytes.
+ */
+export const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Reads and drops what remains of a refused body, up to DISCARD_LIMIT_BYTES, then cancels. */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let dropped = 0;
+  try {
+    while (dropped <= DISCARD_LIMIT_BYTES) {
+      const next = await reader.read();
+      if (next.done) return;
+      dropped += next.value.byteLength;
+    }
+  } catch {
+    // the client went away: nothing left to drain
+  }
+  await reader.cancel().catch(() => {});
+}
+
 export async function readBody(
   body: ReadableStream<Uint8Array> | null,
   coding: ContentCoding,
@@ -35,6 +58,7 @@ export async function readBody(
   // AbortError from the destroyed source), so the flag, not the error, says why we stopped.
   let exceeded = false;
   let busy = false;
+  let refused = false;
   const overLimit = (): Error => {
     exceeded = true;
     return new RangeError('body over limit');
@@ -71,6 +95,7 @@ export async function readBody(
     if (coding === 'identity') await sink(source());
     else await pipeline(Readable.from(source(), { objectMode: false }), decompressor(coding, first.value), sink);
   } catch (err) {
+    refused = exceeded || busy;
     if (exceeded) return { ok: false, reason: 'too_large' };
     if (busy) return { ok: false, reason: 'busy' };
     const code = (err as NodeJS.ErrnoException).code;
@@ -79,8 +104,10 @@ export async function readBody(
     }
     return { ok: false, reason: 'aborted' };
   } finally {
-    // Stop reading the client's stream; a no-op when it was read to the end.
-    reader.cancel().catch(() => {});
+    // A refused body is drained in the background so its answer reaches the client; otherwise stop
+    // reading the client's stream (a no-op when it was read to the end).
+    if (refused) void discardRest(reader);
+    else reader.cancel().catch(() => {});
   }
   return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
 }
