@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 import { encodeTracesProtobuf } from '../src/otlp/encode-protobuf.js';
 import { attackShapes } from './support/hostile-shapes.js';
 import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+import { freePort } from '../test/support/free-port.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -66,15 +67,6 @@ const ATTACKERS = Number(args.attackers);
 
 // ---- the gateway, supervised ----
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startSink(): Promise<{ port: number; close: () => void }> {
   const server = http.createServer((req, res) => {

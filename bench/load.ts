@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { CODECS, encodeRequest, type Signal } from '../src/otlp/signal.js';
 import { LOG_PRODUCERS, PRODUCERS, batchOf, loadLogProducer, loadProducer, logBatchOf } from './support/producer-batches.js';
+import { freePort } from '../test/support/free-port.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -87,15 +88,6 @@ function startSink(): Promise<{ port: number; requests: () => number; close: () 
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** utime+stime in seconds and VmHWM in MiB from /proc (Linux). */
 function procStats(pid: number): { cpuSeconds: number; peakRssMiB: number } {

@@ -11,8 +11,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +19,7 @@ import { closedLoop } from './support/load-client.js';
 import { threadCpuSeconds } from './support/proc.js';
 import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
 import { startBenchSink } from './support/sink.js';
+import { freePort } from '../test/support/free-port.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -32,15 +31,6 @@ const { values: args } = parseArgs({
 });
 const WORKERS = Number(args.workers);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sink = await startBenchSink();
 const [port, telemetryPort] = [await freePort(), await freePort()];

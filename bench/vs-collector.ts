@@ -28,7 +28,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +41,7 @@ import { groupCpuSeconds, groupPeakRssMiB, loadAverage } from './support/proc.js
 import { PRODUCERS, batchOf, loadProducer, varyText } from './support/producer-batches.js';
 import { mulberry32 } from '../test/support/rng.js';
 import { startBenchSink, type BenchSink } from './support/sink.js';
+import { freePort } from '../test/support/free-port.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -85,15 +85,6 @@ interface SystemSpec {
   start(sink: BenchSink, dir: string): Promise<Running>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -19,6 +19,7 @@ import { OtlpGrpcExporter } from './otlp-grpc-exporter.js';
 import { parseOtlpGrpcEndpoint, metadataProblem } from './otlp-grpc-endpoint.js';
 import { isRetryableGrpcCode } from './retryable-status.js';
 import type { ExportItem } from './types.js';
+import { freePort } from '../../test/support/free-port.js';
 
 
 const traces = genAiTraces(5);
@@ -271,14 +272,6 @@ function e2close(server: http2.Http2Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
