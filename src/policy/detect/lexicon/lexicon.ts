@@ -86,8 +86,9 @@ export class WordTable {
   private cells: Int32Array;
   private mask: number;
   private count = 0;
-  /** The words themselves, only to detect a hash collision while building. */
+  /** The words themselves, only to detect a hash collision while building; emptied by seal(). */
   private readonly words = new Map<number, string>();
+  private sealed = false;
 
   constructor(capacityHint: number) {
     let size = 1;
@@ -100,8 +101,19 @@ export class WordTable {
     return this.count;
   }
 
+  /**
+   * Ends building: the collision check's copy of every word (~7 MiB of strings in a Map, held in each
+   * policy worker's isolate) is dropped, and later adds are refused, since they could no longer be
+   * checked. Probes and remove() need only the cells.
+   */
+  seal(): void {
+    this.sealed = true;
+    this.words.clear();
+  }
+
   /** Adds `flags` to `word` (already lower case). */
   add(word: string, flags: number): void {
+    if (this.sealed) throw new Error('word table: add after seal');
     const [h1, h2] = hashes(word, 0, word.length);
     const at = this.find(h1, h2, word.length);
     if (at >= 0) {
@@ -240,6 +252,7 @@ function build(): WordTable {
   addAll(t, ROMANISED_SURNAMES, LAST);
   addAll(t, COMMON_EXTRA, COMMON);
   for (const w of NAMES_FIRST.split(' ')) t.remove(w, COMMON);
+  t.seal();
   return t;
 }
 
