@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST, LAST, WordTable, wordTable } from './lexicon.js';
+import { COMMON, FIRST, LAST, SYLLABLE, WordTable, wordTable } from './lexicon.js';
 
 describe('WordTable', () => {
   it('finds words by their folded form, and refuses adds once sealed (the collision check is gone)', () => {
@@ -20,6 +20,32 @@ describe('WordTable', () => {
     for (const w of words) t.add(w, FIRST);
     expect(t.size).toBe(500);
     for (const w of words) expect(t.probe(w, 0, w.length)).toBe(FIRST);
+  });
+
+  it('keeps every flag bit beside the length, and removes only the flags asked for', () => {
+    const t = new WordTable(4);
+    t.add('mei', SYLLABLE | FIRST);
+    t.add('mei', COMMON);
+    expect(t.probe('Mei', 0, 3)).toBe(SYLLABLE | FIRST | COMMON);
+    t.remove('mei', COMMON);
+    expect(t.probe('MEI', 0, 3)).toBe(SYLLABLE | FIRST);
+    // same hashes' table slot region, other lengths: never confused
+    expect(t.probe('meii', 0, 4)).toBe(0);
+  });
+
+  it('refuses words longer than a cell can say, and answers 0 for them', () => {
+    const t = new WordTable(4);
+    const long = 'a'.repeat(256);
+    expect(() => t.add(long, FIRST)).toThrow(/longer than 255/);
+    t.add('a'.repeat(255), FIRST);
+    expect(t.probe('a'.repeat(255), 0, 255)).toBe(FIRST);
+    expect(t.probe(long, 0, 256)).toBe(0);
+  });
+
+  it('the built-in table is at most 60% full and 3 MiB: probe cost follows its size', () => {
+    const t = wordTable();
+    expect(t.bytes).toBeLessThanOrEqual(3 * 1024 * 1024);
+    expect(t.size / (t.bytes / 12)).toBeLessThanOrEqual(0.6);
   });
 
   it('the built-in table is built once, sealed, with the names lexicons in it', () => {
