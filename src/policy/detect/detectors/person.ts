@@ -52,6 +52,9 @@ import {
   hashStep1,
   hashStep2,
   isUpper,
+  isSyllableCode,
+  MAX_SYLLABLE,
+  syllableDigit,
   wordTable,
   type WordTable,
 } from '../lexicon/lexicon.js';
@@ -208,7 +211,7 @@ function tokenize(text: string, table: WordTable): number {
       // a hyphenated word not listed whole ("Jean-Pierre", "Kim Min-jun") takes its parts' name flags
       if (f === 0 && hyphen) f = hyphenFlags(text, start, i, table);
       else if (f === 0 && kind === 2 && i - start > 4 && text.charCodeAt(start) === 0x627 && text.charCodeAt(start + 1) === 0x644) f = table.probe(text, start + 2, i) & NAME; // ال + name
-      else if (f === 0 && firstUpper && lower > 0 && syllableName(text, start, i, table)) f = FIRST | SYLLABLE;
+      else if (f === 0 && firstUpper && lower > 0 && syllableName(text, start, i)) f = FIRST | SYLLABLE;
       tF[n] = f;
     }
     n++;
@@ -236,18 +239,31 @@ function hyphenFlags(text: string, start: number, end: number, table: WordTable)
 }
 
 /** An unlisted capitalised word made wholly of two or three romanised name syllables ("Zhiwei", "Seoyeon"). */
-function syllableName(text: string, start: number, end: number, table: WordTable): boolean {
+function syllableName(text: string, start: number, end: number): boolean {
   const len = end - start;
   if (len < 4 || len > 12) return false;
-  return splitSyllables(text, start, end, 0, table);
+  return splitSyllables(text, start, end, 0);
 }
 
-/** Whether text[from, end) splits into syllables, at most three parts in all, at least two. */
-function splitSyllables(text: string, from: number, end: number, parts: number, table: WordTable): boolean {
+/**
+ * Whether text[from, end) splits into syllables, at most three parts in all, at least two; longer
+ * syllables are tried first. The prefixes of `from` are coded in one pass (isSyllableCode).
+ */
+function splitSyllables(text: string, from: number, end: number, parts: number): boolean {
   if (from === end) return parts >= 2;
   if (parts === 3) return false;
-  for (let l = Math.min(6, end - from); l >= 1; l--) {
-    if ((table.probe(text, from, from + l) & SYLLABLE) !== 0 && splitSyllables(text, from + l, end, parts + 1, table)) return true;
+  // bit l: text[from, from + l) is a syllable
+  let lengths = 0;
+  let code = 0;
+  const last = Math.min(MAX_SYLLABLE, end - from);
+  for (let l = 1; l <= last; l++) {
+    const d = syllableDigit(fold(text.charCodeAt(from + l - 1)));
+    if (d === 0) break;
+    code = code * 28 + d;
+    if (isSyllableCode(code)) lengths |= 1 << l;
+  }
+  for (let l = last; l >= 1; l--) {
+    if ((lengths & (1 << l)) !== 0 && splitSyllables(text, from + l, end, parts + 1)) return true;
   }
   return false;
 }

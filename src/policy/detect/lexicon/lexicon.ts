@@ -152,7 +152,14 @@ export class WordTable {
 
   /** Flags of `text[start, end)` folded, or 0 when it is not in the table. */
   probe(text: string, start: number, end: number): number {
-    const [h1, h2] = hashes(text, start, end);
+    // hashed inline rather than through hashes(): a probe allocates nothing
+    let h1 = SEED1;
+    let h2 = SEED2;
+    for (let i = start; i < end; i++) {
+      const c = fold(text.charCodeAt(i));
+      h1 = hashStep1(h1, c);
+      h2 = hashStep2(h2, c);
+    }
     return this.probeHashed(h1, h2, end - start);
   }
 
@@ -271,6 +278,37 @@ function build(): WordTable {
   for (const w of NAMES_FIRST.split(' ')) t.remove(w, COMMON);
   t.seal();
   return t;
+}
+
+/**
+ * The romanised name syllables (NAME_SYLLABLES: a–z and ü, at most six letters) as small integers, for
+ * splitting an unlisted capitalised word into syllables ("Zhiwei" = zhi + wei). Trying every prefix of
+ * every such word in the big table cost a random memory access per prefix; this set is a few KiB and
+ * answers the same as the table's SYLLABLE flag, which only NAME_SYLLABLES sets.
+ */
+export const MAX_SYLLABLE = 6;
+/** Digit of a folded code unit in a syllable code (1–27), or 0 when no syllable has it. */
+export function syllableDigit(folded: number): number {
+  if (folded >= 97 && folded <= 122) return folded - 96;
+  return folded === 0xfc ? 27 : 0;
+}
+let syllableCodes: Set<number> | undefined;
+/** Whether the code (digits of syllableDigit, base 28, first letter most significant) is a syllable. */
+export function isSyllableCode(code: number): boolean {
+  if (syllableCodes === undefined) {
+    syllableCodes = new Set();
+    for (const w of NAME_SYLLABLES.split(' ')) {
+      if (w.length === 0) continue;
+      let code = 0;
+      for (const ch of w.normalize('NFC')) {
+        const d = syllableDigit(ch.charCodeAt(0));
+        if (d === 0 || w.length > MAX_SYLLABLE) throw new Error(`name syllable '${w}': only a–z and ü, at most ${MAX_SYLLABLE} letters`);
+        code = code * 28 + d;
+      }
+      syllableCodes.add(code);
+    }
+  }
+  return syllableCodes.has(code);
 }
 
 let table: WordTable | undefined;
