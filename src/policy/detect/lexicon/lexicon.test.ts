@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON, FIRST, LAST, SYLLABLE, WordTable, wordTable } from './lexicon.js';
+import { COMMON, FIRST, LAST, SYLLABLE, WordTable, fold, isSyllableCode, syllableDigit, wordTable } from './lexicon.js';
+import { NAME_SYLLABLES } from './words.js';
 
 describe('WordTable', () => {
   it('finds words by their folded form, and refuses adds once sealed (the collision check is gone)', () => {
@@ -54,5 +55,24 @@ describe('WordTable', () => {
     expect(t.size).toBeGreaterThan(90_000);
     expect(t.probe('Priya', 0, 5) & FIRST).toBe(FIRST);
     expect(() => t.add('anything', FIRST)).toThrow(/after seal/);
+  });
+
+  it('the syllable set answers as the table\'s SYLLABLE flag does, for every syllable and for words that are none', () => {
+    const code = (w: string): number => {
+      let c = 0;
+      for (let i = 0; i < w.length; i++) {
+        const d = syllableDigit(fold(w.charCodeAt(i)));
+        if (d === 0) return -1;
+        c = c * 28 + d;
+      }
+      return c;
+    };
+    const t = wordTable();
+    const syllables = NAME_SYLLABLES.split(' ').filter((w) => w.length > 0);
+    const others = ['zz', 'qq', 'maria', 'xyzzy', 'wei1', 'LÜ', 'Zhi', 'seo', 'jun', 'hoon', 'a', 'ab'];
+    for (const w of [...syllables, ...others]) {
+      const flagged = (t.probe(w, 0, w.length) & SYLLABLE) !== 0;
+      expect(code(w) >= 0 && isSyllableCode(code(w)), w).toBe(flagged);
+    }
   });
 });
