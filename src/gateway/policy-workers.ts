@@ -36,9 +36,12 @@
  * worker send the inflated body back to wait as a huge request. Uncharged while it inflates, a worker
  * holds at most one body limit of output: the bound is workers × the body limit.
  *
- * Crashes: a worker that dies (uncaught error, heap limit, process.exit) is replaced at once; the
- * request it held is answered 503 + Retry-After (gRPC UNAVAILABLE), so the client resends it. Nothing
- * it held was admitted, so nothing acknowledged is lost.
+ * Crashes: a worker that dies (uncaught error, heap limit, process.exit) is replaced; the request it
+ * held is answered 503 + Retry-After (gRPC UNAVAILABLE), so the client resends it. Nothing it held was
+ * admitted, so nothing acknowledged is lost. The first crash is replaced at once; a slot whose workers
+ * keep dying soon after they start (a request that crashes every worker it reaches, resent again and
+ * again) is refilled after a doubling pause (restartDelayMs), so the gateway does not spend its cores
+ * starting workers. Meanwhile the other workers serve, and with none left requests wait, then 503.
  *
  * Reload: each worker compiles the same parsed sources the main thread loaded. A reload is two-phase:
  * every worker compiles the new generation (checking it has the version the main thread compiled),
@@ -115,9 +118,29 @@ interface Job {
   huge: boolean;
 }
 
+/** A worker that lived at least this long after 'ready' was no crash loop: its slot's pause resets. */
+export const STABLE_WORKER_MS = 30_000;
+/** The first pause of a crash loop, doubled per crash up to the last. */
+export const FIRST_RESTART_DELAY_MS = 100;
+export const MAX_RESTART_DELAY_MS = 5_000;
+
+/**
+ * How long to wait before refilling a slot, given how many of its workers in a row died within
+ * STABLE_WORKER_MS of being ready before this one (0: this is the first): the first is replaced at
+ * once, the next after FIRST_RESTART_DELAY_MS, then doubling up to MAX_RESTART_DELAY_MS.
+ */
+export function restartDelayMs(quickCrashesBefore: number): number {
+  if (quickCrashesBefore <= 0) return 0;
+  return Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** Math.min(quickCrashesBefore - 1, 16));
+}
+
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** When it was ready (performance.now()), to tell a crash loop from a worker that served a while. */
+  readyAt: number;
+  /** Workers of this slot in a row, before this one, that died soon after they were ready (restartDelayMs). */
+  quickCrashes: number;
   loaded: Set<number>;
   job: { id: number; job: Job } | undefined;
   exited: boolean;
@@ -277,7 +300,7 @@ export class PolicyWorkers {
   /** The generation requests are handed now: the reload's until all workers hold it. */
   private current = 0;
 
-  private spawn(): Slot {
+  private spawn(quickCrashes = 0): Slot {
     const { entry, eval: isEval } = workerEntry();
     const init: WorkerInit = {
       env: this.options.env,
@@ -287,7 +310,7 @@ export class PolicyWorkers {
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    const slot: Slot = { worker, ready: false, loaded: new Set(), job: undefined, exited: false, lowered: false };
+    const slot: Slot = { worker, ready: false, readyAt: 0, quickCrashes, loaded: new Set(), job: undefined, exited: false, lowered: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (err) => {
       // A crash: the 'exit' that follows replaces the worker. The error's kind only, never payload.
@@ -301,6 +324,7 @@ export class PolicyWorkers {
     switch (m.t) {
       case 'ready':
         slot.ready = true;
+        slot.readyAt = performance.now();
         // A reload that began while this worker started: it compiled the live generations already.
         this.checkReload();
         this.dispatch();
@@ -408,14 +432,19 @@ export class PolicyWorkers {
     if (held) this.settle(held.job, WORKER_FAILED);
     if (this.closed) return;
     this.crashes++;
-    this.options.logger.error({ exitCode: code, request: held !== undefined }, 'policy worker stopped: replaced; the request it held was answered 503 (retry)');
     const i = this.slots.indexOf(slot);
-    // A worker that cannot even start (it died before 'ready') is retried after a pause, not in a loop.
+    // A worker that cannot even start (it died before 'ready') is retried after a pause, not in a loop;
+    // one that keeps dying soon after it started, after a doubling pause.
     if (!slot.ready) this.diedStarting++;
-    const delay = slot.ready ? 0 : 1000;
+    const streak = slot.ready && performance.now() - slot.readyAt >= STABLE_WORKER_MS ? 0 : slot.quickCrashes;
+    const delay = slot.ready ? restartDelayMs(streak) : 1000;
+    this.options.logger.error(
+      { exitCode: code, request: held !== undefined, restartInMs: delay },
+      'policy worker stopped: replaced; the request it held was answered 503 (retry)',
+    );
     setTimeout(() => {
       if (this.closed) return;
-      this.slots[i] = this.spawn();
+      this.slots[i] = this.spawn(slot.ready ? streak + 1 : slot.quickCrashes);
     }, delay).unref();
     this.checkReload();
   }

@@ -113,4 +113,33 @@ describe('policy workers through a running gateway', () => {
     expect(gw.exited()).toBeUndefined();
     await gw.stop();
   }, 120_000);
+
+  it('a slot whose workers keep dying soon after they start is refilled after a doubling pause, not in a loop', async () => {
+    const gw = await startGatewayProcess(config(dir, 1), { env: { LOOPGATE_WORKER_CRASH: 'exit' } });
+    running.push(gw);
+    const r = CODECS.traces.decode(fixture, 'protobuf');
+    if (!r.ok) throw new Error(r.error);
+    const data = r.value as TracesData;
+    data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'loopgate-test-crash-worker';
+    const poison = CODECS.traces.encode(data, 'protobuf');
+    for (let crash = 0; crash < 3; crash++) {
+      const answer = await post(gw, poison);
+      expect(answer.status).toBe(503);
+      await answer.arrayBuffer();
+      // the replacement serves again before the next poison request reaches it
+      let next = await post(gw, fixture);
+      for (let i = 0; i < 100 && next.status === 503; i++) {
+        await next.arrayBuffer();
+        await new Promise((res) => setTimeout(res, 50));
+        next = await post(gw, fixture);
+      }
+      expect(next.status).toBe(200);
+      await next.arrayBuffer();
+    }
+    const pauses = gw.logs.filter((l) => l.msg.startsWith('policy worker stopped: replaced')).map((l) => (l as { restartInMs?: number }).restartInMs);
+    expect(pauses).toEqual([0, 100, 200]);
+    expect(gw.exited()).toBeUndefined();
+    await gw.stop();
+  }, 120_000);
 });
+
