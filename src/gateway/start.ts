@@ -31,7 +31,7 @@ import type { HandleRequest } from '../receiver/types.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { IntakeSwitch } from '../receiver/intake.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
-import { closeServer, listen } from '../telemetry/listen.js';
+import { closeServer, errorFields, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
 import { formatDiagnostic } from '../yaml/index.js';
@@ -153,6 +153,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       readiness: {
         notReadyReason: () => (shuttingDown ? 'shutting down' : receiverListening ? undefined : 'receiver not listening'),
       },
+      onAcceptError: (err) => logger.error({ err: errorFields(err) }, 'telemetry listener error'),
     }).catch((err: unknown) => {
       throw new StartupError([describeListenError('service.telemetry.metrics.address', config.service.metricsAddress, err)]);
     });
@@ -220,7 +221,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // the disk, so the FIN usually comes first. Half-open, the answer still goes out, then the socket
     // ends. (Node's http.Server reads this flag in its end-of-socket handler; @types/node omits it.)
     (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
-    const bound = await listen(server, config.receiver.endpoint, LISTEN_BACKLOG).catch((err: unknown) => {
+    const bound = await listen(server, config.receiver.endpoint, (err) => logger.error({ err: errorFields(err) }, 'OTLP/HTTP listener error'), LISTEN_BACKLOG).catch((err: unknown) => {
       throw new StartupError([describeListenError('receivers.otlp.protocols.http.endpoint', config.receiver.endpoint, err)]);
     });
     cleanups.push(async () => {

@@ -27,6 +27,7 @@ describe('telemetry server', () => {
     server = await startTelemetryServer({
       address: { host: '127.0.0.1', port: 0 },
       handleMetricsRequest: telemetry.handleMetricsRequest,
+      onAcceptError: () => {},
       readiness: { notReadyReason: () => undefined },
     });
     const body = await (await fetch(`${server.url}/metrics`)).text();
@@ -53,6 +54,7 @@ describe('telemetry server', () => {
     server = await startTelemetryServer({
       address: { host: '127.0.0.1', port: 0 },
       handleMetricsRequest: telemetry.handleMetricsRequest,
+      onAcceptError: () => {},
       readiness: { notReadyReason: () => reason },
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -18,6 +18,8 @@ export interface TelemetryServerOptions {
   address: HostPort;
   handleMetricsRequest(req: IncomingMessage, res: ServerResponse): void;
   readiness: Readiness;
+  /** An accept that failed once listening (EMFILE …); the server goes on. */
+  onAcceptError(err: NodeJS.ErrnoException): void;
 }
 
 export interface TelemetryServer {
@@ -51,7 +53,7 @@ export async function startTelemetryServer(options: TelemetryServerOptions): Pro
         return text(res, 404, 'not found\n');
     }
   });
-  const bound: AddressInfo = await listen(server, options.address);
+  const bound: AddressInfo = await listen(server, options.address, options.onAcceptError);
   return {
     url: `http://${formatHost(bound.address)}:${bound.port}`,
     close: () => closeServer(server),

@@ -34,8 +34,15 @@ export interface GatewayProcess {
 
 const STARTUP_MS = 60_000;
 
-export async function startGatewayProcess(configPath: string, options: { env?: Record<string, string> } = {}): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--config', configPath], {
+/**
+ * `fileLimit`: the child's limit of open file descriptors (RLIMIT_NOFILE, set by `ulimit -n` in a
+ * shell that then execs node, so the pid is the gateway's).
+ */
+export async function startGatewayProcess(configPath: string, options: { env?: Record<string, string>; fileLimit?: number } = {}): Promise<GatewayProcess> {
+  const args = ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--config', configPath];
+  const [command, argv] =
+    options.fileLimit === undefined ? [process.execPath, args] : ['/bin/sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child: ChildProcess = spawn(command, argv, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

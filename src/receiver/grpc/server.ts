@@ -29,6 +29,7 @@ import type { IntakeSwitch } from '../intake.js';
 import type { HandleRequest } from '../types.js';
 import { boundArrivingMessages, enforcePingPolicy, grpcServerOptions } from './connections.js';
 import { grpcAnswer, grpcAnswers, type GrpcAnswer } from './status.js';
+import { errorFields, listen as listenOn } from '../../telemetry/listen.js';
 
 export interface GrpcReceiverDeps {
   limits: {
@@ -174,17 +175,7 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
       net.maxConnections = connections.maxConnections;
       net.on('drop', () => metrics.connectionsClosed('grpc', 'max_connections'));
       listener = net;
-      return new Promise((resolve, reject) => {
-        net.once('error', reject);
-        net.listen({ host, port, backlog: LISTEN_BACKLOG }, () => {
-          net.off('error', reject);
-          // After listening, an accept can still fail (EMFILE when file descriptors run out): log it;
-          // unheard, the 'error' would take the process down.
-          net.on('error', (err: NodeJS.ErrnoException) => logger.error({ err: { name: err.name, message: err.message, code: err.code } }, 'gRPC listener error'));
-          const a = net.address();
-          resolve(typeof a === 'object' && a !== null ? a.port : port);
-        });
-      });
+      return listenOn(net, { host, port }, (err) => logger.error({ err: errorFields(err) }, 'gRPC listener error'), LISTEN_BACKLOG).then((a) => a.port);
     },
     close(deadlineMs: number): Promise<void> {
       return new Promise((resolve) => {
