@@ -19,6 +19,8 @@ export interface GatewayMetrics {
   requests(status: number, encoding: string, protocol?: 'http' | 'grpc'): void;
   /** A client connection the receiver closed for a bound: one past max_connections, or a gRPC client pinging too often. */
   connectionsClosed(protocol: 'http' | 'grpc', reason: ConnectionCloseReason): void;
+  /** A gRPC stream reset REFUSED_STREAM for a bound (the client retries it on a fresh stream). */
+  grpcStreamsRefused(reason: StreamRefusal): void;
   spansReceived(n: number, signal?: Signal): void;
   /**
    * Records of admitted requests that were not refused back to the client: the gateway now answers for
@@ -76,10 +78,13 @@ export interface QueueGauges {
 }
 
 export type ConnectionCloseReason = 'max_connections' | 'too_many_pings';
+/** inflight_budget: the message bytes still arriving on all streams would pass max_inflight_body_size. */
+export type StreamRefusal = 'inflight_budget';
 
 export const noopMetrics: GatewayMetrics = {
   requests() {},
   connectionsClosed() {},
+  grpcStreamsRefused() {},
   spansReceived() {},
   spansAccepted() {},
   spansRejected() {},

@@ -67,6 +67,7 @@ export function createTelemetry(): GatewayTelemetry {
   const requests = counter('loopgate_http_requests', 'OTLP/HTTP requests answered, by status and encoding');
   const grpcRequests = counter('loopgate_grpc_requests', 'OTLP/gRPC requests answered, by status code and method');
   const connectionsClosed = counter('loopgate_connections_closed', 'Client connections the receivers closed for a bound, by protocol and reason (max_connections, too_many_pings)');
+  const streamsRefused = counter('loopgate_grpc_streams_refused', 'OTLP/gRPC streams reset REFUSED_STREAM for a bound, by reason (inflight_budget); clients retry them');
   const reloads = counter('loopgate_policy_reloads', 'Policy loads and reloads, by outcome');
   const corrupt = counter('loopgate_queue_corrupt_records', 'Persistent queue: bad (corrupt) or cut-short (torn) records skipped');
   const replayedRecords = counter('loopgate_queue_replayed_records', 'Persistent queue: records replayed on start');
@@ -152,6 +153,9 @@ export function createTelemetry(): GatewayTelemetry {
     },
     connectionsClosed(protocol, reason) {
       connectionsClosed.add(1, attrs.get(`conn:${protocol}:${reason}`, () => ({ protocol, reason })));
+    },
+    grpcStreamsRefused(reason) {
+      streamsRefused.add(1, attrs.get(`refused:${reason}`, () => ({ reason })));
     },
     spansReceived(n: number, signal: Signal = 'traces') {
       if (n > 0) families[signal].received.add(n);

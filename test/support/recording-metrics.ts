@@ -2,7 +2,7 @@
  * A GatewayMetrics that records every call, so tests assert on counts ("nothing silently lost").
  */
 import type { Signal } from '../../src/otlp/signal.js';
-import type { ConnectionCloseReason, GatewayMetrics, QueueGauges, WorkerGauges } from '../../src/telemetry/metrics-types.js';
+import type { ConnectionCloseReason, GatewayMetrics, StreamRefusal, QueueGauges, WorkerGauges } from '../../src/telemetry/metrics-types.js';
 
 type Counter = Map<string, number>;
 
@@ -34,10 +34,14 @@ export class RecordingMetrics implements GatewayMetrics {
 
   /** Keyed `protocol|reason`. */
   readonly connectionsClosedBy: Counter = new Map();
+  readonly grpcStreamsRefusedBy: Counter = new Map();
 
   requests(): void {}
   connectionsClosed(protocol: 'http' | 'grpc', reason: ConnectionCloseReason): void {
     add(this.connectionsClosedBy, `${protocol}|${reason}`, 1);
+  }
+  grpcStreamsRefused(reason: StreamRefusal): void {
+    add(this.grpcStreamsRefusedBy, reason, 1);
   }
   spansReceived(n: number, signal?: Signal): void {
     add(this.received, 'all', n, signal);

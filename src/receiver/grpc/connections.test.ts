@@ -158,7 +158,7 @@ describe('gRPC receiver connection bounds', () => {
   it('messages still arriving hold at most the in-flight budget\'s size: a stream past it is reset REFUSED_STREAM (UNAVAILABLE, retried); a whole message still gets OK', async () => {
     // A budget of 1 MiB; two connections each announce a 900 KiB message and send 600 KiB of it, then
     // wait: whichever stream's frame comes second past the budget is reset, the other keeps its share.
-    const { address, port } = await start({});
+    const { address, port, metrics } = await start({});
     const open = async () => {
       const s = await rawSession(port);
       const st = s.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' });
@@ -173,6 +173,7 @@ describe('gRPC receiver connection bounds', () => {
     const refused = await Promise.race(streams.map((x) => x.closed));
     expect(refused.rstCode).toBe(h2.NGHTTP2_REFUSED_STREAM);
     expect(streams.filter((x) => x.st.closed)).toHaveLength(1);
+    expect(metrics.grpcStreamsRefusedBy.get('inflight_budget')).toBe(1);
     expect((await grpcExport(address, 'traces', body)).code).toBe(GrpcStatus.OK);
   });
 });

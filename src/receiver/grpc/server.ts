@@ -104,7 +104,10 @@ export function createGrpcReceiver(deps: GrpcReceiverDeps): GrpcReceiver {
       metrics.connectionsClosed('grpc', 'too_many_pings');
       logger.warn({ remote: session.socket?.remoteAddress }, 'gRPC client pinged too often (keepalive.enforcement_policy); connection closed with GOAWAY ENHANCE_YOUR_CALM');
     });
-    boundArrivingMessages(session, arriving, () => logger.debug({ remote: session.socket?.remoteAddress }, 'gRPC messages arriving hold the in-flight budget; stream refused (REFUSED_STREAM)'));
+    boundArrivingMessages(session, arriving, () => {
+      metrics.grpcStreamsRefused('inflight_budget');
+      logger.debug({ remote: session.socket?.remoteAddress }, 'gRPC messages arriving hold the in-flight budget; stream refused (REFUSED_STREAM)');
+    });
   });
   let listener: NetServer | undefined;
 
