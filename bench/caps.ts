@@ -14,9 +14,8 @@
  * Run: npm run bench:caps [-- --seconds 8 --rounds 3 --concurrency 8 --batch 100 --detectors all|none]
  * Prints numbers only; nothing here is asserted.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,8 @@ import { startGatewayProcess, sample, type GatewayProcess } from '../test/suppor
 import { findPeer } from '../test/support/peers.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { PRODUCERS, batchOf, loadProducer } from './support/producer-batches.js';
+import { cpuSecondsOf } from './support/proc.js';
+import { startBenchSink } from './support/sink.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,21 +60,6 @@ rules:
     when: { always: true }
     class: eval-only
 `;
-
-function startSink(): Promise<{ port: number; close: () => void }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, close: () => server.close() })));
-}
-
-/** utime+stime of a process, in seconds (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** A quantile of a Prometheus histogram's cumulative buckets (the bucket's upper bound). */
 function quantile(metrics: string, name: string, q: number): number {
@@ -130,15 +116,15 @@ async function run(gw: GatewayProcess, batches: Uint8Array[], redisPid: number |
   };
 
   await phase(WARMUP);
-  const cpu0 = cpuSeconds(gw.pid);
-  const redis0 = redisPid === undefined ? 0 : cpuSeconds(redisPid);
+  const cpu0 = cpuSecondsOf(gw.pid);
+  const redis0 = redisPid === undefined ? 0 : cpuSecondsOf(redisPid);
   const t0 = process.hrtime.bigint();
   accepted = 0;
   refused = 0;
   await phase(SECONDS);
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = cpuSeconds(gw.pid) - cpu0;
-  const redisCpu = redisPid === undefined ? 0 : cpuSeconds(redisPid) - redis0;
+  const cpu = cpuSecondsOf(gw.pid) - cpu0;
+  const redisCpu = redisPid === undefined ? 0 : cpuSecondsOf(redisPid) - redis0;
   agent.destroy();
   const metrics = await gw.metrics();
   const capped = sample(metrics, 'loopgate_spans_discarded_total{reason="cap_exceeded"}') + sample(metrics, 'loopgate_spans_discarded_total{reason="cap_store_unavailable"}');
@@ -164,7 +150,7 @@ async function main(): Promise<void> {
   const redisBin = findPeer('redisServer');
   if (!redisBin.found) throw new Error(`bench:caps needs redis-server: ${redisBin.reason}. Get it: bash scripts/peers.sh`);
   const redis = await startRedisServer(redisBin.path);
-  const sink = await startSink();
+  const sink = await startBenchSink();
   const producers = PRODUCERS.map(loadProducer);
   const batches = Array.from({ length: 64 }, (_, i) => encodeTracesProtobuf(batchOf(producers, BATCH, i * 7)));
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-caps-'));
@@ -176,7 +162,7 @@ async function main(): Promise<void> {
       [
         'receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }',
         'policy: policy.yaml',
-        `exporters: { otlphttp/sink: { endpoint: "http://127.0.0.1:${sink.port}" } }`,
+        `exporters: { otlphttp/sink: { endpoint: "${sink.url}" } }`,
         'routes: { eval-only: [otlphttp/sink] }',
         ...(store === 'redis' ? [`cap_store: { redis: { endpoint: "127.0.0.1:${redis.port}", timeout: 1s } }`] : []),
         'service: { telemetry: { metrics: { address: "127.0.0.1:0" }, logs: { level: info } } }',
@@ -199,7 +185,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    sink.close();
+    await sink.close();
     await redis.kill();
   }
 

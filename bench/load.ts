@@ -24,9 +24,8 @@
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +33,8 @@ import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { CODECS, encodeRequest, type Signal } from '../src/otlp/signal.js';
 import { LOG_PRODUCERS, PRODUCERS, batchOf, loadLogProducer, loadProducer, logBatchOf } from './support/producer-batches.js';
 import { freePort } from '../test/support/free-port.js';
+import { cpuSecondsOf, peakRssMiB } from './support/proc.js';
+import { startBenchSink } from './support/sink.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -67,37 +68,6 @@ const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
-
-function startSink(): Promise<{ port: number; requests: () => number; close: () => void }> {
-  let requests = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      requests++;
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        requests: () => requests,
-        close: () => server.close(),
-      }),
-    );
-  });
-}
-
-
-/** utime+stime in seconds and VmHWM in MiB from /proc (Linux). */
-function procStats(pid: number): { cpuSeconds: number; peakRssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of proc(5))
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-  return { cpuSeconds: ticks / 100, peakRssMiB: hwm ? Number(hwm[1]) / 1024 : NaN };
-}
 
 async function waitReady(url: string, deadlineMs: number): Promise<void> {
   while (Date.now() < deadlineMs) {
@@ -160,7 +130,7 @@ type Bodies = Record<BenchSignal, Uint8Array[]>;
 
 /** One fresh gateway with the queue `mode`; every signal × protocol phase against it. */
 async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: PhaseResult[]; notes: string[] }> {
-  const sink = await startSink();
+  const sink = await startBenchSink();
   const [port, grpcPort, telemetryPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'loopgate-bench-'));
   const configPath = path.join(dir, 'loopgate.yaml');
@@ -178,7 +148,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
       `policy: ${path.join(ROOT, args.policy!)}`,
       'exporters:',
       '  otlphttp/sink:',
-      `    endpoint: http://127.0.0.1:${sink.port}`,
+      `    endpoint: ${sink.url}`,
       '    encoding: protobuf',
       `    compression: ${args.compression}`,
       ...(mode === 'memory' ? [] : ['    sending_queue:', `      storage: ${path.join(dir, 'queue')}`, `      fsync: ${mode === 'fsync'}`]),
@@ -234,7 +204,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
         await new Promise((r) => setTimeout(r, 1000));
         stop = false;
 
-        const before = procStats(pid);
+        const before = cpuSecondsOf(pid);
         const exportedBefore = await exportedRecords(signal);
         const start = process.hrtime.bigint();
         accepted = 0;
@@ -244,7 +214,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
         stop = true;
         await Promise.all(run);
         const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-        const cpu = procStats(pid).cpuSeconds - before.cpuSeconds;
+        const cpu = cpuSecondsOf(pid) - before;
         const exported = (await exportedRecords(signal)) - exportedBefore;
         close();
         phases.push({ signal, protocol, elapsed, accepted, refused, exported, cpu });
@@ -253,7 +223,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
     }
 
     const text = await (await fetch(`http://127.0.0.1:${telemetryPort}/metrics`)).text();
-    notes.push(`peak RSS ${procStats(pid).peakRssMiB.toFixed(1)} MiB, ${sink.requests()} sink requests (merged batches)`);
+    notes.push(`peak RSS ${peakRssMiB(pid).toFixed(1)} MiB, ${sink.requests} sink requests (merged batches)`);
     if (mode !== 'memory') {
       const sum = /^loopgate_queue_fsync_duration_seconds_sum\{[^}]*\} ([\d.e-]+)$/m.exec(text);
       const count = /^loopgate_queue_fsync_duration_seconds_count\{[^}]*\} (\d+)$/m.exec(text);
@@ -269,7 +239,7 @@ async function runMode(mode: QueueMode, bodies: Bodies): Promise<{ phases: Phase
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
-    sink.close();
+    await sink.close();
   }
 }
 

@@ -37,6 +37,11 @@ export function groupPids(pgid: number): number[] {
   return out;
 }
 
+/** User + system CPU seconds one process has used (all its threads); 0 once it has exited. */
+export function cpuSecondsOf(pid: number): number {
+  return readStat(pid)?.cpuSeconds ?? 0;
+}
+
 /** User + system CPU seconds the group's live processes have used (threads included). */
 export function groupCpuSeconds(pgid: number): number {
   let total = 0;
