@@ -4,6 +4,7 @@ import type { DecodeLimits, Encoding } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapVerdict } from '../policy/caps.js';
 import type { PolicySource } from '../policy/compile.js';
+import type { SharedWordTable } from '../policy/detect/lexicon/word-table.js';
 import type { CapRequest, RequestContext } from '../policy/types.js';
 import type { StepOutcome } from './policy-step.js';
 
@@ -16,6 +17,8 @@ export interface WorkerInit {
   compress: CompressionPlan;
   /** The generations live when the worker starts, oldest first. */
   policies: { generation: number; sources: PolicySource[] }[];
+  /** The main thread's PERSON word table in shared memory, adopted instead of built (policy-worker-entry.ts). */
+  wordTable?: SharedWordTable;
 }
 
 export type ToWorker =

@@ -1,6 +1,7 @@
 /**
- * A policy worker thread (the entry of each worker of policy-workers.ts). It holds compiled policies
- * by generation and runs the policy step (policy-step.ts) for one request at a time:
+ * A policy worker thread (each worker of policy-workers.ts, imported by policy-worker-entry.ts once
+ * the shared word table is installed). It holds compiled policies by generation and runs the policy
+ * step (policy-step.ts) for one request at a time:
  *
  *   main → { t: 'policy', generation, sources }   compile; answer { t: 'policy', generation, version }
  *   main → { t: 'retire', below }                  forget generations older than `below`

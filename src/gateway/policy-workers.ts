@@ -55,6 +55,7 @@ import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
 import type { PolicySource } from '../policy/compile.js';
+import { sharedWordTable } from '../policy/detect/lexicon/lexicon.js';
 import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
@@ -195,12 +196,12 @@ const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAf
 const WORKER_FAILED: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'worker_failed' } };
 
 /**
- * The worker entry, beside this module: policy-worker.js in dist/. Run from sources (tests and benches
- * under tsx), the worker registers tsx's loader first and then imports policy-worker.ts.
+ * The worker entry, beside this module: policy-worker-entry.js in dist/. Run from sources (tests and
+ * benches under tsx), the worker registers tsx's loader first and then imports policy-worker-entry.ts.
  */
 function workerEntry(): { entry: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./policy-worker.js', import.meta.url), eval: false };
-  const ts = new URL('./policy-worker.ts', import.meta.url).href;
+  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./policy-worker-entry.js', import.meta.url), eval: false };
+  const ts = new URL('./policy-worker-entry.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   return { entry: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(ts)}); })`, eval: true };
 }
@@ -308,6 +309,8 @@ export class PolicyWorkers {
       plan: this.options.plan,
       compress: this.options.compress ?? {},
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
+      // One table for the process: each worker would otherwise hold its own (~3 MiB of cells, ~5 MiB of lexicon).
+      wordTable: sharedWordTable(),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const slot: Slot = { worker, ready: false, readyAt: 0, quickCrashes, loaded: new Set(), job: undefined, exited: false, lowered: false };
