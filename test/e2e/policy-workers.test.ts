@@ -48,6 +48,15 @@ function huge(bytes: number): Uint8Array {
   return CODECS.traces.encode(data, 'protobuf');
 }
 
+/** The fixture with the marker that makes a worker run with LOOPGATE_WORKER_CRASH crash on it. */
+function poison(): Uint8Array {
+  const r = CODECS.traces.decode(fixture, 'protobuf');
+  if (!r.ok) throw new Error(r.error);
+  const data = r.value as TracesData;
+  data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'loopgate-test-crash-worker';
+  return CODECS.traces.encode(data, 'protobuf');
+}
+
 const post = (gw: GatewayProcess, body: Uint8Array, extra: Record<string, string> = {}): Promise<Response> =>
   fetch(`${gw.receiverUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...extra }, body });
 
@@ -88,11 +97,7 @@ describe('policy workers through a running gateway', () => {
   it.each(['throw', 'exit', 'oom'])('a worker that crashes (%s) is replaced; its request gets 503 + Retry-After, the next one 200', async (mode) => {
     const gw = await startGatewayProcess(config(dir, 1), { env: { LOOPGATE_WORKER_CRASH: mode } });
     running.push(gw);
-    const r = CODECS.traces.decode(fixture, 'protobuf');
-    if (!r.ok) throw new Error(r.error);
-    const data = r.value as TracesData;
-    data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'loopgate-test-crash-worker';
-    const crash = await post(gw, CODECS.traces.encode(data, 'protobuf'));
+    const crash = await post(gw, poison());
     expect(crash.status).toBe(503);
     expect(crash.headers.get('retry-after')).toMatch(/^\d+$/);
     await crash.arrayBuffer();
@@ -117,13 +122,8 @@ describe('policy workers through a running gateway', () => {
   it('a slot whose workers keep dying soon after they start is refilled after a doubling pause, not in a loop', async () => {
     const gw = await startGatewayProcess(config(dir, 1), { env: { LOOPGATE_WORKER_CRASH: 'exit' } });
     running.push(gw);
-    const r = CODECS.traces.decode(fixture, 'protobuf');
-    if (!r.ok) throw new Error(r.error);
-    const data = r.value as TracesData;
-    data.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'loopgate-test-crash-worker';
-    const poison = CODECS.traces.encode(data, 'protobuf');
     for (let crash = 0; crash < 3; crash++) {
-      const answer = await post(gw, poison);
+      const answer = await post(gw, poison());
       expect(answer.status).toBe(503);
       await answer.arrayBuffer();
       // the replacement serves again before the next poison request reaches it

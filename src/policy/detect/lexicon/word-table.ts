@@ -132,7 +132,9 @@ export class WordTable {
   add(word: string, flags: number): void {
     if (this.sealed) throw new Error('word table: add after seal');
     if (word.length > MAX_WORD) throw new Error(`word table: '${word.slice(0, 16)}…' is longer than ${MAX_WORD}`);
-    const [h1, h2] = hashes(word, 0, word.length);
+    hashInto(word, 0, word.length);
+    const h1 = HASHED[0] as number;
+    const h2 = HASHED[1] as number;
     const at = this.find(h1, h2, word.length);
     if (at >= 0) {
       if (this.words.get(at) !== word) throw new Error(`word table: hash collision between '${this.words.get(at)}' and '${word}'`);
@@ -148,22 +150,17 @@ export class WordTable {
   /** Clears `flags` of `word` when it is in the table (while building: after seal() the cells may be shared). */
   remove(word: string, flags: number): void {
     if (this.sealed) throw new Error('word table: remove after seal');
-    const [h1, h2] = hashes(word, 0, word.length);
+    hashInto(word, 0, word.length);
+    const h1 = HASHED[0] as number;
+    const h2 = HASHED[1] as number;
     const at = this.find(h1, h2, word.length);
     if (at >= 0) this.cells[at + 2] = (this.cells[at + 2] as number) & ~(flags << 8);
   }
 
   /** Flags of `text[start, end)` folded, or 0 when it is not in the table. */
   probe(text: string, start: number, end: number): number {
-    // hashed inline rather than through hashes(): a probe allocates nothing
-    let h1 = SEED1;
-    let h2 = SEED2;
-    for (let i = start; i < end; i++) {
-      const c = fold(text.charCodeAt(i));
-      h1 = hashStep1(h1, c);
-      h2 = hashStep2(h2, c);
-    }
-    return this.probeHashed(h1, h2, end - start);
+    hashInto(text, start, end);
+    return this.probeHashed(HASHED[0] as number, HASHED[1] as number, end - start);
   }
 
   /** `probe` with the word's hashes computed by the caller (hashStep1/hashStep2 over its folded code units from the seeds). */
@@ -243,7 +240,11 @@ function sharedCells(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
 }
 
-function hashes(text: string, start: number, end: number): [number, number] {
+/** h1 and h2 of the last hashInto: written in place, so hashing a word allocates nothing. */
+const HASHED = new Int32Array(2);
+
+/** Both hashes of `text[start, end)` folded, into HASHED. */
+function hashInto(text: string, start: number, end: number): void {
   let h1 = SEED1;
   let h2 = SEED2;
   for (let i = start; i < end; i++) {
@@ -251,5 +252,6 @@ function hashes(text: string, start: number, end: number): [number, number] {
     h1 = hashStep1(h1, c);
     h2 = hashStep2(h2, c);
   }
-  return [h1 | 0, h2 | 0];
+  HASHED[0] = h1;
+  HASHED[1] = h2;
 }
