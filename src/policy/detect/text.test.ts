@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { wordsAlternation } from './text.js';
+import { countDigits, digitsOf, wordsAlternation } from './text.js';
 
 describe('wordsAlternation', () => {
   const words = ['pass', 'passord', 'pat', 'pin', 'token', 'top', 'key', 'a.b', 'x-y', 'hasło', 'haslo'];
@@ -31,5 +31,18 @@ describe('wordsAlternation', () => {
     fc.assert(fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => factored.test(text) === flat.test(text)), {
       numRuns: Number(process.env.FUZZ_RUNS ?? 200),
     });
+  });
+});
+
+describe('countDigits', () => {
+  it.each([
+    ['', 0],
+    ['2024', 4],
+    ['+1 (415) 555-0100', 11],
+    ['٣٤٥', 0], // Arabic-Indic digits are not ASCII digits
+    ['x863', 3],
+  ])('%j has %i ASCII digits, as many as digitsOf keeps', (s, n) => {
+    expect(countDigits(s)).toBe(n);
+    expect(digitsOf(s).length).toBe(n);
   });
 });

@@ -74,6 +74,13 @@ export function charClassCount(s: string): number {
   return lower + upper + digit + other;
 }
 
+/** How many ASCII digits `s` has: digitsOf(s).length without building the string. */
+export function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (isDigitCode(s.charCodeAt(i))) n++;
+  return n;
+}
+
 /** The ASCII digits of `s`, separators dropped. */
 export function digitsOf(s: string): string {
   let out = '';

@@ -17,7 +17,7 @@
  * ticket or other reference are rejected before any parsing.
  */
 import { regexDetector } from '../regex-detector.js';
-import { contextBefore, digitsOf } from '../text.js';
+import { contextBefore, countDigits, digitsOf } from '../text.js';
 import { possibleInternational, validNational } from './phone-plan.js';
 
 const CANDIDATE =
@@ -129,15 +129,6 @@ function stripTrunkAfterCountry(raw: string, digits: string): string {
   return before + digits.slice(before.length + 1);
 }
 
-function digitCount(raw: string): number {
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
-  }
-  return n;
-}
-
 /** `tel:`, `callto:` and `sms:` URIs carry the number right after the scheme. */
 const URI_SCHEME = /(?:tel|callto|sms|facetime):$/i;
 
@@ -151,7 +142,7 @@ export const phoneDetector = regexDetector({
     // most candidates are short numbers ("3 items", "2024"); with fewer than six digits
     // isPhoneCandidate rejects every one (nanpAny needs ten, shortLocal six, the rest seven), so they
     // are dropped here before it slices and tests the text around them
-    if (digitCount(m[0]) < 6) return false;
+    if (countDigits(m[0]) < 6) return false;
     if (text.charCodeAt(m.index - 1) === 58 /* : */ && !URI_SCHEME.test(text.slice(Math.max(0, m.index - 9), m.index))) {
       // after ':' only a URI scheme or a "label: value" (a space would precede the value) is a phone
       if (m[0].charCodeAt(0) !== 43) return false;
