@@ -57,6 +57,16 @@ function poison(): Uint8Array {
   return CODECS.traces.encode(data, 'protobuf');
 }
 
+/** Sends `body` until it is not 503 busy (for up to `maxMs`, `pauseMs` between tries), as a retrying client does; the last status. */
+async function resendUntilAdmitted(gw: GatewayProcess, body: Uint8Array, pauseMs: number, maxMs: number): Promise<number> {
+  for (let waited = 0; ; waited += pauseMs) {
+    const res = await post(gw, body);
+    await res.arrayBuffer();
+    if (res.status !== 503 || waited >= maxMs) return res.status;
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+}
+
 const post = (gw: GatewayProcess, body: Uint8Array, extra: Record<string, string> = {}): Promise<Response> =>
   fetch(`${gw.receiverUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...extra }, body });
 
@@ -102,13 +112,7 @@ describe('policy workers through a running gateway', () => {
     expect(crash.headers.get('retry-after')).toMatch(/^\d+$/);
     await crash.arrayBuffer();
     // The one worker was replaced: the next request (the client's resend of other data) is admitted.
-    let next = await post(gw, fixture);
-    for (let i = 0; i < 50 && next.status === 503; i++) {
-      await next.arrayBuffer();
-      await new Promise((res) => setTimeout(res, 200));
-      next = await post(gw, fixture);
-    }
-    expect(next.status).toBe(200);
+    expect(await resendUntilAdmitted(gw, fixture, 200, 10_000)).toBe(200);
     expect(gw.logs.some((l) => l.msg.startsWith('policy worker stopped: replaced'))).toBe(true);
     // The crash is counted on the metrics endpoint, beside the pool's state (the replacement is idle).
     const metrics = await (await fetch(`${gw.telemetryUrl}/metrics`)).text();
@@ -127,14 +131,7 @@ describe('policy workers through a running gateway', () => {
       expect(answer.status).toBe(503);
       await answer.arrayBuffer();
       // the replacement serves again before the next poison request reaches it
-      let next = await post(gw, fixture);
-      for (let i = 0; i < 100 && next.status === 503; i++) {
-        await next.arrayBuffer();
-        await new Promise((res) => setTimeout(res, 50));
-        next = await post(gw, fixture);
-      }
-      expect(next.status).toBe(200);
-      await next.arrayBuffer();
+      expect(await resendUntilAdmitted(gw, fixture, 50, 5_000)).toBe(200);
     }
     const pauses = gw.logs.filter((l) => l.msg.startsWith('policy worker stopped: replaced')).map((l) => (l as { restartInMs?: number }).restartInMs);
     expect(pauses).toEqual([0, 100, 200]);
