@@ -23,6 +23,8 @@ export interface SignalConfig {
   readonly aliases: ReadonlyMap<string, SignalKind>;
   readonly highIntent: ReadonlySet<SignalKind>;
   readonly minEditSize: number;
+  /** Every attribute key readAttributes looks at: one set lookup per attribute finds them all. */
+  readonly signalKeys: ReadonlySet<string>;
 }
 
 export interface Signals {
@@ -76,12 +78,15 @@ export function compileSignalConfig(spec: {
 } = {}): SignalConfig {
   const aliases = new Map<string, SignalKind>(Object.entries(DEFAULT_ALIASES));
   for (const [k, v] of Object.entries(spec.aliases ?? {})) aliases.set(k.toLowerCase(), v);
+  const kindKeys = [...DEFAULT_KIND_KEYS, ...(spec.kind_attributes ?? [])];
+  const reasonKeys = [...DEFAULT_REASON_KEYS, ...(spec.reason_attributes ?? [])];
   return {
-    kindKeys: [...DEFAULT_KIND_KEYS, ...(spec.kind_attributes ?? [])],
-    reasonKeys: [...DEFAULT_REASON_KEYS, ...(spec.reason_attributes ?? [])],
+    kindKeys,
+    reasonKeys,
     aliases,
     highIntent: new Set(spec.high_intent ?? DEFAULT_HIGH_INTENT),
     minEditSize: spec.min_edit_size ?? 1,
+    signalKeys: new Set([...kindKeys, ...reasonKeys, ...DIFF_KEYS, ...RETRY_COUNT_KEYS, ...RETRY_FLAG_KEYS, ...REGENERATE_FLAG_KEYS]),
   };
 }
 
@@ -117,32 +122,43 @@ function addReason(acc: Acc, value: string): void {
   (acc.reasons ??= new Set()).add(r);
 }
 
+/**
+ * One pass over the attributes picks out the signal keys (most spans carry none, and then nothing
+ * else runs); the keys are then read in the order of their lists, the last occurrence of a repeated
+ * key winning, as getAttribute would answer. Looking each of the ~20 keys up with getAttribute
+ * compared every key with every attribute of every span.
+ */
 function readAttributes(attrs: readonly KeyValue[], cfg: SignalConfig, acc: Acc): void {
-  if (attrs.length === 0) return;
+  let found: Map<string, AnyValue> | undefined;
+  for (let i = 0; i < attrs.length; i++) {
+    const kv = attrs[i]!;
+    if (cfg.signalKeys.has(kv.key)) (found ??= new Map()).set(kv.key, kv.value);
+  }
+  if (found === undefined) return;
   for (const key of cfg.kindKeys) {
-    const v = getAttribute(attrs, key);
+    const v = found.get(key);
     if (v?.kind === 'string') {
       const k = cfg.aliases.get(normalise(v.value)) ?? (SIGNAL_KINDS as readonly string[]).find((x) => x === normalise(v.value));
       if (k !== undefined) addKind(acc, k as SignalKind);
     }
   }
   for (const key of cfg.reasonKeys) {
-    const v = getAttribute(attrs, key);
+    const v = found.get(key);
     if (v?.kind === 'string' && v.value !== '') addReason(acc, v.value);
   }
   for (const key of DIFF_KEYS) {
-    const n = asNumber(getAttribute(attrs, key));
+    const n = asNumber(found.get(key));
     if (n !== undefined) {
       addKind(acc, 'user_edit');
       if (n > acc.diffSize) acc.diffSize = n;
     }
   }
   for (const key of RETRY_COUNT_KEYS) {
-    const n = asNumber(getAttribute(attrs, key));
+    const n = asNumber(found.get(key));
     if (n !== undefined && n > 0) addKind(acc, 'retry');
   }
-  for (const key of RETRY_FLAG_KEYS) if (isTrue(getAttribute(attrs, key))) addKind(acc, 'retry');
-  for (const key of REGENERATE_FLAG_KEYS) if (isTrue(getAttribute(attrs, key))) addKind(acc, 'regenerate');
+  for (const key of RETRY_FLAG_KEYS) if (isTrue(found.get(key))) addKind(acc, 'retry');
+  for (const key of REGENERATE_FLAG_KEYS) if (isTrue(found.get(key))) addKind(acc, 'regenerate');
 }
 
 /**
