@@ -9,19 +9,34 @@
  * samples taken after a JIT warm-up, with the range of the samples. Times are CPU time of this process
  * (process.cpuUsage), which other work on a shared machine disturbs less than wall time. Prints
  * numbers; asserts nothing.
+ *
+ * Two builds side by side: `--against <dist>` (another build's compiled output, e.g. a worktree of an
+ * older commit after `npm run build`) loads that build's scanner into this process too, and times the
+ * corpus-shaped warm workload on both in alternating samples. Each pair of neighbouring samples sees
+ * the same machine state, so the median of the pairs' ratios is steadier than two separate runs on a
+ * noisy machine (whose speed drifts by ±20% from one minute to the next).
+ *   node --import tsx bench/detect.ts --against /path/to/old/dist [corpus.jsonl]
  */
 import { readFileSync } from 'node:fs';
+import path_ from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
+import type { Scanner } from '../src/policy/detect/types.js';
 import { parseCorpus } from '../src/policy/detect/corpus-eval.js';
 import { clearPhoneCache } from '../src/policy/detect/detectors/phone-plan.js';
 import { PII_DEV_CORPUS } from '../test/support/fixture-paths.js';
 import { mulberry32 } from '../test/support/rng.js';
 import { prose } from './support/prose.js';
 
-const path = process.argv[2] ?? PII_DEV_CORPUS;
+const argv = process.argv.slice(2);
+const againstAt = argv.indexOf('--against');
+const against = againstAt >= 0 ? argv.splice(againstAt, 2)[1] : undefined;
+if (againstAt >= 0 && against === undefined) throw new Error('--against needs the other build\'s dist directory');
+const path = argv[0] ?? PII_DEV_CORPUS;
 // every round scans the same values: without memoMaxLength 0 the memo of clean short strings would
 // answer for the detectors on the second round
-const scanner = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
+const NO_MEMO = { memoMaxLength: 0 };
+const scanner = createScanner(builtinDetectors('all'), NO_MEMO);
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -29,14 +44,14 @@ function cpuMs(): number {
 }
 
 /** One timed sample: whole rounds over `values` for at least `minMs`; MB/s and findings per round. */
-function sample(values: readonly string[], bytes: number, cold: boolean, minMs: number): { mbPerSec: number; usPerValue: number; findings: number } {
+function sample(values: readonly string[], bytes: number, cold: boolean, minMs: number, using: Scanner = scanner): { mbPerSec: number; usPerValue: number; findings: number } {
   let rounds = 0;
   let findings = 0;
   const t0 = cpuMs();
   let elapsed = 0;
   do {
     if (cold) clearPhoneCache();
-    for (const v of values) findings += scanner.scan(v).length;
+    for (const v of values) findings += using.scan(v).length;
     rounds++;
     elapsed = cpuMs() - t0;
   } while (elapsed < minMs);
@@ -79,3 +94,43 @@ measure('corpus-shaped texts, warm', corpus, false);
 measure('corpus texts as escaped JSON, cold', jsonEscaped, true);
 measure('clean prose, 200–600 chars', cleanShort, true);
 measure('clean prose, 32 KB values', cleanLong, true);
+
+/**
+ * This build against another, alternating samples of the corpus-shaped warm workload (both JIT-warmed
+ * first); prints each build's median MB/s with its range and the median ratio of neighbouring pairs.
+ */
+async function sideBySide(dist: string, values: readonly string[], pairs = 15): Promise<void> {
+  const other = (await import(pathToFileURL(path_.resolve(dist, 'policy/detect/index.js')).href)) as typeof import('../src/policy/detect/index.js');
+  const theirs = other.createScanner(other.builtinDetectors('all'), NO_MEMO);
+  const bytes = values.reduce((a, v) => a + Buffer.byteLength(v), 0);
+  sample(values, bytes, false, 1000);
+  sample(values, bytes, false, 1000, theirs);
+  const ours: number[] = [];
+  const old: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    // alternate which goes first, so neither build always runs right after the other's garbage
+    const timeOurs = () => sample(values, bytes, false, 400).mbPerSec;
+    const timeTheirs = () => sample(values, bytes, false, 400, theirs).mbPerSec;
+    let mine: number;
+    let theirsMbPerSec: number;
+    if (i % 2 === 0) {
+      mine = timeOurs();
+      theirsMbPerSec = timeTheirs();
+    } else {
+      theirsMbPerSec = timeTheirs();
+      mine = timeOurs();
+    }
+    ours.push(mine);
+    old.push(theirsMbPerSec);
+    ratios.push(mine / theirsMbPerSec);
+  }
+  const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+  console.log(`\nside by side, corpus-shaped warm, ${pairs} alternating pairs of samples`);
+  console.log(`  this build   ${mid(ours).toFixed(1)} MB/s (${range(ours)})`);
+  console.log(`  ${dist}   ${mid(old).toFixed(1)} MB/s (${range(old)})`);
+  console.log(`  ratio this / other: median ${mid(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`);
+}
+
+if (against !== undefined) await sideBySide(against, corpus);
