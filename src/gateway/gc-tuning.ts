@@ -1,0 +1,33 @@
+/**
+ * How the gateway process has V8 collect its old generation: in one atomic pause instead of
+ * incrementally, unless Node's command line chose.
+ *
+ * Why: under load the main thread (sockets, admission, queues, export) holds ~27 MiB of live heap and
+ * allocates ~9 MB/s of short-lived request objects. With incremental marking V8 starts a marking
+ * cycle every 300–500 ms for it, each of which marks the whole live heap to free ~3 MiB: 16–29 full
+ * collections per 12 s, 6.5–7.8% of a core (`--trace-gc`, bench/vs-collector.ts load, 1 worker). With
+ * atomic marking the same load takes 1–3 full collections (0.9–1.8% of a core), each a pause of
+ * ~45 ms on a slow 2-core machine, and the gateway did 9–11% more spans per CPU-second side by side
+ * (README, "Speed"). The policy workers, whose heaps are mostly young objects, rarely run a full
+ * collection either way. The cost is that pause: a request arriving during it waits for it.
+ *
+ * V8 flags are process-wide and this one is read each time V8 decides whether to start marking, so
+ * setting it at start-up (before the heap has grown) applies to the main thread and to every policy
+ * worker started after. `node --incremental-marking dist/cli/main.js serve` (or NODE_OPTIONS) keeps
+ * V8's default: a deployment that prefers short pauses over CPU chooses so on the command line.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+const MARKING_FLAG = /^--(?:no-)?incremental[-_]marking(?:=|$)/;
+
+/** Whether Node's command line or NODE_OPTIONS already says how to mark: then it is left as chosen. */
+export function choosesIncrementalMarking(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  return execArgv.some((a) => MARKING_FLAG.test(a)) || (nodeOptions ?? '').split(/\s+/).some((a) => MARKING_FLAG.test(a));
+}
+
+/** Turns incremental marking off unless the command line chose; returns whether it did. */
+export function preferAtomicMarking(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS): boolean {
+  if (choosesIncrementalMarking(execArgv, nodeOptions)) return false;
+  setFlagsFromString('--no-incremental-marking');
+  return true;
+}
