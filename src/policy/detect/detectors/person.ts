@@ -788,7 +788,10 @@ function findRepeats(text: string, n: number, out: Found[]): void {
 // ---------------------------------------------------------------------------------------------------
 // Name-valued keys: `"author": "…"`, `customer=…`, `<name>…</name>`, `Signed-off-by: …`, CSV columns
 
-const KEY_CHARS = /[A-Za-z0-9_\-.]/;
+/** A code unit of a key: ASCII letter, digit, '_', '-' or '.' (code units, not a regex on one-character strings). */
+function isKeyChar(c: number): boolean {
+  return (c < 128 && ASCII[c] !== 0) || isDigit(c) || c === 95 || c === 45 || c === 46;
+}
 
 /** 1: person key (author, customer, first_name); 2: generic `name`; 3: needs a listed name (from, to, user); 0: none. */
 function keyKind(text: string, keyStart: number, keyEnd: number, table: WordTable): number {
@@ -923,23 +926,40 @@ function keyLike(text: string, k: number): boolean {
 
 /** `key: value`, `key=value`, `"key": "value"`, `<key>value</key>`: only after words that can end a name key. */
 function findKeyed(text: string, n: number, out: Found[], table: WordTable, hints: ScanHints | undefined): void {
-  // every key is followed by ':', '=' or '>' (below); three indexOf calls are cheaper than a test per word
-  if (text.indexOf(':') < 0 && text.indexOf('=') < 0 && text.indexOf('>') < 0) return;
+  // every key is followed by ':', '=' or '>' (below), and texts hold far fewer of them than words
+  // (a fifth in the dev corpus): walk the separators in text order, each to the one word that can be
+  // its key, instead of testing every word
+  let colon = text.indexOf(':');
+  let equals = text.indexOf('=');
+  let angle = text.indexOf('>');
   const len = text.length;
-  for (let t = 0; t < n; t++) {
+  /** The last word ending at or before the separator (separators come in order, so it only moves on). */
+  let t = 0;
+  for (;;) {
+    let sep = colon;
+    if (sep < 0 || (equals >= 0 && equals < sep)) sep = equals;
+    if (sep < 0 || (angle >= 0 && angle < sep)) sep = angle;
+    if (sep < 0) return;
+    if (sep === colon) colon = text.indexOf(':', sep + 1);
+    else if (sep === equals) equals = text.indexOf('=', sep + 1);
+    else angle = text.indexOf('>', sep + 1);
+    while (t + 1 < n && (tE[t + 1] as number) <= sep) t++;
+    // no word can span a separator; only an optional quote and spaces may stand between key and separator
+    if ((tE[t] as number) > sep || sep - (tE[t] as number) > 4) continue;
     if (tShape[t] === CJK || !keyLike(text, t)) continue;
-    // the separator: after an optional closing quote and a few spaces
+    // the separator: after an optional closing quote and a few spaces. When that is not `sep` but an
+    // earlier separator, the word was taken there already.
     let p = tE[t] as number;
     const q0 = text.charCodeAt(p);
     if (q0 === 34 || q0 === 39) p++;
     while (p < len && text.charCodeAt(p) === 32 && p - (tE[t] as number) < 4) p++;
+    if (p !== sep) continue;
     const c = text.charCodeAt(p);
-    if (c !== 58 && c !== 61 && c !== 62) continue;
     if (c === 58 && text.charCodeAt(p + 1) === 47) continue; // "://"
     // the key, leftwards from the word's end
     const keyEnd = tE[t] as number;
     let k = keyEnd - 1;
-    while (k >= 0 && keyEnd - k <= 40 && KEY_CHARS.test(text[k] as string)) k--;
+    while (k >= 0 && keyEnd - k <= 40 && isKeyChar(text.charCodeAt(k))) k--;
     const keyStart = k + 1;
     if (keyEnd - keyStart < 2) continue;
     if (c === 62 && text.charCodeAt(keyStart - 1) !== 60) continue; // only a bare `<element>`
