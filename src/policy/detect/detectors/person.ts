@@ -769,20 +769,37 @@ function findRepeats(text: string, n: number, out: Found[]): void {
   let seen: Set<string> | undefined;
   /** Lower-cased forms of found words that are listed names, for the same name in lower case ("(priya)"). */
   let folded: Set<string> | undefined;
+  // one bit per (length, first code unit) of the words in each set: most other words of the text
+  // miss both, and are rejected before they are sliced into a string to look up
+  let seenBits = 0;
+  let foldedBits = 0;
   for (let k = 0; k < n; k++) {
     if (tUsed[k] !== 1 || (tE[k] as number) - (tS[k] as number) < 2 || tShape[k] === LOWER || tShape[k] === CJK) continue;
     const w = text.slice(tS[k], tE[k]);
     (seen ??= new Set()).add(w);
-    if (((tF[k] as number) & NAME) !== 0 && ((tF[k] as number) & AMBIGUOUS) === 0) (folded ??= new Set()).add(w.toLowerCase());
+    seenBits |= repeatBit(w.length, w.charCodeAt(0));
+    if (((tF[k] as number) & NAME) !== 0 && ((tF[k] as number) & AMBIGUOUS) === 0) {
+      const l = w.toLowerCase();
+      (folded ??= new Set()).add(l);
+      foldedBits |= repeatBit(l.length, l.charCodeAt(0));
+    }
   }
   if (seen === undefined) return;
   for (let k = 0; k < n; k++) {
     if (tUsed[k] === 1 || tShape[k] === CJK) continue;
-    if (tShape[k] === LOWER && (folded === undefined || ((tF[k] as number) & NAME) === 0)) continue;
-    if (!isolated(text, tS[k] as number, tE[k] as number)) continue;
-    const w = text.slice(tS[k], tE[k]);
-    if (tShape[k] === LOWER ? folded?.has(w) === true : seen.has(w)) push(out, text, k, k);
+    const lower = tShape[k] === LOWER;
+    if (lower && (folded === undefined || ((tF[k] as number) & NAME) === 0)) continue;
+    const s = tS[k] as number;
+    if ((repeatBit((tE[k] as number) - s, text.charCodeAt(s)) & (lower ? foldedBits : seenBits)) === 0) continue;
+    if (!isolated(text, s, tE[k] as number)) continue;
+    const w = text.slice(s, tE[k]);
+    if (lower ? folded?.has(w) === true : seen.has(w)) push(out, text, k, k);
   }
+}
+
+/** findRepeats' filter bit of a word of length `len` starting with code unit `c0`. */
+function repeatBit(len: number, c0: number): number {
+  return 1 << ((len * 7 + c0) & 31);
 }
 
 // ---------------------------------------------------------------------------------------------------
