@@ -629,12 +629,31 @@ function ampersandFirm(text: string, i: number, j: number): boolean {
   return after || before;
 }
 
+/**
+ * Each pair of COMPANY_PAIRS as its two words' lengths and first letters (pairShape), so most chains
+ * are rejected before their words are joined into a string to look up. Lower-casing keeps a word's
+ * length but for İ (two code units), which no pair holds; a word starting outside ASCII skips this test.
+ */
+const COMPANY_PAIR_SHAPES = new Set<number>();
+for (const pair of COMPANY_PAIRS) {
+  const space = pair.indexOf(' ');
+  COMPANY_PAIR_SHAPES.add(pairShape(space, pair.length - space - 1, pair.charCodeAt(0), pair.charCodeAt(space + 1)));
+}
+
+/** Lengths `a`, `b` (below 32) and lower-case ASCII first letters `c`, `d` of two words, as one integer. */
+function pairShape(a: number, b: number, c: number, d: number): number {
+  return ((a * 32 + b) * 128 + c) * 128 + d;
+}
+
 function companyPair(text: string, i: number): boolean {
   const k = i + 1;
   if (k >= tokenCount || tShape[i] === CJK) return false;
   const a = (tE[i] as number) - (tS[i] as number);
   const b = (tE[k] as number) - (tS[k] as number);
   if (a < 2 || b < 2 || a + b > 24) return false;
+  const c = text.charCodeAt(tS[i] as number);
+  const d = text.charCodeAt(tS[k] as number);
+  if (c < 128 && d < 128 && !COMPANY_PAIR_SHAPES.has(pairShape(a, b, c | 32, d | 32))) return false;
   return COMPANY_PAIRS.has(`${text.slice(tS[i], tE[i])} ${text.slice(tS[k], tE[k])}`.toLowerCase());
 }
 
