@@ -1015,6 +1015,9 @@ function findKeyed(text: string, n: number, out: Found[], table: WordTable, hint
   }
 }
 
+/** Cell separators of a header line, in the order they are tried: CSV, TSV, semicolons, Markdown. */
+const COLUMN_SEPARATORS = [',', '\t', ';', '|'];
+
 /** CSV / TSV / Markdown tables: the cells under a person-name header. */
 function findColumns(text: string, n: number, out: Found[], table: WordTable, hints: ScanHints | undefined): void {
   const nl = text.indexOf('\n');
@@ -1031,8 +1034,9 @@ function findColumns(text: string, n: number, out: Found[], table: WordTable, hi
     if (columns === undefined) {
       // a header: a short line of separated cells, one of which is a person key
       const line = lineEnd - lineStart <= 300 ? text.slice(lineStart, lineEnd) : '';
-      for (const s of [44, 9, 59, 124]) {
-        if (!line.includes(String.fromCharCode(s))) continue;
+      for (let x = 0; x < COLUMN_SEPARATORS.length; x++) {
+        if (!line.includes(COLUMN_SEPARATORS[x] as string)) continue;
+        const s = (COLUMN_SEPARATORS[x] as string).charCodeAt(0);
         const cells = cellsOf(text, lineStart, lineEnd, s);
         const ks = cells.map(([a, b]) => {
           let x = a;
