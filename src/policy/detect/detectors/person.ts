@@ -52,8 +52,10 @@ import {
   hashStep1,
   hashStep2,
   isUpper,
-  isSyllableCode,
   MAX_SYLLABLE,
+  SYLLABLE_CODE,
+  SYLLABLE_PREFIX,
+  syllableCode,
   syllableDigit,
   wordTable,
   type WordTable,
@@ -247,7 +249,8 @@ function syllableName(text: string, start: number, end: number): boolean {
 
 /**
  * Whether text[from, end) splits into syllables, at most three parts in all, at least two; longer
- * syllables are tried first. The prefixes of `from` are coded in one pass (isSyllableCode).
+ * syllables are tried first. The prefixes of `from` are coded in one pass (syllableCode), only while
+ * they begin a syllable.
  */
 function splitSyllables(text: string, from: number, end: number, parts: number): boolean {
   if (from === end) return parts >= 2;
@@ -260,7 +263,9 @@ function splitSyllables(text: string, from: number, end: number, parts: number):
     const d = syllableDigit(fold(text.charCodeAt(from + l - 1)));
     if (d === 0) break;
     code = code * 28 + d;
-    if (isSyllableCode(code)) lengths |= 1 << l;
+    const kind = syllableCode(code);
+    if ((kind & SYLLABLE_CODE) !== 0) lengths |= 1 << l;
+    if ((kind & SYLLABLE_PREFIX) === 0) break; // no syllable starts with these letters and goes on
   }
   for (let l = last; l >= 1; l--) {
     if ((lengths & (1 << l)) !== 0 && splitSyllables(text, from + l, end, parts + 1)) return true;

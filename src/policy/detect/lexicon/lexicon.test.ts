@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON, FIRST, LAST, SYLLABLE, WordTable, fold, isSyllableCode, syllableDigit, wordTable } from './lexicon.js';
+import { COMMON, FIRST, LAST, SYLLABLE, WordTable, fold, isSyllableCode, SYLLABLE_PREFIX, syllableCode, syllableDigit, wordTable } from './lexicon.js';
 import { NAME_SYLLABLES } from './words.js';
 
 describe('WordTable', () => {
@@ -74,5 +74,10 @@ describe('WordTable', () => {
       const flagged = (t.probe(w, 0, w.length) & SYLLABLE) !== 0;
       expect(code(w) >= 0 && isSyllableCode(code(w)), w).toBe(flagged);
     }
+    // a split stops extending a prefix that no syllable goes on from: each shorter start must say so
+    for (const w of syllables) {
+      for (let l = 1; l < w.length; l++) expect(syllableCode(code(w.slice(0, l))) & SYLLABLE_PREFIX, w.slice(0, l)).toBe(SYLLABLE_PREFIX);
+    }
+    expect(syllableCode(code('zz'))).toBe(0);
   });
 });
