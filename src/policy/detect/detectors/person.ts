@@ -169,7 +169,7 @@ function tokenize(text: string, table: WordTable): number {
           if (c < 128) {
             const a = ASCII[c] as number;
             if (a === 0) break;
-            if (a === 1) lower++;
+            lower += a & 1; // 1 for a lower-case letter, without a branch
             h1 = hashStep1(h1, c | 32);
             h2 = hashStep2(h2, c | 32);
           } else {
@@ -182,10 +182,12 @@ function tokenize(text: string, table: WordTable): number {
           }
           i++;
         }
+        // most words end at a space or punctuation that joins nothing
+        if (c !== 39 && c !== 0x2019 && c !== 45) break;
         // a possessive ending is not part of the word: "Acme Bank's" is Acme Bank, "Priya’s" Priya
         if ((c === 39 || c === 0x2019) && i + 1 < len && (text.charCodeAt(i + 1) | 32) === 115 && (i + 2 >= len || letterKind(text.charCodeAt(i + 2)) === 0)) break;
         // inner apostrophe or hyphen between letters: O'Brien, Jean-Luc, Al-Hassan
-        if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < len) {
+        if (i + 1 < len) {
           const k = letterKind(text.charCodeAt(i + 1));
           if (k === 1 || k === 2) {
             const j = c === 0x2019 ? 39 : c;
@@ -202,7 +204,6 @@ function tokenize(text: string, table: WordTable): number {
     if (n >= cap) ensure(n);
     tS[n] = start;
     tE[n] = i;
-    tUsed[n] = 0;
     if (kind === 3) {
       tShape[n] = CJK;
       tF[n] = 0;
@@ -217,8 +218,10 @@ function tokenize(text: string, table: WordTable): number {
       tF[n] = f;
     }
     n++;
-    if (i + 1 < len && (text.charCodeAt(i) === 39 || text.charCodeAt(i) === 0x2019) && (text.charCodeAt(i + 1) | 32) === 115 && kind !== 3) i += 2;
+    // c is text[i] here whenever i < len (the letter loop stopped on it)
+    if (kind !== 3 && i + 1 < len && (c === 39 || c === 0x2019) && (text.charCodeAt(i + 1) | 32) === 115) i += 2;
   }
+  tUsed.fill(0, 0, n);
   return n;
 }
 
