@@ -1107,7 +1107,8 @@ function findHandles(text: string, out: Found[], table: WordTable): void {
       out.push({ start: s, end: s + (m[1] as string).length });
     }
   }
-  if (text.includes('/home/') || text.includes('/Users/') || text.includes('Users\\')) {
+  // HOME needs '/home/', '/Users/' or 'Users\\': one search for 'Users' covers the last two
+  if (text.includes('/home/') || text.includes('Users')) {
     HOME.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = HOME.exec(text)) !== null) {
@@ -1251,7 +1252,7 @@ export function findPersons(text: string, out: Finding[], hints?: ScanHints): vo
   const found: Found[] = [];
   findHandles(text, found, table);
   findKeyed(text, n, found, table, hints);
-  if (text.includes('\n')) findColumns(text, n, found, table, hints);
+  findColumns(text, n, found, table, hints); // returns at once without a line break
   findChains(text, n, found, hints);
   if (cjkTokens > 0) findCjk(text, n, found, table);
   findRepeats(text, n, found);
