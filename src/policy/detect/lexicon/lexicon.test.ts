@@ -15,6 +15,26 @@ describe('WordTable', () => {
     expect(() => t.add('jose', FIRST)).toThrow(/after seal/);
   });
 
+  it('answers repeated probes of a sealed table (from its recent-probe cache) as its cells do', () => {
+    const t = new WordTable(1);
+    const listed = Array.from({ length: 3000 }, (_, i) => `n${i.toString(36)}q`);
+    listed.forEach((w, i) => t.add(w, i % 2 === 0 ? FIRST : LAST | COMMON));
+    // listed words, words that are not, and listed words' prefixes (same start, other length)
+    const probes = [...listed, ...listed.map((w) => `${w}z`), ...listed.map((w) => w.slice(0, -1))];
+    const before = probes.map((w) => t.probe(w, 0, w.length));
+    t.seal();
+    // more words than cache slots, in two orders, twice each: every answer through hits, misses and evictions
+    const forward = probes.map((_, k) => k);
+    for (const order of [forward, [...forward].reverse()]) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const k of order) {
+          const w = probes[k] as string;
+          expect(t.probe(w.toUpperCase(), 0, w.length), w).toBe(before[k]);
+        }
+      }
+    }
+  });
+
   it('grows past its capacity hint and keeps every word', () => {
     const t = new WordTable(1);
     const words = Array.from({ length: 500 }, (_, i) => `w${i.toString(36)}x`);
