@@ -52,8 +52,10 @@ import {
   hashStep1,
   hashStep2,
   isUpper,
-  isSyllableCode,
   MAX_SYLLABLE,
+  SYLLABLE_CODE,
+  SYLLABLE_PREFIX,
+  syllableCode,
   syllableDigit,
   wordTable,
   type WordTable,
@@ -167,7 +169,7 @@ function tokenize(text: string, table: WordTable): number {
           if (c < 128) {
             const a = ASCII[c] as number;
             if (a === 0) break;
-            if (a === 1) lower++;
+            lower += a & 1; // 1 for a lower-case letter, without a branch
             h1 = hashStep1(h1, c | 32);
             h2 = hashStep2(h2, c | 32);
           } else {
@@ -180,10 +182,12 @@ function tokenize(text: string, table: WordTable): number {
           }
           i++;
         }
+        // most words end at a space or punctuation that joins nothing
+        if (c !== 39 && c !== 0x2019 && c !== 45) break;
         // a possessive ending is not part of the word: "Acme Bank's" is Acme Bank, "Priya’s" Priya
         if ((c === 39 || c === 0x2019) && i + 1 < len && (text.charCodeAt(i + 1) | 32) === 115 && (i + 2 >= len || letterKind(text.charCodeAt(i + 2)) === 0)) break;
         // inner apostrophe or hyphen between letters: O'Brien, Jean-Luc, Al-Hassan
-        if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < len) {
+        if (i + 1 < len) {
           const k = letterKind(text.charCodeAt(i + 1));
           if (k === 1 || k === 2) {
             const j = c === 0x2019 ? 39 : c;
@@ -200,7 +204,6 @@ function tokenize(text: string, table: WordTable): number {
     if (n >= cap) ensure(n);
     tS[n] = start;
     tE[n] = i;
-    tUsed[n] = 0;
     if (kind === 3) {
       tShape[n] = CJK;
       tF[n] = 0;
@@ -215,8 +218,10 @@ function tokenize(text: string, table: WordTable): number {
       tF[n] = f;
     }
     n++;
-    if (i + 1 < len && (text.charCodeAt(i) === 39 || text.charCodeAt(i) === 0x2019) && (text.charCodeAt(i + 1) | 32) === 115 && kind !== 3) i += 2;
+    // c is text[i] here whenever i < len (the letter loop stopped on it)
+    if (kind !== 3 && i + 1 < len && (c === 39 || c === 0x2019) && (text.charCodeAt(i + 1) | 32) === 115) i += 2;
   }
+  tUsed.fill(0, 0, n);
   return n;
 }
 
@@ -247,7 +252,8 @@ function syllableName(text: string, start: number, end: number): boolean {
 
 /**
  * Whether text[from, end) splits into syllables, at most three parts in all, at least two; longer
- * syllables are tried first. The prefixes of `from` are coded in one pass (isSyllableCode).
+ * syllables are tried first. The prefixes of `from` are coded in one pass (syllableCode), only while
+ * they begin a syllable.
  */
 function splitSyllables(text: string, from: number, end: number, parts: number): boolean {
   if (from === end) return parts >= 2;
@@ -260,7 +266,9 @@ function splitSyllables(text: string, from: number, end: number, parts: number):
     const d = syllableDigit(fold(text.charCodeAt(from + l - 1)));
     if (d === 0) break;
     code = code * 28 + d;
-    if (isSyllableCode(code)) lengths |= 1 << l;
+    const kind = syllableCode(code);
+    if ((kind & SYLLABLE_CODE) !== 0) lengths |= 1 << l;
+    if ((kind & SYLLABLE_PREFIX) === 0) break; // no syllable starts with these letters and goes on
   }
   for (let l = last; l >= 1; l--) {
     if ((lengths & (1 << l)) !== 0 && splitSyllables(text, from + l, end, parts + 1)) return true;
@@ -629,12 +637,31 @@ function ampersandFirm(text: string, i: number, j: number): boolean {
   return after || before;
 }
 
+/**
+ * Each pair of COMPANY_PAIRS as its two words' lengths and first letters (pairShape), so most chains
+ * are rejected before their words are joined into a string to look up. Lower-casing keeps a word's
+ * length but for İ (two code units), which no pair holds; a word starting outside ASCII skips this test.
+ */
+const COMPANY_PAIR_SHAPES = new Set<number>();
+for (const pair of COMPANY_PAIRS) {
+  const space = pair.indexOf(' ');
+  COMPANY_PAIR_SHAPES.add(pairShape(space, pair.length - space - 1, pair.charCodeAt(0), pair.charCodeAt(space + 1)));
+}
+
+/** Lengths `a`, `b` (below 32) and lower-case ASCII first letters `c`, `d` of two words, as one integer. */
+function pairShape(a: number, b: number, c: number, d: number): number {
+  return ((a * 32 + b) * 128 + c) * 128 + d;
+}
+
 function companyPair(text: string, i: number): boolean {
   const k = i + 1;
   if (k >= tokenCount || tShape[i] === CJK) return false;
   const a = (tE[i] as number) - (tS[i] as number);
   const b = (tE[k] as number) - (tS[k] as number);
   if (a < 2 || b < 2 || a + b > 24) return false;
+  const c = text.charCodeAt(tS[i] as number);
+  const d = text.charCodeAt(tS[k] as number);
+  if (c < 128 && d < 128 && !COMPANY_PAIR_SHAPES.has(pairShape(a, b, c | 32, d | 32))) return false;
   return COMPANY_PAIRS.has(`${text.slice(tS[i], tE[i])} ${text.slice(tS[k], tE[k])}`.toLowerCase());
 }
 
@@ -769,26 +796,46 @@ function findRepeats(text: string, n: number, out: Found[]): void {
   let seen: Set<string> | undefined;
   /** Lower-cased forms of found words that are listed names, for the same name in lower case ("(priya)"). */
   let folded: Set<string> | undefined;
+  // one bit per (length, first code unit) of the words in each set: most other words of the text
+  // miss both, and are rejected before they are sliced into a string to look up
+  let seenBits = 0;
+  let foldedBits = 0;
   for (let k = 0; k < n; k++) {
     if (tUsed[k] !== 1 || (tE[k] as number) - (tS[k] as number) < 2 || tShape[k] === LOWER || tShape[k] === CJK) continue;
     const w = text.slice(tS[k], tE[k]);
     (seen ??= new Set()).add(w);
-    if (((tF[k] as number) & NAME) !== 0 && ((tF[k] as number) & AMBIGUOUS) === 0) (folded ??= new Set()).add(w.toLowerCase());
+    seenBits |= repeatBit(w.length, w.charCodeAt(0));
+    if (((tF[k] as number) & NAME) !== 0 && ((tF[k] as number) & AMBIGUOUS) === 0) {
+      const l = w.toLowerCase();
+      (folded ??= new Set()).add(l);
+      foldedBits |= repeatBit(l.length, l.charCodeAt(0));
+    }
   }
   if (seen === undefined) return;
   for (let k = 0; k < n; k++) {
     if (tUsed[k] === 1 || tShape[k] === CJK) continue;
-    if (tShape[k] === LOWER && (folded === undefined || ((tF[k] as number) & NAME) === 0)) continue;
-    if (!isolated(text, tS[k] as number, tE[k] as number)) continue;
-    const w = text.slice(tS[k], tE[k]);
-    if (tShape[k] === LOWER ? folded?.has(w) === true : seen.has(w)) push(out, text, k, k);
+    const lower = tShape[k] === LOWER;
+    if (lower && (folded === undefined || ((tF[k] as number) & NAME) === 0)) continue;
+    const s = tS[k] as number;
+    if ((repeatBit((tE[k] as number) - s, text.charCodeAt(s)) & (lower ? foldedBits : seenBits)) === 0) continue;
+    if (!isolated(text, s, tE[k] as number)) continue;
+    const w = text.slice(s, tE[k]);
+    if (lower ? folded?.has(w) === true : seen.has(w)) push(out, text, k, k);
   }
+}
+
+/** findRepeats' filter bit of a word of length `len` starting with code unit `c0`. */
+function repeatBit(len: number, c0: number): number {
+  return 1 << ((len * 7 + c0) & 31);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Name-valued keys: `"author": "…"`, `customer=…`, `<name>…</name>`, `Signed-off-by: …`, CSV columns
 
-const KEY_CHARS = /[A-Za-z0-9_\-.]/;
+/** A code unit of a key: ASCII letter, digit, '_', '-' or '.' (code units, not a regex on one-character strings). */
+function isKeyChar(c: number): boolean {
+  return (c < 128 && ASCII[c] !== 0) || isDigit(c) || c === 95 || c === 45 || c === 46;
+}
 
 /** 1: person key (author, customer, first_name); 2: generic `name`; 3: needs a listed name (from, to, user); 0: none. */
 function keyKind(text: string, keyStart: number, keyEnd: number, table: WordTable): number {
@@ -923,23 +970,40 @@ function keyLike(text: string, k: number): boolean {
 
 /** `key: value`, `key=value`, `"key": "value"`, `<key>value</key>`: only after words that can end a name key. */
 function findKeyed(text: string, n: number, out: Found[], table: WordTable, hints: ScanHints | undefined): void {
-  // every key is followed by ':', '=' or '>' (below); three indexOf calls are cheaper than a test per word
-  if (text.indexOf(':') < 0 && text.indexOf('=') < 0 && text.indexOf('>') < 0) return;
+  // every key is followed by ':', '=' or '>' (below), and texts hold far fewer of them than words
+  // (a fifth in the dev corpus): walk the separators in text order, each to the one word that can be
+  // its key, instead of testing every word
+  let colon = text.indexOf(':');
+  let equals = text.indexOf('=');
+  let angle = text.indexOf('>');
   const len = text.length;
-  for (let t = 0; t < n; t++) {
+  /** The last word ending at or before the separator (separators come in order, so it only moves on). */
+  let t = 0;
+  for (;;) {
+    let sep = colon;
+    if (sep < 0 || (equals >= 0 && equals < sep)) sep = equals;
+    if (sep < 0 || (angle >= 0 && angle < sep)) sep = angle;
+    if (sep < 0) return;
+    if (sep === colon) colon = text.indexOf(':', sep + 1);
+    else if (sep === equals) equals = text.indexOf('=', sep + 1);
+    else angle = text.indexOf('>', sep + 1);
+    while (t + 1 < n && (tE[t + 1] as number) <= sep) t++;
+    // no word can span a separator; only an optional quote and spaces may stand between key and separator
+    if ((tE[t] as number) > sep || sep - (tE[t] as number) > 4) continue;
     if (tShape[t] === CJK || !keyLike(text, t)) continue;
-    // the separator: after an optional closing quote and a few spaces
+    // the separator: after an optional closing quote and a few spaces. When that is not `sep` but an
+    // earlier separator, the word was taken there already.
     let p = tE[t] as number;
     const q0 = text.charCodeAt(p);
     if (q0 === 34 || q0 === 39) p++;
     while (p < len && text.charCodeAt(p) === 32 && p - (tE[t] as number) < 4) p++;
+    if (p !== sep) continue;
     const c = text.charCodeAt(p);
-    if (c !== 58 && c !== 61 && c !== 62) continue;
     if (c === 58 && text.charCodeAt(p + 1) === 47) continue; // "://"
     // the key, leftwards from the word's end
     const keyEnd = tE[t] as number;
     let k = keyEnd - 1;
-    while (k >= 0 && keyEnd - k <= 40 && KEY_CHARS.test(text[k] as string)) k--;
+    while (k >= 0 && keyEnd - k <= 40 && isKeyChar(text.charCodeAt(k))) k--;
     const keyStart = k + 1;
     if (keyEnd - keyStart < 2) continue;
     if (c === 62 && text.charCodeAt(keyStart - 1) !== 60) continue; // only a bare `<element>`
@@ -959,6 +1023,9 @@ function findKeyed(text: string, n: number, out: Found[], table: WordTable, hint
   }
 }
 
+/** Cell separators of a header line, in the order they are tried: CSV, TSV, semicolons, Markdown. */
+const COLUMN_SEPARATORS = [',', '\t', ';', '|'];
+
 /** CSV / TSV / Markdown tables: the cells under a person-name header. */
 function findColumns(text: string, n: number, out: Found[], table: WordTable, hints: ScanHints | undefined): void {
   const nl = text.indexOf('\n');
@@ -975,8 +1042,9 @@ function findColumns(text: string, n: number, out: Found[], table: WordTable, hi
     if (columns === undefined) {
       // a header: a short line of separated cells, one of which is a person key
       const line = lineEnd - lineStart <= 300 ? text.slice(lineStart, lineEnd) : '';
-      for (const s of [44, 9, 59, 124]) {
-        if (!line.includes(String.fromCharCode(s))) continue;
+      for (let x = 0; x < COLUMN_SEPARATORS.length; x++) {
+        if (!line.includes(COLUMN_SEPARATORS[x] as string)) continue;
+        const s = (COLUMN_SEPARATORS[x] as string).charCodeAt(0);
         const cells = cellsOf(text, lineStart, lineEnd, s);
         const ks = cells.map(([a, b]) => {
           let x = a;
@@ -1039,7 +1107,8 @@ function findHandles(text: string, out: Found[], table: WordTable): void {
       out.push({ start: s, end: s + (m[1] as string).length });
     }
   }
-  if (text.includes('/home/') || text.includes('/Users/') || text.includes('Users\\')) {
+  // HOME needs '/home/', '/Users/' or 'Users\\': one search for 'Users' covers the last two
+  if (text.includes('/home/') || text.includes('Users')) {
     HOME.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = HOME.exec(text)) !== null) {
@@ -1183,7 +1252,7 @@ export function findPersons(text: string, out: Finding[], hints?: ScanHints): vo
   const found: Found[] = [];
   findHandles(text, found, table);
   findKeyed(text, n, found, table, hints);
-  if (text.includes('\n')) findColumns(text, n, found, table, hints);
+  findColumns(text, n, found, table, hints); // returns at once without a line break
   findChains(text, n, found, hints);
   if (cjkTokens > 0) findCjk(text, n, found, table);
   findRepeats(text, n, found);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON, FIRST, LAST, SYLLABLE, WordTable, fold, isSyllableCode, syllableDigit, wordTable } from './lexicon.js';
+import { COMMON, FIRST, LAST, SYLLABLE, WordTable, fold, isSyllableCode, SYLLABLE_PREFIX, syllableCode, syllableDigit, wordTable } from './lexicon.js';
 import { NAME_SYLLABLES } from './words.js';
 
 describe('WordTable', () => {
@@ -13,6 +13,26 @@ describe('WordTable', () => {
     t.seal();
     expect(t.probe('Maria', 0, 5) & FIRST).toBe(FIRST);
     expect(() => t.add('jose', FIRST)).toThrow(/after seal/);
+  });
+
+  it('answers repeated probes of a sealed table (from its recent-probe cache) as its cells do', () => {
+    const t = new WordTable(1);
+    const listed = Array.from({ length: 3000 }, (_, i) => `n${i.toString(36)}q`);
+    listed.forEach((w, i) => t.add(w, i % 2 === 0 ? FIRST : LAST | COMMON));
+    // listed words, words that are not, and listed words' prefixes (same start, other length)
+    const probes = [...listed, ...listed.map((w) => `${w}z`), ...listed.map((w) => w.slice(0, -1))];
+    const before = probes.map((w) => t.probe(w, 0, w.length));
+    t.seal();
+    // more words than cache slots, in two orders, twice each: every answer through hits, misses and evictions
+    const forward = probes.map((_, k) => k);
+    for (const order of [forward, [...forward].reverse()]) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const k of order) {
+          const w = probes[k] as string;
+          expect(t.probe(w.toUpperCase(), 0, w.length), w).toBe(before[k]);
+        }
+      }
+    }
   });
 
   it('grows past its capacity hint and keeps every word', () => {
@@ -74,5 +94,10 @@ describe('WordTable', () => {
       const flagged = (t.probe(w, 0, w.length) & SYLLABLE) !== 0;
       expect(code(w) >= 0 && isSyllableCode(code(w)), w).toBe(flagged);
     }
+    // a split stops extending a prefix that no syllable goes on from: each shorter start must say so
+    for (const w of syllables) {
+      for (let l = 1; l < w.length; l++) expect(syllableCode(code(w.slice(0, l))) & SYLLABLE_PREFIX, w.slice(0, l)).toBe(SYLLABLE_PREFIX);
+    }
+    expect(syllableCode(code('zz'))).toBe(0);
   });
 });
