@@ -54,6 +54,12 @@ const NAME_FIRST_TYPES = new Set(
 const UNIT = /^(?:,? )(?:apt\.?|apartment|suite|ste\.?|unit|fl\.?|floor|room|rm\.?|#|no\.?|flat|bldg\.?|building) ?#?[A-Za-z0-9\-]{1,6}/i;
 const DIRECTIONAL = /^ (?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?(?=[ ,\n]|$)/i;
 
+/** Whether a DIRECTIONAL can start with code unit `c` (after its space): n, s, e or w in either case. */
+export function mayBeDirectional(c: number): boolean {
+  const lower = c | 32;
+  return lower === 110 || lower === 115 || lower === 101 || lower === 119;
+}
+
 /** US state and Canadian province abbreviations (USPS, Canada Post). */
 const REGIONS = new Set(
   (
@@ -206,7 +212,7 @@ function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
     let words = 0;
     let streetEnd = -1;
     let lastWordStart = -1;
-    const dir = DIRECTIONAL.exec(text.slice(p - 1, p + 8));
+    const dir = mayBeDirectional(text.charCodeAt(p)) ? DIRECTIONAL.exec(text.slice(p - 1, p + 8)) : null;
     if (dir !== null) p += dir[0].length;
     for (let w = 0; w < 6; w++) {
       let e = wordAt(text, p, words > 0);
@@ -281,6 +287,13 @@ function isNameChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
 }
 
+/** [A-Z\u00c0-\u00de]: how a street name starts. */
+export function isCapital(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde);
+}
+
+const HOUSE_NUMBER = /^\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/;
+
 const TWO_WORD_TYPES = new Set(['Straße', 'Strasse', 'Weg', 'Gasse', 'Platz', 'Allee', 'Ring', 'Damm']);
 
 /**
@@ -297,6 +310,9 @@ function suffixedStreets(text: string): { start: number; end: number }[] {
     let a = nameEnd;
     while (a > 0 && nameEnd - a < 41 && isNameChar(text.charCodeAt(a - 1))) a--;
     if (nameEnd - a < 3 || (a > 0 && isNameChar(text.charCodeAt(a - 1)))) continue;
+    // a lower-case word is no two-word type (all capitalised) and fails the capital test below: skip
+    // it before slicing (most words before a number are such: "at 5", "and 12")
+    if (!isCapital(text.charCodeAt(a))) continue;
     let word = text.slice(a, nameEnd);
     let start = a;
     if (TWO_WORD_TYPES.has(word) && a >= 2 && text.charCodeAt(a - 1) === 32) {
@@ -307,8 +323,8 @@ function suffixedStreets(text: string): { start: number; end: number }[] {
         word = text.slice(b, nameEnd);
       }
     } else if (!NAME_SUFFIX.test(word)) continue;
-    if (!/^[A-Z\u00c0-\u00de]/.test(word)) continue;
-    const num = /^\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/.exec(text.slice(sp + 1, sp + 16));
+    if (!isCapital(word.charCodeAt(0))) continue;
+    const num = HOUSE_NUMBER.exec(text.slice(sp + 1, sp + 16));
     if (num === null) continue;
     found.push({ start, end: sp + 1 + num[0].length });
   }
