@@ -93,6 +93,8 @@ export const cliSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: CLI_FLAG,
   mayMatch: (text) => text.includes(' -'),
+  // no '-' at all (most texts): no flag, without searching for ' -'
+  triggered: (t, text) => t.dash > 0 && text.includes(' -'),
   validate(m, text) {
     const group = m[2] !== undefined ? 2 : m[3] !== undefined ? 3 : 4;
     const commands = group === 2 ? USER_FLAG_COMMANDS : group === 3 ? PASSWORD_FLAG_COMMANDS : AUTH_FLAG_COMMANDS;
