@@ -116,6 +116,28 @@ describe('createScanner', () => {
     expect(all.scan(text).map((x) => x.entity)).toEqual(['GITHUB_TOKEN']);
   });
 
+  it('runs a keyword detector only where one of its keywords is, asking mayMatch where a blob was blanked', () => {
+    const seen: string[] = [];
+    const probe = {
+      name: 'probe',
+      entity: 'PROBE',
+      patterns: [],
+      keywords: ['secret'],
+      mayMatch: (t: string) => /secret/i.test(t),
+      triggered: () => true,
+      find: (t: string) => {
+        seen.push(t.slice(t.lastIndexOf(' ') + 1));
+      },
+    };
+    const s = createScanner([probe], { memoMaxLength: 0 });
+    s.scan('no keyword here');
+    s.scan('a SECRET here');
+    // the only keyword is inside a base64 blob: the blanked view has none, so find() is not called
+    s.scan(`blob ${'QUFB'.repeat(30)}secret${'QUFB'.repeat(30)} end`);
+    s.scan(`blob ${'QUFB'.repeat(60)} and my Secret`);
+    expect(seen).toEqual(['here', 'Secret']);
+  });
+
   it('skips find() when mayMatch says no', () => {
     let calls = 0;
     const d: Detector = {

@@ -13,7 +13,7 @@
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
 import { allSame, charClassCount, isAlnumCode, shannonEntropy, wordsAlternation } from '../text.js';
-import { hasVendorWord, vendorValue } from './vendor-keys.js';
+import { hasVendorWord, VENDOR_WORDS, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
 const MAX_VALUE = 256;
@@ -83,13 +83,12 @@ export function isSecretKey(key: string): boolean {
   return secretKeyKind(key) !== undefined;
 }
 
-/** Substrings every secret key name contains one of; rejects most keys before word splitting. */
-const KEY_HINT = new RegExp(
-  wordsAlternation(
-    'pass pwd secret token key auth cred bearer cookie session sig pin otp mdp kennwort contrase pat senha clave wachtwoord passord lösenord losenord salasana haslo hasło parola adgangskode'.split(' '),
-  ),
-  'i',
-);
+/** Substrings every secret key name contains one of, in any case; rejects most keys before word splitting. */
+export const KEY_HINT_WORDS: readonly string[] =
+  'pass pwd secret token key auth cred bearer cookie session sig pin otp mdp kennwort contrase pat senha clave wachtwoord passord lösenord losenord salasana haslo hasło parola adgangskode'.split(' ');
+const KEY_HINT = new RegExp(wordsAlternation(KEY_HINT_WORDS), 'i');
+/** What the key=value readers need one of in a text to run at all (the scanner's trigger pass finds them). */
+export const SECRET_OR_VENDOR_WORDS: readonly string[] = [...KEY_HINT_WORDS, ...VENDOR_WORDS];
 
 /**
  * Whether `text` holds any word a secret key could be named with. The keys these detectors read are
@@ -287,7 +286,8 @@ export const genericSecretDetector: BuiltinDetector = {
   entity: 'GENERIC_SECRET',
   patterns: [PAIR_NAME],
   mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretOrVendorWord(text),
-  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretOrVendorWord(text),
+  keywords: SECRET_OR_VENDOR_WORDS,
+  triggered: (t) => t.equals > 0 || t.colon > 0,
   find(text: string, out: Finding[]): void {
     // jump from separator to separator with indexOf rather than visiting every character
     let eq = text.indexOf('=');
@@ -315,6 +315,7 @@ export const spokenSecretDetector = regexDetector({
   pattern: SPOKEN,
   notAfter: (c) => isAlnumCode(c) || c === 95,
   mayMatch: hasSecretWord,
+  keywords: KEY_HINT_WORDS,
   validate(m, text) {
     if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
     let value = m[1] ?? '';
