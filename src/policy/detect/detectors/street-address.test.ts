@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCapital, mayBeDirectional, streetAddressDetector } from './street-address.js';
+import fc from 'fast-check';
+import { firstNumberEnd, isCapital, mayBeDirectional, streetAddressDetector } from './street-address.js';
 import type { Finding } from '../types.js';
 
 const found = (text: string): string[] => {
@@ -38,6 +39,30 @@ describe('street address helpers', () => {
 
   it('isCapital answers as [A-Z\\u00c0-\\u00de] for every code unit', () => {
     for (let c = 0; c < 0x400; c++) expect(isCapital(c)).toBe(/[A-Z\u00c0-\u00de]/.test(String.fromCharCode(c)));
+  });
+
+  it.each([
+    ['1600 Amphitheatre Pkwy', 4],
+    ['order 12b Main', 9],
+    ['at 10:30 Monday', 8], // "30 M": a NUMBER match, which numberStarts then rejects
+    ['at noon Monday, then 221B Baker Street', 25],
+    ['room 5 north, 7 West', 15],
+    ['no number here', -1],
+    ['2024-01-01 ok', -1],
+    [' 12 Main', 3],
+  ])('firstNumberEnd(%j) = %i', (text, expected) => expect(firstNumberEnd(text)).toBe(expected));
+
+  it('no building-number match starts before firstNumberEnd less the longest match', () => {
+    const number = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+    const alphabet = fc.constantFrom(...'0123456789 aBZ-–É.'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+        const first = [...text.matchAll(number)][0];
+        const end = firstNumberEnd(text);
+        return first === undefined ? end < 0 : end >= 0 && first.index >= end - 14 && first.index + first[0].length >= end;
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 500) },
+    );
   });
 
   it.each([

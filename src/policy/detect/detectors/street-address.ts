@@ -173,33 +173,39 @@ function capOrDigit(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0xde);
 }
 
+/** The longest NUMBER match: six digits, a letter, a dash and six digits. */
+const NUMBER_MAX = 14;
+
 /**
- * Whether NUMBER can match anywhere in `text`: every match ends with a digit, or with one ASCII letter
- * right after a digit, then has " " and [A-Z\u00c0-\u00de0-9] after it (its lookahead). Visiting only the
- * spaces (indexOf) is cheaper than the regex, which tries a match at every digit; most texts with a
- * digit (log lines, ids, times) have no such space and skip NUMBER entirely, with the same findings.
+ * Where the first NUMBER match can end, or -1 when none can: every match ends with a digit, or with
+ * one ASCII letter right after a digit, then has " " and [A-Z\u00c0-\u00de0-9] after it (its
+ * lookahead). Visiting only the spaces (indexOf) is cheaper than the regex, which tries a match at
+ * every digit; most texts with a digit (log lines, ids, times) have no such space and skip NUMBER
+ * entirely, and the others start it at most NUMBER_MAX before this space, with the same matches.
  */
-function numberBeforeWord(text: string): boolean {
+export function firstNumberEnd(text: string): number {
   for (let sp = text.indexOf(' ', 1); sp > 0 && sp < text.length - 1; sp = text.indexOf(' ', sp + 1)) {
     if (!capOrDigit(text.charCodeAt(sp + 1))) continue;
     const b = text.charCodeAt(sp - 1);
-    if (b >= 48 && b <= 57) return true;
+    if (b >= 48 && b <= 57) return sp;
     if (sp >= 2 && ((b >= 65 && b <= 90) || (b >= 97 && b <= 122))) {
       const d = text.charCodeAt(sp - 2);
-      if (d >= 48 && d <= 57) return true;
+      if (d >= 48 && d <= 57) return sp;
     }
   }
-  return false;
+  return -1;
 }
 
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
-  if (numberBeforeWord(text)) numberFirstWith(NUMBER, text, out);
-  if (LOWER_TYPE_HINT.test(text)) numberFirstWith(NUMBER_LOWER_TYPE, text, out);
+  const end = firstNumberEnd(text);
+  if (end >= 0) numberFirstWith(NUMBER, text, out, Math.max(0, end - NUMBER_MAX));
+  if (LOWER_TYPE_HINT.test(text)) numberFirstWith(NUMBER_LOWER_TYPE, text, out, 0);
 }
 
-function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
-  NUMBER.lastIndex = 0;
+/** The addresses NUMBER (or NUMBER_LOWER_TYPE) starts, searched from `from` (no match starts before it). */
+function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[], from: number): void {
+  NUMBER.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = NUMBER.exec(text)) !== null) {
     const start = m.index;
