@@ -376,11 +376,14 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   // the trigger pass also answers "which vendor prefixes are here?" for every prefix-anchored
   // detector; for those the index is the prefilter (their mayMatch would search the same literals)
   const prefixed = builtin.map((d) => d.prefixes !== undefined && d.prefixes.length > 0);
-  // and "which keywords?" for the detectors that need a word in the text (see BuiltinDetector.keywords)
+  // and "which keywords?" for the detectors that need a word in the text (see BuiltinDetector.keywords),
+  // when it looks pairs up anyway: without prefix-anchored detectors the pass would do those lookups
+  // for the keywords alone, and such a detector's mayMatch (a cheap literal first) is the better gate
   const keyworded = builtin.map((d) => d.keywords !== undefined && d.keywords.length > 0);
+  const keywordsLookedUp = prefixed.some((p) => p);
   const prefixes = new PrefixIndex(
     builtin.map((d) => d.prefixes),
-    builtin.map((d) => d.keywords),
+    keywordsLookedUp ? builtin.map((d) => d.keywords) : [],
   );
   // reused by every scan: scan is synchronous, so no two scans of one scanner interleave
   const hits = new Uint8Array(list.length);
@@ -407,8 +410,8 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         }
         let run: boolean;
         if (keyworded[i]) {
-          // the keywords were looked for in `plain`; a view with base64 blobs blanked is asked itself
-          if (view !== plain) run = d.mayMatch(view);
+          // the keywords were looked for in `plain` (if at all); a view with base64 blobs blanked is asked itself
+          if (!keywordsLookedUp || view !== plain) run = d.mayMatch(view);
           else run = ((hits[i] as number) & KEYWORD_HIT) !== 0 && (d.triggered === undefined || d.triggered(triggers, view));
         } else run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
         if (run) d.find(view, found, hints);

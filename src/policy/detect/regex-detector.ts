@@ -45,10 +45,11 @@ export interface BuiltinDetector extends Detector {
   readonly prefixes?: readonly string[];
   /**
    * Words, in any case, one of which every text `find` reports something in holds (the names a secret
-   * key is given, vendor names). The trigger pass finds all detectors' keywords (PrefixIndex), and the
-   * scanner skips a detector whose keywords the text lacks; where it holds one, `triggered` decides,
-   * and so must not look for the keywords again. `mayMatch` does look for them: the scanner asks it
-   * instead where the detector reads a different view of the text than the trigger pass did.
+   * key is given, vendor names). When the scanner has prefix-anchored detectors, its trigger pass
+   * finds the keywords along with their prefixes (PrefixIndex) and skips a detector whose keywords the
+   * text lacks; where it holds one, `triggered` decides, and so must not look for the keywords again.
+   * `mayMatch` does look for them: the scanner asks it instead when it has no prefix lookups to add
+   * the keywords to, and where the detector reads a different view of the text than the pass did.
    */
   readonly keywords?: readonly string[];
 }
