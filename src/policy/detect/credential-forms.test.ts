@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinDetectors, createScanner } from './index.js';
+import { hasSecretOrVendorWord, hasSecretWord, keyNameEnd } from './detectors/generic-secret.js';
 
 const scanner = createScanner(builtinDetectors('all'));
 const found = (text: string): [string, string][] => scanner.scan(text).map((f) => [f.entity, text.slice(f.start, f.end)]);
@@ -52,4 +53,27 @@ const rows: Row[] = [
 
 describe('credentials in XML, tables, command lines and other languages', () => {
   it.each(rows)('%j', (input, expected) => expect(found(input)).toEqual(expected));
+});
+
+describe('key=value reader helpers', () => {
+  it.each([
+    ['apiToken string', 0, 15, 8],
+    ['db:password', 0, 11, 2],
+    ['"API_KEY"', 0, 9, 9],
+    ['x api_key', 2, 9, 9],
+    ['', 0, 0, 0],
+  ])('keyNameEnd(%j, %i, %i) = %i (as split(/[ :]/)[0] ends)', (text, start, end, expected) => {
+    expect(keyNameEnd(text, start, end)).toBe(expected);
+    expect(start + (text.slice(start, end).split(/[ :]/)[0] as string).length).toBe(expected);
+  });
+
+  it.each([
+    ['DB_PASSWORD=x', true, true],
+    ['datadog_site=x', false, true],
+    ['nothing to see', false, false],
+    ['SESSION id', true, true],
+  ])('hints of %j: secret word %s, secret or vendor word %s, in either order of asking', (text, secret, either) => {
+    expect([hasSecretWord(text), hasSecretOrVendorWord(text)]).toEqual([secret, either]);
+    expect([hasSecretOrVendorWord(`${text} `), hasSecretWord(`${text} `)]).toEqual([either, secret]);
+  });
 });

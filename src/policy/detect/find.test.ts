@@ -116,6 +116,43 @@ describe('createScanner', () => {
     expect(all.scan(text).map((x) => x.entity)).toEqual(['GITHUB_TOKEN']);
   });
 
+  it('runs a keyword detector only where one of its keywords is, asking mayMatch where a blob was blanked', () => {
+    const seen: string[] = [];
+    let asked = 0;
+    const probe = {
+      name: 'probe',
+      entity: 'PROBE',
+      patterns: [],
+      keywords: ['secret'],
+      mayMatch: (t: string) => {
+        asked++;
+        return /secret/i.test(t);
+      },
+      triggered: () => true,
+      find: (t: string) => {
+        seen.push(t.slice(t.lastIndexOf(' ') + 1));
+      },
+    };
+    // keywords ride along the prefix lookups of a prefix-anchored detector
+    const anchored = { name: 'anchored', entity: 'ANCHORED', patterns: [], prefixes: ['zq_'], mayMatch: () => true, find: () => {} };
+    const s = createScanner([probe, anchored], { memoMaxLength: 0 });
+    s.scan('no keyword here');
+    s.scan('a SECRET here');
+    expect(asked).toBe(0);
+    // the only keyword is inside a base64 blob: the blanked view has none, so find() is not called
+    s.scan(`blob ${'QUFB'.repeat(30)}secret${'QUFB'.repeat(30)} end`);
+    s.scan(`blob ${'QUFB'.repeat(60)} and my Secret`);
+    expect(seen).toEqual(['here', 'Secret']);
+    expect(asked).toBe(2);
+    // without one, mayMatch decides
+    seen.length = 0;
+    asked = 0;
+    const alone = createScanner([probe], { memoMaxLength: 0 });
+    alone.scan('no keyword here');
+    alone.scan('a SECRET here');
+    expect([seen, asked]).toEqual([['here'], 2]);
+  });
+
   it('skips find() when mayMatch says no', () => {
     let calls = 0;
     const d: Detector = {

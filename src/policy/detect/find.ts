@@ -17,7 +17,7 @@
 import type { Detector, EntityName, Finding, ScanHints, Scanner } from './types.js';
 import type { BuiltinDetector } from './regex-detector.js';
 import { CLEAN_MEMO_MAX_LENGTH, CleanMemo } from './clean-memo.js';
-import { computeTriggers, PrefixIndex, type Triggers } from './triggers.js';
+import { computeTriggers, KEYWORD_HIT, PREFIX_HIT, PrefixIndex, type Triggers } from './triggers.js';
 
 export interface ScannerOptions {
   /** Also run PII detectors inside base64 blobs (default false: blobs are left alone). */
@@ -376,7 +376,15 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   // the trigger pass also answers "which vendor prefixes are here?" for every prefix-anchored
   // detector; for those the index is the prefilter (their mayMatch would search the same literals)
   const prefixed = builtin.map((d) => d.prefixes !== undefined && d.prefixes.length > 0);
-  const prefixes = new PrefixIndex(builtin.map((d) => d.prefixes));
+  // and "which keywords?" for the detectors that need a word in the text (see BuiltinDetector.keywords),
+  // when it looks pairs up anyway: without prefix-anchored detectors the pass would do those lookups
+  // for the keywords alone, and such a detector's mayMatch (a cheap literal first) is the better gate
+  const keyworded = builtin.map((d) => d.keywords !== undefined && d.keywords.length > 0);
+  const keywordsLookedUp = prefixed.some((p) => p);
+  const prefixes = new PrefixIndex(
+    builtin.map((d) => d.prefixes),
+    keywordsLookedUp ? builtin.map((d) => d.keywords) : [],
+  );
   // reused by every scan: scan is synchronous, so no two scans of one scanner interleave
   const hits = new Uint8Array(list.length);
   const triggers = computeTriggers('');
@@ -397,10 +405,15 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         const d = list[i] as Detector & Partial<BuiltinDetector>;
         const view = encodedAware[i] ? plain : masked;
         if (prefixed[i]) {
-          if (vendor && hits[i] === 1) d.find(view, found, hints);
+          if (vendor && ((hits[i] as number) & PREFIX_HIT) !== 0) d.find(view, found, hints);
           continue;
         }
-        const run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
+        let run: boolean;
+        if (keyworded[i]) {
+          // the keywords were looked for in `plain` (if at all); a view with base64 blobs blanked is asked itself
+          if (!keywordsLookedUp || view !== plain) run = d.mayMatch(view);
+          else run = ((hits[i] as number) & KEYWORD_HIT) !== 0 && (d.triggered === undefined || d.triggered(triggers, view));
+        } else run = d.triggered !== undefined ? d.triggered(triggers, view) : d.mayMatch(view);
         if (run) d.find(view, found, hints);
       }
       const merged = mergeFindings(found);

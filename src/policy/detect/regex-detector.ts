@@ -18,6 +18,7 @@ export interface RegexDetectorSpec {
   scansEncoded?: boolean;
   triggered?(t: Triggers, text: string): boolean;
   prefixes?: readonly string[];
+  keywords?: readonly string[];
   /**
    * The code units a match must not follow, checked in code instead of as a leading lookbehind: a
    * pattern that starts with a lookbehind makes the regex engine try a match at every position, while
@@ -42,6 +43,15 @@ export interface BuiltinDetector extends Detector {
    * looks for all detectors' prefixes in one regex pass and skips these detectors when none occurs.
    */
   readonly prefixes?: readonly string[];
+  /**
+   * Words, in any case, one of which every text `find` reports something in holds (the names a secret
+   * key is given, vendor names). When the scanner has prefix-anchored detectors, its trigger pass
+   * finds the keywords along with their prefixes (PrefixIndex) and skips a detector whose keywords the
+   * text lacks; where it holds one, `triggered` decides, and so must not look for the keywords again.
+   * `mayMatch` does look for them: the scanner asks it instead when it has no prefix lookups to add
+   * the keywords to, and where the detector reads a different view of the text than the pass did.
+   */
+  readonly keywords?: readonly string[];
 }
 
 export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
@@ -54,6 +64,7 @@ export function regexDetector(spec: RegexDetectorSpec): BuiltinDetector {
     ...(spec.scansEncoded ? { scansEncoded: true as const } : {}),
     ...(spec.triggered ? { triggered: spec.triggered } : {}),
     ...(spec.prefixes ? { prefixes: spec.prefixes } : {}),
+    ...(spec.keywords ? { keywords: spec.keywords } : {}),
     mayMatch: spec.mayMatch,
     find(text: string, out: Finding[]): void {
       pattern.lastIndex = 0;

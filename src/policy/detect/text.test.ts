@@ -46,3 +46,24 @@ describe('countDigits', () => {
     expect(digitsOf(s).length).toBe(n);
   });
 });
+
+describe('digitsOf', () => {
+  it.each([
+    ['', ''],
+    ['4111111111111111', '4111111111111111'],
+    ['4111 1111 1111 1111', '4111111111111111'],
+    ['+1 (415) 555-0132', '14155550132'],
+    ['(0)20', '020'],
+    ['no digits', ''],
+    ['12\u00a034٣5', '12345'], // NBSP and an Arabic-Indic digit are dropped
+  ])('digitsOf(%j) = %j', (s, expected) => expect(digitsOf(s)).toBe(expected));
+
+  it('keeps the digits in order, as a filter over the characters does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...'0123456789 -.()+x\u00a0'.split('')), { maxLength: 30 }).map((a) => a.join('')), (s) =>
+        digitsOf(s) === [...s].filter((ch) => ch >= '0' && ch <= '9').join(''),
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+    );
+  });
+});

@@ -81,13 +81,19 @@ export function countDigits(s: string): number {
   return n;
 }
 
-/** The ASCII digits of `s`, separators dropped. */
+/**
+ * The ASCII digits of `s`, separators dropped. Copied a group at a time rather than a character at a
+ * time (a candidate's digits come in a few groups), and `s` itself when it is all digits.
+ */
 export function digitsOf(s: string): string {
   let out = '';
+  let from = 0;
   for (let i = 0; i < s.length; i++) {
-    if (isDigitCode(s.charCodeAt(i))) out += s[i];
+    if (isDigitCode(s.charCodeAt(i))) continue;
+    if (i > from) out += s.slice(from, i);
+    from = i + 1;
   }
-  return out;
+  return from === 0 ? s : out + s.slice(from);
 }
 
 /** All characters equal (e.g. `0000000000000000`). */

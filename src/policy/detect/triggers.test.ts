@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeTriggers, PrefixIndex } from './triggers.js';
+import fc from 'fast-check';
+import { caseFold, computeTriggers, KEYWORD_HIT, PREFIX_HIT, PrefixIndex } from './triggers.js';
+import { KEY_HINT_WORDS } from './detectors/generic-secret.js';
+import { VENDOR_WORDS } from './detectors/vendor-keys.js';
+import { wordsAlternation } from './text.js';
 import { possibleInternational, validNational, VerdictCache } from './detectors/phone-plan.js';
 
 describe('shared trigger pass', () => {
@@ -39,12 +43,12 @@ describe('shared trigger pass', () => {
   it('finds literal prefixes per owner in one pass, including one-character and non-ASCII ones', () => {
     const index = new PrefixIndex([['ghp_', 'hvs.'], undefined, ['hvs.'], ['é!'], ['$']]);
     const hits = new Uint8Array(5);
-    expect(index.mark('token hvs.x and é!', hits)).toBe(true);
+    expect(index.mark('token hvs.x and é!', hits)).toBe(PREFIX_HIT);
     expect([...hits]).toEqual([1, 0, 1, 1, 0]);
     hits.fill(0);
-    expect(index.mark('hvsAx ghp', hits)).toBe(false);
+    expect(index.mark('hvsAx ghp', hits)).toBe(0);
     expect([...hits]).toEqual([0, 0, 0, 0, 0]);
-    expect(index.mark('ends with ghp_', hits)).toBe(true);
+    expect(index.mark('ends with ghp_', hits)).toBe(PREFIX_HIT);
     expect(new PrefixIndex([undefined, []]).empty).toBe(true);
   });
 
@@ -53,11 +57,66 @@ describe('shared trigger pass', () => {
     for (const text of ['ghp_abc and $5', 'xoxb- at start', 'nothing here', 'e', 'tail eyJ', 'xoxa-']) {
       const alone = new Uint8Array(4);
       const together = new Uint8Array(4);
-      const any = index.mark(text, alone);
+      const any = index.mark(text, alone) !== 0;
       expect(computeTriggers(text, index, together).prefixFound).toBe(any);
       expect([...together]).toEqual([...alone]);
     }
     expect(computeTriggers('ghp_x').prefixFound).toBe(false);
+  });
+});
+
+describe('keywords in the trigger pass', () => {
+  it.each([
+    ['a', 'A'],
+    ['Z', 'z'],
+    ['ö', 'Ö'],
+    ['Ł', 'ł'],
+    ['ſ', 'ſ'], // upper case S is ASCII: a non-Unicode /i regex keeps them apart
+    ['ı', 'ı'],
+    ['\u212a', '\u212a'], // KELVIN SIGN is not k
+    ['ß', 'ß'], // upper case is two code units
+    ['-', '-'],
+  ])('caseFold(%j) = %j', (ch, expected) => expect(caseFold(ch)).toBe(expected));
+
+  it('marks keyword owners in any case, beside prefix owners, alone and inside the trigger pass', () => {
+    const index = new PrefixIndex([['ghp_'], undefined, undefined], [undefined, ['token', 'lösenord'], ['token']]);
+    for (const [text, expected] of [
+      ['my TOKEN ghp_x', [PREFIX_HIT, KEYWORD_HIT, KEYWORD_HIT]],
+      ['LÖSENORD: x', [0, KEYWORD_HIT, 0]],
+      ['tok en ghp', [0, 0, 0]],
+      ['Tokenizer', [0, KEYWORD_HIT, KEYWORD_HIT]],
+      ['to', [0, 0, 0]],
+    ] as const) {
+      const alone = new Uint8Array(3);
+      const together = new Uint8Array(3);
+      index.mark(text, alone);
+      expect(computeTriggers(text, index, together).prefixFound).toBe(expected[0] !== 0);
+      expect([...alone]).toEqual(expected);
+      expect([...together]).toEqual(expected);
+    }
+  });
+
+  it('rejects a keyword it cannot file under an ASCII pair', () => {
+    expect(() => new PrefixIndex([], [['öé']])).toThrow(/ASCII/);
+  });
+
+  it('finds the secret and vendor words exactly where the case-insensitive regexes do', () => {
+    const words = [...KEY_HINT_WORDS, ...VENDOR_WORDS];
+    const regex = new RegExp(wordsAlternation(words), 'i');
+    const index = new PrefixIndex([], [words]);
+    const hits = new Uint8Array(1);
+    const found = (text: string): boolean => {
+      hits[0] = 0;
+      computeTriggers(text, index, hits);
+      return hits[0] === KEYWORD_HIT;
+    };
+    for (const text of ['DB_PASSWORD=x', 'das Passwort', 'HASŁO: x', 'Lösenord', 'LOSENORD', 'datadog_api', 'x-api-KEY', 'nothing', 'pas sword', 'ſecret', 'to\u212aen']) {
+      expect(found(text), text).toBe(regex.test(text));
+    }
+    const alphabet = fc.constantFrom(...'passwordtokenkeyhasłoösljiradatadog_ -:=PASSŁÖſ\u212aK'.split(''));
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => found(text) === regex.test(text)), {
+      numRuns: Number(process.env.FUZZ_RUNS ?? 500),
+    });
   });
 });
 

@@ -6,7 +6,9 @@
  * few integers instead of scanning the string again. Character classes come from one 128-entry
  * table, so each code unit costs a load and a few bit tests. Vendor key prefixes are found in the
  * same pass through a PrefixIndex built once per scanner: each pair of adjacent characters is looked
- * up in a table and whole prefixes are compared only where a pair starts one.
+ * up in a table and whole prefixes are compared only where a pair starts one. The same lookups find
+ * the detectors' keywords (secret key names, vendor names) in any case, which would otherwise cost a
+ * case-insensitive regex over every text.
  */
 
 export interface Triggers {
@@ -120,7 +122,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     if (table !== undefined) {
       const slot = table[(prev << 7) | c] as number;
       if (slot !== 0 && (index as PrefixIndex).mayStartAt(slot, text.charCodeAt(i + 1))) {
-        if ((index as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array)) prefixFound = true;
+        if (((index as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
       }
     }
     prev = c;
@@ -189,7 +191,7 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
-  if (index !== undefined && index.markLoose(text, hits as Uint8Array)) prefixFound = true;
+  if (index !== undefined && (index.markLoose(text, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
   if (into !== undefined) {
     into.tightDigits = tightBest;
     into.looseDigits = looseBest;
@@ -227,15 +229,42 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   };
 }
 
+/** Set in `hits[owner]` when one of the owner's literal prefixes occurs. */
+export const PREFIX_HIT = 1;
+/** Set in `hits[owner]` when one of the owner's keywords occurs, in any case. */
+export const KEYWORD_HIT = 2;
+
 interface PrefixEntry {
   prefix: string;
   owners: readonly number[];
+  /** PREFIX_HIT (compared exactly) or KEYWORD_HIT (compared in either case, see caseFold). */
+  bit: number;
+  /** For a keyword, each code unit's other case (or itself). */
+  other: string;
+  /** Where in the entry the pair it is filed under starts (a keyword may start with a non-ASCII pair). */
+  offset: number;
 }
 
 /**
- * Which owners (detectors) have one of their literal prefixes in a text. Every prefix of two or more
- * ASCII characters is filed under its first two characters in a 128×128 table; a prefix that does not
- * fit (one character, non-ASCII) is searched with indexOf.
+ * The code unit a case-insensitive (non-Unicode /i) regex treats as the same as `ch`, when there is
+ * one: its upper case when that is one code unit and does not cross from outside ASCII into it
+ * (ECMAScript's Canonicalize), else its lower case. `ſ`, `ı` and the Kelvin sign have none.
+ */
+export function caseFold(ch: string): string {
+  const upper = ch.toUpperCase();
+  if (upper !== ch) return upper.length === 1 && !(ch.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? upper : ch;
+  const lower = ch.toLowerCase();
+  return lower.length === 1 && lower.toUpperCase() === ch && !(ch.charCodeAt(0) < 128 && lower.charCodeAt(0) >= 128) ? lower : ch;
+}
+
+/**
+ * Which owners (detectors) have one of their literal prefixes, or one of their keywords in any case,
+ * in a text. Every prefix of two or more ASCII characters is filed under its first two characters in a
+ * 128×128 table; a prefix that does not fit (one character, non-ASCII) is searched with indexOf. A
+ * keyword is filed under its first pair of ASCII code units, once per spelling of that pair in either
+ * case, and compared in either case where the pair occurs; so a detector that needs a word (a secret
+ * key name, a vendor name) learns whether the text has one from the same lookups, not from a regex of
+ * its own over the text.
  */
 export class PrefixIndex {
   /** First two characters of a prefix (a * 128 + b) → 1 + the bucket of prefixes that start so; 0 for none. */
@@ -251,42 +280,67 @@ export class PrefixIndex {
   private readonly loose: PrefixEntry[] = [];
   readonly empty: boolean;
 
-  constructor(ownerPrefixes: readonly (readonly string[] | undefined)[]) {
-    const byPrefix = new Map<string, number[]>();
+  constructor(ownerPrefixes: readonly (readonly string[] | undefined)[], ownerKeywords: readonly (readonly string[] | undefined)[] = []) {
+    const byEntry = new Map<string, PrefixEntry>();
+    const add = (owner: number, prefix: string, bit: number): void => {
+      if (prefix.length === 0) return;
+      const key = `${bit}:${prefix}`;
+      const e = byEntry.get(key);
+      if (e === undefined) byEntry.set(key, { prefix, owners: [owner], bit, other: prefix, offset: 0 });
+      else if (!e.owners.includes(owner)) (e.owners as number[]).push(owner);
+    };
     ownerPrefixes.forEach((prefixes, owner) => {
-      for (const p of prefixes ?? []) {
-        if (p.length === 0) continue;
-        const owners = byPrefix.get(p) ?? [];
-        if (!owners.includes(owner)) owners.push(owner);
-        byPrefix.set(p, owners);
-      }
+      for (const p of prefixes ?? []) add(owner, p, PREFIX_HIT);
     });
-    for (const [prefix, owners] of byPrefix) {
-      const a = prefix.charCodeAt(0);
-      const b = prefix.charCodeAt(1);
-      if (prefix.length < 2 || a === 0 || a >= 128 || b >= 128) {
-        this.loose.push({ prefix, owners });
+    ownerKeywords.forEach((words, owner) => {
+      for (const w of words ?? []) add(owner, w, KEYWORD_HIT);
+    });
+    for (const e of byEntry.values()) {
+      if (e.bit === PREFIX_HIT) {
+        this.fileLiteral(e);
         continue;
       }
-      const key = a * 128 + b;
-      let slot = this.table[key] as number;
-      if (slot === 0) {
-        this.buckets.push([]);
-        slot = this.buckets.length;
-        this.table[key] = slot;
+      e.other = [...e.prefix].map(caseFold).join('');
+      if (e.other.length !== e.prefix.length) throw new Error(`keyword ${e.prefix}: a character's other case is longer`);
+      let o = 0;
+      while (o + 1 < e.prefix.length && !(e.prefix.charCodeAt(o) < 128 && e.prefix.charCodeAt(o + 1) < 128 && e.prefix.charCodeAt(o) !== 0)) o++;
+      if (o + 1 >= e.prefix.length) throw new Error(`keyword ${e.prefix}: no two adjacent ASCII characters to file it under`);
+      e.offset = o;
+      for (const a of new Set([e.prefix[o], e.other[o]])) {
+        for (const b of new Set([e.prefix[o + 1], e.other[o + 1]])) this.fileUnder((a as string).charCodeAt(0), (b as string).charCodeAt(0), e);
       }
-      this.buckets[slot - 1]?.push({ prefix, owners });
     }
-    this.empty = byPrefix.size === 0;
+    this.empty = byEntry.size === 0;
     this.third = new Uint32Array(this.buckets.length * 4);
     this.open = new Uint8Array(this.buckets.length);
+    const follow = (b: number, t: number): void => {
+      if (Number.isNaN(t) || t >= 128) this.open[b] = 1;
+      else this.third[b * 4 + (t >> 5)] = (this.third[b * 4 + (t >> 5)] as number) | (1 << (t & 31));
+    };
     this.buckets.forEach((bucket, b) => {
-      for (const { prefix } of bucket) {
-        const t = prefix.charCodeAt(2);
-        if (prefix.length === 2 || t >= 128) this.open[b] = 1;
-        else this.third[b * 4 + (t >> 5)] = (this.third[b * 4 + (t >> 5)] as number) | (1 << (t & 31));
+      for (const { prefix, other, offset } of bucket) {
+        follow(b, prefix.charCodeAt(offset + 2));
+        follow(b, other.charCodeAt(offset + 2));
       }
     });
+  }
+
+  private fileLiteral(e: PrefixEntry): void {
+    const a = e.prefix.charCodeAt(0);
+    const b = e.prefix.charCodeAt(1);
+    if (e.prefix.length < 2 || a === 0 || a >= 128 || b >= 128) this.loose.push(e);
+    else this.fileUnder(a, b, e);
+  }
+
+  private fileUnder(a: number, b: number, e: PrefixEntry): void {
+    const key = a * 128 + b;
+    let slot = this.table[key] as number;
+    if (slot === 0) {
+      this.buckets.push([]);
+      slot = this.buckets.length;
+      this.table[key] = slot;
+    }
+    this.buckets[slot - 1]?.push(e);
   }
 
   /** Whether a prefix filed under `slot` may continue with `next` (the code unit after the pair). */
@@ -296,43 +350,57 @@ export class PrefixIndex {
     return ((this.third[(slot - 1) * 4 + (next >> 5)] as number) & (1 << (next & 31))) !== 0;
   }
 
-  /** Sets `hits[owner] = 1` for each owner with a prefix in `text`; true when any was found. */
-  mark(text: string, hits: Uint8Array): boolean {
-    let any = false;
+  /**
+   * Sets PREFIX_HIT in `hits[owner]` for each owner with a prefix in `text`, KEYWORD_HIT for each with
+   * a keyword; returns the bits set.
+   */
+  mark(text: string, hits: Uint8Array): number {
+    let found = 0;
     const n = text.length - 1;
     let a = n >= 0 ? text.charCodeAt(0) : 0;
     for (let i = 0; i < n; i++) {
       const b = text.charCodeAt(i + 1);
       if ((a | b) < 128) {
         const slot = this.table[a * 128 + b] as number;
-        if (slot !== 0 && this.mayStartAt(slot, text.charCodeAt(i + 2)) && this.markAt(text, i, slot, hits)) any = true;
+        if (slot !== 0 && this.mayStartAt(slot, text.charCodeAt(i + 2))) found |= this.markAt(text, i, slot, hits);
       }
       a = b;
     }
-    return this.markLoose(text, hits) || any;
+    return found | this.markLoose(text, hits);
   }
 
-  /** Compares the prefixes filed under `slot` (the pair at `i`) with the text at `i`. */
-  markAt(text: string, i: number, slot: number, hits: Uint8Array): boolean {
-    let any = false;
+  /** Compares the entries filed under `slot` (the pair at `i`) with the text there; returns the bits set. */
+  markAt(text: string, i: number, slot: number, hits: Uint8Array): number {
+    let found = 0;
     for (const e of this.buckets[slot - 1] as PrefixEntry[]) {
-      if (text.startsWith(e.prefix, i)) {
-        for (const o of e.owners) hits[o] = 1;
-        any = true;
+      if (e.bit === PREFIX_HIT ? text.startsWith(e.prefix, i) : foldedAt(text, i - e.offset, e)) {
+        for (const o of e.owners) hits[o] = (hits[o] as number) | e.bit;
+        found |= e.bit;
       }
     }
-    return any;
+    return found;
   }
 
   /** The prefixes too short or too wide for the pair table, searched with indexOf. */
-  markLoose(text: string, hits: Uint8Array): boolean {
-    let any = false;
+  markLoose(text: string, hits: Uint8Array): number {
+    let found = 0;
     for (const e of this.loose) {
       if (text.includes(e.prefix)) {
-        for (const o of e.owners) hits[o] = 1;
-        any = true;
+        for (const o of e.owners) hits[o] = (hits[o] as number) | e.bit;
+        found |= e.bit;
       }
     }
-    return any;
+    return found;
   }
+}
+
+/** Keyword `e` at `start` of `text`, each code unit in either case. */
+function foldedAt(text: string, start: number, e: PrefixEntry): boolean {
+  const { prefix, other } = e;
+  if (start < 0 || start + prefix.length > text.length) return false;
+  for (let k = 0; k < prefix.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if (c !== prefix.charCodeAt(k) && c !== other.charCodeAt(k)) return false;
+  }
+  return true;
 }

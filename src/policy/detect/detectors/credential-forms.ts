@@ -9,7 +9,7 @@
  * same strength test as every other generic secret (secretKeyKind, looksSecret).
  */
 import { regexDetector } from '../regex-detector.js';
-import { hasSecretOrVendorWord, hasSecretWord, looksSecret, secretKeyKind } from './generic-secret.js';
+import { hasSecretOrVendorWord, hasSecretWord, KEY_HINT_WORDS, looksSecret, SECRET_OR_VENDOR_WORDS, secretKeyKind } from './generic-secret.js';
 import { vendorValue } from './vendor-keys.js';
 
 /** `<name>value</name>`; the closing name is compared in the validator (no backreference). */
@@ -53,6 +53,8 @@ export const xmlSecretDetector = regexDetector({
   pattern: XML_ELEMENT,
   // the element name must name a secret
   mayMatch: (text) => text.includes('</') && hasSecretOrVendorWord(text),
+  keywords: SECRET_OR_VENDOR_WORDS,
+  triggered: (_t, text) => text.includes('</'),
   validate(m) {
     const name = m[1] ?? '';
     if (name !== m[3]) return false;
@@ -69,6 +71,8 @@ export const xmlKeyValueSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: XML_KEY_VALUE,
   mayMatch: (text) => text.includes('value') && hasSecretWord(text),
+  keywords: KEY_HINT_WORDS,
+  triggered: (_t, text) => text.includes('value'),
   validate(m) {
     const kind = secretKeyKind(m[1] ?? '');
     if (kind === undefined || !looksSecret(m[2] ?? '', kind)) return false;
@@ -81,6 +85,8 @@ export const tableSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: TABLE_ROW,
   mayMatch: (text) => text.includes('|') && hasSecretWord(text),
+  keywords: KEY_HINT_WORDS,
+  triggered: (_t, text) => text.includes('|'),
   validate(m) {
     const kind = secretKeyKind(m[1] ?? '');
     if (kind === undefined || !looksSecret(m[2] ?? '', kind)) return false;
@@ -93,6 +99,8 @@ export const cliSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: CLI_FLAG,
   mayMatch: (text) => text.includes(' -'),
+  // no '-' at all (most texts): no flag, without searching for ' -'
+  triggered: (t, text) => t.dash > 0 && text.includes(' -'),
   validate(m, text) {
     const group = m[2] !== undefined ? 2 : m[3] !== undefined ? 3 : 4;
     const commands = group === 2 ? USER_FLAG_COMMANDS : group === 3 ? PASSWORD_FLAG_COMMANDS : AUTH_FLAG_COMMANDS;
@@ -135,6 +143,8 @@ export const arrowSecretDetector = regexDetector({
   entity: 'GENERIC_SECRET',
   pattern: R_ARROW,
   mayMatch: (text) => text.includes('<-') && hasSecretOrVendorWord(text),
+  keywords: SECRET_OR_VENDOR_WORDS,
+  triggered: (_t, text) => text.includes('<-'),
   validate(m) {
     const key = m[1] ?? '';
     const value = m[2] ?? '';

@@ -13,7 +13,7 @@
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
 import { allSame, charClassCount, isAlnumCode, shannonEntropy, wordsAlternation } from '../text.js';
-import { hasVendorWord, vendorValue } from './vendor-keys.js';
+import { hasVendorWord, VENDOR_WORDS, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
 const MAX_VALUE = 256;
@@ -59,6 +59,8 @@ const NON_SECRET_KEY_QUALIFIERS = new Set([
  */
 export type SecretKeyKind = 'password' | 'secret' | 'weak';
 
+const PASSWORD_WORD = /pass|pwd|mdp|kennwort|contrase/;
+
 export function secretKeyKind(key: string): SecretKeyKind | undefined {
   const words = keyWords(key);
   if (words.length === 0) return undefined;
@@ -66,7 +68,7 @@ export function secretKeyKind(key: string): SecretKeyKind | undefined {
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (META_WORDS.has(w)) return undefined;
-    if (/pass|pwd|mdp|kennwort|contrase/.test(w)) kind = 'password';
+    if (PASSWORD_WORD.test(w)) kind = 'password';
     else if (SECRET_WORDS.has(w) || w.endsWith('secret') || w.endsWith('token') || w === 'apikey') kind ??= 'secret';
     else if (w === 'key' && i > 0) {
       const q = words[i - 1] as string;
@@ -81,13 +83,12 @@ export function isSecretKey(key: string): boolean {
   return secretKeyKind(key) !== undefined;
 }
 
-/** Substrings every secret key name contains one of; rejects most keys before word splitting. */
-const KEY_HINT = new RegExp(
-  wordsAlternation(
-    'pass pwd secret token key auth cred bearer cookie session sig pin otp mdp kennwort contrase pat senha clave wachtwoord passord lösenord losenord salasana haslo hasło parola adgangskode'.split(' '),
-  ),
-  'i',
-);
+/** Substrings every secret key name contains one of, in any case; rejects most keys before word splitting. */
+export const KEY_HINT_WORDS: readonly string[] =
+  'pass pwd secret token key auth cred bearer cookie session sig pin otp mdp kennwort contrase pat senha clave wachtwoord passord lösenord losenord salasana haslo hasło parola adgangskode'.split(' ');
+const KEY_HINT = new RegExp(wordsAlternation(KEY_HINT_WORDS), 'i');
+/** What the key=value readers need one of in a text to run at all (the scanner's trigger pass finds them). */
+export const SECRET_OR_VENDOR_WORDS: readonly string[] = [...KEY_HINT_WORDS, ...VENDOR_WORDS];
 
 /**
  * Whether `text` holds any word a secret key could be named with. The keys these detectors read are
@@ -96,27 +97,31 @@ const KEY_HINT = new RegExp(
  * answer is kept, because several detectors ask about the same view of the same string in one scan.
  */
 let lastHintText: string | undefined;
-let lastHint = 0;
-/**
- * Bit 1: a secret-naming word; bit 2: a vendor keyword (only looked for when there is no secret word,
- * since callers ask for bit 1 or for either). Two tests of the smaller alternations are cheaper than one
- * exec of their union (the engine tries every alternative of the union at each position), and answer the
- * same: the union's leftmost hit is a vendor word only when no secret word starts before it, and a
- * secret word after it was looked for with a second test anyway.
- */
-function hints(text: string): number {
-  if (text !== lastHintText) {
-    lastHint = KEY_HINT.test(text) ? 1 : hasVendorWord(text) ? 2 : 0;
-    lastHintText = text;
-  }
-  return lastHint;
+let lastSecretWord = false;
+/** Whether the last text holds a vendor keyword; undefined until a caller asks (most need only secret words). */
+let lastVendorWord: boolean | undefined;
+
+function hintsFor(text: string): void {
+  if (text === lastHintText) return;
+  lastHintText = text;
+  lastSecretWord = KEY_HINT.test(text);
+  lastVendorWord = undefined;
 }
 export function hasSecretWord(text: string): boolean {
-  return (hints(text) & 1) !== 0;
+  hintsFor(text);
+  return lastSecretWord;
 }
-/** A secret-naming word or a vendor keyword: what the key=value readers need to run at all. */
+/**
+ * A secret-naming word or a vendor keyword: what the key=value readers need to run at all. Vendor
+ * keywords are looked for only when there is no secret word, and once per text: two tests of the
+ * smaller alternations are cheaper than one of their union (the engine tries every alternative of
+ * the union at each position) and answer the same.
+ */
 export function hasSecretOrVendorWord(text: string): boolean {
-  return hints(text) !== 0;
+  hintsFor(text);
+  if (lastSecretWord) return true;
+  lastVendorWord ??= hasVendorWord(text);
+  return lastVendorWord;
 }
 
 function isKeyChar(c: number): boolean {
@@ -155,15 +160,22 @@ function readKey(text: string, sep: number): number {
 /** Type names that may stand between a variable and '=' in typed declarations. */
 const TYPE_WORDS = new Set(['string', 'String', 'str', 'Str', 'byte', 'bytes', 'char', 'const', 'var', 'val', 'let', 'auto', 'text', 'Text', 'secret', 'SecretStr', 'SecureString', 'CharSequence', 'any', 'Any']);
 
+/**
+ * Whitespace, controls, quotes, and the delimiters that end a value in query strings, JSON, code and
+ * headers, as a table: the value loop visits every character of a value.
+ */
+const VALUE_STOP = new Uint8Array(128);
+for (let c = 0; c <= 32; c++) VALUE_STOP[c] = 1;
+for (const ch of '"\'`,;&<>{}()[]\\') VALUE_STOP[ch.charCodeAt(0)] = 1;
+
 function isValueStop(c: number): boolean {
-  // whitespace, quotes, and the delimiters that end a value in query strings, JSON, code and headers
-  return (
-    c <= 32 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 60 || c === 62 ||
-    c === 123 || c === 125 || c === 40 || c === 41 || c === 91 || c === 93 || c === 92
-  );
+  return c < 128 && VALUE_STOP[c] === 1;
 }
 
 const HEX_OR_UUID = /^(?:[0-9a-f]{16,}|[0-9A-F]{16,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+const LONG_DIGITS = /^\d{12,64}$/;
+const ALL_DIGITS = /^\d+$/;
 
 /** Strength test for a candidate value; passwords may be shorter than tokens. */
 export function looksSecret(value: string, kind: SecretKeyKind): boolean {
@@ -171,14 +183,14 @@ export function looksSecret(value: string, kind: SecretKeyKind): boolean {
   if (value.length < minLen || value.length > MAX_VALUE) return false;
   if (PLACEHOLDERS.test(value)) return false;
   // an all-digit client secret or PIN-like token after a key that names a secret ("client_secret=8461029375120394")
-  if (kind === 'secret' && /^\d{12,64}$/.test(value)) return !allSame(value) && shannonEntropy(value) >= 2.5;
-  const classes = charClassCount(value);
-  const entropy = shannonEntropy(value);
+  if (kind === 'secret' && LONG_DIGITS.test(value)) return !allSame(value) && shannonEntropy(value) >= 2.5;
   // an all-digit password is still one ("DB_PASSWORD=614452904315"); a run such as 12345678 is a placeholder
-  if (kind === 'password' && /^\d+$/.test(value)) return !allSame(value) && !sequential(value);
-  if (kind === 'password') return classes >= 2 || entropy >= 3.0;
+  if (kind === 'password' && ALL_DIGITS.test(value)) return !allSame(value) && !sequential(value);
+  // the entropy only where the class count leaves the answer open (it is the costlier of the two)
+  const classes = charClassCount(value);
+  if (kind === 'password') return classes >= 2 || shannonEntropy(value) >= 3.0;
   if (kind === 'weak' && HEX_OR_UUID.test(value)) return false;
-  return classes >= 2 && entropy >= 3.0;
+  return classes >= 2 && shannonEntropy(value) >= 3.0;
 }
 
 /** Digits that step by +1 or -1 throughout ("123456", "9876543210"). */
@@ -191,6 +203,19 @@ function sequential(value: string): boolean {
   }
   return true;
 }
+
+/** Where the key read before a separator ends: at its first space or ':' (`apiToken string`), else `end`. */
+export function keyNameEnd(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 58) return i;
+  }
+  return end;
+}
+
+const VALUE_KEY = /^value["'`]?$/i;
+const KEY_PUNCTUATION = /["'`\s\]\[]/g;
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|Bot|ApiKey|SSWS)\s+/i;
 
 /**
  * Judges the assignment at separator `sep` ('=' or ':'), appending a finding when its key names a
@@ -214,18 +239,18 @@ function secretAt(text: string, sep: number, out: Finding[]): number {
   const keyStart = readKey(text, keyEnd);
   if (keyStart < 0) return sep + 1;
   // `apiToken string` (a declared type after the name): the name is the key
-  let rawKey = text.slice(keyStart, keyEnd).split(/[ :]/)[0] as string;
+  let rawKey = text.slice(keyStart, keyNameEnd(text, keyStart, keyEnd));
   // a name/value pair names the secret in its `name` field (Kubernetes env, ECS, Azure app settings)
-  if (keyEnd - keyStart <= 7 && /^value["'`]?$/i.test(rawKey)) rawKey = pairedName(text, keyStart) ?? rawKey;
+  if (keyEnd - keyStart <= 7 && VALUE_KEY.test(rawKey)) rawKey = pairedName(text, keyStart) ?? rawKey;
   const hinted = KEY_HINT.test(rawKey);
   if (!hinted && !hasVendorWord(rawKey)) return sep + 1;
-  const kind = hinted ? secretKeyKind(rawKey.replace(/["'`\s\]\[]/g, '')) : undefined;
+  const kind = hinted ? secretKeyKind(rawKey.replace(KEY_PUNCTUATION, '')) : undefined;
   // skip spaces, an opening quote, and an auth scheme ("Bearer ", "Basic ", "token ")
   let i = valueStart;
   while (i < text.length && text.charCodeAt(i) === 32 && i - valueStart < 8) i++;
   const quote = text.charCodeAt(i);
   if (quote === 34 || quote === 39 || quote === 96) i++;
-  const scheme = /^(?:Bearer|Basic|Token|Digest|Bot|ApiKey|SSWS)\s+/i.exec(text.slice(i, i + 16));
+  const scheme = AUTH_SCHEME.exec(text.slice(i, i + 16));
   if (scheme) i += scheme[0].length;
   const start = i;
   while (i < text.length && i - start < MAX_VALUE && !isValueStop(text.charCodeAt(i))) i++;
@@ -261,7 +286,8 @@ export const genericSecretDetector: BuiltinDetector = {
   entity: 'GENERIC_SECRET',
   patterns: [PAIR_NAME],
   mayMatch: (text) => (text.includes('=') || text.includes(':')) && hasSecretOrVendorWord(text),
-  triggered: (t, text) => (t.equals > 0 || t.colon > 0) && hasSecretOrVendorWord(text),
+  keywords: SECRET_OR_VENDOR_WORDS,
+  triggered: (t) => t.equals > 0 || t.colon > 0,
   find(text: string, out: Finding[]): void {
     // jump from separator to separator with indexOf rather than visiting every character
     let eq = text.indexOf('=');
@@ -289,6 +315,7 @@ export const spokenSecretDetector = regexDetector({
   pattern: SPOKEN,
   notAfter: (c) => isAlnumCode(c) || c === 95,
   mayMatch: hasSecretWord,
+  keywords: KEY_HINT_WORDS,
   validate(m, text) {
     if (text.charCodeAt(m.index + m[0].length) === 40) return false; // getpass(): a call, not a value
     let value = m[1] ?? '';

@@ -54,6 +54,12 @@ const NAME_FIRST_TYPES = new Set(
 const UNIT = /^(?:,? )(?:apt\.?|apartment|suite|ste\.?|unit|fl\.?|floor|room|rm\.?|#|no\.?|flat|bldg\.?|building) ?#?[A-Za-z0-9\-]{1,6}/i;
 const DIRECTIONAL = /^ (?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?(?=[ ,\n]|$)/i;
 
+/** Whether a DIRECTIONAL can start with code unit `c` (after its space): n, s, e or w in either case. */
+export function mayBeDirectional(c: number): boolean {
+  const lower = c | 32;
+  return lower === 110 || lower === 115 || lower === 101 || lower === 119;
+}
+
 /** US state and Canadian province abbreviations (USPS, Canada Post). */
 const REGIONS = new Set(
   (
@@ -167,33 +173,39 @@ function capOrDigit(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0xde);
 }
 
+/** The longest NUMBER match: six digits, a letter, a dash and six digits. */
+const NUMBER_MAX = 14;
+
 /**
- * Whether NUMBER can match anywhere in `text`: every match ends with a digit, or with one ASCII letter
- * right after a digit, then has " " and [A-Z\u00c0-\u00de0-9] after it (its lookahead). Visiting only the
- * spaces (indexOf) is cheaper than the regex, which tries a match at every digit; most texts with a
- * digit (log lines, ids, times) have no such space and skip NUMBER entirely, with the same findings.
+ * Where the first NUMBER match can end, or -1 when none can: every match ends with a digit, or with
+ * one ASCII letter right after a digit, then has " " and [A-Z\u00c0-\u00de0-9] after it (its
+ * lookahead). Visiting only the spaces (indexOf) is cheaper than the regex, which tries a match at
+ * every digit; most texts with a digit (log lines, ids, times) have no such space and skip NUMBER
+ * entirely, and the others start it at most NUMBER_MAX before this space, with the same matches.
  */
-function numberBeforeWord(text: string): boolean {
+export function firstNumberEnd(text: string): number {
   for (let sp = text.indexOf(' ', 1); sp > 0 && sp < text.length - 1; sp = text.indexOf(' ', sp + 1)) {
     if (!capOrDigit(text.charCodeAt(sp + 1))) continue;
     const b = text.charCodeAt(sp - 1);
-    if (b >= 48 && b <= 57) return true;
+    if (b >= 48 && b <= 57) return sp;
     if (sp >= 2 && ((b >= 65 && b <= 90) || (b >= 97 && b <= 122))) {
       const d = text.charCodeAt(sp - 2);
-      if (d >= 48 && d <= 57) return true;
+      if (d >= 48 && d <= 57) return sp;
     }
   }
-  return false;
+  return -1;
 }
 
 /** Number-first: "1600 Amphitheatre Pkwy, Mountain View, CA 94043", "0464 Andrew Meadow Apt. 437\nNew Laura, OR 43217". */
 function numberFirst(text: string, out: Finding[]): void {
-  if (numberBeforeWord(text)) numberFirstWith(NUMBER, text, out);
-  if (LOWER_TYPE_HINT.test(text)) numberFirstWith(NUMBER_LOWER_TYPE, text, out);
+  const end = firstNumberEnd(text);
+  if (end >= 0) numberFirstWith(NUMBER, text, out, Math.max(0, end - NUMBER_MAX));
+  if (LOWER_TYPE_HINT.test(text)) numberFirstWith(NUMBER_LOWER_TYPE, text, out, 0);
 }
 
-function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
-  NUMBER.lastIndex = 0;
+/** The addresses NUMBER (or NUMBER_LOWER_TYPE) starts, searched from `from` (no match starts before it). */
+function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[], from: number): void {
+  NUMBER.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = NUMBER.exec(text)) !== null) {
     const start = m.index;
@@ -206,7 +218,7 @@ function numberFirstWith(NUMBER: RegExp, text: string, out: Finding[]): void {
     let words = 0;
     let streetEnd = -1;
     let lastWordStart = -1;
-    const dir = DIRECTIONAL.exec(text.slice(p - 1, p + 8));
+    const dir = mayBeDirectional(text.charCodeAt(p)) ? DIRECTIONAL.exec(text.slice(p - 1, p + 8)) : null;
     if (dir !== null) p += dir[0].length;
     for (let w = 0; w < 6; w++) {
       let e = wordAt(text, p, words > 0);
@@ -281,6 +293,13 @@ function isNameChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
 }
 
+/** [A-Z\u00c0-\u00de]: how a street name starts. */
+export function isCapital(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde);
+}
+
+const HOUSE_NUMBER = /^\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/;
+
 const TWO_WORD_TYPES = new Set(['Straße', 'Strasse', 'Weg', 'Gasse', 'Platz', 'Allee', 'Ring', 'Damm']);
 
 /**
@@ -297,6 +316,9 @@ function suffixedStreets(text: string): { start: number; end: number }[] {
     let a = nameEnd;
     while (a > 0 && nameEnd - a < 41 && isNameChar(text.charCodeAt(a - 1))) a--;
     if (nameEnd - a < 3 || (a > 0 && isNameChar(text.charCodeAt(a - 1)))) continue;
+    // a lower-case word is no two-word type (all capitalised) and fails the capital test below: skip
+    // it before slicing (most words before a number are such: "at 5", "and 12")
+    if (!isCapital(text.charCodeAt(a))) continue;
     let word = text.slice(a, nameEnd);
     let start = a;
     if (TWO_WORD_TYPES.has(word) && a >= 2 && text.charCodeAt(a - 1) === 32) {
@@ -307,8 +329,8 @@ function suffixedStreets(text: string): { start: number; end: number }[] {
         word = text.slice(b, nameEnd);
       }
     } else if (!NAME_SUFFIX.test(word)) continue;
-    if (!/^[A-Z\u00c0-\u00de]/.test(word)) continue;
-    const num = /^\d{1,5}[a-zA-Z]?(?:[-/]\d{1,5}[a-zA-Z]?)?(?![\w])/.exec(text.slice(sp + 1, sp + 16));
+    if (!isCapital(word.charCodeAt(0))) continue;
+    const num = HOUSE_NUMBER.exec(text.slice(sp + 1, sp + 16));
     if (num === null) continue;
     found.push({ start, end: sp + 1 + num[0].length });
   }

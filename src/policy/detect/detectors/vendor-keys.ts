@@ -105,8 +105,9 @@ export function vendorValue(key: string, value: string): boolean {
 }
 
 /** Any vendor keyword occurs in `text` (lower-cased): the readers' prefilter. */
-export const VENDOR_WORDS_SOURCE = [...VENDORS.keys()].join('|');
-const ANY_VENDOR = new RegExp(wordsAlternation([...VENDORS.keys()]), 'i');
+export const VENDOR_WORDS: readonly string[] = [...VENDORS.keys()];
+export const VENDOR_WORDS_SOURCE = VENDOR_WORDS.join('|');
+const ANY_VENDOR = new RegExp(wordsAlternation(VENDOR_WORDS), 'i');
 export function hasVendorWord(text: string): boolean {
   return ANY_VENDOR.test(text);
 }
