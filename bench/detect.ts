@@ -18,7 +18,7 @@
  *   node --import tsx bench/detect.ts --against /path/to/old/dist [corpus.jsonl]
  */
 import { readFileSync } from 'node:fs';
-import path_ from 'node:path';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinDetectors, createScanner } from '../src/policy/detect/index.js';
 import type { Scanner } from '../src/policy/detect/types.js';
@@ -32,7 +32,7 @@ const argv = process.argv.slice(2);
 const againstAt = argv.indexOf('--against');
 const against = againstAt >= 0 ? argv.splice(againstAt, 2)[1] : undefined;
 if (againstAt >= 0 && against === undefined) throw new Error('--against needs the other build\'s dist directory');
-const path = argv[0] ?? PII_DEV_CORPUS;
+const corpusPath = argv[0] ?? PII_DEV_CORPUS;
 // every round scans the same values: without memoMaxLength 0 the memo of clean short strings would
 // answer for the detectors on the second round
 const NO_MEMO = { memoMaxLength: 0 };
@@ -82,7 +82,7 @@ function measure(name: string, values: readonly string[], cold: boolean): void {
   );
 }
 
-const corpus = parseCorpus(readFileSync(path, 'utf8')).map((c) => c.text);
+const corpus = parseCorpus(readFileSync(corpusPath, 'utf8')).map((c) => c.text);
 const random = mulberry32(42);
 const cleanShort = Array.from({ length: 2000 }, () => prose(random, 200 + Math.floor(random() * 400)));
 const cleanLong = Array.from({ length: 40 }, () => prose(random, 32_000));
@@ -100,36 +100,36 @@ measure('clean prose, 32 KB values', cleanLong, true);
  * first); prints each build's median MB/s with its range and the median ratio of neighbouring pairs.
  */
 async function sideBySide(dist: string, values: readonly string[], pairs = 15): Promise<void> {
-  const other = (await import(pathToFileURL(path_.resolve(dist, 'policy/detect/index.js')).href)) as typeof import('../src/policy/detect/index.js');
-  const theirs = other.createScanner(other.builtinDetectors('all'), NO_MEMO);
+  const build = (await import(pathToFileURL(path.resolve(dist, 'policy/detect/index.js')).href)) as typeof import('../src/policy/detect/index.js');
+  const theirs = build.createScanner(build.builtinDetectors('all'), NO_MEMO);
   const bytes = values.reduce((a, v) => a + Buffer.byteLength(v), 0);
   sample(values, bytes, false, 1000);
   sample(values, bytes, false, 1000, theirs);
   const ours: number[] = [];
-  const old: number[] = [];
+  const others: number[] = [];
   const ratios: number[] = [];
+  const timeOurs = (): number => sample(values, bytes, false, 400).mbPerSec;
+  const timeTheirs = (): number => sample(values, bytes, false, 400, theirs).mbPerSec;
   for (let i = 0; i < pairs; i++) {
     // alternate which goes first, so neither build always runs right after the other's garbage
-    const timeOurs = () => sample(values, bytes, false, 400).mbPerSec;
-    const timeTheirs = () => sample(values, bytes, false, 400, theirs).mbPerSec;
     let mine: number;
-    let theirsMbPerSec: number;
+    let other: number;
     if (i % 2 === 0) {
       mine = timeOurs();
-      theirsMbPerSec = timeTheirs();
+      other = timeTheirs();
     } else {
-      theirsMbPerSec = timeTheirs();
+      other = timeTheirs();
       mine = timeOurs();
     }
     ours.push(mine);
-    old.push(theirsMbPerSec);
-    ratios.push(mine / theirsMbPerSec);
+    others.push(other);
+    ratios.push(mine / other);
   }
   const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
   const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
   console.log(`\nside by side, corpus-shaped warm, ${pairs} alternating pairs of samples`);
   console.log(`  this build   ${mid(ours).toFixed(1)} MB/s (${range(ours)})`);
-  console.log(`  ${dist}   ${mid(old).toFixed(1)} MB/s (${range(old)})`);
+  console.log(`  ${dist}   ${mid(others).toFixed(1)} MB/s (${range(others)})`);
   console.log(`  ratio this / other: median ${mid(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`);
 }
 
