@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countDigits, digitsOf, wordsAlternation } from './text.js';
+import { countDigits, digitsOf, isKeyCharCode, wordsAlternation } from './text.js';
 
 describe('wordsAlternation', () => {
   const words = ['pass', 'passord', 'pat', 'pin', 'token', 'top', 'key', 'a.b', 'x-y', 'hasło', 'haslo'];
@@ -65,5 +65,16 @@ describe('digitsOf', () => {
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
+  });
+});
+
+describe('isKeyCharCode', () => {
+  it.each([
+    ['a', true], ['Z', true], ['0', true], ['_', true], ['-', true], ['.', true],
+    [' ', false], [':', false], ['=', false], ['"', false], ['/', false], ['é', false], ['$', false],
+  ])('%s → %s', (ch, expected) => expect(isKeyCharCode(ch.charCodeAt(0))).toBe(expected));
+
+  it('answers as [A-Za-z0-9_.-] for every code unit below 0x3000', () => {
+    for (let c = 0; c < 0x3000; c++) expect(isKeyCharCode(c)).toBe(/[A-Za-z0-9_.\-]/.test(String.fromCharCode(c)));
   });
 });

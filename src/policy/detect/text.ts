@@ -15,6 +15,11 @@ export function isAlnumCode(c: number): boolean {
   return isDigitCode(c) || isAsciiLetterCode(c);
 }
 
+/** A code unit of an assignment's key name: ASCII letter or digit, '_', '-' or '.' (generic secrets, PERSON's name keys). */
+export function isKeyCharCode(c: number): boolean {
+  return isAlnumCode(c) || c === 95 || c === 45 || c === 46;
+}
+
 /** [A-Za-z0-9_]: what `\w` means in an ASCII regex. */
 export function isWordCode(c: number): boolean {
   return isAlnumCode(c) || c === 95;

@@ -12,7 +12,7 @@
  */
 import type { Finding } from '../types.js';
 import { regexDetector, type BuiltinDetector } from '../regex-detector.js';
-import { allSame, charClassCount, isAlnumCode, shannonEntropy, wordsAlternation } from '../text.js';
+import { allSame, charClassCount, isAlnumCode, isKeyCharCode, shannonEntropy, wordsAlternation } from '../text.js';
 import { hasVendorWord, VENDOR_WORDS, vendorValue } from './vendor-keys.js';
 
 const MAX_KEY = 64;
@@ -124,10 +124,6 @@ export function hasSecretOrVendorWord(text: string): boolean {
   return lastVendorWord;
 }
 
-function isKeyChar(c: number): boolean {
-  return isAlnumCode(c) || c === 95 || c === 45 || c === 46; // _ - .
-}
-
 /** Reads the key ending just before `sep` (skipping a closing quote and spaces); returns its start or -1. */
 function readKey(text: string, sep: number): number {
   let i = sep - 1;
@@ -140,7 +136,7 @@ function readKey(text: string, sep: number): number {
   const q = text.charCodeAt(i);
   if (q === 34 || q === 39 || q === 96) i--; // closing quote of a JSON/YAML key
   const end = i + 1;
-  while (i >= 0 && end - i <= MAX_KEY && isKeyChar(text.charCodeAt(i))) i--;
+  while (i >= 0 && end - i <= MAX_KEY && isKeyCharCode(text.charCodeAt(i))) i--;
   const start = i + 1;
   if (end - start < 2) return -1;
   // a declared type between the name and '=': `var apiToken string = …` (Go), `val apiToken: String = …`
@@ -152,7 +148,7 @@ function readKey(text: string, sep: number): number {
       j--;
       gap++;
     }
-    if (gap > 0 && j >= 0 && isKeyChar(text.charCodeAt(j))) return readKey(text, j + 1);
+    if (gap > 0 && j >= 0 && isKeyCharCode(text.charCodeAt(j))) return readKey(text, j + 1);
   }
   return start;
 }

@@ -24,6 +24,7 @@
  */
 import type { Finding, ScanHints } from '../types.js';
 import type { BuiltinDetector } from '../regex-detector.js';
+import { isKeyCharCode } from '../text.js';
 import {
   AMBIGUOUS,
   CALENDAR_WORD,
@@ -832,11 +833,6 @@ function repeatBit(len: number, c0: number): number {
 // ---------------------------------------------------------------------------------------------------
 // Name-valued keys: `"author": "…"`, `customer=…`, `<name>…</name>`, `Signed-off-by: …`, CSV columns
 
-/** A code unit of a key: ASCII letter, digit, '_', '-' or '.' (code units, not a regex on one-character strings). */
-function isKeyChar(c: number): boolean {
-  return (c < 128 && ASCII[c] !== 0) || isDigit(c) || c === 95 || c === 45 || c === 46;
-}
-
 /** 1: person key (author, customer, first_name); 2: generic `name`; 3: needs a listed name (from, to, user); 0: none. */
 function keyKind(text: string, keyStart: number, keyEnd: number, table: WordTable): number {
   // the key's last word decides most keys: read it first (letters back to a separator or a camel hump)
@@ -1003,7 +999,7 @@ function findKeyed(text: string, n: number, out: Found[], table: WordTable, hint
     // the key, leftwards from the word's end
     const keyEnd = tE[t] as number;
     let k = keyEnd - 1;
-    while (k >= 0 && keyEnd - k <= 40 && isKeyChar(text.charCodeAt(k))) k--;
+    while (k >= 0 && keyEnd - k <= 40 && isKeyCharCode(text.charCodeAt(k))) k--;
     const keyStart = k + 1;
     if (keyEnd - keyStart < 2) continue;
     if (c === 62 && text.charCodeAt(keyStart - 1) !== 60) continue; // only a bare `<element>`
@@ -1042,9 +1038,9 @@ function findColumns(text: string, n: number, out: Found[], table: WordTable, hi
     if (columns === undefined) {
       // a header: a short line of separated cells, one of which is a person key
       const line = lineEnd - lineStart <= 300 ? text.slice(lineStart, lineEnd) : '';
-      for (let x = 0; x < COLUMN_SEPARATORS.length; x++) {
-        if (!line.includes(COLUMN_SEPARATORS[x] as string)) continue;
-        const s = (COLUMN_SEPARATORS[x] as string).charCodeAt(0);
+      for (const separator of COLUMN_SEPARATORS) {
+        if (!line.includes(separator)) continue;
+        const s = separator.charCodeAt(0);
         const cells = cellsOf(text, lineStart, lineEnd, s);
         const ks = cells.map(([a, b]) => {
           let x = a;

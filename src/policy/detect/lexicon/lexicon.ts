@@ -7,7 +7,7 @@ import { installedWordTable } from './shared-word-table.js';
 import type { SharedWordTable, WordTable } from './word-table.js';
 
 export * from './word-table.js';
-export { isSyllableCode, MAX_SYLLABLE, SYLLABLE_CODE, SYLLABLE_PREFIX, syllableCode, syllableDigit } from './syllables.js';
+export { MAX_SYLLABLE, SYLLABLE_CODE, SYLLABLE_PREFIX, syllableCode, syllableDigit } from './syllables.js';
 
 const installed = installedWordTable();
 /**

@@ -44,7 +44,3 @@ export function syllableCode(code: number): number {
   return codes.get(code) ?? 0;
 }
 
-/** Whether the code is a syllable. */
-export function isSyllableCode(code: number): boolean {
-  return (syllableCode(code) & SYLLABLE_CODE) !== 0;
-}
