@@ -170,7 +170,7 @@ function numberStarts(text: string, i: number): boolean {
 
 /** Whether code unit `c` may start the word NUMBER's lookahead asks for: [A-Z\u00c0-\u00de0-9]. */
 function capOrDigit(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0xde);
+  return isCapital(c) || (c >= 48 && c <= 57);
 }
 
 /** The longest NUMBER match: six digits, a letter, a dash and six digits. */
