@@ -96,6 +96,31 @@ describe('keywords in the trigger pass', () => {
     }
   });
 
+  it('marks exactly the owners whose prefix occurs, or whose keyword occurs in any case (property)', () => {
+    // pairs shared by several entries, entries that end with their pair or continue past ASCII, a
+    // keyword filed under a later pair: where the triple filter and the third-unit skip could go wrong
+    const prefixes = [['ghp_', 'gho_'], ['sk-', 'sk-proj-'], ['ab'], ['abé'], ['xoxb-', 'xo']];
+    const keywords = [['token', 'tok'], ['lösenord', 'passwort'], ['key', 'KEY_']];
+    const owners = [...prefixes, ...keywords.map(() => undefined)];
+    const index = new PrefixIndex(owners, [...prefixes.map(() => undefined), ...keywords]);
+    const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    const expected = (text: string): number[] => [
+      ...prefixes.map((ps) => (ps.some((p) => text.includes(p)) ? PREFIX_HIT : 0)),
+      ...keywords.map((ws) => (ws.some((w) => new RegExp(escape(w), 'i').test(text)) ? KEYWORD_HIT : 0)),
+    ];
+    const pieces = fc.constantFrom('gh', 'p_', 'o_', 'sk', '-', 'proj', 'a', 'b', 'é', 'xo', 'xb', 'TO', 'ken', 'k', 'ö', 'LÖ', 'senord', 'pass', 'WORT', 'ey', 'Y_', ' ', '\n');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 16 }).map((a) => a.join('')), (text) => {
+        const hits = new Uint8Array(owners.length);
+        const t = computeTriggers(text, index, hits);
+        const want = expected(text);
+        expect([...hits]).toEqual(want);
+        expect(t.prefixFound).toBe(want.some((b) => b === PREFIX_HIT));
+      }),
+      { seed: 7, numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+    );
+  });
+
   it('rejects a keyword it cannot file under an ASCII pair', () => {
     expect(() => new PrefixIndex([], [['öé']])).toThrow(/ASCII/);
   });

@@ -5,8 +5,9 @@
  * a base64 run, MAC and IPv6 separators, IBAN starts), so each detector decides whether to run from a
  * few integers instead of scanning the string again. Character classes come from one 128-entry
  * table, so each code unit costs a load and a few bit tests. Vendor key prefixes are found in the
- * same pass through a PrefixIndex built once per scanner: each pair of adjacent characters is looked
- * up in a table and whole prefixes are compared only where a pair starts one. The same lookups find
+ * same pass through a PrefixIndex built once per scanner: each pair of adjacent characters, with the
+ * character after it, is tested against a bit set of the triples that start a prefix, and whole
+ * prefixes are compared only where one does. The same lookups find
  * the detectors' keywords (secret key names, vendor names) in any case, which would otherwise cost a
  * case-insensitive regex over every text.
  */
@@ -77,10 +78,11 @@ function isHexOrColon(c: number): boolean {
  */
 export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uint8Array, into?: Triggers): Triggers {
   const index = prefixes !== undefined && hits !== undefined && !prefixes.empty ? prefixes : undefined;
-  const table = index?.table;
+  const triples = index?.triples;
   let prefixFound = false;
-  // the previous code unit when ASCII, else 0 (no prefix starts with NUL, see PrefixIndex)
-  let prev = 0;
+  // the last three code units, 7 bits each, a non-ASCII one as 0 (no prefix starts with NUL, see
+  // PrefixIndex): the pair a prefix is filed under and the code unit after it
+  let tri = 0;
   let tight = 0;
   let tightBest = 0;
   let tightGap = 0;
@@ -108,8 +110,10 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 128) {
+      // a pair before a non-ASCII code unit starts only an `open` bucket's prefixes
+      if (index !== undefined && (index.markBefore(text, i, tri & PAIR_MASK, c, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
+      tri = 0;
       // non-ASCII: no class bit, except NBSP, a loose (phone) separator; ends every run
-      prev = 0;
       digits = 0;
       letters = 0;
       tightGap = 2;
@@ -119,13 +123,12 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
       b64 = 0;
       continue;
     }
-    if (table !== undefined) {
-      const slot = table[(prev << 7) | c] as number;
-      if (slot !== 0 && (index as PrefixIndex).mayStartAt(slot, text.charCodeAt(i + 1))) {
-        if (((index as PrefixIndex).markAt(text, i - 1, slot, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
-      }
+    tri = ((tri << 7) | c) & TRIPLE_MASK;
+    // the pair before c and c itself: one bit test dismisses nearly every position (see PrefixIndex.triples)
+    if (triples !== undefined) {
+      const h = tripleHash(tri);
+      if (((triples[h >>> 5] as number) & (1 << (h & 31))) !== 0 && ((index as PrefixIndex).markBefore(text, i, tri >>> 7, c, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
     }
-    prev = c;
     const k = CLASS[c] as number;
     if ((k & LETTER) !== 0) {
       hex = (hex + 1) * ((k & HEX_LETTER) >> 1); // +1 on a-f/A-F, else 0, without a branch
@@ -191,7 +194,11 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
     else if (c === 45) dash++;
   }
   if (b64 > b64Best) b64Best = b64;
-  if (index !== undefined && (index.markLoose(text, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
+  if (index !== undefined) {
+    // the last pair, with nothing after it
+    if ((index.markBefore(text, n, tri & PAIR_MASK, Number.NaN, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
+    if ((index.markLoose(text, hits as Uint8Array) & PREFIX_HIT) !== 0) prefixFound = true;
+  }
   if (into !== undefined) {
     into.tightDigits = tightBest;
     into.looseDigits = looseBest;
@@ -229,6 +236,17 @@ export function computeTriggers(text: string, prefixes?: PrefixIndex, hits?: Uin
   };
 }
 
+/** Three 7-bit code units, as the trigger pass keeps the last three ASCII ones; two of them, a pair. */
+const TRIPLE_MASK = (1 << 21) - 1;
+const PAIR_MASK = (1 << 14) - 1;
+/** Bits of PrefixIndex.triples: 2^16 (8 KiB, beside the pair table's 32 KiB in the core's cache). */
+const TRIPLE_BITS = 16;
+
+/** Where a triple (a << 14 | b << 7 | c) falls in PrefixIndex.triples (Fibonacci hashing). */
+function tripleHash(tri: number): number {
+  return Math.imul(tri, 0x9e3779b1) >>> (32 - TRIPLE_BITS);
+}
+
 /** Set in `hits[owner]` when one of the owner's literal prefixes occurs. */
 export const PREFIX_HIT = 1;
 /** Set in `hits[owner]` when one of the owner's keywords occurs, in any case. */
@@ -243,6 +261,9 @@ interface PrefixEntry {
   other: string;
   /** Where in the entry the pair it is filed under starts (a keyword may start with a non-ASCII pair). */
   offset: number;
+  /** The code unit after that pair in `prefix` and in `other`; NaN when the entry ends with the pair. */
+  third: number;
+  otherThird: number;
 }
 
 /**
@@ -277,6 +298,13 @@ export class PrefixIndex {
    */
   private third = new Uint32Array(0);
   private open = new Uint8Array(0);
+  /**
+   * A bit per hashed triple (a pair of the table, then an ASCII code unit `mayStartAt` accepts), so
+   * the trigger pass dismisses a position with one bit test: a pair lookup alone passes on every
+   * seventh code unit of prose (keywords start with common pairs), the triples on few more than the
+   * positions whose entries are compared. A collision only costs the exact test.
+   */
+  readonly triples = new Uint32Array((1 << TRIPLE_BITS) >>> 5);
   private readonly loose: PrefixEntry[] = [];
   readonly empty: boolean;
 
@@ -286,7 +314,7 @@ export class PrefixIndex {
       if (prefix.length === 0) return;
       const key = `${bit}:${prefix}`;
       const e = byEntry.get(key);
-      if (e === undefined) byEntry.set(key, { prefix, owners: [owner], bit, other: prefix, offset: 0 });
+      if (e === undefined) byEntry.set(key, { prefix, owners: [owner], bit, other: prefix, offset: 0, third: Number.NaN, otherThird: Number.NaN });
       else if (!e.owners.includes(owner)) (e.owners as number[]).push(owner);
     };
     ownerPrefixes.forEach((prefixes, owner) => {
@@ -318,9 +346,19 @@ export class PrefixIndex {
       else this.third[b * 4 + (t >> 5)] = (this.third[b * 4 + (t >> 5)] as number) | (1 << (t & 31));
     };
     this.buckets.forEach((bucket, b) => {
-      for (const { prefix, other, offset } of bucket) {
-        follow(b, prefix.charCodeAt(offset + 2));
-        follow(b, other.charCodeAt(offset + 2));
+      for (const e of bucket) {
+        e.third = e.prefix.charCodeAt(e.offset + 2);
+        e.otherThird = e.other.charCodeAt(e.offset + 2);
+        follow(b, e.third);
+        follow(b, e.otherThird);
+      }
+    });
+    this.table.forEach((slot, pair) => {
+      if (slot === 0) return;
+      for (let c = 0; c < 128; c++) {
+        if (!this.mayStartAt(slot, c)) continue;
+        const h = tripleHash((pair << 7) | c);
+        this.triples[h >>> 5] = (this.triples[h >>> 5] as number) | (1 << (h & 31));
       }
     });
   }
@@ -369,10 +407,25 @@ export class PrefixIndex {
     return found | this.markLoose(text, hits);
   }
 
-  /** Compares the entries filed under `slot` (the pair at `i`) with the text there; returns the bits set. */
+  /**
+   * Compares the entries filed under `pair` (a << 7 | b, the code units at i - 2 and i - 1) with the
+   * text there when one may continue with `next` (text[i], NaN past the end); returns the bits set.
+   */
+  markBefore(text: string, i: number, pair: number, next: number, hits: Uint8Array): number {
+    const slot = this.table[pair] as number;
+    return slot !== 0 && this.mayStartAt(slot, next) ? this.markAt(text, i - 2, slot, hits) : 0;
+  }
+
+  /**
+   * Compares the entries filed under `slot` (the pair at `i`) with the text there; returns the bits set.
+   * An entry whose code unit after the pair is not the text's is passed over without a comparison (a
+   * bucket holds a keyword in up to four spellings of its pair, and several words start alike).
+   */
   markAt(text: string, i: number, slot: number, hits: Uint8Array): number {
     let found = 0;
+    const next = text.charCodeAt(i + 2);
     for (const e of this.buckets[slot - 1] as PrefixEntry[]) {
+      if (next !== e.third && next !== e.otherThird && !Number.isNaN(e.third)) continue;
       if (e.bit === PREFIX_HIT ? text.startsWith(e.prefix, i) : foldedAt(text, i - e.offset, e)) {
         for (const o of e.owners) hits[o] = (hits[o] as number) | e.bit;
         found |= e.bit;
