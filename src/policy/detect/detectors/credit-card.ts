@@ -16,8 +16,10 @@ const TWELVE_DIGITS = /\d(?:[ \-.\u00a0]{0,3}\d){11}/;
 /** Words that say a card number follows (English, German, French, Spanish, Italian, Portuguese). */
 const CARD_CONTEXT = /(?:card|visa|master|maestro|amex|jcb|diners|discover|unionpay|cc|credit|debit|payment|paid|pay |charge|billed|pan\b|karte|carte|tarjeta|carta|cartão|cartao)/;
 
+/** Whether the number the first `len` digits spell is in [lo, hi]: read by code unit, no slice or Number parse (`digits` is ASCII digits, at least `len`). */
 function inRange(digits: string, len: number, lo: number, hi: number): boolean {
-  const p = Number(digits.slice(0, len));
+  let p = 0;
+  for (let i = 0; i < len; i++) p = p * 10 + (digits.charCodeAt(i) - 48);
   return p >= lo && p <= hi;
 }
 
@@ -92,7 +94,8 @@ export const creditCardDetector = regexDetector({
     const raw = m[0];
     if (!wellGrouped(raw)) return false;
     const digits = digitsOf(raw);
-    if (allSame(digits) || !knownIssuer(digits) || !luhnValid(digits)) return false;
+    // pure tests, cheapest and most rejecting first: most candidates have no issuer prefix
+    if (!knownIssuer(digits) || allSame(digits) || !luhnValid(digits)) return false;
     // 12 digits in one run: also a timestamp or an id, unless the text says card
     if (digits.length === 12 && raw.length === 12) return CARD_CONTEXT.test(contextBefore(text, m.index, 40));
     return true;
