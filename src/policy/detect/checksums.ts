@@ -40,15 +40,17 @@ export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
 export function ibanChecksumValid(iban: string): boolean {
   const n = iban.length;
   let rem = 0;
-  for (let k = 0; k < n; k++) {
-    const c = iban.charCodeAt((k + 4) % n);
-    if (c >= 48 && c <= 57) {
-      rem = (rem * 10 + (c - 48)) % 97;
-    } else if (c >= 65 && c <= 90) {
-      rem = (rem * 100 + (c - 55)) % 97;
-    } else {
-      return false;
-    }
-  }
+  for (let k = 0; k < n && rem >= 0; k++) rem = mod97Append(rem, iban.charCodeAt((k + 4) % n));
   return rem === 1;
+}
+
+/**
+ * One step of ibanChecksumValid: the remainder mod 97 after appending the upper-case alphanumeric
+ * `c` to the number whose remainder is `rem` (a digit as one decimal digit, a letter as 10..35, two),
+ * or -1 for any other code unit. Lets the IBAN detector check the digits while it walks the text.
+ */
+export function mod97Append(rem: number, c: number): number {
+  if (c >= 48 && c <= 57) return (rem * 10 + (c - 48)) % 97;
+  if (c >= 65 && c <= 90) return (rem * 100 + (c - 55)) % 97;
+  return -1;
 }
