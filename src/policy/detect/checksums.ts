@@ -1,12 +1,19 @@
 /** Check-digit algorithms the validated detectors rely on. Pure functions over digit strings. */
 
-/** Luhn (ISO/IEC 7812-1 annex B): payment card numbers. `digits` must be ASCII digits only. */
-export function luhnValid(digits: string): boolean {
+/**
+ * Luhn (ISO/IEC 7812-1 annex B): payment card numbers. `digits` must be ASCII digits only, unless
+ * `skipOthers`: then the check runs over the ASCII digits of a number as written (`4111 1111 …`),
+ * the other code units skipped, as on digitsOf(digits) without the copy.
+ */
+export function luhnValid(digits: string, skipOthers = false): boolean {
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
+    if (d < 0 || d > 9) {
+      if (skipOthers) continue;
+      return false;
+    }
     if (double) {
       d *= 2;
       if (d > 9) d -= 9;

@@ -7,7 +7,7 @@
  */
 import { luhnValid } from '../checksums.js';
 import { regexDetector } from '../regex-detector.js';
-import { allSame, contextBefore, digitsOf } from '../text.js';
+import { contextBefore } from '../text.js';
 
 const SEP = '(?:[ \\u00a0\\u2009\\u202f]{1,3}|[\\-.])';
 const CANDIDATE = new RegExp(`(?<![\\w.,$€£+\\-])\\d(?:${SEP}?\\d){11,18}(?![\\w]|${SEP}\\d|[.,]\\d)`, 'g');
@@ -17,34 +17,48 @@ const TWELVE_DIGITS = /\d(?:[ \-.\u00a0]{0,3}\d){11}/;
 const CARD_CONTEXT = /(?:card|visa|master|maestro|amex|jcb|diners|discover|unionpay|cc|credit|debit|payment|paid|pay |charge|billed|pan\b|karte|carte|tarjeta|carta|cartão|cartao)/;
 
 /** Whether the number the first `len` digits spell is in [lo, hi]: read by code unit, no slice or Number parse (`digits` is ASCII digits, at least `len`). */
-function inRange(digits: string, len: number, lo: number, hi: number): boolean {
-  let p = 0;
-  for (let i = 0; i < len; i++) p = p * 10 + (digits.charCodeAt(i) - 48);
-  return p >= lo && p <= hi;
-}
-
-/** Issuer identification by prefix and length. */
-export function knownIssuer(d: string): boolean {
-  const n = d.length;
-  const c = d[0];
-  if (c === '4') return n === 13 || n === 16 || n === 19; // Visa
-  if (inRange(d, 2, 51, 55) || inRange(d, 4, 2221, 2720)) return n === 16; // Mastercard
-  if (d.startsWith('34') || d.startsWith('37')) return n === 15; // Amex
-  if (inRange(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39')) {
-    return n >= 14 && n <= 19; // Diners Club
-  }
-  if (d.startsWith('35')) return n >= 16 && n <= 19; // JCB (3528–3589 assigned; test ranges use all of 35xx)
-  if (d.startsWith('2131') || d.startsWith('1800')) return n === 15; // JCB, 15-digit
-  if (d.startsWith('6011') || inRange(d, 3, 644, 649) || d.startsWith('65') || inRange(d, 6, 622126, 622925)) {
+/** Issuer identification by prefix and length: `lead` is the number's first six digits as a number, `n` its digit count (at least 12). */
+export function knownIssuer(lead: number, n: number): boolean {
+  // the first k digits as a number; a k-digit prefix with leading zeros ("0604") is the number it spells
+  const p1 = Math.floor(lead / 100000);
+  const p2 = Math.floor(lead / 10000);
+  const p3 = Math.floor(lead / 1000);
+  const p4 = Math.floor(lead / 100);
+  if (p1 === 4) return n === 13 || n === 16 || n === 19; // Visa
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16; // Mastercard
+  if (p2 === 34 || p2 === 37) return n === 15; // Amex
+  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return n >= 14 && n <= 19; // Diners Club
+  if (p2 === 35) return n >= 16 && n <= 19; // JCB (3528–3589 assigned; test ranges use all of 35xx)
+  if (p4 === 2131 || p4 === 1800) return n === 15; // JCB, 15-digit
+  if (p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65 || (lead >= 622126 && lead <= 622925)) {
     return n >= 16 && n <= 19; // Discover
   }
-  if (d.startsWith('62') || d.startsWith('81')) return n >= 16 && n <= 19; // UnionPay
-  if (d.startsWith('50') || inRange(d, 2, 56, 69) || d.startsWith('0604')) return n >= 12 && n <= 19; // Maestro
-  if (d.startsWith('9792')) return n === 16; // Troy
-  if (d.startsWith('2200') || d.startsWith('2201') || d.startsWith('2202') || d.startsWith('2203') || d.startsWith('2204')) {
-    return n === 16; // Mir
-  }
+  if (p2 === 62 || p2 === 81) return n >= 16 && n <= 19; // UnionPay
+  if (p2 === 50 || (p2 >= 56 && p2 <= 69) || p4 === 604) return n >= 12 && n <= 19; // Maestro (0604)
+  if (p4 === 9792) return n === 16; // Troy
+  if (p4 >= 2200 && p4 <= 2204) return n === 16; // Mir
   return false;
+}
+
+/**
+ * The digits of a candidate as written (`4111 1111 1111 1111`): a known issuer's prefix and length,
+ * not one digit repeated, and a valid Luhn check digit. Read from `raw` itself (its count, first six
+ * digits and sameness in one loop, Luhn skipping the separators) rather than from a digitsOf copy.
+ */
+export function cardDigitsValid(raw: string): boolean {
+  const first = raw.charCodeAt(0);
+  let n = 0;
+  let lead = 0;
+  let same = true;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (n < 6) lead = lead * 10 + (c - 48);
+    if (c !== first) same = false;
+    n++;
+  }
+  // pure tests, cheapest and most rejecting first: most candidates have no issuer prefix
+  return n >= 12 && knownIssuer(lead, n) && !same && luhnValid(raw, true);
 }
 
 /**
@@ -92,12 +106,9 @@ export const creditCardDetector = regexDetector({
   triggered: (t) => t.looseDigits >= 12,
   validate(m, text) {
     const raw = m[0];
-    if (!wellGrouped(raw)) return false;
-    const digits = digitsOf(raw);
-    // pure tests, cheapest and most rejecting first: most candidates have no issuer prefix
-    if (!knownIssuer(digits) || allSame(digits) || !luhnValid(digits)) return false;
+    if (!wellGrouped(raw) || !cardDigitsValid(raw)) return false;
     // 12 digits in one run: also a timestamp or an id, unless the text says card
-    if (digits.length === 12 && raw.length === 12) return CARD_CONTEXT.test(contextBefore(text, m.index, 40));
+    if (raw.length === 12) return CARD_CONTEXT.test(contextBefore(text, m.index, 40));
     return true;
   },
 });
