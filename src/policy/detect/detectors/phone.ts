@@ -136,6 +136,21 @@ function stripTrunkAfterCountry(raw: string, digits: string): string {
   return before + digits.slice(before.length + 1);
 }
 
+/**
+ * False only where isPhoneCandidate is false whatever the text, judged by the digit count alone, so
+ * those candidates are dropped before it slices and tests the text around them:
+ * - fewer than six digits: most candidates are short numbers ("3 items", "2024"), and every branch
+ *   needs more (nanpAny ten, shortLocal six, the rest seven);
+ * - more than fifteen (card numbers, long ids: a quarter of the corpus candidates): NANP_ANY holds at
+ *   most 13 digits, shortLocal at most 8, and the rest is cut at 15, the E.164 maximum;
+ * - exactly six and no separator: only shortLocal takes six digits, and only separated.
+ * phone.test.ts checks the implication on generated candidates.
+ */
+export function digitCountMayBePhone(raw: string): boolean {
+  const n = countDigits(raw);
+  return n >= 6 && n <= 15 && !(n === 6 && raw.length === 6);
+}
+
 /** `tel:`, `callto:` and `sms:` URIs carry the number right after the scheme. */
 const URI_SCHEME = /(?:tel|callto|sms|facetime):$/i;
 
@@ -146,10 +161,7 @@ export const phoneDetector = regexDetector({
   mayMatch: (text) => SEVEN_DIGITS.test(text),
   triggered: (t) => t.looseDigits >= 7,
   validate: (m, text) => {
-    // most candidates are short numbers ("3 items", "2024"); with fewer than six digits
-    // isPhoneCandidate rejects every one (nanpAny needs ten, shortLocal six, the rest seven), so they
-    // are dropped here before it slices and tests the text around them
-    if (countDigits(m[0]) < 6) return false;
+    if (!digitCountMayBePhone(m[0])) return false;
     if (text.charCodeAt(m.index - 1) === 58 /* : */ && !URI_SCHEME.test(text.slice(Math.max(0, m.index - 9), m.index))) {
       // after ':' only a URI scheme or a "label: value" (a space would precede the value) is a phone
       if (m[0].charCodeAt(0) !== 43) return false;
