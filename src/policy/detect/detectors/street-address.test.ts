@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { firstNumberEnd, isCapital, mayBeDirectional, streetAddressDetector } from './street-address.js';
+import { firstNumberEnd, isCapital, mayBeDirectional, mayBeOrdinalAt, streetAddressDetector } from './street-address.js';
 import type { Finding } from '../types.js';
 
 const found = (text: string): string[] => {
@@ -25,6 +25,45 @@ describe('street address helpers', () => {
   it('mayBeDirectional is true wherever a directional can start', () => {
     const directional = /^ (?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?(?=[ ,\n]|$)/i;
     for (let c = 0; c < 0x3000; c++) if (directional.test(` ${String.fromCharCode(c)}`)) expect(mayBeDirectional(c)).toBe(true);
+  });
+
+  it.each([
+    ['3rd St', 0, true],
+    ['21st', 0, true],
+    ['102ND', 0, true],
+    ['4th', 0, true],
+    ['1234th', 0, false], // four digits: \d{1,3} meets no letter
+    ['123 4567', 0, false],
+    ['12a', 0, false],
+    ['Main 5th', 5, true],
+    ['x', 0, false],
+  ])('mayBeOrdinalAt(%j, %i) = %s', (text, i, expected) => expect(mayBeOrdinalAt(text, i)).toBe(expected));
+
+  it('mayBeOrdinalAt is true wherever ORDINAL matches, and no other word form starts at a digit', () => {
+    const ordinal = /\d{1,3}(?:st|nd|rd|th)\b/iy;
+    const capWord = /[A-Z\u00c0-\u024f][A-Za-z\u00c0-\u024f'.\-]{0,24}/y;
+    const lowerWord = /[a-z\u00e0-\u024f][a-z\u00e0-\u024f'\-]{1,24}/y;
+    const piece = fc.constantFrom('1', '42', '123', '9876', 'st', 'nd', 'rd', 'th', 'ST', 'Nd', 'tH', 's', 't', 'h', 'x', ' ', '.', '\u017ft', 'é');
+    let ordinals = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }).map((a) => a.join('')), (text) => {
+        for (let i = 0; i <= text.length; i++) {
+          ordinal.lastIndex = i;
+          if (ordinal.test(text)) {
+            ordinals++;
+            expect(mayBeOrdinalAt(text, i)).toBe(true);
+          }
+          const c = text.charCodeAt(i);
+          if (c >= 48 && c <= 57) {
+            capWord.lastIndex = i;
+            lowerWord.lastIndex = i;
+            expect(capWord.test(text) || lowerWord.test(text)).toBe(false);
+          }
+        }
+      }),
+      { seed: 20261209, numRuns: Number(process.env.FUZZ_RUNS ?? 3000) },
+    );
+    expect(ordinals).toBeGreaterThan(500); // the generator reaches ordinals of one, two and three digits
   });
 
   it.each([

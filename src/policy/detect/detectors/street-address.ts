@@ -18,7 +18,7 @@
  */
 import type { Finding } from '../types.js';
 import type { BuiltinDetector } from '../regex-detector.js';
-import { contextBefore } from '../text.js';
+import { contextBefore, isDigitCode } from '../text.js';
 
 /** USPS Publication 28 street suffixes (primary names and the common abbreviations), lower case. */
 const SUFFIXES = new Set(
@@ -92,10 +92,27 @@ interface Span {
   end: number;
 }
 
+/**
+ * Whether ORDINAL can match at `i`: one to three digits, then s, n, r or t in either case (the first
+ * letter of st, nd, rd, th; a non-Unicode /i regex folds no other code unit onto them). Four digits
+ * in a row leave `\d{1,3}` no letter to meet.
+ */
+export function mayBeOrdinalAt(text: string, i: number): boolean {
+  let q = i;
+  while (q < i + 4 && isDigitCode(text.charCodeAt(q))) q++;
+  if (q === i || q === i + 4) return false;
+  const lower = text.charCodeAt(q) | 32;
+  return lower === 115 || lower === 110 || lower === 114 || lower === 116;
+}
+
 /** A capitalised word (or ordinal) at `i`, returning its end, or -1. */
 function wordAt(text: string, i: number, allowLowerCase = false): number {
   const c = text.charCodeAt(i);
   if (c >= 65 && c <= 90) return stickyEnd(CAP_WORD, text, i); // the common case: a capital, no other form starts so
+  // a digit starts only an ordinal (CAP_WORD and LOWER_WORD start with letters). Nearly every building
+  // number candidate is one number of a digit group ("555 123 4567"), so this skips the three or five
+  // sticky regexes a digit cost, and ORDINAL itself where it cannot match
+  if (isDigitCode(c)) return mayBeOrdinalAt(text, i) ? stickyEnd(ORDINAL, text, i) : -1;
   let e = stickyEnd(CAP_WORD, text, i);
   if (e < 0) e = stickyEnd(ORDINAL, text, i);
   if (e < 0 && allowLowerCase) e = stickyEnd(LOWER_WORD, text, i);
