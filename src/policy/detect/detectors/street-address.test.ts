@@ -104,7 +104,33 @@ describe('street address helpers', () => {
     );
   });
 
+  it('NUMBER matches what the digit-or-capital form matched, less the numbers followed by a digit that starts no ordinal', () => {
+    const [NUMBER] = streetAddressDetector.patterns as RegExp[];
+    const loose = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+    const ordinal = /\d{1,3}(?:st|nd|rd|th)\b/iy;
+    const piece = fc.constantFrom('12', '3', '4567', '555 ', ' 89', '7 ', 'rd', 'th', 'ST', 'nd', 'a', 'B', 'Main', ' ', '-', '–', 'É', 'é', '.', 'x');
+    let dropped = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }).map((a) => a.join('')), (text) => {
+        const kept = [...text.matchAll(loose)].filter((m) => {
+          const p = (m.index as number) + m[0].length + 1;
+          const c = text.charCodeAt(p);
+          if (c < 48 || c > 57) return true;
+          ordinal.lastIndex = p;
+          if (ordinal.test(text)) return true;
+          dropped++;
+          return false;
+        });
+        const now = [...text.matchAll(new RegExp(NUMBER!.source, 'g'))];
+        expect(now.map((m) => [m.index, m[0]])).toEqual(kept.map((m) => [m.index, m[0]]));
+      }),
+      { seed: 20261210, numRuns: Number(process.env.FUZZ_RUNS ?? 3000) },
+    );
+    expect(dropped).toBeGreaterThan(300); // the generator reaches numbers before digit groups
+  });
+
   it.each([
+    ['12 3rd Street, Springfield, IL 62701', ['12 3rd Street, Springfield, IL 62701']],
     ['Hauptstraße 5, 10115 Berlin', ['Hauptstraße 5, 10115 Berlin']],
     ['wohnt in der Berliner Straße 7, 10115 Berlin', ['Berliner Straße 7, 10115 Berlin']],
     ['Adresse: Storgatan 12', ['Storgatan 12']],

@@ -171,8 +171,15 @@ function tailAt(text: string, i: number): { end: number; strong: boolean } | und
   return undefined;
 }
 
-/** A building number then a capitalised word or a digit; the character before is checked in code (cheaper than a lookbehind at every digit). */
-const NUMBER = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= [A-Z\u00c0-\u00de0-9])/g;
+/**
+ * A building number then a capitalised word or an ordinal ("12 3rd Street"); the character before is
+ * checked in code (cheaper than a lookbehind at every digit). The ordinal is ORDINAL's own condition,
+ * written out: a number followed by any other digit ("555 123 4567", nearly every candidate in texts
+ * with digit groups) was a match numberFirstWith could only drop, since after a number the next word
+ * must be a capitalised word or an ordinal. Such a match ends at the space before the digit, and so
+ * would every match starting inside it, so dropping them here drops nothing else.
+ */
+const NUMBER = /\d{1,6}[A-Za-z]?(?:[-–]\d{1,6})?(?= (?:[A-Z\u00c0-\u00de]|\d{1,3}(?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])\b))/g;
 /** "12 rue de Rivoli": a number before a lower-case street type (French, Spanish, Italian, Portuguese). */
 const NUMBER_LOWER_TYPE = /\d{1,6}(?:bis|ter)?(?= (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) )/g;
 const LOWER_TYPE_HINT = / (?:rue|avenue|boulevard|bd|chemin|place|allée|impasse|quai|calle|via|rua|av) /;
