@@ -16,7 +16,6 @@ const TWELVE_DIGITS = /\d(?:[ \-.\u00a0]{0,3}\d){11}/;
 /** Words that say a card number follows (English, German, French, Spanish, Italian, Portuguese). */
 const CARD_CONTEXT = /(?:card|visa|master|maestro|amex|jcb|diners|discover|unionpay|cc|credit|debit|payment|paid|pay |charge|billed|pan\b|karte|carte|tarjeta|carta|cartão|cartao)/;
 
-/** Whether the number the first `len` digits spell is in [lo, hi]: read by code unit, no slice or Number parse (`digits` is ASCII digits, at least `len`). */
 /** Issuer identification by prefix and length: `lead` is the number's first six digits as a number, `n` its digit count (at least 12). */
 export function knownIssuer(lead: number, n: number): boolean {
   // the first k digits as a number; a k-digit prefix with leading zeros ("0604") is the number it spells
