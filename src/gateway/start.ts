@@ -17,14 +17,16 @@
  *   4. the telemetry server stops and a summary is logged. `close()` resolves with what was left, so
  *      the CLI's exit code tells a supervisor whether everything drained.
  */
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
 import type { DrainReport, SpanRouter } from '../export/types.js';
 import { loadPolicy } from '../policy/load.js';
-import { createReceiverApp } from '../receiver/app.js';
+import { receiverApp } from '../receiver/app.js';
+import { createReceiverListener } from '../receiver/node-listener.js';
+import { createOtlpHttpReceiver } from '../receiver/otlp-http.js';
 import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
 import { InflightBudget } from '../receiver/inflight-budget.js';
 import type { HandleRequest } from '../receiver/types.js';
@@ -201,7 +203,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const inflight = new InflightBudget(config.receiver.maxInflightBodyBytes);
     // One switch for every receiver: at shutdown, intake stops everywhere at the same moment.
     const intake = new IntakeSwitch();
-    const app = createReceiverApp({
+    const receiver = createOtlpHttpReceiver({
       limits: { maxRequestBodyBytes: config.receiver.maxRequestBodyBytes },
       inflight,
       auth: config.receiver.auth,
@@ -212,8 +214,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       // With policy workers, they inflate gzip/deflate bodies too: the event loop only moves bytes.
       decompress: workers ? 'worker' : 'receiver',
     });
+    // Export POSTs take the fast path on Node's own request and response; the rest (404, 405, unusual
+    // URLs) the Hono app, answering from the same receiver.
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
-    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: connectionServerOptions(connectionLimits) }) as Server;
+    const server = createServer(connectionServerOptions(connectionLimits), createReceiverListener(receiver, getRequestListener(receiverApp(receiver).fetch)));
     applyConnectionLimits(server, connectionLimits);
     server.on('drop', () => metrics.connectionsClosed('http', 'max_connections'));
     // A client may half-close once its request is sent (Connection: close, then FIN). Node's default

@@ -9,6 +9,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContentCoding } from './content-type.js';
+import { webBodySource, type BodySource } from './body-source.js';
 import { badEncodingMessage, decompressor, emptyBodyMessage } from './decompress.js';
 
 export type ReadBodyResult =
@@ -20,38 +21,17 @@ export type ReadBodyResult =
   | { ok: false; reason: 'aborted' };
 
 
-/**
- * How much of a refused body is still read and thrown away before the connection is cut. A client
- * still writing when the 413 or 503 goes out would otherwise meet a reset (EPIPE, ECONNRESET) instead
- * of the answer, because cancelling the stream destroys the socket. This is the lingering close HTTP
- * servers do (RFC 9112 §9.6); the read timeout bounds its time, this its bytes.
- */
-export const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
-
-/** Reads and drops what remains of a refused body, up to DISCARD_LIMIT_BYTES, then cancels. */
-async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  let dropped = 0;
-  try {
-    while (dropped <= DISCARD_LIMIT_BYTES) {
-      const next = await reader.read();
-      if (next.done) return;
-      dropped += next.value.byteLength;
-    }
-  } catch {
-    // the client went away: nothing left to drain
-  }
-  await reader.cancel().catch(() => {});
-}
+export { DISCARD_LIMIT_BYTES } from './body-source.js';
 
 export async function readBody(
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array> | BodySource | null,
   coding: ContentCoding,
   limit: number,
   /** Called with each decompressed chunk's size before it is kept; false stops reading ('busy'). */
   take: (bytes: number) => boolean = () => true,
 ): Promise<ReadBodyResult> {
   if (body === null) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = body.getReader();
+  const reader = body instanceof ReadableStream ? webBodySource(body) : body;
   const chunks: Uint8Array[] = [];
   let total = 0;
   // Set before tearing the pipeline down: stream teardown may surface as a different error (an
@@ -68,32 +48,34 @@ export async function readBody(
     return new RangeError('no room in the in-flight budget');
   };
   try {
-    const first = await reader.read();
-    if (first.done) {
+    const first = await reader.next();
+    if (first === undefined) {
       if (coding === 'identity') return { ok: true, bytes: new Uint8Array(0) };
       return { ok: false, reason: 'bad_encoding', message: emptyBodyMessage(coding) };
     }
-    let raw = 0;
-    async function* source(): AsyncGenerator<Uint8Array> {
-      let chunk: Uint8Array | undefined = first.value;
-      while (chunk !== undefined) {
-        raw += chunk.byteLength;
-        if (raw > limit) throw overLimit();
-        yield chunk;
-        const next = await reader.read();
-        chunk = next.done ? undefined : next.value;
-      }
-    }
-    const sink = async (stream: AsyncIterable<Uint8Array>): Promise<void> => {
-      for await (const chunk of stream) {
-        total += chunk.byteLength;
-        if (total > limit) throw overLimit();
-        if (!take(chunk.byteLength)) throw noRoom();
-        chunks.push(chunk);
-      }
+    const keep = (chunk: Uint8Array): void => {
+      total += chunk.byteLength;
+      if (total > limit) throw overLimit();
+      if (!take(chunk.byteLength)) throw noRoom();
+      chunks.push(chunk);
     };
-    if (coding === 'identity') await sink(source());
-    else await pipeline(Readable.from(source(), { objectMode: false }), decompressor(coding, first.value), sink);
+    if (coding === 'identity') {
+      // The raw bytes are the body: a plain loop, no stream machinery per request.
+      for (let chunk: Uint8Array | undefined = first; chunk !== undefined; chunk = await reader.next()) keep(chunk);
+    } else {
+      let raw = 0;
+      async function* source(): AsyncGenerator<Uint8Array> {
+        for (let chunk: Uint8Array | undefined = first; chunk !== undefined; chunk = await reader.next()) {
+          raw += chunk.byteLength;
+          if (raw > limit) throw overLimit();
+          yield chunk;
+        }
+      }
+      const sink = async (stream: AsyncIterable<Uint8Array>): Promise<void> => {
+        for await (const chunk of stream) keep(chunk);
+      };
+      await pipeline(Readable.from(source(), { objectMode: false }), decompressor(coding, first), sink);
+    }
   } catch (err) {
     refused = exceeded || busy;
     if (exceeded) return { ok: false, reason: 'too_large' };
@@ -106,8 +88,8 @@ export async function readBody(
   } finally {
     // A refused body is drained in the background so its answer reaches the client; otherwise stop
     // reading the client's stream (a no-op when it was read to the end).
-    if (refused) void discardRest(reader);
-    else reader.cancel().catch(() => {});
+    if (refused) reader.discardRest();
+    else reader.cancel();
   }
   return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
 }
