@@ -4,14 +4,16 @@
  * /healthz and /readyz, so there is one telemetry port, as the Collector has.
  *
  * Labels are classes, reasons, exporter ids, entity names and status codes only (principle 7).
- * Attribute objects are cached per label value so the hot path does not allocate one per increment.
+ * Attribute objects are cached per label value so the hot path does not allocate one per increment;
+ * the counters added to on every request are tallies (tally.ts), handed to the SDK at each scrape.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Attributes, Counter } from '@opentelemetry/api';
 import type { CapRefusal, GatewayMetrics, QueueGauges, WorkerGauges } from './metrics-types.js';
-import type { Signal } from '../otlp/signal.js';
+import { SIGNALS, type Signal } from '../otlp/signal.js';
+import { Tallies, type Tally } from './tally.js';
 import type { CapStoreFailure } from '../policy/caps.js';
 import type { DiscardReason, ExportClass, RejectReason } from '../policy/types.js';
 
@@ -91,6 +93,28 @@ export function createTelemetry(): GatewayTelemetry {
     advice: { explicitBucketBoundaries: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
   });
 
+  // The counters every request adds to, as tallies flushed before each scrape (tally.ts).
+  const tallies = new Tallies();
+  const hot = Object.fromEntries(
+    SIGNALS.map((signal) => {
+      const f = families[signal];
+      return [
+        signal,
+        {
+          received: tallies.of(f.received),
+          accepted: tallies.of(f.accepted),
+          rejected: tallies.by(f.rejected, (reason: RejectReason) => ({ reason })),
+          discarded: tallies.by(f.discarded, (reason: DiscardReason) => ({ reason })),
+          routed: tallies.by2(f.routed, (cls: ExportClass | undefined, exporter: string) => (cls === undefined ? { exporter } : { class: cls, exporter })),
+          refused: tallies.by(f.refused, (exporter: string) => ({ exporter })),
+          exported: tallies.by(f.exported, (exporter: string) => ({ exporter })),
+        },
+      ];
+    }),
+  ) as Record<Signal, { received: Tally; accepted: Tally; rejected: (r: RejectReason) => Tally; discarded: (r: DiscardReason) => Tally; routed: (c: ExportClass | undefined, e: string) => Tally; refused: (e: string) => Tally; exported: (e: string) => Tally }>;
+  const httpRequests = tallies.by2(requests, (status: number, encoding: string) => ({ status: String(status), encoding }));
+  const redacted = tallies.by(redactions, (entity: string) => ({ entity }));
+
   const queues = new Map<string, QueueReader>();
   const queueBytes = meter.createObservableGauge('loopgate_queue_bytes', { description: 'Bytes waiting in an export queue' });
   const queueItems = meter.createObservableGauge('loopgate_queue_items', { description: 'Items waiting in an export queue' });
@@ -149,7 +173,7 @@ export function createTelemetry(): GatewayTelemetry {
   const metrics: GatewayMetrics = {
     requests(status: number, encoding: string, protocol: 'http' | 'grpc' = 'http') {
       if (protocol === 'grpc') grpcRequests.add(1, attrs.get(`grpc:${status}:${encoding}`, () => ({ code: String(status), method: encoding })));
-      else requests.add(1, attrs.get(`req:${status}:${encoding}`, () => ({ status: String(status), encoding })));
+      else httpRequests(status, encoding).add(1);
     },
     connectionsClosed(protocol, reason) {
       connectionsClosed.add(1, attrs.get(`conn:${protocol}:${reason}`, () => ({ protocol, reason })));
@@ -158,26 +182,25 @@ export function createTelemetry(): GatewayTelemetry {
       streamsRefused.add(1, attrs.get(`refused:${reason}`, () => ({ reason })));
     },
     spansReceived(n: number, signal: Signal = 'traces') {
-      if (n > 0) families[signal].received.add(n);
+      if (n > 0) hot[signal].received.add(n);
     },
     spansAccepted(n: number, signal: Signal = 'traces') {
-      if (n > 0) families[signal].accepted.add(n);
+      if (n > 0) hot[signal].accepted.add(n);
     },
     spansRejected(n: number, reason: RejectReason, signal: Signal = 'traces') {
-      if (n > 0) families[signal].rejected.add(n, attrs.get(`rej:${reason}`, () => ({ reason })));
+      if (n > 0) hot[signal].rejected(reason).add(n);
     },
     spansDiscarded(n: number, reason: DiscardReason, signal: Signal = 'traces') {
-      if (n > 0) families[signal].discarded.add(n, attrs.get(`disc:${reason}`, () => ({ reason })));
+      if (n > 0) hot[signal].discarded(reason).add(n);
     },
     spansRouted(n: number, cls: ExportClass | undefined, exporterId: string, signal: Signal = 'traces') {
-      const a = cls === undefined ? exporterAttrs(exporterId) : attrs.get(`routed:${cls}:${exporterId}`, () => ({ class: cls, exporter: exporterId }));
-      families[signal].routed.add(n, a);
+      hot[signal].routed(cls, exporterId).add(n);
     },
     spansRefusedQueueFull(n: number, exporterId: string, signal: Signal = 'traces') {
-      families[signal].refused.add(n, exporterAttrs(exporterId));
+      hot[signal].refused(exporterId).add(n);
     },
     spansExported(n: number, exporterId: string, signal: Signal = 'traces') {
-      families[signal].exported.add(n, exporterAttrs(exporterId));
+      hot[signal].exported(exporterId).add(n);
     },
     spansExportFailed(n: number, exporterId: string, reason: 'failure' | 'retries_exhausted' | 'shutdown', signal: Signal = 'traces') {
       families[signal].exportFailed.add(n, attrs.get(`fail:${exporterId}:${reason}`, () => ({ exporter: exporterId, reason })));
@@ -186,7 +209,7 @@ export function createTelemetry(): GatewayTelemetry {
       retries.add(1, exporterAttrs(exporterId));
     },
     redactions(n: number, entity: string) {
-      if (n > 0) redactions.add(n, attrs.get(`ent:${entity}`, () => ({ entity })));
+      if (n > 0) redacted(entity).add(n);
     },
     observeQueue(exporterId: string, read: QueueReader) {
       queues.set(exporterId, read);
@@ -224,7 +247,13 @@ export function createTelemetry(): GatewayTelemetry {
 
   return {
     metrics,
-    handleMetricsRequest: (req, res) => exporter.getMetricsRequestHandler(req, res),
-    shutdown: () => provider.shutdown(),
+    handleMetricsRequest: (req, res) => {
+      tallies.flush();
+      exporter.getMetricsRequestHandler(req, res);
+    },
+    shutdown: () => {
+      tallies.flush();
+      return provider.shutdown();
+    },
   };
 }
