@@ -20,7 +20,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { CODECS, SIGNALS } from '../otlp/signal.js';
-import { createOtlpHttpReceiver, notFoundRoute, type HttpAnswer, type OtlpHttpReceiver, type RequestHead, type Route } from './otlp-http.js';
+import { createOtlpHttpReceiver, exportRouteOf, METHOD_NOT_ALLOWED, NOT_FOUND, type HttpAnswer, type OtlpHttpReceiver, type RequestHead, type Route } from './otlp-http.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 
 export { DEFAULT_MAX_INFLIGHT_BODY_BYTES, defaultMaxDecodedBytes, type ReceiverDeps, type ReceiverLogger } from './receiver-deps.js';
@@ -52,12 +52,11 @@ export function receiverApp(receiver: OtlpHttpReceiver): Hono {
 
   for (const signal of SIGNALS) {
     const path = CODECS[signal].path;
-    const exportRoute: Route = { kind: 'export', signal };
-    const wrongMethod: Route = { kind: 'method_not_allowed' };
+    const exportRoute = exportRouteOf(path)!;
     app.post(path, (c) => serve(c, exportRoute));
-    app.all(path, (c) => serve(c, wrongMethod));
+    app.all(path, (c) => serve(c, METHOD_NOT_ALLOWED));
   }
-  app.notFound((c) => serve(c, notFoundRoute()));
+  app.notFound((c) => serve(c, NOT_FOUND));
   // receiver.serve answers every failure itself; this is for one in Hono or the adapter above.
   app.onError((err, c) => responseOf(receiver.failed(err, c.req.header('content-type'))));
   return app;

@@ -79,7 +79,7 @@ function write(res: ServerResponse, answer: HttpAnswer): void {
 export function createReceiverListener(receiver: OtlpHttpReceiver, fallback: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     // Exact paths only: a query, percent-escapes or an absolute URL are the fallback's to read.
-    const route = req.method === 'POST' ? exportRouteOf('POST', req.url ?? '') : undefined;
+    const route = req.method === 'POST' ? exportRouteOf(req.url ?? '') : undefined;
     if (route === undefined) return fallback(req, res);
     const head = requestHeadOf(req.rawHeaders);
     if (!plainHost(head.host) || (req.socket as { encrypted?: boolean }).encrypted) return fallback(req, res);

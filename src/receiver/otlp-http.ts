@@ -27,17 +27,13 @@ import { DEFAULT_MAX_INFLIGHT_BODY_BYTES, defaultMaxDecodedBytes, type ReceiverD
 export type Route = { kind: 'export'; signal: Signal } | { kind: 'method_not_allowed' } | { kind: 'not_found' };
 
 const EXPORT_ROUTES: ReadonlyMap<string, Route> = new Map(SIGNALS.map((signal) => [CODECS[signal].path, { kind: 'export', signal }]));
-const METHOD_NOT_ALLOWED: Route = { kind: 'method_not_allowed' };
-const NOT_FOUND: Route = { kind: 'not_found' };
+export const METHOD_NOT_ALLOWED: Route = { kind: 'method_not_allowed' };
+export const NOT_FOUND: Route = { kind: 'not_found' };
 
-/** The route for a method and an exact path (no query); undefined for a path that is not a signal's. */
-export function exportRouteOf(method: string | undefined, path: string): Route | undefined {
-  const route = EXPORT_ROUTES.get(path);
-  if (route === undefined) return undefined;
-  return method === 'POST' ? route : METHOD_NOT_ALLOWED;
+/** The export route of a signal's exact path (/v1/traces, /v1/logs, /v1/metrics); undefined for any other. */
+export function exportRouteOf(path: string): Route | undefined {
+  return EXPORT_ROUTES.get(path);
 }
-
-export const notFoundRoute = (): Route => NOT_FOUND;
 
 /** The request headers the receiver reads; a repeated header is its values joined with ", " (as web Headers do). */
 export interface RequestHead {
