@@ -297,4 +297,24 @@ describe('the fast path through a real socket', () => {
     }
     expect(harness.fallbackCalls).toBe(0);
   });
+  it('an answer that cannot be written is answered 500 by the receiver, not left an unhandled rejection', async () => {
+    const failures: unknown[] = [];
+    const broken: OtlpHttpReceiver = {
+      serve: async () => ({ status: 200, headers: { 'x-broken': 'a\nb' }, body: new Uint8Array(0) }),
+      failed: (err) => {
+        failures.push(err);
+        return { status: 500, headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode('{"code":13,"message":"internal error"}') };
+      },
+    };
+    const server = createServer(createReceiverListener(broken, (_req, res) => res.end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const r = await exchange((server.address() as net.AddressInfo).port, post(protobufBody));
+      expect(statusOf(r.text)).toBe(500);
+      expect(failures).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -87,13 +87,18 @@ export function createReceiverListener(receiver: OtlpHttpReceiver, fallback: Req
     // is read and dropped, bounded, once the answer is out, as the fallback does.
     res.once('finish', () => drainUnread(req));
     res.once('close', () => drainUnread(req));
-    receiver.serve(route, head, () => incomingBodySource(req)).then(
-      (answer) => write(res, answer),
-      // serve() answers every failure itself; this would be a bug in writing the answer.
-      (err: unknown) => {
-        if (res.headersSent) res.destroy();
-        else write(res, receiver.failed(err, head.contentType));
-      },
-    );
+    receiver
+      .serve(route, head, () => incomingBodySource(req))
+      .then((answer) => write(res, answer))
+      // serve() answers every failure itself: this is a bug in writing the answer. It is logged and
+      // answered 500 if nothing went out yet; never left to crash the process as an unhandled rejection.
+      .catch((err: unknown) => {
+        try {
+          if (!res.headersSent) return write(res, receiver.failed(err, head.contentType));
+        } catch {
+          // fall through: the connection is cut instead
+        }
+        res.destroy();
+      });
   };
 }
