@@ -60,6 +60,8 @@ import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
 import type { WorkerGauges } from '../telemetry/metrics-types.js';
+import type { SharedWordTable } from '../policy/detect/lexicon/word-table.js';
+import { workerEntry } from './worker-entry.js';
 
 /** Defaults of service.worker_queue (config/types.ts). */
 export const MAX_WAITING_PER_WORKER = DEFAULTS.workerQueue.maxWaitingPerWorker;
@@ -108,6 +110,8 @@ export interface PolicyWorkerOptions {
   maxWaitMs?: number;
   /** Requests with at least this many body bytes are huge for dispatch (default HUGE_REQUEST_BYTES). */
   hugeRequestBytes?: number;
+  /** The PERSON word table the workers adopt (word-table-thread.ts); default: this thread's, built here. */
+  wordTable?: SharedWordTable;
 }
 
 interface Job {
@@ -194,17 +198,6 @@ class JobQueue {
 
 const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
 const WORKER_FAILED: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'worker_failed' } };
-
-/**
- * The worker entry, beside this module: policy-worker-entry.js in dist/. Run from sources (tests and
- * benches under tsx), the worker registers tsx's loader first and then imports policy-worker-entry.ts.
- */
-function workerEntry(): { entry: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./policy-worker-entry.js', import.meta.url), eval: false };
-  const ts = new URL('./policy-worker-entry.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return { entry: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(ts)}); })`, eval: true };
-}
 
 type ReloadWait = { generation: number; version: string; resolve: (r: { ok: true } | { ok: false; error: string }) => void };
 
@@ -302,7 +295,7 @@ export class PolicyWorkers {
   private current = 0;
 
   private spawn(quickCrashes = 0): Slot {
-    const { entry, eval: isEval } = workerEntry();
+    const { entry, eval: isEval } = workerEntry(import.meta.url, 'policy-worker-entry');
     const init: WorkerInit = {
       env: this.options.env,
       limits: this.options.limits,
@@ -310,7 +303,7 @@ export class PolicyWorkers {
       compress: this.options.compress ?? {},
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
       // One table for the process: each worker would otherwise hold its own (~3 MiB of cells, ~5 MiB of lexicon).
-      wordTable: sharedWordTable(),
+      wordTable: this.options.wordTable ?? sharedWordTable(),
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const slot: Slot = { worker, ready: false, readyAt: 0, quickCrashes, loaded: new Set(), job: undefined, exited: false, lowered: false };

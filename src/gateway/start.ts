@@ -46,6 +46,7 @@ import { createPipeline, type PipelineStats, type StepRunner } from './pipeline.
 import { defaultWorkerCount, PolicyWorkers } from './policy-workers.js';
 import { defaultMaxDecodedBytes } from '../receiver/app.js';
 import { PolicyHolder } from './policy-holder.js';
+import { buildWordTableOffThread } from './word-table-thread.js';
 
 
 export interface GatewayOptions {
@@ -176,6 +177,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (workerCount > 0) {
       const inflightBytes = config.receiver.maxInflightBodyBytes;
       const bodyLimit = Math.max(config.receiver.maxRequestBodyBytes, config.receiver.grpc?.maxRequestBodyBytes ?? 0);
+      // Built off this thread: only the workers scan, so this one never holds the build's fallout.
+      const wordTable = await buildWordTableOffThread().catch((err: unknown) => {
+        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
+      });
       const w = new PolicyWorkers({
         size: workerCount,
         policy: { sources: loaded.sources, version: loaded.policy.version },
@@ -186,6 +191,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
         maxWaiting: config.service.workerQueue.maxWaitingPerWorker * workerCount,
         maxWaitMs: config.service.workerQueue.maxWaitMs,
+        wordTable,
         logger,
       });
       workers = w;

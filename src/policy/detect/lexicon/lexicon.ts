@@ -29,6 +29,11 @@ export function loadsNameLexicon(): boolean {
   return build !== undefined;
 }
 
+/** Whether this isolate built a table of its own (a gateway's main thread with policy workers never does). */
+export function builtWordTable(): boolean {
+  return table !== undefined && table !== installed;
+}
+
 /** This isolate's table in shared memory, for policy workers to install (built here first if need be). */
 export function sharedWordTable(): SharedWordTable {
   return wordTable().share();
