@@ -36,5 +36,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # the runtime. For a persistent queue mount a volume at /var/lib/loopgate and set
 # sending_queue.storage under it.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/cli/main.js"]
+# --max-semi-space-size sizes the main thread's young generation only: the policy workers keep V8's default
+# (src/gateway/gc-tuning.ts, workersTakeDefaultYoungGeneration).
+ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/cli/main.js"]
 CMD ["serve", "--config", "/etc/loopgate/loopgate.yaml"]

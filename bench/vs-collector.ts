@@ -42,6 +42,7 @@ import { PRODUCERS, batchOf, loadProducer, varyText } from './support/producer-b
 import { mulberry32 } from '../test/support/rng.js';
 import { startBenchSink, type BenchSink } from './support/sink.js';
 import { freePort } from '../test/support/free-port.js';
+import { MAIN_THREAD_NODE_FLAGS } from '../src/gateway/gc-tuning.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -142,7 +143,9 @@ function collector(name: string, config: string, what: string): SystemSpec {
 }
 
 /** Loopgate with `workers` policy worker threads (0: the policy on the main thread, the old path). */
-function loopgate(name: string, what: string, workers: number, main = path.join(ROOT, 'dist/cli/main.js')): SystemSpec {
+const THIS_MAIN = path.join(ROOT, 'dist/cli/main.js');
+
+function loopgate(name: string, what: string, workers: number, main = THIS_MAIN): SystemSpec {
   return {
     name,
     what,
@@ -179,7 +182,9 @@ function loopgate(name: string, what: string, workers: number, main = path.join(
           '',
         ].join('\n'),
       );
-      return launch(process.execPath, [main, 'serve', '--config', configPath], {}, port);
+      // This tree's gateway runs as its Dockerfile and `npm start` run it; an older build as it was.
+      const nodeFlags = main === THIS_MAIN ? MAIN_THREAD_NODE_FLAGS : [];
+      return launch(process.execPath, [...nodeFlags, main, 'serve', '--config', configPath], {}, port);
     },
   };
 }

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { choosesIncrementalMarking } from './gc-tuning.js';
+import { readFileSync } from 'node:fs';
+import { choosesIncrementalMarking, MAIN_THREAD_NODE_FLAGS } from './gc-tuning.js';
 
 describe('choosesIncrementalMarking', () => {
   it.each([
@@ -48,5 +49,44 @@ describe('preferAtomicMarking in a real process', () => {
     const atomic = run(true);
     expect(atomic.stdout).toContain('done');
     expect(atomic.stdout).not.toMatch(/\[IncrementalMarking\] Start/);
+  });
+});
+
+describe('workersTakeDefaultYoungGeneration in a real process', () => {
+  const module = fileURLToPath(new URL('./gc-tuning.ts', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  // Churns young objects on the main thread, then in a worker started after the call, and prints
+  // each isolate's new space: it grows to its cap under this churn.
+  const allocate = `let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 200000) keep = []; }
+    const newSpace = (await import('node:v8')).getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;`;
+  const churn = (reset: boolean) => `
+    const { workersTakeDefaultYoungGeneration } = await import(${JSON.stringify(module)});
+    const { Worker } = await import('node:worker_threads');
+    if (${reset}) workersTakeDefaultYoungGeneration();
+    ${allocate}
+    console.log('main', newSpace);
+    const worker = new Worker(${JSON.stringify(`(async () => { ${allocate} console.log('worker', newSpace); })()`)}, { eval: true });
+    await new Promise((resolve) => worker.on('exit', resolve));`;
+  const run = (reset: boolean) => {
+    const out = spawnSync(process.execPath, [...MAIN_THREAD_NODE_FLAGS, '--import', 'tsx', '--input-type=module', '-e', churn(reset)], { encoding: 'utf8', timeout: 60_000 }).stdout;
+    return { main: Number(/^main (\S+)/m.exec(out)?.[1]), worker: Number(/^worker (\S+)/m.exec(out)?.[1]) };
+  };
+
+  it("keeps the command line's small young generation on the main thread and gives workers started later V8's default", () => {
+    const control = run(false);
+    // without the call the command-line cap reaches the worker too
+    expect(control.main).toBeLessThanOrEqual(4);
+    expect(control.worker).toBeLessThanOrEqual(4);
+    const split = run(true);
+    expect(split.main).toBeLessThanOrEqual(4);
+    expect(split.worker).toBeGreaterThanOrEqual(16);
+  });
+
+  it('the Dockerfile and npm start run the gateway with the main-thread flags', () => {
+    const dockerfile = readFileSync(`${root}/Dockerfile`, 'utf8');
+    const start = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    const entrypoint = JSON.stringify(['node', ...MAIN_THREAD_NODE_FLAGS, 'dist/cli/main.js']).replaceAll(',', ', ');
+    expect(dockerfile).toContain(`ENTRYPOINT ${entrypoint}`);
+    expect(start).toContain(`node ${MAIN_THREAD_NODE_FLAGS.join(' ')} dist/cli/main.js serve`);
   });
 });
