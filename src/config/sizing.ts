@@ -12,8 +12,10 @@
  * max_concurrent_streams × max_request_body_size (4096 × 100 × 20 MiB with the defaults).
  *
  * A policy worker's own share is its isolate with the compiled policy (measured idle from dist/: 115 MiB
- * with `workers: 0`, 159 MiB with 1, 183 MiB with 2; the first worker makes the main thread build the
- * shared PERSON word table (3 MiB of cells, plus the lexicon and the build) that no worker then builds: 32 MiB per worker is kept as a margin), plus the one compressed body it may be inflating: the
+ * with `workers: 0`, 159 MiB with 1, 183 MiB with 2; 98, 135 and 164 MiB run with the Dockerfile's
+ * `--max-semi-space-size=2`, which sizes the main thread's young generation only; the workers share one
+ * PERSON word table (3 MiB of cells) built on a short-lived thread (gateway/word-table-thread.ts), so
+ * no worker builds one: 32 MiB per worker is kept as a margin), plus the one compressed body it may be inflating: the
  * inflated bytes are charged to the in-flight budget only once their size is known, so until then a
  * worker holds up to max_request_body_size outside it (receiver/decompress.ts stops there). What
  * requests decode to stays in the in-flight term: the budget bounds it across all workers

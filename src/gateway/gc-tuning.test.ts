@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { choosesIncrementalMarking, MAIN_THREAD_NODE_FLAGS } from './gc-tuning.js';
+import { capsMainYoungGeneration, choosesIncrementalMarking, MAIN_THREAD_NODE_FLAGS } from './gc-tuning.js';
 
 describe('choosesIncrementalMarking', () => {
   it.each([
@@ -88,5 +88,18 @@ describe('workersTakeDefaultYoungGeneration in a real process', () => {
     const entrypoint = JSON.stringify(['node', ...MAIN_THREAD_NODE_FLAGS, 'dist/cli/main.js']).replaceAll(',', ', ');
     expect(dockerfile).toContain(`ENTRYPOINT ${entrypoint}`);
     expect(start).toContain(`node ${MAIN_THREAD_NODE_FLAGS.join(' ')} dist/cli/main.js serve`);
+  });
+});
+
+describe('capsMainYoungGeneration', () => {
+  it.each([
+    { execArgv: [], nodeOptions: undefined, caps: false },
+    { execArgv: [...MAIN_THREAD_NODE_FLAGS], nodeOptions: undefined, caps: true },
+    { execArgv: ['--max_semi_space_size=8'], nodeOptions: undefined, caps: true },
+    { execArgv: [], nodeOptions: '--trace-warnings --max-semi-space-size=4', caps: true },
+    // the old generation's flag is another flag
+    { execArgv: ['--max-old-space-size=512'], nodeOptions: undefined, caps: false },
+  ])('$execArgv / $nodeOptions → $caps', ({ execArgv, nodeOptions, caps }) => {
+    expect(capsMainYoungGeneration(execArgv, nodeOptions)).toBe(caps);
   });
 });
