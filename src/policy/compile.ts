@@ -202,7 +202,7 @@ function compileEffective(
   // ---- scanning
   const scan = doc.scan ?? {};
   const skip = compileKeyMatcher([...(scan.default_skip_keys === false ? [] : DEFAULT_SKIP_KEYS), ...(scan.skip_keys ?? [])]);
-  const scanner = createScanner(detectors, { scanBase64: scan.base64 ?? false });
+  const scanner = createScanner(detectors, { scanBase64: scan.base64 ?? false, rememberFindings: true });
   const recordRedactor = new RecordRedactor({ text: new TextRedactor(scanner, actions), skip, json: scan.json ?? true, jsonMaxDepth: scan.json_max_depth ?? DEFAULT_JSON_DEPTH });
 
   // ---- conditions

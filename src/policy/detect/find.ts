@@ -17,6 +17,7 @@
 import type { Detector, EntityName, Finding, ScanHints, Scanner } from './types.js';
 import type { BuiltinDetector } from './regex-detector.js';
 import { CLEAN_MEMO_MAX_LENGTH, CleanMemo } from './clean-memo.js';
+import { FoundMemo } from './found-memo.js';
 import { computeTriggers, KEYWORD_HIT, PREFIX_HIT, PrefixIndex, type Triggers } from './triggers.js';
 
 export interface ScannerOptions {
@@ -27,6 +28,12 @@ export interface ScannerOptions {
    * CLEAN_MEMO_MAX_LENGTH, 0 to scan every string every time (benchmarks of the detectors themselves).
    */
   memoMaxLength?: number;
+  /**
+   * Also remember the findings of strings something was found in (found-memo.ts: under a salted
+   * digest, never the text). Off by default, so benchmarks and evaluations of the detectors scan every
+   * string; a compiled policy turns it on.
+   */
+  rememberFindings?: boolean;
 }
 
 /** Runs of the base64 alphabet at least this long are treated as encoded data, not text. */
@@ -389,11 +396,18 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
   const hits = new Uint8Array(list.length);
   const triggers = computeTriggers('');
   const memo = new CleanMemo(options.memoMaxLength ?? CLEAN_MEMO_MAX_LENGTH);
+  const foundMemo = options.rememberFindings === true ? new FoundMemo() : undefined;
   return {
     entities,
     scan(text: string, hints?: ScanHints): Finding[] {
       if (text.length < 3 || list.length === 0) return [];
       if (memo.has(text, hints)) return [];
+      // a clean string is left to the clean memo (no hash); this one was not found clean just now
+      const key = foundMemo?.keyOf(text);
+      if (key !== undefined) {
+        const known = foundMemo!.get(key, hints);
+        if (known !== undefined) return known;
+      }
       const decoded = decodeJsonEscapes(text);
       const plain = decoded.text;
       hits.fill(0);
@@ -421,12 +435,16 @@ export function createScanner(detectors: readonly Detector[], options: ScannerOp
         memo.add(text, hints);
         return merged;
       }
-      if (plain === text) return merged;
+      if (plain === text) {
+        if (key !== undefined) foundMemo!.add(key, hints, merged);
+        return merged;
+      }
       // back to the offsets of the string that was asked about (whole escapes covered)
       for (let i = 0; i < merged.length; i++) {
         const f = merged[i]!;
         merged[i] = { ...f, start: decoded.toOriginal(f.start), end: decoded.toOriginal(f.end) };
       }
+      if (key !== undefined) foundMemo!.add(key, hints, merged);
       return merged;
     },
   };

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { modelHints } from '../model-hints.js';
+import { FOUND_MEMO_MAX_ENTRIES, FOUND_MEMO_MAX_FINDINGS, FOUND_MEMO_MAX_LENGTH, FoundMemo } from './found-memo.js';
+import { builtinDetectors, createScanner, type Detector, type Finding } from './index.js';
+
+/** A detector that counts how often it runs and finds every "secret" word. */
+function counting(): Detector & { runs: number } {
+  const d = {
+    name: 'counting',
+    entity: 'GENERIC_SECRET',
+    runs: 0,
+    mayMatch: () => true,
+    find(text: string, out: Finding[]) {
+      d.runs++;
+      for (const m of text.matchAll(/secret/g)) out.push({ entity: 'GENERIC_SECRET', start: m.index, end: m.index + 6, detector: 'counting' });
+    },
+  };
+  return d;
+}
+
+const finding = (start: number): Finding => ({ entity: 'EMAIL_ADDRESS', start, end: start + 5, detector: 'email' });
+
+describe('FoundMemo', () => {
+  it('keys strings by a salted digest, never the text, and per memo', () => {
+    const a = new FoundMemo();
+    const b = new FoundMemo();
+    const key = a.keyOf('mail me at ann@example.com')!;
+    expect(key).not.toContain('ann');
+    expect(key).toBe(a.keyOf('mail me at ann@example.com'));
+    expect(key).not.toBe(b.keyOf('mail me at ann@example.com'));
+    expect(a.keyOf('x'.repeat(FOUND_MEMO_MAX_LENGTH + 1))).toBeUndefined();
+  });
+
+  it('answers per hints object, with a fresh array the caller may change', () => {
+    const memo = new FoundMemo();
+    const hints = { allow: new Set(['gpt']) };
+    const key = memo.keyOf('some text')!;
+    memo.add(key, undefined, [finding(0)]);
+    expect(memo.get(key, hints)).toBeUndefined();
+    const got = memo.get(key, undefined)!;
+    expect(got).toEqual([finding(0)]);
+    got.push(finding(9));
+    expect(() => {
+      (got[0] as { start: number }).start = 3;
+    }).toThrow();
+    expect(memo.get(key, undefined)).toEqual([finding(0)]);
+  });
+
+  it('keeps neither clean strings nor strings with too many findings, and is emptied when full', () => {
+    const memo = new FoundMemo();
+    memo.add(memo.keyOf('clean')!, undefined, []);
+    memo.add(memo.keyOf('busy')!, undefined, Array.from({ length: FOUND_MEMO_MAX_FINDINGS + 1 }, (_, i) => finding(i * 6)));
+    expect(memo.size).toBe(0);
+    for (let i = 0; i < FOUND_MEMO_MAX_ENTRIES; i++) memo.add(memo.keyOf(`text ${i}`)!, undefined, [finding(0)]);
+    expect(memo.size).toBe(FOUND_MEMO_MAX_ENTRIES);
+    memo.add(memo.keyOf('one more')!, undefined, [finding(0)]);
+    expect(memo.size).toBe(1);
+    expect(memo.get(memo.keyOf('text 0')!, undefined)).toBeUndefined();
+  });
+});
+
+describe('a scanner that remembers findings', () => {
+  it('scans a string with a finding once, only when asked to', () => {
+    const d = counting();
+    const scanner = createScanner([d], { rememberFindings: true });
+    const first = scanner.scan('a secret here');
+    expect(scanner.scan('a secret here')).toEqual(first);
+    expect(d.runs).toBe(1);
+    const plain = createScanner([d]);
+    plain.scan('a secret here');
+    plain.scan('a secret here');
+    expect(d.runs).toBe(3);
+  });
+
+  it('gives the findings of a fresh scan, for escaped JSON text and under scan hints', () => {
+    const fresh = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
+    const remembering = createScanner(builtinDetectors('all'), { rememberFindings: true });
+    const hints = modelHints([{ key: 'gen_ai.request.model', value: { kind: 'string', value: 'claude-3-5-sonnet' } }]);
+    const texts = [
+      'Claude, please write to Ann Smith at ann.smith@example.com or call +1 415 555 0134',
+      'card 4111 1111 1111 1111, \\"email\\": \\"bob\\u0040example.org\\"',
+      'my SSN is 123-45-6789 and my password is hunter2hunter2',
+    ];
+    for (const h of [undefined, hints]) {
+      for (const t of texts) {
+        const want = fresh.scan(t, h);
+        expect(want.length).toBeGreaterThan(0);
+        expect(remembering.scan(t, h)).toEqual(want);
+        expect(remembering.scan(t, h)).toEqual(want);
+      }
+    }
+  });
+});
