@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelHints } from '../model-hints.js';
-import { FOUND_MEMO_MAX_ENTRIES, FOUND_MEMO_MAX_FINDINGS, FOUND_MEMO_MAX_LENGTH, FoundMemo } from './found-memo.js';
+import { FOUND_MEMO_MAX_ENTRIES, FOUND_MEMO_MAX_FINDINGS, FOUND_MEMO_MAX_LENGTH, FOUND_MEMO_REST_WINDOWS, FOUND_MEMO_WINDOW, FoundMemo } from './found-memo.js';
 import { builtinDetectors, createScanner, type Detector, type Finding } from './index.js';
 
 /** A detector that counts how often it runs and finds every "secret" word. */
@@ -56,6 +56,38 @@ describe('FoundMemo', () => {
     memo.add(memo.keyOf('one more')!, undefined, [finding(0)]);
     expect(memo.size).toBe(1);
     expect(memo.get(memo.keyOf('text 0')!, undefined)).toBeUndefined();
+  });
+});
+
+describe('FoundMemo when text does not repeat', () => {
+  it('rests for a while after a window of lookups that rarely hit, then is tried again, empty', () => {
+    const memo = new FoundMemo();
+    const kept = memo.keyOf('kept')!;
+    memo.add(kept, undefined, [finding(0)]);
+    for (let i = 0; i < FOUND_MEMO_WINDOW - 1; i++) {
+      const key = memo.keyOf(`distinct ${i}`)!;
+      expect(memo.get(key, undefined)).toBeUndefined();
+      memo.add(key, undefined, [finding(0)]);
+    }
+    expect(memo.resting).toBe(false);
+    expect(memo.get(memo.keyOf('one more miss')!, undefined)).toBeUndefined();
+    expect(memo.resting).toBe(true);
+    expect(memo.size).toBe(0);
+    for (let i = 0; i < FOUND_MEMO_REST_WINDOWS * FOUND_MEMO_WINDOW; i++) expect(memo.keyOf('kept')).toBeUndefined();
+    expect(memo.resting).toBe(false);
+    expect(memo.keyOf('kept')).toBe(kept);
+    expect(memo.get(kept, undefined)).toBeUndefined();
+  });
+
+  it('does not rest while lookups hit', () => {
+    const memo = new FoundMemo();
+    const key = memo.keyOf('repeated')!;
+    memo.add(key, undefined, [finding(0)]);
+    for (let i = 0; i < 3 * FOUND_MEMO_WINDOW; i++) {
+      if (i % 4 === 0) memo.get(memo.keyOf(`new ${i}`)!, undefined);
+      else expect(memo.get(key, undefined)).toEqual([finding(0)]);
+    }
+    expect(memo.resting).toBe(false);
   });
 });
 
