@@ -77,6 +77,14 @@ describe('FoundMemo when text does not repeat', () => {
     expect(memo.resting).toBe(false);
     expect(memo.keyOf('kept')).toBe(kept);
     expect(memo.get(kept, undefined)).toBeUndefined();
+    // a second window of misses: twice as long a rest
+    for (let i = 1; i < FOUND_MEMO_WINDOW; i++) memo.get(memo.keyOf(`again ${i}`)!, undefined);
+    expect(memo.resting).toBe(true);
+    for (let i = 0; i < 2 * FOUND_MEMO_REST_WINDOWS * FOUND_MEMO_WINDOW; i++) {
+      expect(memo.resting).toBe(true);
+      expect(memo.keyOf('kept')).toBeUndefined();
+    }
+    expect(memo.resting).toBe(false);
   });
 
   it('does not rest while lookups hit', () => {
