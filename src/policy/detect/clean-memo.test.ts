@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelHints } from '../model-hints.js';
 import { CleanMemo } from './clean-memo.js';
-import { builtinDetectors, createScanner, type Detector, type Finding } from './index.js';
-
-/** A detector that counts how often it runs and finds every "secret" word. */
-function counting(): Detector & { runs: number } {
-  const d = {
-    name: 'counting',
-    entity: 'GENERIC_SECRET',
-    runs: 0,
-    mayMatch: () => true,
-    find(text: string, out: Finding[]) {
-      d.runs++;
-      for (const m of text.matchAll(/secret/g)) out.push({ entity: 'GENERIC_SECRET', start: m.index, end: m.index + 6, detector: 'counting' });
-    },
-  };
-  return d;
-}
+import { countingDetector } from './counting-detector.js';
+import { builtinDetectors, createScanner } from './index.js';
 
 describe('CleanMemo', () => {
   it('keeps strings up to its length bound, per hints object', () => {
@@ -47,7 +33,7 @@ describe('CleanMemo', () => {
 
 describe('the scanner remembers clean short strings', () => {
   it('scans a clean short string once, and a string with a finding every time', () => {
-    const d = counting();
+    const d = countingDetector();
     const scanner = createScanner([d]);
     expect(scanner.scan('role: user')).toEqual([]);
     expect(scanner.scan('role: user')).toEqual([]);
@@ -58,7 +44,7 @@ describe('the scanner remembers clean short strings', () => {
   });
 
   it('never remembers long text, nor anything with memoMaxLength 0', () => {
-    const d = counting();
+    const d = countingDetector();
     const long = 'x'.repeat(65);
     const scanner = createScanner([d]);
     scanner.scan(long);

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modelHints } from '../model-hints.js';
 import { FOUND_MEMO_MAX_ENTRIES, FOUND_MEMO_MAX_FINDINGS, FOUND_MEMO_MAX_LENGTH, FOUND_MEMO_REST_WINDOWS, FOUND_MEMO_WINDOW, FoundMemo } from './found-memo.js';
-import { builtinDetectors, createScanner, type Detector, type Finding } from './index.js';
-
-/** A detector that counts how often it runs and finds every "secret" word. */
-function counting(): Detector & { runs: number } {
-  const d = {
-    name: 'counting',
-    entity: 'GENERIC_SECRET',
-    runs: 0,
-    mayMatch: () => true,
-    find(text: string, out: Finding[]) {
-      d.runs++;
-      for (const m of text.matchAll(/secret/g)) out.push({ entity: 'GENERIC_SECRET', start: m.index, end: m.index + 6, detector: 'counting' });
-    },
-  };
-  return d;
-}
+import { countingDetector } from './counting-detector.js';
+import { builtinDetectors, createScanner, type Finding } from './index.js';
 
 const finding = (start: number): Finding => ({ entity: 'EMAIL_ADDRESS', start, end: start + 5, detector: 'email' });
 
@@ -101,7 +87,7 @@ describe('FoundMemo when text does not repeat', () => {
 
 describe('a scanner that remembers findings', () => {
   it('scans a string with a finding once, only when asked to', () => {
-    const d = counting();
+    const d = countingDetector();
     const scanner = createScanner([d], { rememberFindings: true });
     const first = scanner.scan('a secret here');
     expect(scanner.scan('a secret here')).toEqual(first);

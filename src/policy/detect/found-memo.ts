@@ -13,9 +13,9 @@
  * Bounded three ways: strings longer than MAX_LENGTH are not remembered (hashing them costs more
  * memory traffic than a typical scan saves), a string with more than MAX_FINDINGS findings is not
  * remembered, and the memo is emptied when it reaches MAX_ENTRIES. As in clean-memo.ts, findings
- * depend on the scan hints, so an entry is found again only under the same hints object, and at most
- * MAX_HINT_SETS hints objects are told apart. One memo belongs to one scanner (one compiled policy's
- * detector set); a reloaded policy starts with an empty one.
+ * depend on the scan hints, so an entry is filed under the hints it was found with
+ * (hints-keyed-store.ts). One memo belongs to one scanner (one compiled policy's detector set); a
+ * reloaded policy starts with an empty one.
  *
  * It rests when it does not pay: text that rarely repeats within MAX_ENTRIES strings (the load of
  * bench/vs-collector.ts --vary: ~20% of lookups hit) makes most lookups misses that still cost a
@@ -26,6 +26,7 @@
  * kept, then the memo is emptied and tried again. Under a load that repeats, nearly every lookup hits and it never rests.
  */
 import { createHash, hash, randomBytes } from 'node:crypto';
+import { HintsKeyedStore } from './hints-keyed-store.js';
 import type { Finding, ScanHints } from './types.js';
 
 /** Longest string remembered (UTF-16 code units). */
@@ -34,7 +35,6 @@ export const FOUND_MEMO_MAX_LENGTH = 4096;
 export const FOUND_MEMO_MAX_ENTRIES = 4096;
 /** Most findings one remembered string may hold: ≤ 4096 × 16 findings in all (a few MiB). */
 export const FOUND_MEMO_MAX_FINDINGS = 16;
-const MAX_HINT_SETS = 64;
 /** Lookups per window of the hit count. */
 export const FOUND_MEMO_WINDOW = 4096;
 /**
@@ -58,8 +58,7 @@ const sha256: (text: string) => string =
 
 export class FoundMemo {
   readonly #salt = randomBytes(16).toString('base64');
-  readonly #byHints = new Map<ScanHints | undefined, Map<string, readonly Finding[]>>();
-  #size = 0;
+  readonly #store = new HintsKeyedStore<readonly Finding[]>(FOUND_MEMO_MAX_ENTRIES);
   /** Lookups and hits in the current window; while resting, `#rest` counts the scans left. */
   #lookups = 0;
   #hits = 0;
@@ -72,7 +71,7 @@ export class FoundMemo {
    */
   keyOf(text: string): string | undefined {
     if (this.#rest > 0) {
-      if (--this.#rest === 0) this.clear();
+      if (--this.#rest === 0) this.#store.clear();
       return undefined;
     }
     return text.length > FOUND_MEMO_MAX_LENGTH ? undefined : sha256(this.#salt + text);
@@ -80,13 +79,13 @@ export class FoundMemo {
 
   /** A fresh array of the findings remembered under `key` with these hints, or undefined. */
   get(key: string, hints: ScanHints | undefined): Finding[] | undefined {
-    const found = this.#byHints.get(hints)?.get(key);
+    const found = this.#store.get(hints, key);
     if (found !== undefined) this.#hits++;
     if (++this.#lookups === FOUND_MEMO_WINDOW) {
       if (this.#hits * MIN_HIT_RATE < this.#lookups) {
         this.#rest = this.#restWindows * FOUND_MEMO_WINDOW;
         this.#restWindows = Math.min(2 * this.#restWindows, MAX_REST_WINDOWS);
-        this.clear();
+        this.#store.clear();
       } else this.#restWindows = FOUND_MEMO_REST_WINDOWS;
       this.#lookups = 0;
       this.#hits = 0;
@@ -102,33 +101,16 @@ export class FoundMemo {
   /** After a scan with `hints` that found `findings` (non-empty) in the text `key` was made of. */
   add(key: string, hints: ScanHints | undefined, findings: readonly Finding[]): void {
     if (findings.length === 0 || findings.length > FOUND_MEMO_MAX_FINDINGS) return;
-    let map = this.#byHints.get(hints);
-    if (map === undefined) {
-      if (this.#byHints.size >= MAX_HINT_SETS) this.clear();
-      map = new Map();
-      this.#byHints.set(hints, map);
-    }
-    if (this.#size >= FOUND_MEMO_MAX_ENTRIES) {
-      this.clear();
-      this.#byHints.set(hints, map);
-    }
-    if (map.has(key)) return;
     // copies of the findings, each frozen: a caller that changed one it was handed would throw rather
     // than change what the memo answers next time; the array is handed out as a fresh copy (get), so
-    // it is left unfrozen (a frozen array is copied on V8's slow path).
+    // it is left unfrozen (a frozen array is copied on V8's slow path). A key already filed is not
+    // looked up first: add follows a lookup that missed.
     const kept: Finding[] = [];
     for (const f of findings) kept.push(Object.freeze({ entity: f.entity, start: f.start, end: f.end, detector: f.detector }));
-    map.set(key, kept);
-    this.#size++;
+    this.#store.add(hints, key, kept);
   }
 
   get size(): number {
-    return this.#size;
-  }
-
-  private clear(): void {
-    for (const map of this.#byHints.values()) map.clear();
-    this.#byHints.clear();
-    this.#size = 0;
+    return this.#store.size;
   }
 }
