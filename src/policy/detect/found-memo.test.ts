@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PII_DEV_CORPUS } from '../../../test/support/fixture-paths.js';
+import { parseCorpus } from './corpus-eval.js';
 import { modelHints } from '../model-hints.js';
 import { FOUND_MEMO_MAX_ENTRIES, FOUND_MEMO_MAX_FINDINGS, FOUND_MEMO_MAX_LENGTH, FOUND_MEMO_REST_WINDOWS, FOUND_MEMO_WINDOW, FoundMemo } from './found-memo.js';
 import { countingDetector } from './counting-detector.js';
@@ -115,5 +119,20 @@ describe('a scanner that remembers findings', () => {
         expect(remembering.scan(t, h)).toEqual(want);
       }
     }
+  });
+
+  it('answers every text of the dev corpus, seen again in any order, as a fresh scan does', () => {
+    const texts = parseCorpus(readFileSync(PII_DEV_CORPUS, 'utf8')).map((c) => c.text);
+    const fresh = createScanner(builtinDetectors('all'), { memoMaxLength: 0 });
+    const want = texts.map((t) => fresh.scan(t));
+    const remembering = createScanner(builtinDetectors('all'), { rememberFindings: true });
+    // a seeded sequence of corpus indexes with repeats: a remembered answer must equal the first scan's
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: texts.length - 1 }), { minLength: 1, maxLength: 60 }), (order) => {
+        for (const i of order) expect(remembering.scan(texts[i]!)).toEqual(want[i]);
+      }),
+      { seed: 19, numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
+    );
+    expect(remembering.scan(texts[0]!)).toEqual(want[0]);
   });
 });
