@@ -44,7 +44,7 @@ import { createCapAdmission } from './cap-admission.js';
 import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats, type StepRunner } from './pipeline.js';
 import { defaultWorkerCount, PolicyWorkers } from './policy-workers.js';
-import { defaultMaxDecodedBytes } from '../receiver/app.js';
+import { defaultMaxDecodedBytes } from '../receiver/receiver-deps.js';
 import { PolicyHolder } from './policy-holder.js';
 import { buildWordTableOffThread } from './word-table-thread.js';
 

@@ -23,7 +23,7 @@ import { CODECS, SIGNALS } from '../otlp/signal.js';
 import { createOtlpHttpReceiver, exportRouteOf, METHOD_NOT_ALLOWED, NOT_FOUND, type HttpAnswer, type OtlpHttpReceiver, type RequestHead, type Route } from './otlp-http.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 
-export { DEFAULT_MAX_INFLIGHT_BODY_BYTES, defaultMaxDecodedBytes, type ReceiverDeps, type ReceiverLogger } from './receiver-deps.js';
+export type { ReceiverDeps } from './receiver-deps.js';
 
 export const TRACES_PATH = CODECS.traces.path;
 

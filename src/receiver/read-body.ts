@@ -20,9 +20,6 @@ export type ReadBodyResult =
   | { ok: false; reason: 'bad_encoding'; message: string }
   | { ok: false; reason: 'aborted' };
 
-
-export { DISCARD_LIMIT_BYTES } from './body-source.js';
-
 export async function readBody(
   body: ReadableStream<Uint8Array> | BodySource | null,
   coding: ContentCoding,

@@ -23,7 +23,7 @@ import { DecodeBudget } from '../../otlp/limits.js';
 import { CODECS, SIGNALS, type Signal } from '../../otlp/signal.js';
 import type { GatewayMetrics } from '../../telemetry/metrics-types.js';
 import { createAuthenticator, type Authenticator } from '../auth.js';
-import { defaultMaxDecodedBytes, type ReceiverLogger } from '../app.js';
+import { defaultMaxDecodedBytes, type ReceiverLogger } from '../receiver-deps.js';
 import { InflightBudget } from '../inflight-budget.js';
 import type { IntakeSwitch } from '../intake.js';
 import type { HandleRequest } from '../types.js';
