@@ -15,7 +15,7 @@
  */
 import type { LogRecord } from '../otlp/logs-model.js';
 import { getAttribute, type AnyValue, type KeyValue, type Span } from '../otlp/model.js';
-import { SIGNAL_KINDS, type SignalKind, type SignalReason } from './schema.js';
+import { SIGNAL_KINDS, type SignalKind, type SignalReason } from './signal-kinds.js';
 
 export interface SignalConfig {
   readonly kindKeys: readonly string[];

@@ -7,6 +7,7 @@
  * docs/policy-reference.md documents every key; keep the two in step.
  */
 import { z } from 'zod';
+import { SIGNAL_KINDS, SIGNAL_REASONS } from './signal-kinds.js';
 import {
   MAX_CAPS,
   MAX_CONTEXT_WORDS,
@@ -140,20 +141,6 @@ export const EventPredicateSchema = z
   })
   .refine((p) => p.name !== undefined || p.attribute !== undefined, { message: 'an event condition needs `name`, `attribute` or both' });
 
-export const SIGNAL_KINDS = [
-  'user_edit',
-  'retry',
-  'regenerate',
-  'thumbs_up',
-  'thumbs_down',
-  'suggestion_accepted',
-  'suggestion_rejected',
-  'abandonment',
-] as const;
-export type SignalKind = (typeof SIGNAL_KINDS)[number];
-
-export const SIGNAL_REASONS = ['wrong', 'unsafe', 'missing_info', 'formatting', 'other'] as const;
-export type SignalReason = (typeof SIGNAL_REASONS)[number];
 
 export const SignalPredicateSchema = z.strictObject({
   kind: z.array(z.enum(SIGNAL_KINDS)).min(1).optional().describe('Any of these signal kinds is present.'),
