@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { capsMainYoungGeneration, choosesIncrementalMarking, MAIN_THREAD_NODE_FLAGS } from './gc-tuning.js';
+import { WORKER_YOUNG_GENERATION_MB } from './policy-workers.js';
 
 describe('choosesIncrementalMarking', () => {
   it.each([
@@ -52,7 +53,7 @@ describe('preferAtomicMarking in a real process', () => {
   });
 });
 
-describe('workersTakeDefaultYoungGeneration in a real process', () => {
+describe('workersSizeTheirOwnYoungGeneration in a real process', () => {
   const module = fileURLToPath(new URL('./gc-tuning.ts', import.meta.url));
   const root = fileURLToPath(new URL('../..', import.meta.url));
   // Churns young objects on the main thread, then in a worker started after the call, and prints
@@ -60,26 +61,30 @@ describe('workersTakeDefaultYoungGeneration in a real process', () => {
   const allocate = `let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 200000) keep = []; }
     const newSpace = (await import('node:v8')).getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;`;
   const churn = (reset: boolean) => `
-    const { workersTakeDefaultYoungGeneration } = await import(${JSON.stringify(module)});
+    const { workersSizeTheirOwnYoungGeneration } = await import(${JSON.stringify(module)});
     const { Worker } = await import('node:worker_threads');
-    if (${reset}) workersTakeDefaultYoungGeneration();
+    if (${reset}) workersSizeTheirOwnYoungGeneration();
     ${allocate}
     console.log('main', newSpace);
-    const worker = new Worker(${JSON.stringify(`(async () => { ${allocate} console.log('worker', newSpace); })()`)}, { eval: true });
+    // as policy-workers.ts starts a policy worker
+    const worker = new Worker(${JSON.stringify(`(async () => { ${allocate} console.log('worker', newSpace); })()`)}, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: ${WORKER_YOUNG_GENERATION_MB} } });
     await new Promise((resolve) => worker.on('exit', resolve));`;
   const run = (reset: boolean) => {
     const out = spawnSync(process.execPath, [...MAIN_THREAD_NODE_FLAGS, '--import', 'tsx', '--input-type=module', '-e', churn(reset)], { encoding: 'utf8', timeout: 60_000 }).stdout;
     return { main: Number(/^main (\S+)/m.exec(out)?.[1]), worker: Number(/^worker (\S+)/m.exec(out)?.[1]) };
   };
 
-  it("keeps the command line's small young generation on the main thread and gives workers started later V8's default", () => {
+  it("keeps the command line's small young generation on the main thread and lets workers started later size theirs", () => {
     const control = run(false);
     // without the call the command-line cap reaches the worker too
     expect(control.main).toBeLessThanOrEqual(4);
     expect(control.worker).toBeLessThanOrEqual(4);
     const split = run(true);
     expect(split.main).toBeLessThanOrEqual(4);
-    expect(split.worker).toBeGreaterThanOrEqual(16);
+    // V8 splits a young generation into two semi-spaces and a large-object space of the same size:
+    // the new space (both semi-spaces) grows to 2/3 of the worker's resourceLimits, and no further
+    expect(split.worker).toBeGreaterThanOrEqual((WORKER_YOUNG_GENERATION_MB * 2) / 3 - 1);
+    expect(split.worker).toBeLessThanOrEqual((WORKER_YOUNG_GENERATION_MB * 2) / 3);
   });
 
   it('the Dockerfile and npm start run the gateway with the main-thread flags', () => {

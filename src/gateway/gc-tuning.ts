@@ -56,16 +56,18 @@ export function preferAtomicMarking(execArgv: readonly string[] = process.execAr
 export const MAIN_THREAD_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 /**
- * Has every isolate created from now on (the policy workers) take V8's default young generation,
- * whatever the command line set for the main thread.
+ * Has every isolate created from now on (the policy workers) size its young generation itself, from
+ * its Worker resourceLimits (policy-workers.ts WORKER_YOUNG_GENERATION_MB), whatever the command
+ * line set for the main thread.
  *
  * Why: under load the main thread only moves bytes and keeps few young objects alive, so a 2 MiB
- * semi-space costs it little, while V8's default lets it grow to 16 MiB (32 MiB of young generation)
- * at start-up and stay there. A policy worker's young objects are a request's decoded model, which
- * is why capping theirs cost 20–30% of spans per CPU-second; the flag is process-wide and read when
- * an isolate is created, so setting it back to V8's default (0) before any worker starts splits the
- * two. Call it after preferAtomicMarking and before the first Worker.
+ * semi-space costs it little, while V8's default lets it grow to 16 MiB (32 MiB of new space) at
+ * start-up and stay there. A policy worker's young objects are a request's decoded model, and
+ * capping theirs at the main thread's size cost 20–30% of spans per CPU-second. The flag is
+ * process-wide, read when an isolate is created, and overrides resourceLimits, so setting it back to
+ * V8's default (0) before any worker starts splits the two. Call it after preferAtomicMarking and
+ * before the first Worker.
  */
-export function workersTakeDefaultYoungGeneration(): void {
+export function workersSizeTheirOwnYoungGeneration(): void {
   setFlagsFromString('--max-semi-space-size=0');
 }

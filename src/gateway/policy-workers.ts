@@ -80,6 +80,22 @@ export const WORKER_HEAP_PER_DECODED_BYTE = 3;
 /** A worker's heap beyond the request: the compiled policy, detectors, code. */
 export const WORKER_HEAP_BASE_BYTES = 64 * MiB;
 
+/**
+ * The young generation of each policy worker (Worker resourceLimits.maxYoungGenerationSizeMb), MiB.
+ *
+ * Why: a worker's young objects are one request's decoded model and its redacted copy (~1.5 MB
+ * allocated per 100-span request), and V8 lets an isolate's young generation grow to 48 MiB (two 16 MiB
+ * semi-spaces and as much for large objects), which it keeps once grown. 24 MiB (8 MiB semi-spaces) still holds several requests
+ * between scavenges: side by side on bench:vs-collector's load, 1 worker, peak RSS 157–164 MiB against
+ * 174–182 with V8's default at the same spans per CPU-second (±noise). Smaller falls off a cliff: at
+ * 12 MiB and below a request's model outlives the scavenges, is promoted, and the worker did half the
+ * spans per CPU-second with a higher peak (12,800 spans/CPU-s and 189–209 MiB at 12 MiB, 199 at 8).
+ * A `--max-semi-space-size` flag in force when the worker starts overrides it (checked: with the main
+ * thread's `=2` a worker got 4 MiB of new space), which is why serve resets that flag before the
+ * workers start (gc-tuning.ts workersSizeTheirOwnYoungGeneration).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 24;
+
 /** The default for `service.workers`: one per CPU this process may use. */
 export function defaultWorkerCount(): number {
   return availableParallelism();
@@ -305,7 +321,7 @@ export class PolicyWorkers {
       // One table for the process: each worker would otherwise hold its own (~3 MiB of cells, ~5 MiB of lexicon).
       wordTable: this.options.wordTable ?? sharedWordTable(),
     };
-    const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, ready: false, readyAt: 0, quickCrashes, loaded: new Set(), job: undefined, exited: false, lowered: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (err) => {

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../yaml/index.js';
 import { loadGatewayConfig } from '../../config/index.js';
-import { capsMainYoungGeneration, preferAtomicMarking, workersTakeDefaultYoungGeneration } from '../../gateway/gc-tuning.js';
+import { capsMainYoungGeneration, preferAtomicMarking, workersSizeTheirOwnYoungGeneration } from '../../gateway/gc-tuning.js';
 import { startGateway, StartupError } from '../../gateway/start.js';
 import { waitForShutdownSignal } from '../../gateway/signals.js';
 import { createLogger } from '../../telemetry/logger.js';
@@ -58,7 +58,7 @@ export const serveCommand: Command = {
     }
     // Before the heap grows and before any policy worker starts: the flag is process-wide (gc-tuning.ts).
     preferAtomicMarking();
-    workersTakeDefaultYoungGeneration();
+    workersSizeTheirOwnYoungGeneration();
     const loaded = await loadGatewayConfig(resolve(io.cwd, values.config), { env: io.env });
     if (!loaded.ok) throw new CliError(loaded.errors.map(formatDiagnostic));
 
