@@ -16,7 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+# MALLOC_ARENA_MAX: two glibc malloc arenas for the process, not one per thread that ever allocated
+# (src/gateway/launch.ts).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -36,7 +38,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # the runtime. For a persistent queue mount a volume at /var/lib/loopgate and set
 # sending_queue.storage under it.
 STOPSIGNAL SIGTERM
-# --max-semi-space-size sizes the main thread's young generation only: the policy workers keep V8's default
-# (src/gateway/gc-tuning.ts, workersTakeDefaultYoungGeneration).
+# --max-semi-space-size sizes the main thread's young generation only: each policy worker sizes its own
+# (src/gateway/launch.ts, gc-tuning.ts workersSizeTheirOwnYoungGeneration).
 ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/cli/main.js"]
 CMD ["serve", "--config", "/etc/loopgate/loopgate.yaml"]

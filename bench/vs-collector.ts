@@ -42,7 +42,7 @@ import { PRODUCERS, batchOf, loadProducer, varyText } from './support/producer-b
 import { mulberry32 } from '../test/support/rng.js';
 import { startBenchSink, type BenchSink } from './support/sink.js';
 import { freePort } from '../test/support/free-port.js';
-import { MAIN_THREAD_NODE_FLAGS } from '../src/gateway/gc-tuning.js';
+import { GATEWAY_PROCESS_ENV, MAIN_THREAD_NODE_FLAGS } from '../src/gateway/launch.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -182,9 +182,10 @@ function loopgate(name: string, what: string, workers: number, main = THIS_MAIN)
           '',
         ].join('\n'),
       );
-      // This tree's gateway runs as its Dockerfile and `npm start` run it; an older build as it was.
+      // This tree's gateway runs as its Dockerfile and `npm start` run it (flags and environment); an
+      // older build as it was.
       const nodeFlags = main === THIS_MAIN ? MAIN_THREAD_NODE_FLAGS : [];
-      return launch(process.execPath, [...nodeFlags, main, 'serve', '--config', configPath], {}, port);
+      return launch(process.execPath, [...nodeFlags, main, 'serve', '--config', configPath], main === THIS_MAIN ? GATEWAY_PROCESS_ENV : {}, port);
     },
   };
 }

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { capsMainYoungGeneration, choosesIncrementalMarking, MAIN_THREAD_NODE_FLAGS } from './gc-tuning.js';
+import { capsMainYoungGeneration, choosesIncrementalMarking } from './gc-tuning.js';
+import { GATEWAY_PROCESS_ENV, MAIN_THREAD_NODE_FLAGS } from './launch.js';
 import { WORKER_YOUNG_GENERATION_MB } from './policy-workers.js';
 
 describe('choosesIncrementalMarking', () => {
@@ -93,6 +94,19 @@ describe('workersSizeTheirOwnYoungGeneration in a real process', () => {
     const entrypoint = JSON.stringify(['node', ...MAIN_THREAD_NODE_FLAGS, 'dist/cli/main.js']).replaceAll(',', ', ');
     expect(dockerfile).toContain(`ENTRYPOINT ${entrypoint}`);
     expect(start).toContain(`node ${MAIN_THREAD_NODE_FLAGS.join(' ')} dist/cli/main.js serve`);
+  });
+
+  it('the Dockerfile and npm start run the gateway with its process environment', () => {
+    const dockerfile = readFileSync(`${root}/Dockerfile`, 'utf8');
+    const start = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    for (const [name, value] of Object.entries(GATEWAY_PROCESS_ENV)) {
+      expect(dockerfile).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
+      // set on the command npm's shell execs, so node itself starts with it
+      expect(start).toMatch(new RegExp(`\\b${name}=${value} exec node `));
+    }
+    // and npm's shell really hands it to node
+    const r = spawnSync('sh', ['-c', start!.replace(/exec node .*/, 'exec node -p process.env')], { encoding: 'utf8', cwd: root });
+    for (const [name, value] of Object.entries(GATEWAY_PROCESS_ENV)) expect(r.stdout).toContain(`${name}: '${value}'`);
   });
 });
 

@@ -49,13 +49,6 @@ export function preferAtomicMarking(execArgv: readonly string[] = process.execAr
 }
 
 /**
- * The main thread's young generation, set on Node's command line (`node --max-semi-space-size=2
- * dist/cli/main.js serve`, as the Dockerfile and `npm start` run it): V8 sizes an isolate's young
- * generation once, when the isolate is created, so only the command line reaches the main thread's.
- */
-export const MAIN_THREAD_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
-
-/**
  * Has every isolate created from now on (the policy workers) size its young generation itself, from
  * its Worker resourceLimits (policy-workers.ts WORKER_YOUNG_GENERATION_MB), whatever the command
  * line set for the main thread.
