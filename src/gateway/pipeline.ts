@@ -19,11 +19,10 @@ import type { DecodeLimits } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { SpanRouter } from '../export/types.js';
 import type { PipelineResult, RawRequest } from '../receiver/types.js';
-import type { DiscardReason, RejectReason } from '../policy/types.js';
+import type { CompiledPolicy, DiscardReason, RejectReason } from '../policy/types.js';
 import type { GatewayMetrics } from '../telemetry/metrics-types.js';
 import { InMemoryCapStore } from '../policy/caps.js';
 import { createCapAdmission, type CapAdmission } from './cap-admission.js';
-import type { PolicyHolder } from './policy-holder.js';
 import { inflateStep, runStep, type StepOutcome, type TakeCaps } from './policy-step.js';
 
 export { decodeRaw, policyStep, type PolicyStep } from './policy-step.js';
@@ -32,8 +31,14 @@ export interface PipelineLogger {
   error(obj: object, msg: string): void;
 }
 
+/** The policy the step runs under when it runs in this thread, read once per request (policy-holder.ts). */
+export interface ActivePolicy {
+  readonly current: CompiledPolicy;
+}
+
 export interface PipelineDeps {
-  policy: PolicyHolder;
+  /** The policy, when the step runs in this thread (no `run`). */
+  policy?: ActivePolicy;
   router: SpanRouter;
   metrics: GatewayMetrics;
   logger: PipelineLogger;
@@ -41,7 +46,7 @@ export interface PipelineDeps {
   limits: DecodeLimits;
   /** The cap step (cap-admission.ts); by default one process's counters, in memory. */
   caps?: CapAdmission;
-  /** Where the policy step runs; by default in this thread (inlineRunner). */
+  /** Where the policy step runs; by default in this thread under `policy` (inlineRunner). */
   run?: StepRunner;
 }
 
@@ -70,7 +75,7 @@ export interface Pipeline {
  */
 export type StepRunner = (request: RawRequest, takeCaps: TakeCaps) => Promise<StepOutcome>;
 
-export function inlineRunner(policy: PolicyHolder, router: Pick<SpanRouter, 'encodingPlan'>, limits: DecodeLimits): StepRunner {
+export function inlineRunner(policy: ActivePolicy, router: Pick<SpanRouter, 'encodingPlan'>, limits: DecodeLimits): StepRunner {
   const plan = router.encodingPlan();
   return async (request, takeCaps) => {
     // The receivers inflate bodies themselves when the policy runs here; a compressed one is handled anyway.
@@ -87,7 +92,8 @@ export function inlineRunner(policy: PolicyHolder, router: Pick<SpanRouter, 'enc
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { policy, router, metrics, logger, limits } = deps;
-  const run = deps.run ?? inlineRunner(policy, router, limits);
+  if (deps.run === undefined && policy === undefined) throw new Error('a pipeline needs the policy or a step runner (run)');
+  const run = deps.run ?? inlineRunner(policy!, router, limits);
   const caps = deps.caps ?? createCapAdmission({ store: new InMemoryCapStore(), onUnavailable: 'closed', metrics, logger: { warn() {}, info() {} } });
   const stats: PipelineStats = {
     requestsAdmitted: 0,

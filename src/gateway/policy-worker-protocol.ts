@@ -4,6 +4,7 @@ import type { DecodeLimits, Encoding } from '../otlp/codec.js';
 import type { Signal } from '../otlp/signal.js';
 import type { CapVerdict } from '../policy/caps.js';
 import type { PolicySource } from '../policy/compile.js';
+import type { CompileReport } from '../policy/compile-report.js';
 import type { SharedWordTable } from '../policy/detect/lexicon/word-table.js';
 import type { CapRequest, RequestContext } from '../policy/types.js';
 import type { StepOutcome } from './policy-step.js';
@@ -53,8 +54,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'policy'; generation: number; ok: true; version: string }
-  | { t: 'policy'; generation: number; ok: false; error: string }
+  /** What compiling a generation said: its version, or the issues the main thread places at file:line:col. */
+  | { t: 'policy'; generation: number; report: CompileReport }
   | { t: 'caps'; id: number; requests: readonly CapRequest[] }
   /** A compressed body inflated to `bytes` (within its limit). */
   | { t: 'inflated'; id: number; bytes: number }

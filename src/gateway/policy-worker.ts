@@ -3,7 +3,8 @@
  * the shared word table is installed). It holds compiled policies by generation and runs the policy
  * step (policy-step.ts) for one request at a time:
  *
- *   main → { t: 'policy', generation, sources }   compile; answer { t: 'policy', generation, version }
+ *   main → { t: 'policy', generation, sources }   compile; answer { t: 'policy', generation, report }
+ *                                                   (the version, or every issue: compile-report.ts)
  *   main → { t: 'retire', below }                  forget generations older than `below`
  *   main → { t: 'run', id, generation, … body }    (body transferred) → { t: 'caps', id, requests } when
  *   main → { t: 'verdicts', id, verdicts }           caps apply, then { t: 'done', id, outcome } with the
@@ -18,6 +19,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferableBodies } from '../export/encode-output.js';
 import { compilePolicy, type PolicySource } from '../policy/compile.js';
+import { compileReport } from '../policy/compile-report.js';
 import type { CapVerdict } from '../policy/caps.js';
 import type { CompiledPolicy } from '../policy/types.js';
 import { LOW_PRIORITY_NICE, setThreadNice, threadNice } from './thread-priority.js';
@@ -38,9 +40,8 @@ const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMes
 
 function compile(generation: number, sources: PolicySource[]): FromWorker {
   const r = compilePolicy(sources, { env: init.env });
-  if (!r.ok) return { t: 'policy', generation, ok: false, error: `${r.errors.length} error(s) compiling the policy` };
-  policies.set(generation, r.policy);
-  return { t: 'policy', generation, ok: true, version: r.policy.version };
+  if (r.ok) policies.set(generation, r.policy);
+  return { t: 'policy', generation, report: compileReport(r) };
 }
 
 /**

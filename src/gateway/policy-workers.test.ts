@@ -15,6 +15,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeTraces, encodeTracesProtobuf } from '../otlp/index.js';
 import type { TracesData } from '../otlp/model.js';
 import { loadPolicy } from '../policy/load.js';
+import { compilePolicy } from '../policy/compile.js';
+import { sharedWordTable } from '../policy/detect/lexicon/lexicon.js';
+import { readPolicy } from '../policy/read-policy.js';
 import { PRODUCERS_DIR } from '../../test/support/fixture-paths.js';
 import { HUGE_REQUEST_BYTES, PolicyWorkers } from './policy-workers.js';
 import type { TakeCaps } from './policy-step.js';
@@ -23,6 +26,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const base = readFileSync(join(ROOT, 'policies/examples/redact-all.yaml'), 'utf8');
 const body = readFileSync(join(PRODUCERS_DIR, 'traceloop.pb'));
 const plan = { traces: { 'broad-use': ['protobuf'], 'tenant-only': ['protobuf'], 'eval-only': ['protobuf'] } } as const;
+/** Built once here, as the gateway builds it off its main thread (word-table-thread.ts). */
+const wordTable = sharedWordTable();
 const takeAll: TakeCaps = async (requests) => requests.map(() => ({ taken: true }) as const);
 
 /** The fixture with ~`bytes` of prose (scanned in full by redact-all) spread over its spans. */
@@ -40,7 +45,7 @@ function huge(bytes: number): Uint8Array {
 async function startPool(size: number, pools: PolicyWorkers[]): Promise<PolicyWorkers> {
   const a = loadPolicy(join(ROOT, 'policies/examples/redact-all.yaml'), { env: {} });
   if (!a.ok) throw new Error('the policy must load');
-  const pool = new PolicyWorkers({ size, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, logger: { error() {}, warn() {} } });
+  const pool = new PolicyWorkers({ size, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, wordTable, logger: { error() {}, warn() {} } });
   pools.push(pool);
   await pool.ready();
   return pool;
@@ -61,9 +66,9 @@ describe('policy worker pool', () => {
     const b = loadPolicy(join(dir, 'b.yaml'), { env: {} });
     if (!a.ok || !b.ok) throw new Error('policies must load');
     expect(a.policy.version).not.toBe(b.policy.version);
-    const pool = new PolicyWorkers({ size: 2, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 64 << 20, logger: { error() {}, warn() {} } });
+    const pool = new PolicyWorkers({ size: 2, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 64 << 20, wordTable, logger: { error() {}, warn() {} } });
     pools.push(pool);
-    await pool.ready();
+    expect(await pool.ready()).toEqual({ ok: true, compiled: { ok: true, version: a.policy.version, classifies: [...a.policy.classifies], warnings: [] } });
 
     const takeAll = async (requests: readonly unknown[]) => requests.map(() => ({ taken: true }) as const);
     const seen = new Map<string, number>();
@@ -87,12 +92,39 @@ describe('policy worker pool', () => {
       for (let i = 0; i < 6; i++) {
         await new Promise((r) => setTimeout(r, 30));
         const next = i % 2 === 0 ? b : a;
-        expect(await pool.reload(next.sources, next.policy.version)).toEqual({ ok: true });
+        expect(await pool.reload(next.sources, next.policy.version)).toEqual({ ok: true, compiled: { ok: true, version: next.policy.version, classifies: [...next.policy.classifies], warnings: [] } });
       }
     })();
     await Promise.all([...load, reloads]);
     // Both versions served requests: the reloads really happened during the load.
     expect(seen.size).toBe(2);
+  }, 120_000);
+
+  it('the workers judge the policy: an invalid one fails start-up or a reload with the issues the compiler reports, and the running one stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopgate-pool-'));
+    // Valid to the schema, invalid to the compiler: an unknown entity and a pattern RE2 refuses.
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, base.replace('  builtin: all\n', '  builtin: all\n  custom:\n    - { id: t, entity: TICKET, pattern: "(" }\n').replace('actions:\n', 'actions:\n  entities:\n    NOPE: { action: replace }\n'));
+    const read = readPolicy(bad);
+    expect(read.errors).toEqual([]);
+    const compiled = compilePolicy(read.sources, { env: {} });
+    expect(compiled.ok).toBe(false);
+    if (compiled.ok) return;
+    const failed = { ok: false, error: `${compiled.errors.length} error(s) compiling the policy`, failed: { ok: false, errors: compiled.errors, warnings: compiled.warnings } };
+    const options = { size: 2, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 64 << 20, wordTable, logger: { error() {}, warn() {} } };
+
+    const refused = new PolicyWorkers({ ...options, policy: { sources: read.sources, version: 'unused' } });
+    pools.push(refused);
+    expect(await refused.ready()).toEqual(failed);
+
+    const a = loadPolicy(join(ROOT, 'policies/examples/redact-all.yaml'), { env: {} });
+    if (!a.ok) throw new Error('the policy must load');
+    const pool = new PolicyWorkers({ ...options, policy: { sources: a.sources, version: a.policy.version } });
+    pools.push(pool);
+    expect((await pool.ready()).ok).toBe(true);
+    expect(await pool.reload(read.sources, 'unused')).toEqual(failed);
+    const o = await pool.run({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(body), ctx: {} }, takeAll);
+    expect(o.ok && o.policyVersion).toBe(a.policy.version);
   }, 120_000);
 
   it('2 workers: two huge requests take one worker at a time; small requests run beside them', async () => {
@@ -179,7 +211,7 @@ describe('policy worker pool', () => {
   it('past max_waiting (per pool) or max_wait, a waiting request is answered 503 busy', async () => {
     const a = loadPolicy(join(ROOT, 'policies/examples/redact-all.yaml'), { env: {} });
     if (!a.ok) throw new Error('the policy must load');
-    const options = { size: 1, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, logger: { error() {}, warn() {} } };
+    const options = { size: 1, policy: { sources: a.sources, version: a.policy.version }, env: {}, limits: { maxDepth: 64 }, plan, maxDecodedBytes: 256 << 20, wordTable, logger: { error() {}, warn() {} } };
     const busy = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
     const big = huge(4 << 20);
     const request = (bytes: Uint8Array) => ({ signal: 'traces', encoding: 'protobuf', body: new Uint8Array(bytes), ctx: {} }) as const;

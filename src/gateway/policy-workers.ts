@@ -43,10 +43,14 @@
  * again) is refilled after a doubling pause (restartDelayMs), so the gateway does not spend its cores
  * starting workers. Meanwhile the other workers serve, and with none left requests wait, then 503.
  *
- * Reload: each worker compiles the same parsed sources the main thread loaded. A reload is two-phase:
- * every worker compiles the new generation (checking it has the version the main thread compiled),
- * then the pool switches the generation it hands out. A request carries its generation, so it runs
- * under exactly one policy, and the stamps on its outputs name that version.
+ * Compile and reload: the main thread only reads and parses the policy (read-policy.ts); each worker
+ * compiles those sources, and its answer (compile-report.ts) is how the gateway learns whether the
+ * policy is valid: start-up (ready()) and a reload resolve with the first worker's report, its issues
+ * for the main thread to place at file:line:col. So the main thread never loads the detectors. Start
+ * and reload are the same two phases: every worker compiles the generation (checking it has the
+ * version the main thread computed from the sources), then the pool switches the generation it hands
+ * out. A request carries its generation, so it runs under exactly one policy, and the stamps on its
+ * outputs name that version.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -55,12 +59,13 @@ import type { CompressionPlan, EncodingPlan } from '../export/encode-output.js';
 import type { DecodeLimits } from '../otlp/codec.js';
 import { DECODE_SLACK_BYTES, DECODED_BYTES_PER_BODY_BYTE } from '../otlp/limits.js';
 import type { PolicySource } from '../policy/compile.js';
-import { sharedWordTable } from '../policy/detect/lexicon/lexicon.js';
+import type { CompileReport } from '../policy/compile-report.js';
 import type { RawRequest } from '../receiver/types.js';
 import type { StepOutcome, TakeCaps } from './policy-step.js';
 import type { FromWorker, ToWorker, WorkerInit } from './policy-worker-protocol.js';
 import type { WorkerGauges } from '../telemetry/metrics-types.js';
 import type { SharedWordTable } from '../policy/detect/lexicon/word-table.js';
+import type { PolicySwitch } from './policy-holder.js';
 import { workerEntry } from './worker-entry.js';
 
 /** Defaults of service.worker_queue (config/types.ts). */
@@ -126,8 +131,11 @@ export interface PolicyWorkerOptions {
   maxWaitMs?: number;
   /** Requests with at least this many body bytes are huge for dispatch (default HUGE_REQUEST_BYTES). */
   hugeRequestBytes?: number;
-  /** The PERSON word table the workers adopt (word-table-thread.ts); default: this thread's, built here. */
-  wordTable?: SharedWordTable;
+  /**
+   * The PERSON word table every worker adopts (word-table-thread.ts builds it off this thread): one
+   * table for the process, where each worker would otherwise hold its own (~3 MiB of cells, ~5 MiB of lexicon).
+   */
+  wordTable: SharedWordTable;
 }
 
 interface Job {
@@ -215,7 +223,10 @@ class JobQueue {
 const BUSY: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'busy' } };
 const WORKER_FAILED: StepOutcome = { ok: false, refused: { status: 'unavailable', retryAfterSeconds: 1, reason: 'worker_failed' } };
 
-type ReloadWait = { generation: number; version: string; resolve: (r: { ok: true } | { ok: false; error: string }) => void };
+type Compiled = Extract<CompileReport, { ok: true }>;
+type CompileFailed = Extract<CompileReport, { ok: false }>;
+
+type ReloadWait = { generation: number; version: string; compiled?: Compiled; resolve: (r: PolicySwitch) => void };
 
 export class PolicyWorkers {
   private readonly slots: Slot[] = [];
@@ -229,6 +240,8 @@ export class PolicyWorkers {
   /** Generations workers must hold: the current one and one being reloaded. */
   private readonly live = new Map<number, PolicySource[]>();
   private reloading: ReloadWait | undefined;
+  /** How compiling generation 0 ended, once it has (ready()). */
+  private started: PolicySwitch | undefined;
   private closed = false;
   private readonly maxWaiting: number;
   private readonly maxWaitMs: number;
@@ -246,6 +259,8 @@ export class PolicyWorkers {
     this.hugeSlots = Math.max(1, options.size - 1);
     this.hugeBytes = options.hugeRequestBytes ?? HUGE_REQUEST_BYTES;
     this.live.set(0, options.policy.sources);
+    // Starting is switching to generation 0: it ends as a reload does (ready() reports how).
+    this.reloading = { generation: 0, version: options.policy.version, resolve: (r) => (this.started = r) };
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
@@ -260,10 +275,14 @@ export class PolicyWorkers {
     return { workers: this.slots.length, busy, waitingSmall: this.small.pendingCount(), waitingHuge: this.huge.pendingCount(), crashes: this.crashes };
   }
 
-  /** Resolves when every worker has compiled the policy (start-up: fail before listening). */
-  async ready(): Promise<void> {
+  /**
+   * Resolves when every worker has compiled the policy, or as soon as one finds it invalid (start-up:
+   * fail before listening); rejects when the workers cannot start.
+   */
+  async ready(): Promise<PolicySwitch> {
     const deadline = Date.now() + 60_000;
-    while (!this.slots.every((s) => s.ready && s.loaded.has(this.generation))) {
+    for (;;) {
+      if (this.started) return this.started;
       if (this.closed) throw new Error('policy worker pool closed');
       if (this.diedStarting > 0) throw new Error('a policy worker stopped before it was ready (see the log)');
       if (Date.now() > deadline) throw new Error('policy workers did not start within 60 s');
@@ -286,9 +305,9 @@ export class PolicyWorkers {
    * Has every worker compile `sources` (whose compiled version is `version`), then switches to it:
    * requests dispatched from then on run under it. Resolves once switched, or with the error when a
    * worker compiled something else (the files changed between two reads cannot happen: the sources are
-   * sent, not re-read) or failed to compile.
+   * sent, not re-read) or found the policy invalid (then with its issues).
    */
-  reload(sources: PolicySource[], version: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  reload(sources: PolicySource[], version: string): Promise<PolicySwitch> {
     if (this.reloading) this.reloading.resolve({ ok: false, error: 'superseded by a newer reload' });
     const generation = ++this.generation;
     this.live.set(generation, sources);
@@ -318,8 +337,7 @@ export class PolicyWorkers {
       plan: this.options.plan,
       compress: this.options.compress ?? {},
       policies: [...this.live].map(([generation, sources]) => ({ generation, sources })),
-      // One table for the process: each worker would otherwise hold its own (~3 MiB of cells, ~5 MiB of lexicon).
-      wordTable: this.options.wordTable ?? sharedWordTable(),
+      wordTable: this.options.wordTable,
     };
     const worker = new Worker(entry, { eval: isEval, workerData: init, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, ready: false, readyAt: 0, quickCrashes, loaded: new Set(), job: undefined, exited: false, lowered: false };
@@ -341,16 +359,21 @@ export class PolicyWorkers {
         this.checkReload();
         this.dispatch();
         return;
-      case 'policy':
-        if (!m.ok || (this.reloading?.generation === m.generation && m.version !== this.reloading.version)) {
-          const error = m.ok ? `a worker compiled version ${m.version}, the gateway ${this.reloading?.version}` : m.error;
-          if (m.generation === 0) this.options.logger.error({ error }, 'policy worker cannot compile the policy');
-          if (this.reloading?.generation === m.generation) this.failReload(error);
+      case 'policy': {
+        const { report } = m;
+        const awaited = this.reloading?.generation === m.generation ? this.reloading : undefined;
+        if (!report.ok || (awaited && report.version !== awaited.version)) {
+          if (report.ok) this.failReload(`a worker compiled version ${report.version}, the gateway ${awaited!.version}`);
+          else if (awaited) this.failReload(`${report.errors.length} error(s) compiling the policy`, report);
+          // A generation every worker compiled before, which a replacement cannot: nobody waits for it.
+          else this.options.logger.error({ error: `${report.errors.length} error(s) compiling the policy` }, 'policy worker cannot compile the policy');
           return;
         }
+        if (awaited) awaited.compiled ??= report;
         slot.loaded.add(m.generation);
         this.checkReload();
         return;
+      }
       case 'caps': {
         const held = slot.job;
         if (held?.id !== m.id) return;
@@ -470,14 +493,14 @@ export class PolicyWorkers {
     this.current = r.generation;
     for (const g of [...this.live.keys()]) if (g < r.generation) this.live.delete(g);
     for (const s of this.slots) this.post(s, { t: 'retire', below: r.generation });
-    r.resolve({ ok: true });
+    r.resolve({ ok: true, compiled: r.compiled! });
   }
 
-  private failReload(error: string): void {
+  private failReload(error: string, failed?: CompileFailed): void {
     const r = this.reloading!;
     this.reloading = undefined;
     this.live.delete(r.generation);
-    r.resolve({ ok: false, error });
+    r.resolve({ ok: false, error, ...(failed && { failed }) });
   }
 
   private post(slot: Slot, m: ToWorker, transfer: ArrayBuffer[] = []): void {

@@ -12,7 +12,10 @@ import type { GatewayConfig } from '../config/types.js';
 import { decodeResponse } from '../otlp/index.js';
 import { countSpans, getStringAttribute } from '../otlp/model.js';
 import { decodeTracesProtobuf } from '../otlp/decode-protobuf.js';
-import { silentLogger } from '../telemetry/logger.js';
+import { createLogger, silentLogger } from '../telemetry/logger.js';
+import { loadPolicy } from '../policy/load.js';
+import { formatDiagnostic } from '../yaml/index.js';
+import { Writable } from 'node:stream';
 import { startGateway, StartupError, type RunningGateway } from './start.js';
 import { PRODUCERS_DIR, PRODUCERS_LOGS_DIR } from '../../test/support/fixture-paths.js';
 import { gatewayConfig } from '../../test/support/gateway-config.js';
@@ -241,6 +244,49 @@ describe('startGateway', () => {
     const err2 = await startGateway(busy, { env: {}, logger: silentLogger() }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(StartupError);
     expect((err2 as StartupError).lines).toEqual([expect.stringMatching(/^receivers\.otlp\.protocols\.http\.endpoint: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)$/)]);
+  });
+
+  // Where the policy compiles (the workers, or this thread) does not change what an invalid one says.
+  it.each([0, 1])('workers: %i: a policy only the compiler refuses (unknown entity, invalid RE2) fails start and a reload with the lines validate prints, warnings logged', async (workers) => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopgate-compile-'));
+    const file = join(dir, 'policy.yaml');
+    const good = readFileSync(REDACT_ALL, 'utf8');
+    const bad = good
+      .replace('  builtin: all\n', '  builtin: all\n  custom:\n    - { id: t, entity: TICKET, pattern: "(" }\n')
+      .replace('actions:\n', 'actions:\n  entities:\n    NOPE: { action: replace }\n')
+      .concat('  - id: catch-all\n    when: { always: true }\n    class: discard\n  - id: never\n    when: { always: true }\n    class: discard\n');
+    await writeFile(file, bad);
+    const expected = loadPolicy(file, { env: {} });
+    if (expected.ok) throw new Error('the policy must be invalid');
+    const errors = expected.errors.map(formatDiagnostic);
+    const warnings = expected.warnings.map(formatDiagnostic);
+    expect(errors.join('\n')).toMatch(/unknown entity 'NOPE'[\s\S]*invalid RE2 pattern|invalid RE2 pattern[\s\S]*unknown entity 'NOPE'/);
+    expect(warnings).toEqual([expect.stringMatching(/unreachable/)]);
+
+    const lines: { msg: string; diagnostic?: string; diagnostics?: string[] }[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk)) as (typeof lines)[number]), done()) }) });
+    sink = await startOtlpSink();
+    const err = await startGateway(config(sink.url, { policy: file, workers }), { env: {}, logger }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as StartupError).lines).toEqual(errors);
+    expect(lines.filter((l) => l.msg === 'policy warning').map((l) => l.diagnostic)).toEqual(warnings);
+
+    lines.length = 0;
+    await writeFile(file, good);
+    gateway = await startGateway(config(sink.url, { policy: file, workers }), { env: {}, logger });
+    const v1 = gateway.policy.current.version;
+    await writeFile(file, bad);
+    expect(await gateway.reloadPolicy()).toEqual({ ok: false, errors });
+    expect(lines.filter((l) => l.msg === 'policy warning').map((l) => l.diagnostic)).toEqual(warnings);
+    expect(lines.find((l) => l.msg === 'policy reload refused; the running policy stays')?.diagnostics).toEqual(errors);
+    expect(gateway.policy.current.version).toBe(v1);
+    const metrics = await (await fetch(`${gateway.telemetryUrl}/metrics`)).text();
+    expect(metrics).toContain('loopgate_policy_reloads_total{outcome="failure"} 1');
+    expect(metrics).toContain(`loopgate_policy_info{version="${v1}"} 1`);
+    const res = await fetch(`${gateway.receiverUrl}/v1/traces`, { method: 'POST', headers: PB, body: readFileSync(join(FIXTURES, 'otel-openai.pb')) });
+    expect(res.status).toBe(200);
+    await sink.waitForSpans(1);
+    expect(getStringAttribute(sink.spans()[0]!.attributes, 'loopgate.policy.version')).toBe(v1);
   });
 
   it('reloads the policy atomically, and keeps the running one when the new file is invalid', async () => {

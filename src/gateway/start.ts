@@ -1,9 +1,14 @@
 /**
  * Starts the whole gateway from a loaded config and stops it gracefully.
  *
- * Start: metrics → policy (compiled once) → router and export queues → telemetry server (so /readyz
- * answers "not ready" while the rest comes up) → receiver. Any failure on the way is a StartupError
- * whose lines the CLI prints; whatever was already started is stopped again.
+ * Start: metrics → policy (read and parsed here; compiled by the policy workers, which judge it, or
+ * with `service.workers: 0` here) → router and export queues → telemetry server (so /readyz answers
+ * "not ready" while the rest comes up) → receiver. Any failure on the way is a StartupError whose
+ * lines the CLI prints; whatever was already started is stopped again.
+ *
+ * With policy workers this thread only moves bytes, so it loads neither the compiler nor the detectors
+ * (README "Memory of the main thread"): the workers' compile reports (compile-report.ts) tell it the
+ * version, the signals the policy classifies and every issue, placed here at file:line:col.
  *
  * Close (SIGTERM/SIGINT), in this order:
  *   1. /readyz turns 503, so a load balancer stops sending here;
@@ -23,20 +28,20 @@ import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
 import type { DrainReport, SpanRouter } from '../export/types.js';
-import { loadPolicy } from '../policy/load.js';
+import { readPolicy, type ReadPolicy } from '../policy/read-policy.js';
+import { policyVersion } from '../policy/version.js';
 import { receiverApp } from '../receiver/app.js';
 import { createReceiverListener } from '../receiver/node-listener.js';
 import { createOtlpHttpReceiver } from '../receiver/otlp-http.js';
 import { createGrpcReceiver, type GrpcReceiver } from '../receiver/grpc/server.js';
 import { InflightBudget } from '../receiver/inflight-budget.js';
 import type { HandleRequest } from '../receiver/types.js';
-import type { CompiledPolicy } from '../policy/types.js';
 import { IntakeSwitch } from '../receiver/intake.js';
 import { formatHost, startTelemetryServer, type TelemetryServer } from '../telemetry/health.js';
 import { closeServer, errorFields, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
-import { formatDiagnostic } from '../yaml/index.js';
+import { formatDiagnostic, type Diagnostic } from '../yaml/index.js';
 import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
 import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
@@ -45,7 +50,8 @@ import { openCapStore } from './open-cap-store.js';
 import { createPipeline, type PipelineStats, type StepRunner } from './pipeline.js';
 import { defaultWorkerCount, PolicyWorkers } from './policy-workers.js';
 import { defaultMaxDecodedBytes } from '../receiver/receiver-deps.js';
-import { PolicyHolder } from './policy-holder.js';
+import { PolicyHolder, type PolicyIdentity, type PolicySwitch } from './policy-holder.js';
+import type { InlinePolicy } from './inline-policy.js';
 import { buildWordTableOffThread } from './word-table-thread.js';
 
 
@@ -68,7 +74,8 @@ export interface RunningGateway {
   readonly grpcAddress: string | undefined;
   /** e.g. http://127.0.0.1:8888: /metrics, /healthz, /readyz. */
   readonly telemetryUrl: string;
-  readonly policy: PolicyHolder;
+  /** The running policy's identity (the compiled policy lives where it runs: the workers, or inline). */
+  readonly policy: PolicyHolder<PolicyIdentity>;
   readonly stats: Readonly<PipelineStats>;
   /**
    * Loads and compiles the policy again and swaps it in atomically; on any error the running policy
@@ -96,7 +103,7 @@ export class StartupError extends Error {
  * Logs are served (routes.logs) but no rule of the policy names `signal_type`, so every log record
  * would be discarded as no_rule_matched: fail closed, and worth saying once at start and reload.
  */
-function warnUnclassifiedLogs(router: SpanRouter, policy: CompiledPolicy, logger: Logger): void {
+function warnUnclassifiedLogs(router: SpanRouter, policy: PolicyIdentity, logger: Logger): void {
   if (router.serves('logs') && !policy.classifies.has('logs')) {
     logger.warn(
       { policyVersion: policy.version },
@@ -114,6 +121,16 @@ function describeListenError(what: string, at: HostPort, err: unknown): string {
   return `${what}: cannot listen on ${formatHost(at.host)}:${at.port} (${code})`;
 }
 
+/** The main thread's record of a policy that compiled: what it stamps and the signals it classifies. */
+function identityOf(switched: Extract<PolicySwitch, { ok: true }>): PolicyIdentity {
+  return { version: switched.compiled.version, classifies: new Set(switched.compiled.classifies) };
+}
+
+/** The version the compile will give the sources: computed here from the parsed documents (version.ts). */
+function versionOf(read: ReadPolicy): string {
+  return policyVersion(read.sources.map((s) => s.doc));
+}
+
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ level: config.service.logLevel });
@@ -124,15 +141,31 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
 
+  const logWarnings = (warnings: readonly Diagnostic[]): void => {
+    for (const w of warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
+  };
+  /** A policy that cannot run: start fails with its file:line:col lines, as `loopgate validate` prints them. */
+  const refuseAtStart = (errors: readonly Diagnostic[]): never => {
+    metrics.policyLoaded('', 'failure');
+    throw new StartupError(errors.map(formatDiagnostic));
+  };
+
   try {
-    const loaded = loadPolicy(config.policyPath, { env });
-    for (const w of loaded.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
-    if (!loaded.ok) {
-      metrics.policyLoaded('', 'failure');
-      throw new StartupError(loaded.errors.map(formatDiagnostic));
+    const read = readPolicy(config.policyPath);
+    if (read.errors.length > 0) refuseAtStart(read.errors);
+    // The policy step runs on worker threads (policy-workers.ts), so no request holds the event loop;
+    // `service.workers: 0` keeps it on this thread, and only then is the compiler loaded here.
+    const workerCount = config.service.workers ?? defaultWorkerCount();
+    let inline: InlinePolicy | undefined;
+    let started: PolicySwitch | undefined;
+    if (workerCount === 0) {
+      inline = new (await import('./inline-policy.js')).InlinePolicy(env);
+      started = inline.switchTo(read.sources);
+      if (!started.ok) {
+        logWarnings(read.diagnose(started.failed!.warnings));
+        refuseAtStart(read.diagnose(started.failed!.errors));
+      }
     }
-    const policy = new PolicyHolder(loaded.policy);
-    metrics.policyLoaded(loaded.policy.version, 'success');
 
     let router: ReturnType<typeof createRouter>;
     try {
@@ -141,6 +174,48 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       throw new StartupError([`${config.file}: ${(err as Error).message}`]);
     }
     cleanups.push(() => router.shutdown());
+
+    const limits = { maxDepth: config.receiver.maxValueDepth };
+    let workers: PolicyWorkers | undefined;
+    if (workerCount > 0) {
+      // Before the queues open and the servers listen: the workers compile the policy, and an invalid
+      // one stops the start here, as it would compiled on this thread.
+      const inflightBytes = config.receiver.maxInflightBodyBytes;
+      const bodyLimit = Math.max(config.receiver.maxRequestBodyBytes, config.receiver.grpc?.maxRequestBodyBytes ?? 0);
+      // Built off this thread: only the workers scan, so this one never holds the build's fallout.
+      const wordTable = await buildWordTableOffThread().catch((err: unknown) => {
+        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
+      });
+      const w = new PolicyWorkers({
+        size: workerCount,
+        policy: { sources: read.sources, version: versionOf(read) },
+        env,
+        limits,
+        plan: router.encodingPlan(),
+        compress: router.compressionPlan(),
+        maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
+        maxWaiting: config.service.workerQueue.maxWaitingPerWorker * workerCount,
+        maxWaitMs: config.service.workerQueue.maxWaitMs,
+        wordTable,
+        logger,
+      });
+      workers = w;
+      metrics.observeWorkers(() => w.gauges());
+      cleanups.push(() => w.close());
+      started = await w.ready().catch((err: unknown) => {
+        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
+      });
+      if (!started.ok) {
+        if (started.failed === undefined) throw new StartupError([`${config.file}: policy workers: ${started.error}`]);
+        logWarnings(read.diagnose(started.failed.warnings));
+        refuseAtStart(read.diagnose(started.failed.errors));
+      }
+    }
+    if (!started?.ok) throw new Error('unreachable: the policy was neither compiled here nor by the workers');
+    logWarnings(read.diagnose(started.compiled.warnings));
+    const policy = new PolicyHolder(identityOf(started));
+    metrics.policyLoaded(policy.current.version, 'success');
+
     // Persistent queues open (and replay what the last run left) before anything is received.
     try {
       await router.start();
@@ -168,41 +243,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     });
     cleanups.push(() => opened.store.close());
     const caps = createCapAdmission({ ...opened, metrics, logger });
-    const limits = { maxDepth: config.receiver.maxValueDepth };
-    // The policy step runs on worker threads (policy-workers.ts), so no request holds the event loop;
-    // `service.workers: 0` keeps it on this thread.
-    const workerCount = config.service.workers ?? defaultWorkerCount();
-    let workers: PolicyWorkers | undefined;
-    let run: StepRunner | undefined;
-    if (workerCount > 0) {
-      const inflightBytes = config.receiver.maxInflightBodyBytes;
-      const bodyLimit = Math.max(config.receiver.maxRequestBodyBytes, config.receiver.grpc?.maxRequestBodyBytes ?? 0);
-      // Built off this thread: only the workers scan, so this one never holds the build's fallout.
-      const wordTable = await buildWordTableOffThread().catch((err: unknown) => {
-        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
-      });
-      const w = new PolicyWorkers({
-        size: workerCount,
-        policy: { sources: loaded.sources, version: loaded.policy.version },
-        env,
-        limits,
-        plan: router.encodingPlan(),
-        compress: router.compressionPlan(),
-        maxDecodedBytes: defaultMaxDecodedBytes(bodyLimit, inflightBytes),
-        maxWaiting: config.service.workerQueue.maxWaitingPerWorker * workerCount,
-        maxWaitMs: config.service.workerQueue.maxWaitMs,
-        wordTable,
-        logger,
-      });
-      workers = w;
-      metrics.observeWorkers(() => w.gauges());
-      cleanups.push(() => w.close());
-      await w.ready().catch((err: unknown) => {
-        throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
-      });
-      run = (request, takeCaps) => w.run(request, takeCaps);
-    }
-    const pipeline = createPipeline({ policy, router, metrics, logger, caps, limits, ...(run && { run }) });
+    const w = workers;
+    const run: StepRunner | undefined = w ? (request, takeCaps) => w.run(request, takeCaps) : undefined;
+    const pipeline = createPipeline({ router, metrics, logger, caps, limits, ...(run ? { run } : { policy: inline! }) });
     warnUnclassifiedLogs(router, policy.current, logger);
     const handle: HandleRequest = (request) => pipeline.handle(request);
     // One budget for the bytes every request in flight holds, whichever protocol it came in on.
@@ -302,29 +345,33 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })());
 
     const reloadPolicy = async (): Promise<ReloadResult> => {
-      const next = loadPolicy(config.policyPath, { env });
-      for (const w of next.warnings) logger.warn({ diagnostic: formatDiagnostic(w) }, 'policy warning');
-      if (!next.ok) {
+      const refuse = (errors: readonly Diagnostic[]): ReloadResult => {
         metrics.policyLoaded(policy.current.version, 'failure');
         // The same file:line:col lines `loopgate validate` prints: policy text, never telemetry.
-        const diagnostics = next.errors.map(formatDiagnostic);
+        const diagnostics = errors.map(formatDiagnostic);
         logger.error({ errors: diagnostics.length, diagnostics, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
         return { ok: false, errors: diagnostics };
+      };
+      const read = readPolicy(config.policyPath);
+      if (read.errors.length > 0) return refuse(read.errors);
+      // Every worker compiles the same sources first; only then do requests get the new version.
+      const switched = workers ? await workers.reload(read.sources, versionOf(read)) : inline!.switchTo(read.sources);
+      if (!switched.ok && switched.failed) {
+        logWarnings(read.diagnose(switched.failed.warnings));
+        return refuse(read.diagnose(switched.failed.errors));
       }
-      if (workers) {
-        // Every worker compiles the same sources first; only then do requests get the new version.
-        const switched = await workers.reload(next.sources, next.policy.version);
-        if (!switched.ok) {
-          metrics.policyLoaded(policy.current.version, 'failure');
-          logger.error({ error: switched.error, policyVersion: policy.current.version }, 'policy reload refused by the policy workers; the running policy stays');
-          return { ok: false, errors: [`${config.policyPath}: ${switched.error}`] };
-        }
+      if (!switched.ok) {
+        metrics.policyLoaded(policy.current.version, 'failure');
+        logger.error({ error: switched.error, policyVersion: policy.current.version }, 'policy reload refused by the policy workers; the running policy stays');
+        return { ok: false, errors: [`${config.policyPath}: ${switched.error}`] };
       }
-      const previous = policy.swap(next.policy);
-      metrics.policyLoaded(next.policy.version, 'success');
-      warnUnclassifiedLogs(router, next.policy, logger);
-      logger.info({ from: previous.version, to: next.policy.version }, 'policy reloaded');
-      return { ok: true, version: next.policy.version, changed: previous.version !== next.policy.version };
+      logWarnings(read.diagnose(switched.compiled.warnings));
+      const next = identityOf(switched);
+      const previous = policy.swap(next);
+      metrics.policyLoaded(next.version, 'success');
+      warnUnclassifiedLogs(router, next, logger);
+      logger.info({ from: previous.version, to: next.version }, 'policy reloaded');
+      return { ok: true, version: next.version, changed: previous.version !== next.version };
     };
 
     if (options.watchPolicy) {
