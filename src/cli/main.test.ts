@@ -37,6 +37,10 @@ describe('loopgate (in process)', () => {
     for (const command of COMMANDS) expect(c.out).toContain(`  ${command.name}`);
   });
 
+  it('each listed command loads the module of its name', async () => {
+    for (const entry of COMMANDS) expect((await entry.load()).name).toBe(entry.name);
+  });
+
   it('<cmd> --help and help <cmd> print the command help', async () => {
     const a = io();
     expect(await main(['serve', '--help'], a)).toBe(0);

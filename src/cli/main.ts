@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `loopgate` command. Dispatches to one module per sub-command (src/cli/commands/), prints help,
+ * The `loopgate` command. Dispatches to one module per sub-command (src/cli/commands/), imported only
+ * when that command runs (so `serve` carries no CLI-only code and `--help` none at all), prints help,
  * and is the only place that turns errors into messages on stderr and exit codes: a CliError prints
  * its lines once; anything else is a bug and prints its stack.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
-import { CliError, EXIT_USAGE, type CliIO, type Command } from './commands/types.js';
+import { CliError, EXIT_USAGE, type CliIO, type CommandEntry } from './commands/types.js';
 
-function topLevelHelp(commands: readonly Command[]): string {
+function topLevelHelp(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: loopgate <command> [options]',
@@ -23,7 +24,7 @@ function topLevelHelp(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], io: CliIO, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: readonly string[], io: CliIO, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     // No command is a usage error: help goes to stderr so scripts piping stdout see nothing.
@@ -32,14 +33,15 @@ export async function main(argv: readonly string[], io: CliIO, commands: readonl
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
-    io.stdout(`${target ? target.help : topLevelHelp(commands)}\n`);
+    io.stdout(`${target ? (await target.load()).help : topLevelHelp(commands)}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`loopgate: unknown command '${name}'\n${topLevelHelp(commands)}\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest, io);
   } catch (err) {

@@ -32,7 +32,6 @@ Exit codes: 0; 1 when the policy is invalid; 2 on bad usage or when a file canno
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'show what a policy detects, redacts and decides for each span or log record of a file',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(

@@ -94,7 +94,6 @@ export function parseFormat(command: string, value: string | undefined): 'text' 
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'compare two policy versions over recorded traffic',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(

@@ -45,7 +45,6 @@ export const EXIT_SPANS_LOST = 4;
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the gateway (default config ./loopgate.yaml)',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs('serve', args, {

@@ -60,7 +60,6 @@ function defaultFixtures(policyPath: string): string {
 
 export const testCommand: Command = {
   name: 'test',
-  summary: 'run a policy against golden fixture cases; diff on mismatch',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(

@@ -1,6 +1,7 @@
 /**
  * One `loopgate` sub-command. Each lives in its own module under src/cli/commands/ and is listed once
- * in commands/index.ts; main.ts only dispatches, prints help and turns thrown CliErrors into exit codes.
+ * in commands/index.ts (name, summary, how to load it); main.ts only dispatches, prints help and turns
+ * thrown CliErrors into exit codes.
  */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -9,10 +10,20 @@ export interface CliIO {
   cwd: string;
 }
 
-export interface Command {
+/**
+ * A sub-command as `loopgate --help` lists it. Its module is imported only when the command runs (or
+ * its help is asked for): `serve` then never loads the CLI-only commands' code (the policy compiler,
+ * explain, replay), and `--help` loads none.
+ */
+export interface CommandEntry {
   name: string;
   /** One line for `loopgate --help`. */
   summary: string;
+  load(): Promise<Command>;
+}
+
+export interface Command {
+  name: string;
   /** Full text for `loopgate <name> --help`: usage line, options, exit codes. */
   help: string;
   /** Runs with the arguments after the command name; resolves with the process exit code. */

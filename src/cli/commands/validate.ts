@@ -62,7 +62,6 @@ function plural(n: number, one: string): string {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check gateway configs (--config) and policies; errors as file:line:col',
   help: HELP,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs(
