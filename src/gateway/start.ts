@@ -149,6 +149,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     metrics.policyLoaded('', 'failure');
     throw new StartupError(errors.map(formatDiagnostic));
   };
+  /** The compile's warnings logged at once, wherever it ran; an invalid policy stops the start. */
+  const judgeAtStart = (read: ReadPolicy, switched: PolicySwitch): Extract<PolicySwitch, { ok: true }> => {
+    if (switched.ok) {
+      logWarnings(read.diagnose(switched.compiled.warnings));
+      return switched;
+    }
+    if (switched.failed === undefined) throw new StartupError([`${config.file}: policy workers: ${switched.error}`]);
+    logWarnings(read.diagnose(switched.failed.warnings));
+    return refuseAtStart(read.diagnose(switched.failed.errors));
+  };
 
   try {
     const read = readPolicy(config.policyPath);
@@ -157,14 +167,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // `service.workers: 0` keeps it on this thread, and only then is the compiler loaded here.
     const workerCount = config.service.workers ?? defaultWorkerCount();
     let inline: InlinePolicy | undefined;
-    let started: PolicySwitch | undefined;
+    let started: Extract<PolicySwitch, { ok: true }> | undefined;
     if (workerCount === 0) {
       inline = new (await import('./inline-policy.js')).InlinePolicy(env);
-      started = inline.switchTo(read.sources);
-      if (!started.ok) {
-        logWarnings(read.diagnose(started.failed!.warnings));
-        refuseAtStart(read.diagnose(started.failed!.errors));
-      }
+      started = judgeAtStart(read, inline.switchTo(read.sources));
     }
 
     let router: ReturnType<typeof createRouter>;
@@ -202,17 +208,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       workers = w;
       metrics.observeWorkers(() => w.gauges());
       cleanups.push(() => w.close());
-      started = await w.ready().catch((err: unknown) => {
+      const ready = await w.ready().catch((err: unknown) => {
         throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
       });
-      if (!started.ok) {
-        if (started.failed === undefined) throw new StartupError([`${config.file}: policy workers: ${started.error}`]);
-        logWarnings(read.diagnose(started.failed.warnings));
-        refuseAtStart(read.diagnose(started.failed.errors));
-      }
+      started = judgeAtStart(read, ready);
     }
-    if (!started?.ok) throw new Error('unreachable: the policy was neither compiled here nor by the workers');
-    logWarnings(read.diagnose(started.compiled.warnings));
+    if (started === undefined) throw new Error('unreachable: the policy was neither compiled here nor by the workers');
     const policy = new PolicyHolder(identityOf(started));
     metrics.policyLoaded(policy.current.version, 'success');
 
