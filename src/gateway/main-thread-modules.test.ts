@@ -23,9 +23,14 @@ const COMPILER = /\/src\/policy\/(detect\/|compile\.ts|engine\.ts)/;
 const IOREDIS = /\/node_modules\/ioredis\//;
 const GRPC_JS = /\/node_modules\/@grpc\/grpc-js\//;
 const OTHER_COMMANDS = /\/src\/cli\/commands\/(validate|test|explain|replay)\.ts/;
+/** The receiver's fallback for everything but export POSTs (lazy-listener.ts). */
+const HONO = /\/node_modules\/(hono|@hono\/node-server)\//;
 
-/** Runs `loopgate serve` with `service` and `extra` config lines, sends one request, stops it; the scripts its main thread compiled. */
-async function serveAndRecord(service: string[], extra: string[] = []): Promise<string[]> {
+/**
+ * Runs `loopgate serve` with `service` and `extra` config lines, sends one export request (and, with
+ * `askFallback`, a GET the fallback answers 404), stops it; the scripts its main thread compiled.
+ */
+async function serveAndRecord(service: string[], extra: string[] = [], askFallback = false): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'loopgate-main-thread-'));
   const config = join(dir, 'loopgate.yaml');
   const record = join(dir, 'scripts.txt');
@@ -67,6 +72,7 @@ async function serveAndRecord(service: string[], extra: string[] = []): Promise<
   const body = await readFile(join(PRODUCERS_DIR, 'vercel-ai.pb'));
   const res = await fetch(`${receiver}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
   expect(res.status).toBe(200);
+  if (askFallback) expect((await fetch(`${receiver}/`)).status).toBe(404);
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   const written = await readFile(join(dir, 'data/broad-use.jsonl'), 'utf8');
@@ -78,7 +84,7 @@ async function serveAndRecord(service: string[], extra: string[] = []): Promise<
 const matching = (scripts: readonly string[], pattern: RegExp): string[] => scripts.filter((s) => pattern.test(s));
 
 describe('the main thread of loopgate serve', () => {
-  it('with a policy worker loads no compiler or detector, no ioredis, no grpc-js and no other command', async () => {
+  it('with a policy worker loads no compiler or detector, no ioredis, no grpc-js, no other command and no Hono while only exports arrive', async () => {
     const scripts = await serveAndRecord(['workers: 1']);
     // The recorder saw the gateway's own modules: the policy was read here, and only read.
     expect(matching(scripts, /\/src\/gateway\/start\.ts/)).toHaveLength(1);
@@ -87,14 +93,17 @@ describe('the main thread of loopgate serve', () => {
     expect(matching(scripts, IOREDIS)).toEqual([]);
     expect(matching(scripts, GRPC_JS)).toEqual([]);
     expect(matching(scripts, OTHER_COMMANDS)).toEqual([]);
+    expect(matching(scripts, HONO)).toEqual([]);
   }, 60_000);
 
-  it('with workers: 0 compiles here; a Redis cap store and a gRPC receiver load their packages', async () => {
+  it('with workers: 0 compiles here; a Redis cap store, a gRPC receiver and a request for the fallback load their packages', async () => {
     const redisPort = await freePort(); // nothing listens: the gateway serves anyway (caps fail closed)
-    const scripts = await serveAndRecord(['workers: 0'], ['      grpc: { endpoint: "127.0.0.1:0" }', `cap_store: { redis: { endpoint: "127.0.0.1:${redisPort}" } }`]);
+    const scripts = await serveAndRecord(['workers: 0'], ['      grpc: { endpoint: "127.0.0.1:0" }', `cap_store: { redis: { endpoint: "127.0.0.1:${redisPort}" } }`], true);
     expect(matching(scripts, COMPILER).length).toBeGreaterThan(10);
     expect(matching(scripts, IOREDIS).length).toBeGreaterThan(0);
     expect(matching(scripts, GRPC_JS).length).toBeGreaterThan(0);
     expect(matching(scripts, OTHER_COMMANDS)).toEqual([]);
+    // the fallback's first request loaded it
+    expect(matching(scripts, HONO).length).toBeGreaterThan(0);
   }, 60_000);
 });

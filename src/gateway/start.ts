@@ -23,14 +23,13 @@
  *      the CLI's exit code tells a supervisor whether everything drained.
  */
 import { createServer, type Server } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
 import type { DrainReport, SpanRouter } from '../export/types.js';
 import { readPolicy, type ReadPolicy } from '../policy/read-policy.js';
 import { policyVersion } from '../policy/version.js';
-import { receiverApp } from '../receiver/app.js';
+import { lazyListener } from '../receiver/lazy-listener.js';
 import { createReceiverListener } from '../receiver/node-listener.js';
 import { createOtlpHttpReceiver } from '../receiver/otlp-http.js';
 import type { GrpcReceiver } from '../receiver/grpc/server.js';
@@ -267,7 +266,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // Export POSTs take the fast path on Node's own request and response; the rest (404, 405, unusual
     // URLs) the Hono app, answering from the same receiver.
     const connectionLimits = config.receiver.connections ?? DEFAULTS.connections;
-    const server = createServer(connectionServerOptions(connectionLimits), createReceiverListener(receiver, getRequestListener(receiverApp(receiver).fetch)));
+    // The Hono app loads with the first request it has to answer: most gateways never get one.
+    const fallback = lazyListener(
+      async () => {
+        const [{ getRequestListener }, { receiverApp }] = await Promise.all([import('@hono/node-server'), import('../receiver/app.js')]);
+        return getRequestListener(receiverApp(receiver).fetch);
+      },
+      (err) => logger.error({ err: err instanceof Error ? errorFields(err) : { message: String(err) } }, 'OTLP/HTTP fallback failed to load'),
+    );
+    const server = createServer(connectionServerOptions(connectionLimits), createReceiverListener(receiver, fallback));
     applyConnectionLimits(server, connectionLimits);
     server.on('drop', () => metrics.connectionsClosed('http', 'max_connections'));
     // A client may half-close once its request is sent (Connection: close, then FIN). Node's default
