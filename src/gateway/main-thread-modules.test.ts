@@ -1,8 +1,9 @@
 /**
  * What the gateway's main thread loads (README "Memory of the main thread"): with policy workers it
  * only moves bytes, so it must not load the policy compiler or any detector (they cost ~22 MiB of RSS
- * there); ioredis and grpc-js load only for a config that uses them (cap_store.redis, an OTLP/gRPC
- * receiver), and `serve` never loads the other commands' code. Checked on a real `loopgate serve`
+ * there), nor the YAML parser and the schemas (the config and policy files are read on a
+ * short-lived thread, files-thread.ts); ioredis and grpc-js load only for a config that uses them
+ * (cap_store.redis, an OTLP/gRPC receiver), and `serve` never loads the other commands' code. Checked on a real `loopgate serve`
  * child, from the scripts its main isolate compiled (test/support/record-main-scripts.ts), not from
  * import statements: a dynamic import or a new static path shows up either way.
  */
@@ -23,6 +24,8 @@ const COMPILER = /\/src\/policy\/(detect\/|compile\.ts|engine\.ts)/;
 const IOREDIS = /\/node_modules\/ioredis\//;
 const GRPC_JS = /\/node_modules\/@grpc\/grpc-js\//;
 const OTHER_COMMANDS = /\/src\/cli\/commands\/(validate|test|explain|replay)\.ts/;
+/** What reads the config and policy files: on a thread of its own with workers (files-thread.ts). */
+const FILE_READING = /\/node_modules\/(zod|yaml)\/|\/src\/(config\/(load|schema)|policy\/(read-policy|schema))\.ts/;
 /** The receiver's fallback for everything but export POSTs (lazy-listener.ts). */
 const HONO = /\/node_modules\/(hono|@hono\/node-server)\//;
 
@@ -84,11 +87,12 @@ async function serveAndRecord(service: string[], extra: string[] = [], askFallba
 const matching = (scripts: readonly string[], pattern: RegExp): string[] => scripts.filter((s) => pattern.test(s));
 
 describe('the main thread of loopgate serve', () => {
-  it('with a policy worker loads no compiler or detector, no ioredis, no grpc-js, no other command and no Hono while only exports arrive', async () => {
+  it('with a policy worker loads no file reader, compiler or detector, no ioredis, no grpc-js, no other command and no Hono while only exports arrive', async () => {
     const scripts = await serveAndRecord(['workers: 1']);
-    // The recorder saw the gateway's own modules: the policy was read here, and only read.
+    // The recorder saw the gateway's own modules; the files were read on a thread of their own.
     expect(matching(scripts, /\/src\/gateway\/start\.ts/)).toHaveLength(1);
-    expect(matching(scripts, /\/src\/policy\/read-policy\.ts/)).toHaveLength(1);
+    expect(matching(scripts, /\/src\/gateway\/files-thread\.ts/)).toHaveLength(1);
+    expect(matching(scripts, FILE_READING)).toEqual([]);
     expect(matching(scripts, COMPILER)).toEqual([]);
     expect(matching(scripts, IOREDIS)).toEqual([]);
     expect(matching(scripts, GRPC_JS)).toEqual([]);
@@ -96,10 +100,12 @@ describe('the main thread of loopgate serve', () => {
     expect(matching(scripts, HONO)).toEqual([]);
   }, 60_000);
 
-  it('with workers: 0 compiles here; a Redis cap store, a gRPC receiver and a request for the fallback load their packages', async () => {
+  it('with workers: 0 reads and compiles the policy here; a Redis cap store, a gRPC receiver and a request for the fallback load their packages', async () => {
     const redisPort = await freePort(); // nothing listens: the gateway serves anyway (caps fail closed)
     const scripts = await serveAndRecord(['workers: 0'], ['      grpc: { endpoint: "127.0.0.1:0" }', `cap_store: { redis: { endpoint: "127.0.0.1:${redisPort}" } }`], true);
     expect(matching(scripts, COMPILER).length).toBeGreaterThan(10);
+    // the policy read here too (the config, as always, on its short-lived thread)
+    expect(matching(scripts, /\/src\/policy\/read-policy\.ts/)).toHaveLength(1);
     expect(matching(scripts, IOREDIS).length).toBeGreaterThan(0);
     expect(matching(scripts, GRPC_JS).length).toBeGreaterThan(0);
     expect(matching(scripts, OTHER_COMMANDS)).toEqual([]);

@@ -27,7 +27,7 @@ import type { GatewayConfig } from '../config/types.js';
 import type { HostPort } from '../config/units.js';
 import { createRouter } from '../export/factory.js';
 import type { DrainReport, SpanRouter } from '../export/types.js';
-import { readPolicy, type ReadPolicy } from '../policy/read-policy.js';
+import { readPolicyHere, readPolicyOffThread, type PolicyFiles } from './files-thread.js';
 import { policyVersion } from '../policy/version.js';
 import { lazyListener } from '../receiver/lazy-listener.js';
 import { createReceiverListener } from '../receiver/node-listener.js';
@@ -40,7 +40,7 @@ import { formatHost, startTelemetryServer, type TelemetryServer } from '../telem
 import { closeServer, errorFields, listen } from '../telemetry/listen.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createTelemetry } from '../telemetry/metrics.js';
-import { formatDiagnostic, type Diagnostic } from '../yaml/index.js';
+import { formatDiagnostic, type Diagnostic } from '../yaml/diagnostic.js';
 import { applyConnectionLimits, connectionServerOptions, LISTEN_BACKLOG } from './connections.js';
 import { DEFAULTS } from '../config/types.js';
 import { watchPolicy, type PolicyWatcher } from './policy-watch.js';
@@ -126,7 +126,7 @@ function identityOf(switched: Extract<PolicySwitch, { ok: true }>): PolicyIdenti
 }
 
 /** The version the compile will give the sources: computed here from the parsed documents (version.ts). */
-function versionOf(read: ReadPolicy): string {
+function versionOf(read: Pick<PolicyFiles, 'sources'>): string {
   return policyVersion(read.sources.map((s) => s.doc));
 }
 
@@ -149,27 +149,32 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     throw new StartupError(errors.map(formatDiagnostic));
   };
   /** The compile's warnings logged at once, wherever it ran; an invalid policy stops the start. */
-  const judgeAtStart = (read: ReadPolicy, switched: PolicySwitch): Extract<PolicySwitch, { ok: true }> => {
+  const judgeAtStart = async (read: PolicyFiles, switched: PolicySwitch): Promise<Extract<PolicySwitch, { ok: true }>> => {
     if (switched.ok) {
-      logWarnings(read.diagnose(switched.compiled.warnings));
+      logWarnings(await read.diagnose(switched.compiled.warnings));
       return switched;
     }
     if (switched.failed === undefined) throw new StartupError([`${config.file}: policy workers: ${switched.error}`]);
-    logWarnings(read.diagnose(switched.failed.warnings));
-    return refuseAtStart(read.diagnose(switched.failed.errors));
+    logWarnings(await read.diagnose(switched.failed.warnings));
+    return refuseAtStart(await read.diagnose(switched.failed.errors));
   };
+  // The policy step runs on worker threads (policy-workers.ts), so no request holds the event loop;
+  // `service.workers: 0` keeps it on this thread, and only then are the compiler and the policy
+  // reader loaded here. With workers the files are read on a thread of their own (files-thread.ts).
+  const workerCount = config.service.workers ?? defaultWorkerCount();
+  const readPolicyFiles = (): Promise<PolicyFiles> => (workerCount > 0 ? readPolicyOffThread(config.policyPath) : readPolicyHere(config.policyPath));
 
   try {
-    const read = readPolicy(config.policyPath);
+    const read = await readPolicyFiles().catch((err: unknown) => {
+      throw new StartupError([`${config.policyPath}: cannot read the policy: ${(err as Error).message}`]);
+    });
+    cleanups.push(() => read.close());
     if (read.errors.length > 0) refuseAtStart(read.errors);
-    // The policy step runs on worker threads (policy-workers.ts), so no request holds the event loop;
-    // `service.workers: 0` keeps it on this thread, and only then is the compiler loaded here.
-    const workerCount = config.service.workers ?? defaultWorkerCount();
     let inline: InlinePolicy | undefined;
     let started: Extract<PolicySwitch, { ok: true }> | undefined;
     if (workerCount === 0) {
       inline = new (await import('./inline-policy.js')).InlinePolicy(env);
-      started = judgeAtStart(read, inline.switchTo(read.sources));
+      started = await judgeAtStart(read, inline.switchTo(read.sources));
     }
 
     let router: ReturnType<typeof createRouter>;
@@ -210,9 +215,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const ready = await w.ready().catch((err: unknown) => {
         throw new StartupError([`${config.file}: policy workers: ${(err as Error).message}`]);
       });
-      started = judgeAtStart(read, ready);
+      started = await judgeAtStart(read, ready);
     }
     if (started === undefined) throw new Error('unreachable: the policy was neither compiled here nor by the workers');
+    // Judged: nothing more to place at file:line:col, so the reading thread ends here.
+    await read.close();
     const policy = new PolicyHolder(identityOf(started));
     metrics.policyLoaded(policy.current.version, 'success');
 
@@ -362,26 +369,45 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         logger.error({ errors: diagnostics.length, diagnostics, policyVersion: policy.current.version }, 'policy reload refused; the running policy stays');
         return { ok: false, errors: diagnostics };
       };
-      const read = readPolicy(config.policyPath);
-      if (read.errors.length > 0) return refuse(read.errors);
-      // Every worker compiles the same sources first; only then do requests get the new version.
-      const switched = workers ? await workers.reload(read.sources, versionOf(read)) : inline!.switchTo(read.sources);
-      if (!switched.ok && switched.failed) {
-        logWarnings(read.diagnose(switched.failed.warnings));
-        return refuse(read.diagnose(switched.failed.errors));
-      }
-      if (!switched.ok) {
+      /** Refused for a reason outside the policy's text (the workers, the reading thread): no file:line:col. */
+      const refuseOutside = (error: string, message: string): ReloadResult => {
         metrics.policyLoaded(policy.current.version, 'failure');
-        logger.error({ error: switched.error, policyVersion: policy.current.version }, 'policy reload refused by the policy workers; the running policy stays');
-        return { ok: false, errors: [`${config.policyPath}: ${switched.error}`] };
+        logger.error({ error, policyVersion: policy.current.version }, message);
+        return { ok: false, errors: [`${config.policyPath}: ${error}`] };
+      };
+      let read: PolicyFiles;
+      try {
+        read = await readPolicyFiles();
+      } catch (err) {
+        return refuseOutside(`cannot read the policy: ${(err as Error).message}`, 'policy reload refused; the running policy stays');
       }
-      logWarnings(read.diagnose(switched.compiled.warnings));
-      const next = identityOf(switched);
-      const previous = policy.swap(next);
-      metrics.policyLoaded(next.version, 'success');
-      warnUnclassifiedLogs(router, next, logger);
-      logger.info({ from: previous.version, to: next.version }, 'policy reloaded');
-      return { ok: true, version: next.version, changed: previous.version !== next.version };
+      try {
+        if (read.errors.length > 0) return refuse(read.errors);
+        // Every worker compiles the same sources first; only then do requests get the new version.
+        const switched = workers ? await workers.reload(read.sources, versionOf(read)) : inline!.switchTo(read.sources);
+        if (!switched.ok && switched.failed) {
+          logWarnings(await read.diagnose(switched.failed.warnings));
+          return refuse(await read.diagnose(switched.failed.errors));
+        }
+        if (!switched.ok) return refuseOutside(switched.error, 'policy reload refused by the policy workers; the running policy stays');
+        // The workers run the new policy from here on, whatever happens to its warnings' placing.
+        const warnings = await read.diagnose(switched.compiled.warnings).catch((err: unknown) => {
+          logger.error({ error: (err as Error).message, warnings: switched.compiled.warnings.length }, 'policy warnings could not be placed at file:line:col');
+          return [];
+        });
+        logWarnings(warnings);
+        const next = identityOf(switched);
+        const previous = policy.swap(next);
+        metrics.policyLoaded(next.version, 'success');
+        warnUnclassifiedLogs(router, next, logger);
+        logger.info({ from: previous.version, to: next.version }, 'policy reloaded');
+        return { ok: true, version: next.version, changed: previous.version !== next.version };
+      } catch (err) {
+        // Only before the switch: the reading thread failed while placing a refused policy's issues.
+        return refuseOutside(`cannot place the policy's issues: ${(err as Error).message}`, 'policy reload refused; the running policy stays');
+      } finally {
+        await read.close();
+      }
     };
 
     if (options.watchPolicy) {

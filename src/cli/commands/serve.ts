@@ -4,8 +4,8 @@
  * queues within service.shutdown_timeout). The exit code says how the drain ended, for supervisors.
  */
 import { resolve } from 'node:path';
-import { formatDiagnostic } from '../../yaml/index.js';
-import { loadGatewayConfig } from '../../config/index.js';
+import { formatDiagnostic } from '../../yaml/diagnostic.js';
+import { loadConfigOffThread } from '../../gateway/files-thread.js';
 import { capsMainYoungGeneration, preferAtomicMarking, workersSizeTheirOwnYoungGeneration } from '../../gateway/gc-tuning.js';
 import { startGateway, StartupError } from '../../gateway/start.js';
 import { waitForShutdownSignal } from '../../gateway/signals.js';
@@ -58,7 +58,8 @@ export const serveCommand: Command = {
     // Before the heap grows and before any policy worker starts: the flag is process-wide (gc-tuning.ts).
     preferAtomicMarking();
     workersSizeTheirOwnYoungGeneration();
-    const loaded = await loadGatewayConfig(resolve(io.cwd, values.config), { env: io.env });
+    // Read on a short-lived thread: the YAML parser and the schemas never load on this one (files-thread.ts).
+    const loaded = await loadConfigOffThread(resolve(io.cwd, values.config), io.env);
     if (!loaded.ok) throw new CliError(loaded.errors.map(formatDiagnostic));
 
     const logger = createLogger({ level: loaded.config.service.logLevel });
