@@ -22,7 +22,8 @@
  * round and each figure is the median with the [min–max] of the rounds (a shared machine is noisy).
  *
  * Run: npm run build && bash scripts/peers.sh && npm run bench:vs-collector [-- --seconds 15 --rounds 3]
- *      [--before /path/to/older/dist/cli/main.js [--before-flags=--max-semi-space-size=2] --systems before-1,before-2,loopgate-1,loopgate-2]
+ *      [--before /path/to/older/dist/cli/main.js [--before-flags=--max-semi-space-size=2] [--before-env MALLOC_ARENA_MAX=2]
+ *       --systems before-1,before-2,loopgate-1,loopgate-2]
  * Prints numbers only; nothing here is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -68,6 +69,8 @@ const { values: args } = parseArgs({
      * `--before-flags=--max-semi-space-size=2` for a build from before launch.ts; none by default.
      */
     'before-flags': { type: 'string', default: '' },
+    /** Environment (NAME=VALUE, comma-separated) for the --before build, e.g. `--before-env MALLOC_ARENA_MAX=2`. */
+    'before-env': { type: 'string', default: '' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -150,7 +153,7 @@ function collector(name: string, config: string, what: string): SystemSpec {
 /** Loopgate with `workers` policy worker threads (0: the policy on the main thread, the old path). */
 const THIS_MAIN = path.join(ROOT, 'dist/cli/main.js');
 
-function loopgate(name: string, what: string, workers: number, main = THIS_MAIN, beforeFlags: readonly string[] = []): SystemSpec {
+function loopgate(name: string, what: string, workers: number, main = THIS_MAIN, beforeFlags: readonly string[] = [], beforeEnv: Record<string, string> = {}): SystemSpec {
   return {
     name,
     what,
@@ -190,7 +193,7 @@ function loopgate(name: string, what: string, workers: number, main = THIS_MAIN,
       // This tree's gateway runs as its Dockerfile and `npm start` run it (flags and environment); an
       // older build as it was.
       const nodeFlags = main === THIS_MAIN ? MAIN_THREAD_NODE_FLAGS : beforeFlags;
-      return launch(process.execPath, [...nodeFlags, main, 'serve', '--config', configPath], main === THIS_MAIN ? GATEWAY_PROCESS_ENV : {}, port);
+      return launch(process.execPath, [...nodeFlags, main, 'serve', '--config', configPath], main === THIS_MAIN ? GATEWAY_PROCESS_ENV : beforeEnv, port);
     },
   };
 }
@@ -216,7 +219,9 @@ if (args.before) {
   for (const workers of [0, 1, availableParallelism()]) {
     const name = `before-${workers === 0 ? 'inline' : workers}`;
     const flags = args['before-flags']!.split(/\s+/).filter(Boolean);
-    SYSTEMS[name] = loopgate(name, `Loopgate as built at ${main}${flags.length > 0 ? ` (node ${flags.join(' ')})` : ''}, ${workers === 0 ? 'policy on the main thread' : `${workers} policy worker(s)`}`, workers, main, flags);
+    const env = Object.fromEntries(args['before-env']!.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const launched = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(flags.length > 0 ? [`node ${flags.join(' ')}`] : [])].join(' ');
+    SYSTEMS[name] = loopgate(name, `Loopgate as built at ${main}${launched ? ` (${launched})` : ''}, ${workers === 0 ? 'policy on the main thread' : `${workers} policy worker(s)`}`, workers, main, flags, env);
   }
 }
 
