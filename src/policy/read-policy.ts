@@ -75,7 +75,7 @@ export function readPolicy(path: string): ReadPolicy {
 }
 
 /** The text of a policy file, or why it cannot be read (only a regular file of at most `limit` bytes). */
-export function readPolicyText(file: string, limit = MAX_POLICY_FILE_BYTES): { ok: true; text: string } | { ok: false; message: string } {
+function readPolicyText(file: string, limit = MAX_POLICY_FILE_BYTES): { ok: true; text: string } | { ok: false; message: string } {
   const read = readBoundedText(file, limit, { what: 'policy', limit: 'a policy limit' });
   return read.ok ? read : { ok: false, message: read.message };
 }
